@@ -1,0 +1,102 @@
+/** Shared helpers of the offline command-line tools. */
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ConfigError } from "../config/errors";
+
+/** The project root: the directory holding Pulumi.yaml, found from this file. */
+export function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "Pulumi.yaml"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("cannot find Pulumi.yaml above " + __dirname);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Stack names that have a `Pulumi.<name>.yaml` in the project root, sorted. */
+export function stackNames(root: string): string[] {
+  return readdirSync(root)
+    .map((f) => /^Pulumi\.([^.]+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Label for a path in messages: relative to the project root when inside it. */
+export function fileLabel(root: string, path: string): string {
+  const rel = relative(root, resolve(path));
+  return rel.startsWith("..") ? path : rel;
+}
+
+/** A usage error: printed with the usage text, exit code 2. */
+export class UsageError extends Error {}
+
+/** Ends a CLI early with an exit code (after --help). */
+export class ExitNow extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/**
+ * Parses the command line (no positional arguments). `--help`/`-h` prints `usage` and ends
+ * the run with exit code 0; anything unexpected is a UsageError.
+ */
+export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  usage: string,
+  options: T,
+): ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>>["values"] {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: "boolean", short: "h", default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(usage + "\n");
+    throw new ExitNow(0);
+  }
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`unexpected argument: ${parsed.positionals.join(" ")}`);
+  }
+  return parsed.values as ReturnType<
+    typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>
+  >["values"];
+}
+
+/**
+ * Runs a CLI body: configuration problems print their report on stderr (exit 1), usage
+ * errors print the usage (exit 2); nothing else is printed on failure but the message.
+ */
+export function runCli(usage: string, body: () => number | Promise<number>): void {
+  Promise.resolve()
+    .then(body)
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        if (error instanceof ExitNow) {
+          process.exitCode = error.code;
+        } else if (error instanceof ConfigError) {
+          process.stderr.write(error.message);
+          process.exitCode = 1;
+        } else if (error instanceof UsageError) {
+          process.stderr.write(`${error.message}\n\n${usage}\n`);
+          process.exitCode = 2;
+        } else {
+          process.stderr.write(
+            `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+          );
+          process.exitCode = 70;
+        }
+      },
+    );
+}

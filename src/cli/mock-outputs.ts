@@ -1,0 +1,27 @@
+/**
+ * What the mock runtime answers for provider-computed outputs and provider functions.
+ * Mocks echo inputs as state; a resource type whose outputs the program reads (an id, an
+ * address) registers them here. Unknown function calls fail loudly instead of returning
+ * nothing, so a program that depends on a real lookup cannot silently pass offline.
+ */
+type Inputs = Record<string, unknown>;
+
+const outputs: Record<string, (name: string, inputs: Inputs) => Inputs> = {};
+
+const calls: Record<string, (inputs: Inputs) => Inputs> = {};
+
+/** Extra state the mock returns for a resource type. */
+export function computedOutputs(type: string, name: string, inputs: Inputs): Inputs {
+  return outputs[type]?.(name, inputs) ?? {};
+}
+
+/** Result of a provider function under mocks. */
+export function mockCall(token: string, inputs: Inputs): Inputs {
+  const handler = calls[token];
+  if (!handler) {
+    throw new Error(
+      `no offline answer for provider function ${token}: register one in src/cli/mock-outputs.ts`,
+    );
+  }
+  return handler(inputs);
+}

@@ -1,0 +1,270 @@
+/**
+ * Runs the real program under Pulumi's mock runtime and records every resource registration
+ * (type, name, parent, inputs, options) and the stack outputs. Used by `npm run plan` and by
+ * the component tests. Secrets are never recorded: they print as "[secret]".
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { computedOutputs, mockCall } from "./mock-outputs";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface PlannedOptions {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: string[];
+  /** Explicit `dependsOn`, as "type::name". */
+  readonly dependsOn: string[];
+}
+
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Parent as "type::name", or null for the stack itself. */
+  readonly parent: string | null;
+  readonly custom: boolean;
+  /** Inputs as sent to the engine; secrets are "[secret]", unknowns "[unknown]". */
+  readonly inputs: { [key: string]: Json };
+  readonly options: PlannedOptions;
+}
+
+export interface Plan {
+  readonly stack: string;
+  readonly project: string;
+  readonly resources: PlannedResource[];
+  readonly outputs: { [key: string]: Json };
+}
+
+export const SECRET = "[secret]";
+export const UNKNOWN = "[unknown]";
+
+// Signatures of the engine's wire format (sdk/nodejs/runtime/rpc.ts).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SIG_SECRET = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17";
+const SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7";
+const SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Inputs that carry serialized provider code, not configuration. */
+const HIDDEN_INPUTS = new Set(["__provider"]);
+
+/** "urn:pulumi:stack::project::parent$type::name" → "type::name". */
+export function urnToRef(urn: string): string {
+  const parts = urn.split("::");
+  const qualified = parts[2] ?? "";
+  const type = qualified.split("$").pop() ?? qualified;
+  return `${type}::${parts.slice(3).join("::")}`;
+}
+
+/** Converts a value in wire format to plain JSON with secrets and unknowns masked. */
+export function unwire(value: unknown): Json {
+  if (value === UNKNOWN_VALUE) return UNKNOWN;
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(unwire);
+  if (typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const sig = record[SIG_KEY];
+    if (sig === SIG_SECRET) return SECRET;
+    if (sig === SIG_RESOURCE)
+      return typeof record.urn === "string" ? urnToRef(record.urn) : UNKNOWN;
+    if (sig === SIG_OUTPUT) {
+      if (record.secret === true) return SECRET;
+      return "value" in record ? unwire(record.value) : UNKNOWN;
+    }
+    if (sig === SIG_ASSET || sig === SIG_ARCHIVE) {
+      const source = [record.path, record.uri].find((s): s is string => typeof s === "string");
+      const what = source ?? (typeof record.text === "string" ? "<text>" : "<assets>");
+      return `[${sig === SIG_ASSET ? "asset" : "archive"} ${what}]`;
+    }
+    const out: { [key: string]: Json } = {};
+    for (const key of Object.keys(record).sort()) out[key] = unwire(record[key]);
+    return out;
+  }
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "string")
+    return value;
+  return typeof value === "bigint" ? value.toString() : null;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): { toJavaScript(): unknown } | undefined;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+}
+
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): unknown } | undefined;
+}
+
+type Callback = (err: unknown, response: unknown) => void;
+
+interface Monitor {
+  registerResource(req: RegisterRequest, callback: Callback): unknown;
+  registerResourceOutputs(req: OutputsRequest, callback: Callback): unknown;
+}
+
+interface Recorded {
+  type: string;
+  name: string;
+  parentUrn: string;
+  custom: boolean;
+  inputs: { [key: string]: Json };
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+}
+
+export interface MockRunOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Full config keys ("homelab:site") to string values (objects as JSON). */
+  readonly config: Record<string, string>;
+  /** Config keys holding secrets. */
+  readonly secretKeys: readonly string[];
+  /**
+   * Runs after the config is set and before the stack starts: validation belongs here, so a
+   * configuration error rejects cleanly instead of failing inside the stack's promise chains.
+   */
+  readonly preflight?: () => void;
+  /** The program (returns stack outputs). */
+  readonly program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+}
+
+/** Runs `program` under mocks and returns what it would register. */
+export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
+  const recorded: Recorded[] = [];
+  const explicitDeps: { resource: pulumi.Resource; deps: unknown }[] = [];
+  let stackOutputs: unknown = {};
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = args.inputs as Record<string, unknown>;
+        return {
+          id: args.custom ? `${args.name}-id` : undefined,
+          state: { ...inputs, ...computedOutputs(args.type, args.name, inputs) },
+        };
+      },
+      call(args) {
+        return mockCall(args.token, args.inputs as Record<string, unknown>);
+      },
+    },
+    options.project,
+    options.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(options.config, [...options.secretKeys]);
+  options.preflight?.();
+
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    recorded.push({
+      type: req.getType(),
+      name: req.getName(),
+      parentUrn: req.getParent(),
+      custom: req.getCustom(),
+      inputs: (unwire(req.getObject()?.toJavaScript() ?? {}) as { [key: string]: Json }) ?? {},
+      protect: req.getProtect(),
+      retainOnDelete: req.getRetainondelete(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      ignoreChanges: req.getIgnorechangesList(),
+    });
+    return register(req, callback);
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, callback) => {
+    if (req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
+      stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+    }
+    return registerOutputs(req, callback);
+  };
+
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      if (args.opts.dependsOn !== undefined) {
+        explicitDeps.push({ resource: args.resource, deps: args.opts.dependsOn });
+      }
+      return undefined;
+    });
+    return options.program();
+  });
+  await waitForRegistrations();
+
+  // Resolve explicit dependsOn to "type::name".
+  const urnOf = (resource: pulumi.Resource) =>
+    new Promise<string>((resolve) => resource.urn.apply((urn) => resolve(urn)));
+  const depsByUrn = new Map<string, string[]>();
+  for (const { resource, deps } of explicitDeps) {
+    const list = await new Promise<unknown>((resolve) =>
+      (pulumi.output(deps) as pulumi.Output<unknown>).apply((value) => resolve(value)),
+    );
+    const resources = (Array.isArray(list) ? list : [list]).filter((d): d is pulumi.Resource =>
+      pulumi.Resource.isInstance(d),
+    );
+    const refs = await Promise.all(resources.map(async (d) => urnToRef(await urnOf(d))));
+    depsByUrn.set(await urnOf(resource), refs.sort());
+  }
+
+  const project = options.project;
+  const resources: PlannedResource[] = recorded.map((r) => {
+    const urn = urnFor(options.stack, project, r);
+    const inputs: { [key: string]: Json } = {};
+    for (const [key, value] of Object.entries(r.inputs)) {
+      if (!HIDDEN_INPUTS.has(key)) inputs[key] = value;
+    }
+    return {
+      type: r.type,
+      name: r.name,
+      parent: r.parentUrn ? urnToRef(r.parentUrn) : null,
+      custom: r.custom,
+      inputs,
+      options: {
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+        deleteBeforeReplace: r.deleteBeforeReplace,
+        ignoreChanges: r.ignoreChanges,
+        dependsOn: depsByUrn.get(urn) ?? [],
+      },
+    };
+  });
+  return {
+    stack: options.stack,
+    project,
+    resources,
+    outputs: unwire(stackOutputs) as { [key: string]: Json },
+  };
+}
+
+/**
+ * Waits until every registration the program started has reached the monitor. The SDK's
+ * queue drain is exported but internal; the pinned SDK version has it (a test runs it).
+ */
+async function waitForRegistrations(): Promise<void> {
+  const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (typeof wait !== "function") {
+    throw new Error(
+      "this @pulumi/pulumi version has no runtime.waitForRPCs: update src/cli/mock-runtime.ts",
+    );
+  }
+  await wait();
+}
+
+/** The URN the mock monitor gives a recorded registration (same rule as MockMonitor.newUrn). */
+function urnFor(stack: string, project: string, r: Recorded): string {
+  let type = r.type;
+  if (r.parentUrn) {
+    const qualified = r.parentUrn.split("::")[2] ?? "";
+    type = `${qualified.split("$").pop() ?? qualified}$${type}`;
+  }
+  return `urn:pulumi:${[stack, project, type, r.name].join("::")}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * Offline evaluation of a stack: validate its file, then run the real program under
+ * Pulumi's mock runtime with the file's configuration. Secrets are never decrypted here:
+ * set ones and missing ones alike become placeholders marked secret.
+ */
+import { join, isAbsolute } from "node:path";
+import { loadSite, stackFileSource, type LoadedSite } from "../config/load";
+import { configKey } from "../config/stack";
+import { fileLabel } from "./common";
+import { runUnderMocks, type Plan } from "./mock-runtime";
+import { loadFromRuntime, main, setOfflineContext } from "../program";
+
+export const PROJECT = "homelab";
+
+/** Placeholder value of an offline secret (never a real secret, never printed). */
+export function offlinePlaceholder(name: string): string {
+  return `offline-placeholder-${name}`;
+}
+
+export interface OfflineStack {
+  readonly loaded: LoadedSite;
+  readonly config: Record<string, string>;
+  readonly secretKeys: string[];
+}
+
+/** Validates a stack file (throws ConfigError) and prepares the engine config for it. */
+export function loadOffline(root: string, stack: string, configFile?: string): OfflineStack {
+  const path = configFile
+    ? isAbsolute(configFile)
+      ? configFile
+      : join(process.cwd(), configFile)
+    : join(root, `Pulumi.${stack}.yaml`);
+  const label = fileLabel(root, path);
+  const source = stackFileSource(path, stack, label);
+  const loaded = loadSite(source, { root, requireSecrets: false });
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source.values)) {
+    config[configKey(key)] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  const secretKeys = loaded.secrets.map((s) => configKey(s.name));
+  for (const s of loaded.secrets) config[configKey(s.name)] = offlinePlaceholder(s.name);
+  return { loaded, config, secretKeys };
+}
+
+/** Validates and evaluates a stack offline. */
+export async function planStack(
+  root: string,
+  stack: string,
+  configFile?: string,
+): Promise<{ plan: Plan; loaded: LoadedSite }> {
+  const offline = loadOffline(root, stack, configFile);
+  // The program creates no resource at import time, so importing it before setMocks is safe.
+  setOfflineContext({ root, file: offline.loaded.file });
+  try {
+    const plan = await runUnderMocks({
+      project: PROJECT,
+      stack,
+      config: offline.config,
+      secretKeys: offline.secretKeys,
+      preflight: loadFromRuntime,
+      program: main,
+    });
+    return { plan, loaded: offline.loaded };
+  } finally {
+    setOfflineContext(undefined);
+  }
+}

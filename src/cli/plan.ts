@@ -1,0 +1,88 @@
+/**
+ * `npm run plan -- --stack <name> [--config <file>] [--json]`
+ *
+ * Offline plan: validates the stack file and the federation registry, runs the real program
+ * under Pulumi's mock runtime (no CLI, no network, no credentials) and prints the resource
+ * tree with a count per type, or one JSON document (see README, "Plan JSON format").
+ */
+import { configKey } from "../config/stack";
+import { projectRoot, parseCli, runCli, UsageError } from "./common";
+import type { Plan, PlannedResource } from "./mock-runtime";
+import { planStack } from "./offline";
+
+const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json]
+
+  --stack <name>    stack to plan (reads Pulumi.<name>.yaml)
+  --config <file>   read this stack file instead
+  --json            print one JSON document on stdout`;
+
+/** "type::name" of a resource. */
+export function ref(resource: Pick<PlannedResource, "type" | "name">): string {
+  return `${resource.type}::${resource.name}`;
+}
+
+/** Human-readable tree of the plan, with counts per type. */
+export function formatTree(plan: Plan): string {
+  const children = new Map<string | null, PlannedResource[]>();
+  for (const resource of plan.resources) {
+    const list = children.get(resource.parent) ?? [];
+    list.push(resource);
+    children.set(resource.parent, list);
+  }
+  const lines: string[] = [];
+  const walk = (parent: string | null, indent: string): void => {
+    const list = children.get(parent) ?? [];
+    list.forEach((resource, i) => {
+      const last = i === list.length - 1;
+      const flags = [
+        resource.options.protect ? "protect" : "",
+        resource.options.retainOnDelete ? "retain" : "",
+        resource.options.dependsOn.length ? `after ${resource.options.dependsOn.length}` : "",
+      ].filter(Boolean);
+      lines.push(
+        `${indent}${last ? "└─ " : "├─ "}${resource.type}  ${resource.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`,
+      );
+      walk(ref(resource), indent + (last ? "   " : "│  "));
+    });
+  };
+  walk(null, "");
+  const counts = new Map<string, number>();
+  for (const resource of plan.resources)
+    counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+  const width = Math.max(...[...counts.values()].map((n) => String(n).length));
+  const byType = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([type, n]) => `  ${String(n).padStart(width)}  ${type}`);
+  return [
+    `Plan for stack "${plan.stack}" of project ${plan.project}: ${plan.resources.length} resources`,
+    "",
+    ...lines,
+    "",
+    "Resources by type:",
+    ...byType,
+  ].join("\n");
+}
+
+if (require.main === module)
+  runCli(USAGE, async () => {
+    const values = parseCli(process.argv.slice(2), USAGE, {
+      stack: { type: "string" },
+      config: { type: "string" },
+      json: { type: "boolean", default: false },
+    });
+    if (!values.stack) throw new UsageError("--stack is required");
+    const { plan, loaded } = await planStack(projectRoot(), values.stack, values.config);
+    if (values.json) {
+      process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+      return 0;
+    }
+    process.stdout.write(formatTree(plan) + "\n");
+    if (loaded.missingSecrets.length > 0) {
+      process.stdout.write(
+        `\nOffline: secrets are placeholders. A real run needs ${loaded.missingSecrets.length} secret(s) not set in ${loaded.file}: ` +
+          loaded.missingSecrets.map((s) => configKey(s.name)).join(", ") +
+          ` (npm run check lists the commands).\n`,
+      );
+    }
+    return 0;
+  });

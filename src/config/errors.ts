@@ -1,0 +1,178 @@
+/**
+ * Configuration problems: what is wrong, where (file, key path, line) and how to fix it.
+ * Every validation layer (zod schemas, cross-field rules, the federation registry, secrets)
+ * reports `Problem`s; they are printed together, never as a stack trace.
+ */
+import type { z } from "zod";
+import { KEY_MESSAGE_SEPARATOR, suggestion } from "./primitives";
+
+export type PathSegment = string | number;
+
+export interface Problem {
+  /** File the value comes from, relative to the project ("Pulumi.home.yaml"). */
+  readonly file: string;
+  /**
+   * Key path. For stack files the first segment is the config key ("homelab:proxmox");
+   * for the registry it is the top-level key ("members").
+   */
+  readonly path: readonly PathSegment[];
+  /** What is wrong and how to fix it, in one or two sentences. */
+  readonly message: string;
+  /** 1-based position in the file, when known. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*(:[A-Za-z0-9_-]+)?$/;
+
+/** `homelab:proxmox.sdn.zones[0].vnets[1].subnets[0].gateway` */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (IDENTIFIER.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+export function problemLocation(problem: Problem): string {
+  if (problem.line === undefined) return problem.file;
+  return `${problem.file}:${problem.line}:${problem.column ?? 1}`;
+}
+
+/** The full report: every problem, grouped by file, in a stable order. */
+export function formatReport(
+  problems: readonly Problem[],
+  title = "Invalid configuration",
+): string {
+  const sorted = [...problems].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      (a.line ?? Infinity) - (b.line ?? Infinity) ||
+      formatPath(a.path).localeCompare(formatPath(b.path)),
+  );
+  const count = sorted.length === 1 ? "1 problem" : `${sorted.length} problems`;
+  const lines = [`${title}: ${count}`, ""];
+  for (const problem of sorted) {
+    lines.push(`${problemLocation(problem)}  ${formatPath(problem.path)}`);
+    for (const messageLine of problem.message.split("\n")) lines.push(`    ${messageLine}`);
+    lines.push("");
+  }
+  return lines.join("\n").trimEnd() + "\n";
+}
+
+/** Thrown by loaders; carries every problem found. Callers print `formatReport`. */
+export class ConfigError extends Error {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[], title?: string) {
+    super(formatReport(problems, title));
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+// ----- zod issues → problems -------------------------------------------------------------
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (typeof value === "string") {
+    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    return `the text ${JSON.stringify(shown)}`;
+  }
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping (key: value)";
+  return typeof value;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping (key: value)",
+  record: "a mapping (key: value)",
+  tuple: "a list",
+  literal: "a fixed value",
+};
+
+/** Zod's own messages start like this; ours never do. */
+function isDefaultMessage(message: string): boolean {
+  return /^(Invalid|Too (small|big)|Unrecognized key)/.test(message);
+}
+
+type Issue = z.core.$ZodIssue & { input?: unknown };
+
+function messageFor(issue: Issue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "required key is missing";
+      return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`;
+    case "invalid_value": {
+      if (!isDefaultMessage(issue.message)) return issue.message;
+      const allowed = issue.values.map((v) => String(v));
+      if (allowed.length === 1) return `must be ${JSON.stringify(issue.values[0])}`;
+      const got = issue.input;
+      const prefix = `${JSON.stringify(got)} is not allowed`;
+      return typeof got === "string"
+        ? `${prefix}: ${suggestion(got, allowed)}`
+        : `${prefix}: expected one of: ${allowed.map((v) => `"${v}"`).join(", ")}`;
+    }
+    case "too_small":
+    case "too_big": {
+      if (!isDefaultMessage(issue.message)) return issue.message;
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const least = issue.code === "too_small" ? "at least" : "at most";
+      const got = issue.input;
+      switch (issue.origin) {
+        case "array":
+        case "set":
+          return `must list ${least} ${String(bound)} item${bound === 1 ? "" : "s"}`;
+        case "string":
+          return `must be ${least} ${String(bound)} characters long${typeof got === "string" ? ` (got ${got.length})` : ""}`;
+        default:
+          return `must be ${least} ${String(bound)}${typeof got === "number" ? ` (got ${got})` : ""}`;
+      }
+    }
+    case "invalid_union":
+      if (!isDefaultMessage(issue.message)) return issue.message;
+      return "does not match any of the accepted forms; see the JSON Schema (stacks/schema) for them";
+    case "invalid_key":
+      return `invalid key ${JSON.stringify(issue.input)}: ${issue.issues.map((i) => messageFor(i)).join("; ")}`;
+    case "invalid_format":
+      return isDefaultMessage(issue.message) ? `is not a valid ${issue.format}` : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * Converts a zod error into problems rooted at `root` (e.g. ["homelab:proxmox"]).
+ * Unknown keys become one problem per key, each at its own path.
+ */
+export function zodProblems(
+  error: z.ZodError,
+  file: string,
+  root: readonly PathSegment[],
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const raw of error.issues) {
+    const issue: Issue = raw;
+    const path = [...root, ...issue.path.filter((s): s is PathSegment => typeof s !== "symbol")];
+    if (issue.code === "unrecognized_keys") {
+      const messages = issue.message.split(KEY_MESSAGE_SEPARATOR);
+      issue.keys.forEach((key, i) => {
+        const message =
+          messages.length === issue.keys.length ? (messages[i] as string) : `unknown key "${key}"`;
+        problems.push({ file, path: [...path, key], message });
+      });
+      continue;
+    }
+    problems.push({ file, path, message: messageFor(issue) });
+  }
+  return problems;
+}

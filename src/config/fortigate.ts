@@ -1,0 +1,202 @@
+/** `homelab:fortigate`: the FortiGate edge (interfaces, DHCP, routes, BGP, VPNs). */
+import { z } from "zod";
+import {
+  addressRange,
+  cidr,
+  deviceTls,
+  doc,
+  hostOrAddress,
+  interfaceAddress,
+  ipv4,
+  name,
+  port,
+  secretRef,
+  strict,
+  vlanId,
+} from "./primitives";
+
+/** FortiOS interface and phase1 names: at most 15 characters. */
+export const fortiName = z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, {
+  error: "must be 1-15 characters (letters, digits, _ . -): the FortiOS interface name limit",
+});
+
+export const allowAccess = z.enum([
+  "ping",
+  "https",
+  "ssh",
+  "http",
+  "snmp",
+  "fgfm",
+  "radius-acct",
+  "probe-response",
+  "ftm",
+  "speed-test",
+]);
+
+/** IKE phase1 proposals FortiOS accepts (encryption-integrity or AEAD-prf). */
+export const phase1Proposals = [
+  "aes128-sha256",
+  "aes256-sha256",
+  "aes128-sha384",
+  "aes256-sha384",
+  "aes128-sha512",
+  "aes256-sha512",
+  "aes128gcm-prfsha256",
+  "aes256gcm-prfsha384",
+  "chacha20poly1305-prfsha256",
+] as const;
+
+/** IPsec phase2 proposals FortiOS accepts. */
+export const phase2Proposals = [
+  "aes128-sha256",
+  "aes256-sha256",
+  "aes128-sha384",
+  "aes256-sha384",
+  "aes128-sha512",
+  "aes256-sha512",
+  "aes128gcm",
+  "aes256gcm",
+  "chacha20poly1305",
+] as const;
+
+export const dhGroups = [14, 15, 16, 19, 20, 21, 27, 28, 29, 30, 31, 32] as const;
+
+const dhGroup = z
+  .number()
+  .int()
+  .refine((g) => (dhGroups as readonly number[]).includes(g), {
+    error: `must be a DH group FortiOS supports with IKEv2 and that is not weak: ${dhGroups.join(", ")}`,
+  });
+
+export const interfaceSchema = strict({
+  name: doc(fortiName, "Interface name on the FortiGate.", ["lan", "wan1"]),
+  type: doc(
+    z.enum(["physical", "aggregate", "vlan", "loopback"]),
+    "physical ports already exist and are only updated; aggregate (LACP), vlan and loopback are created.",
+  ).default("physical"),
+  role: doc(z.enum(["lan", "wan", "dmz", "undefined"]), "FortiOS interface role.").default("lan"),
+  alias: z.string().max(25).optional(),
+  members: doc(z.array(fortiName), "Aggregate members (physical ports).", [
+    ["internal1", "internal2"],
+  ]).optional(),
+  lacpMode: doc(z.enum(["active", "passive", "static"]), "LACP mode of an aggregate.").default(
+    "active",
+  ),
+  parent: doc(fortiName, "Parent interface of a VLAN.").optional(),
+  vlanId: doc(vlanId, "VLAN id of a vlan interface.").optional(),
+  mode: doc(z.enum(["static", "dhcp"]), "Addressing mode.").default("static"),
+  ip: doc(interfaceAddress, "Interface address with prefix length.", ["172.24.0.1/24"]).optional(),
+  allowaccess: doc(z.array(allowAccess), "Management protocols allowed on the interface.").default([
+    "ping",
+  ]),
+  description: z.string().max(255).optional(),
+});
+
+export const dhcpServerSchema = strict({
+  interface: doc(fortiName, "Interface the server listens on (must have an ip)."),
+  range: doc(addressRange, "Addresses handed out.", ["172.24.0.100-172.24.0.199"]),
+  gateway: doc(ipv4, "Default gateway (default: the interface address).").optional(),
+  dns: doc(z.array(ipv4), "DNS servers (default: the FortiGate itself).", [
+    ["10.128.0.12"],
+  ]).default([]),
+  domain: z.string().optional(),
+  leaseSeconds: z.number().int().min(300).max(8_640_000).default(86400),
+  reservations: z
+    .array(
+      strict({
+        mac: z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, {
+          error: "must be a MAC address such as 00:11:22:33:44:55",
+        }),
+        ip: ipv4,
+        description: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+
+export const staticRouteSchema = strict({
+  dst: doc(cidr, "Destination prefix.", ["10.128.0.0/24"]),
+  gateway: doc(ipv4, "Next hop."),
+  device: doc(fortiName, "Outgoing interface."),
+  distance: z.number().int().min(1).max(255).default(10),
+  comment: z.string().max(255).optional(),
+});
+
+export const tunnelSchema = strict({
+  name: doc(fortiName, "Tunnel (phase1 interface) name.", ["to-office"]),
+  remoteGw: doc(hostOrAddress, "Remote gateway address.", ["203.0.113.50"]),
+  interface: doc(fortiName, "Local egress interface.", ["wan1"]),
+  localAddress: doc(interfaceAddress, "Tunnel interface address (optional).").optional(),
+  remoteSubnets: doc(z.array(cidr).min(1), "Prefixes reached through the tunnel (static routes)."),
+  localNetworks: doc(z.array(name).min(1), "Local networks (by name) allowed through the tunnel."),
+  proposals: z
+    .array(z.enum(phase1Proposals))
+    .min(1)
+    .default(["aes256gcm-prfsha384", "aes256-sha256"]),
+  phase2Proposals: z.array(z.enum(phase2Proposals)).min(1).default(["aes256gcm", "aes256-sha256"]),
+  dhGroups: z.array(dhGroup).min(1).default([20, 21]),
+  psk: doc(secretRef, "Pre-shared key."),
+});
+
+export const dialupVpnSchema = strict({
+  name: doc(
+    fortiName,
+    "Phase1 name of the dial-up server; also the name of its address pool network.",
+    ["vpn"],
+  ),
+  interface: doc(fortiName, "Interface clients connect to (the WAN)."),
+  pool: doc(cidr, "Addresses handed to clients (mode-config).", ["172.26.0.0/24"]),
+  dns: doc(z.array(ipv4), "DNS servers pushed to clients.").default([]),
+  access: doc(z.array(name).min(1), "Networks (by name) clients may reach.", [["lan", "swprod"]]),
+  proposals: z
+    .array(z.enum(phase1Proposals))
+    .min(1)
+    .default(["aes256gcm-prfsha384", "aes256-sha256"]),
+  phase2Proposals: z.array(z.enum(phase2Proposals)).min(1).default(["aes256gcm", "aes256-sha256"]),
+  dhGroups: z.array(dhGroup).min(1).default([20, 21]),
+});
+
+export const fortigateSchema = doc(
+  strict({
+    host: doc(hostOrAddress, "Management address of the FortiGate.", ["172.24.0.1"]),
+    port: port.default(443),
+    vdom: doc(z.string().min(1).max(31), "VDOM to manage.").default("root"),
+    tls: deviceTls.default({ insecureSkipVerify: false }),
+    adopt: doc(
+      z.boolean(),
+      "Take over objects that already exist on the device (PUT instead of failing on create).",
+    ).default(false),
+    interfaces: z.array(interfaceSchema).default([]),
+    dhcp: z.array(dhcpServerSchema).default([]),
+    staticRoutes: z.array(staticRouteSchema).default([]),
+    bgp: doc(
+      strict({
+        redistribute: doc(
+          z.array(z.enum(["connected", "static", "ospf", "rip", "isis"])),
+          "Route sources announced to BGP neighbors.",
+        ).default([]),
+      }),
+      "BGP speaker; the AS number and router id come from the federation registry.",
+    ).optional(),
+    federation: doc(
+      strict({
+        interface: doc(fortiName, "WAN interface the federation tunnels use.", ["wan1"]),
+        networks: doc(
+          z.array(name).min(1),
+          "Local networks (by name) reachable from and to the federation.",
+          [["lan", "swprod"]],
+        ),
+      }),
+      "How this FortiGate takes part in the federation (tunnels come from the registry).",
+    ).optional(),
+    dialupVpn: dialupVpnSchema.optional(),
+    tunnels: doc(
+      z.array(tunnelSchema),
+      "Extra site-to-site IPsec tunnels outside the federation.",
+    ).default([]),
+  }),
+  "The FortiGate edge router.",
+);
+
+export type FortigateConfig = z.infer<typeof fortigateSchema>;
+export type FortigateInterface = z.infer<typeof interfaceSchema>;

@@ -1,0 +1,70 @@
+/** `homelab:site` (identity and domains) and `homelab:networks` (named address sets). */
+import { z } from "zod";
+import { cidr, dnsName, doc, name, strict } from "./primitives";
+
+export const siteSchema = doc(
+  strict({
+    name: doc(name, "Short id of the site, used in resource names and diagrams.", ["home"]),
+    description: doc(z.string(), "One line about the site.").optional(),
+    domains: doc(
+      strict({
+        public: doc(
+          dnsName,
+          "Public DNS domain of the site's services (a Cloudflare zone or a subdomain of one).",
+          ["example.net"],
+        ).optional(),
+        internal: doc(
+          dnsName.default("home.arpa"),
+          "Internal domain for LAN-only names (RFC 8375 recommends home.arpa).",
+          ["home.arpa"],
+        ),
+      }),
+      "Domains the site's services are named under.",
+    ).default({ internal: "home.arpa" }),
+    timezone: doc(
+      z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, {
+        error: "must be an IANA time zone such as Europe/Paris",
+      }),
+      "IANA time zone, passed to containers and backup schedules.",
+      ["Europe/Paris"],
+    ).default("Etc/UTC"),
+    contactEmail: doc(
+      z.email({ error: "must be an e-mail address" }),
+      "Contact for ACME (Let's Encrypt) accounts and alerts.",
+    ).optional(),
+  }),
+  "Identity of this site.",
+);
+
+export const networkKinds = ["external", "lan", "vpn", "other"] as const;
+
+export const namedNetworkSchema = doc(
+  strict({
+    cidr: doc(
+      z.union([cidr, z.array(cidr).min(1, { error: "must list at least one prefix" })], {
+        error: "must be a prefix (10.0.0.0/24) or a list of prefixes",
+      }),
+      "Prefix or prefixes of this network.",
+      ["198.51.100.23/32"],
+    ),
+    kind: doc(
+      z.enum(networkKinds),
+      "external: addresses outside the site (an office's public IP); lan/vpn/other: networks of the site that no managed device declares.",
+    ).default("external"),
+    description: z.string().optional(),
+  }),
+  "A named set of addresses that rules and access lists refer to by name.",
+);
+
+/**
+ * Named networks that no managed device declares (an office's public address, a VPN pool
+ * run elsewhere). Networks declared by devices (FortiGate interfaces, UniFi VLANs, SDN vnets,
+ * VPN pools) are named automatically; names are unique across the site.
+ */
+export const networksSchema = doc(
+  z.record(name, namedNetworkSchema),
+  "Named networks that rules refer to by name (networks declared by devices are named automatically).",
+);
+
+export type SiteInfo = z.infer<typeof siteSchema>;
+export type NamedNetwork = z.infer<typeof namedNetworkSchema>;

@@ -1,0 +1,117 @@
+/** `homelab:unifi`: a UniFi gateway (UDM/UXG): networks, WireGuard and firewall policy. */
+import { z } from "zod";
+import {
+  addressRange,
+  cidr,
+  deviceTls,
+  doc,
+  ipv4,
+  name,
+  port,
+  strict,
+  url,
+  vlanId,
+} from "./primitives";
+
+const networkRef = z.union([name, z.array(name).min(1)], {
+  error: "must be a network name or a list of network names",
+});
+
+export const unifiNetworkSchema = strict({
+  name: doc(name, "Network name (also its name in firewall rules).", ["servers"]),
+  vlan: doc(
+    vlanId.refine((v) => v >= 2 && v <= 4018, {
+      error: "UniFi accepts VLAN ids 2-4018 for new networks (1 is the untagged default LAN)",
+    }),
+    "802.1Q VLAN id.",
+    [10],
+  ),
+  cidr: doc(cidr, "Subnet.", ["10.0.10.0/24"]),
+  gateway: doc(ipv4, "Gateway address of the UniFi gateway on this VLAN.", ["10.0.10.1"]),
+  purpose: doc(
+    z.enum(["corporate", "guest", "vlan-only"]),
+    "corporate: routed LAN; guest: guest network; vlan-only: layer 2 only.",
+  ).default("corporate"),
+  dhcp: doc(
+    strict({
+      range: doc(addressRange, "Addresses handed out.", ["10.0.10.100-10.0.10.199"]),
+      dns: doc(z.array(ipv4).max(4), "DNS servers (default: the gateway).").default([]),
+      leaseSeconds: z.number().int().min(60).default(86400),
+    }),
+    "DHCP server on this network (omit for none).",
+  ).optional(),
+  domain: z.string().optional(),
+  isolated: doc(z.boolean(), "Network isolation (clients cannot reach other VLANs).").default(
+    false,
+  ),
+  internetAccess: z.boolean().default(true),
+  igmpSnooping: z.boolean().default(false),
+  description: z.string().optional(),
+});
+
+export const wireguardSchema = strict({
+  name: doc(name, "Name of the VPN network.", ["wireguard"]),
+  cidr: doc(cidr, "Client address pool.", ["10.0.3.0/24"]),
+  gateway: doc(ipv4, "Server address inside the pool.", ["10.0.3.1"]),
+  port: port.default(51820),
+  dns: z.array(ipv4).max(4).default([]),
+  wanInterface: doc(
+    z.string().regex(/^wan[2-9]?$/, { error: "must be wan, wan2, ..." }),
+    "WAN the server listens on.",
+  ).default("wan"),
+});
+
+export const allowRuleSchema = strict({
+  name: doc(z.string().min(1).max(64), "Rule name (default: derived from from/to).").optional(),
+  from: doc(networkRef, "Source network name(s).", ["users"]),
+  to: doc(networkRef, "Destination network name(s).", ["servers"]),
+  protocol: z.enum(["all", "tcp", "udp", "tcp_udp", "icmp"]).default("all"),
+  ports: doc(
+    z.array(z.union([port, z.string().regex(/^\d{1,5}-\d{1,5}$/)])),
+    "Destination ports (tcp/udp): numbers or ranges like 8000-8100.",
+  ).optional(),
+  description: z.string().optional(),
+});
+
+export const unifiSchema = doc(
+  strict({
+    controller: doc(url, "Console address (UniFi OS).", ["https://10.0.20.1"]),
+    site: doc(z.string().min(1), "Network application site name (not the description).").default(
+      "default",
+    ),
+    auth: doc(
+      z.enum(["apiKey", "password"]),
+      "apiKey (Network 9+, secret homelab:unifiApiKey) or a local admin (secret homelab:unifiPassword).",
+    ).default("apiKey"),
+    username: doc(z.string(), "Local admin user (auth: password).").optional(),
+    tls: deviceTls.default({ insecureSkipVerify: false }),
+    adopt: doc(
+      z.boolean(),
+      "Take over objects that already exist with the same name instead of failing.",
+    ).default(false),
+    networks: z.array(unifiNetworkSchema).default([]),
+    wireguard: doc(
+      wireguardSchema,
+      "WireGuard remote-access server (key: homelab:wireguardPrivateKey).",
+    ).optional(),
+    firewall: doc(
+      strict({
+        mode: doc(
+          z.enum(["auto", "zone", "legacy"]),
+          "zone: zone-based policies (Network 9+); legacy: LAN_IN/WAN_IN rules; auto: ask the controller.",
+        ).default("auto"),
+        interVlan: doc(
+          z.enum(["deny", "allow"]),
+          "Default for traffic between site networks.",
+        ).default("deny"),
+        allow: doc(z.array(allowRuleSchema), "Explicit allows between networks.").default([]),
+      }),
+      "Firewall policy between the site's networks.",
+    ).default({ mode: "auto", interVlan: "deny", allow: [] }),
+  }),
+  "The UniFi gateway and its network application.",
+);
+
+export type UnifiConfig = z.infer<typeof unifiSchema>;
+export type UnifiNetwork = z.infer<typeof unifiNetworkSchema>;
+export type AllowRule = z.infer<typeof allowRuleSchema>;

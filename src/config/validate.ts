@@ -1,0 +1,846 @@
+/**
+ * Cross-field rules of one site: gateways inside their subnets, no overlapping subnets,
+ * unique VLAN ids and names, references that resolve, nothing on powered-off nodes.
+ * Runs on sections that passed their schema; each rule names the exact path and the fix.
+ */
+import type { PathSegment, Problem } from "./errors";
+import { closest } from "./primitives";
+import { configKey, type SiteConfig } from "./stack";
+import {
+  containsAddress,
+  formatIPv4,
+  formatPrefix,
+  hostRange,
+  isHostOf,
+  overlaps,
+  parseAddressWithPrefix,
+  parseIPv4,
+  parsePrefix,
+  parseRange,
+  rangeInsideHosts,
+  maskOf,
+  type Prefix,
+} from "../model/net";
+import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "../model/networks";
+
+/** Collects problems for one file. */
+export class Problems {
+  readonly list: Problem[] = [];
+  constructor(readonly file: string) {}
+  add(path: readonly PathSegment[], message: string): void {
+    this.list.push({ file: this.file, path, message });
+  }
+}
+
+/** "unknown node "pve3": did you mean "pve2"?" (or the list, or "none is declared"). */
+export function unknownReference(
+  what: string,
+  value: string,
+  candidates: readonly string[],
+  where?: string,
+): string {
+  const unknown = `unknown ${what} "${value}"${where ? ` in ${where}` : ""}`;
+  if (candidates.length === 0) return `${unknown}: no ${what} is declared`;
+  const near = closest(value, candidates);
+  if (near !== undefined) return `${unknown}: did you mean "${near}"?`;
+  return `${unknown}: declared ${what}s are ${candidates.map((c) => `"${c}"`).join(", ")}`;
+}
+
+/** Reports every name used twice in `items` (at the second and later uses). */
+export function checkUnique<T>(
+  out: Problems,
+  items: readonly T[],
+  key: (item: T) => string | number | undefined,
+  path: (index: number) => PathSegment[],
+  what: string,
+): void {
+  const first = new Map<string | number, number>();
+  items.forEach((item, i) => {
+    const value = key(item);
+    if (value === undefined) return;
+    const earlier = first.get(value);
+    if (earlier === undefined) first.set(value, i);
+    else
+      out.add(
+        path(i),
+        `${what} ${JSON.stringify(value)} is already used at index ${earlier}: ${what}s must be unique`,
+      );
+  });
+}
+
+function subnetOf(text: string): Prefix | undefined {
+  const parsed = parsePrefix(text);
+  return parsed && !parsed.hostBits ? parsed.prefix : undefined;
+}
+
+/** Gateway must be a host address of the subnet. */
+function checkGateway(out: Problems, path: PathSegment[], gateway: string, subnet: Prefix): void {
+  const address = parseIPv4(gateway);
+  if (address === undefined) return;
+  if (!containsAddress(subnet, address)) {
+    out.add(
+      path,
+      `${gateway} is outside subnet ${formatPrefix(subnet)}: use an address inside it, e.g. ${formatIPv4(hostRange(subnet).first)}`,
+    );
+  } else if (!isHostOf(subnet, address)) {
+    out.add(
+      path,
+      `${gateway} is the network or broadcast address of ${formatPrefix(subnet)}: use a host address, e.g. ${formatIPv4(hostRange(subnet).first)}`,
+    );
+  }
+}
+
+/** DHCP/reserved range must lie inside the subnet's host addresses, and avoid the gateway. */
+function checkRange(
+  out: Problems,
+  path: PathSegment[],
+  text: string,
+  subnet: Prefix,
+  gateway: number | undefined,
+): void {
+  const range = parseRange(text);
+  if (!range) return;
+  if (!rangeInsideHosts(subnet, range)) {
+    const hosts = hostRange(subnet);
+    out.add(
+      path,
+      `range ${text} is not inside the usable addresses of ${formatPrefix(subnet)} (${formatIPv4(hosts.first)}-${formatIPv4(hosts.last)})`,
+    );
+  } else if (gateway !== undefined && gateway >= range.first && gateway <= range.last) {
+    out.add(
+      path,
+      `range ${text} contains the gateway ${formatIPv4(gateway)}: start or end it elsewhere`,
+    );
+  }
+}
+
+function checkNetworkRefs(
+  out: Problems,
+  names: readonly string[],
+  refs: string | readonly string[],
+  path: PathSegment[],
+): void {
+  const list = typeof refs === "string" ? [refs] : refs;
+  list.forEach((ref, i) => {
+    if (!names.includes(ref)) {
+      out.add(
+        typeof refs === "string" ? path : [...path, i],
+        unknownReference("network", ref, names),
+      );
+    }
+  });
+}
+
+/** Docker host names: `homelab:hosts` with docker, and Proxmox guests with docker. */
+export function dockerHostNames(config: SiteConfig): string[] {
+  return [
+    ...config.hosts.filter((h) => h.docker).map((h) => h.name),
+    ...(config.proxmox?.guests.filter((g) => g.docker).map((g) => g.name) ?? []),
+  ];
+}
+
+function checkNetworks(config: SiteConfig, out: Problems): void {
+  const networks = siteNetworks(config);
+  // Unique names across the whole site (and not a built-in).
+  const seen = new Map<string, readonly PathSegment[]>();
+  for (const network of networks) {
+    const builtin = (BUILTIN_NETWORKS as readonly string[]).includes(network.name);
+    if (builtin) {
+      out.add(
+        network.source,
+        `"${network.name}" is a reserved network name (${BUILTIN_NETWORKS.join(", ")}): rename this network`,
+      );
+      continue;
+    }
+    const earlier = seen.get(network.name);
+    if (earlier) {
+      out.add(
+        network.source,
+        `network name "${network.name}" is already used by ${formatPathShort(earlier)}: network names are unique across the site`,
+      );
+    } else seen.set(network.name, network.source);
+  }
+  // No overlapping subnets among networks the site routes, nor between them and external ones.
+  for (let i = 0; i < networks.length; i++) {
+    for (let j = i + 1; j < networks.length; j++) {
+      const a = networks[i]!;
+      const b = networks[j]!;
+      const aInternal = INTERNAL_KINDS.has(a.kind);
+      const bInternal = INTERNAL_KINDS.has(b.kind);
+      if (!aInternal && !bInternal) continue;
+      if (a.kind === "remote" || b.kind === "remote") {
+        if (!(aInternal || bInternal)) continue;
+      }
+      for (const pa of a.prefixes) {
+        for (const pb of b.prefixes) {
+          if (overlaps(pa, pb)) {
+            out.add(
+              b.source,
+              `${formatPrefix(pb)} (network "${b.name}") overlaps ${formatPrefix(pa)} (network "${a.name}", ${formatPathShort(a.source)}): subnets of a site must not overlap`,
+            );
+          }
+        }
+      }
+    }
+  }
+  // Host addresses of named hosts must be inside their declared network.
+  config.hosts.forEach((host, i) => {
+    if (!host.network) return;
+    const names = networkNames(networks);
+    if (!names.includes(host.network)) {
+      out.add([configKey("hosts"), i, "network"], unknownReference("network", host.network, names));
+      return;
+    }
+    const network = networks.find((n) => n.name === host.network);
+    const address = parseIPv4(host.address);
+    if (
+      network &&
+      address !== undefined &&
+      !network.prefixes.some((p) => containsAddress(p, address))
+    ) {
+      out.add(
+        [configKey("hosts"), i, "address"],
+        `${host.address} is not inside network "${host.network}" (${network.prefixes.map(formatPrefix).join(", ")})`,
+      );
+    }
+  });
+}
+
+function formatPathShort(path: readonly PathSegment[]): string {
+  return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+}
+
+function checkProxmox(config: SiteConfig, out: Problems): void {
+  const px = config.proxmox;
+  if (!px) return;
+  const root = configKey("proxmox");
+  const nodeNames = px.nodes.map((n) => n.name);
+  checkUnique(
+    out,
+    px.nodes,
+    (n) => n.name,
+    (i) => [root, "nodes", i, "name"],
+    "node name",
+  );
+  checkUnique(
+    out,
+    px.nodes,
+    (n) => n.address,
+    (i) => [root, "nodes", i, "address"],
+    "node address",
+  );
+  const storageNames = px.storages.map((s) => s.name);
+  checkUnique(
+    out,
+    px.storages,
+    (s) => s.name,
+    (i) => [root, "storages", i, "name"],
+    "storage name",
+  );
+  checkUnique(
+    out,
+    px.images,
+    (s) => s.name,
+    (i) => [root, "images", i, "name"],
+    "image name",
+  );
+  checkUnique(
+    out,
+    px.backups,
+    (s) => s.name,
+    (i) => [root, "backups", i, "name"],
+    "backup job name",
+  );
+  checkUnique(
+    out,
+    px.guests,
+    (g) => g.name,
+    (i) => [root, "guests", i, "name"],
+    "guest name",
+  );
+  checkUnique(
+    out,
+    px.guests,
+    (g) => g.vmid,
+    (i) => [root, "guests", i, "vmid"],
+    "vmid",
+  );
+  checkUnique(
+    out,
+    px.sdn.zones,
+    (z) => z.name,
+    (i) => [root, "sdn", "zones", i, "name"],
+    "zone name",
+  );
+  const vnets = px.sdn.zones.flatMap((zone, z) =>
+    zone.vnets.map((vnet, v) => ({ vnet, z, v, zone })),
+  );
+  checkUnique(
+    out,
+    vnets,
+    (x) => x.vnet.name,
+    (i) => [root, "sdn", "zones", vnets[i]!.z, "vnets", vnets[i]!.v, "name"],
+    "vnet name",
+  );
+
+  const checkNodes = (nodes: readonly string[] | undefined, path: PathSegment[]): void =>
+    nodes?.forEach((n, i) => {
+      if (!nodeNames.includes(n)) out.add([...path, i], unknownReference("node", n, nodeNames));
+    });
+
+  px.storages.forEach((storage, i) => {
+    checkNodes(storage.nodes, [root, "storages", i, "nodes"]);
+    if (storage.type === "lvm" && storage.base) {
+      const base = px.storages.find((s) => s.name === storage.base?.storage);
+      if (!base) {
+        out.add(
+          [root, "storages", i, "base", "storage"],
+          unknownReference("storage", storage.base.storage, storageNames),
+        );
+      } else if (base.type !== "iscsi") {
+        out.add(
+          [root, "storages", i, "base", "storage"],
+          `storage "${base.name}" is of type ${base.type}: LVM can only be layered on an iscsi storage`,
+        );
+      }
+    }
+  });
+  px.backups.forEach((job, i) => {
+    const storage = px.storages.find((s) => s.name === job.storage);
+    if (!storage) {
+      out.add(
+        [root, "backups", i, "storage"],
+        unknownReference("storage", job.storage, storageNames),
+      );
+    } else if (
+      storage.type !== "pbs" &&
+      !(storage.type !== "iscsi" && storage.content.includes("backup"))
+    ) {
+      out.add(
+        [root, "backups", i, "storage"],
+        `storage "${storage.name}" does not hold backups: use a pbs storage or add "backup" to its content`,
+      );
+    }
+  });
+  px.images.forEach((image, i) => {
+    if (image.node && !nodeNames.includes(image.node)) {
+      out.add([root, "images", i, "node"], unknownReference("node", image.node, nodeNames));
+    }
+  });
+
+  // SDN
+  const vlanTags = new Map<string, Map<number, string>>();
+  px.sdn.zones.forEach((zone, z) => {
+    const zonePath: PathSegment[] = [root, "sdn", "zones", z];
+    checkNodes(zone.nodes, [...zonePath, "nodes"]);
+    if (zone.type === "vlan" && !zone.bridge) {
+      out.add(
+        [...zonePath, "bridge"],
+        "a vlan zone needs the bridge its VLANs ride on, e.g. bridge: vmbr0",
+      );
+    }
+    if (zone.type === "vxlan" && (!zone.peers || zone.peers.length === 0)) {
+      out.add([...zonePath, "peers"], "a vxlan zone needs the peer addresses of its nodes");
+    }
+    zone.vnets.forEach((vnet, v) => {
+      const vnetPath = [...zonePath, "vnets", v];
+      if (zone.type !== "simple" && vnet.tag === undefined) {
+        out.add(
+          [...vnetPath, "tag"],
+          `a vnet in a ${zone.type} zone needs a tag (${zone.type === "vlan" ? "VLAN id" : "VXLAN id"})`,
+        );
+      }
+      if (zone.type === "vlan" && vnet.tag !== undefined) {
+        if (vnet.tag > 4094)
+          out.add([...vnetPath, "tag"], `VLAN ids run from 1 to 4094 (got ${vnet.tag})`);
+        const tags = vlanTags.get(zone.bridge ?? zone.name) ?? new Map<number, string>();
+        const other = tags.get(vnet.tag);
+        if (other)
+          out.add(
+            [...vnetPath, "tag"],
+            `VLAN ${vnet.tag} is already used by vnet "${other}" on the same bridge`,
+          );
+        tags.set(vnet.tag, vnet.name);
+        vlanTags.set(zone.bridge ?? zone.name, tags);
+      }
+      vnet.subnets.forEach((subnet, s) => {
+        const subnetPath = [...vnetPath, "subnets", s];
+        const prefix = subnetOf(subnet.cidr);
+        if (!prefix) return;
+        const gateway = subnet.gateway ? parseIPv4(subnet.gateway) : undefined;
+        if (subnet.gateway) checkGateway(out, [...subnetPath, "gateway"], subnet.gateway, prefix);
+        if (subnet.snat && !subnet.gateway) {
+          out.add(
+            [...subnetPath, "gateway"],
+            "snat needs a gateway: the nodes masquerade traffic routed through it",
+          );
+        }
+        if (subnet.dhcp)
+          checkRange(out, [...subnetPath, "dhcp", "range"], subnet.dhcp.range, prefix, gateway);
+        subnet.reserved.forEach((r, k) =>
+          checkRange(out, [...subnetPath, "reserved", k], r, prefix, undefined),
+        );
+      });
+    });
+  });
+
+  // Guests
+  const powered = new Map(px.nodes.map((n) => [n.name, n.powered]));
+  const vnetNames = vnets.map((x) => x.vnet.name);
+  const backupNames = px.backups.map((b) => b.name);
+  const imageByName = new Map(px.images.map((img) => [img.name, img]));
+  px.guests.forEach((guest, g) => {
+    const path: PathSegment[] = [root, "guests", g];
+    if (!powered.has(guest.node)) {
+      out.add([...path, "node"], unknownReference("node", guest.node, nodeNames));
+    } else if (powered.get(guest.node) === false) {
+      const on = px.nodes.filter((n) => n.powered).map((n) => n.name);
+      out.add(
+        [...path, "node"],
+        `node "${guest.node}" is declared powered: false, so nothing may run on it: place the guest on ${on.length ? on.map((n) => `"${n}"`).join(" or ") : "a powered node"}`,
+      );
+    }
+    const disk = px.storages.find((s) => s.name === guest.disk.storage);
+    if (!disk) {
+      out.add(
+        [...path, "disk", "storage"],
+        unknownReference("storage", guest.disk.storage, storageNames),
+      );
+    } else if (disk.type === "pbs" || disk.type === "iscsi") {
+      out.add(
+        [...path, "disk", "storage"],
+        `storage "${disk.name}" (${disk.type}) cannot hold guest disks: use an lvm, nfs or dir storage`,
+      );
+    }
+    if (guest.backup && !backupNames.includes(guest.backup)) {
+      out.add([...path, "backup"], unknownReference("backup job", guest.backup, backupNames));
+    }
+    if (guest.image && guest.clone !== undefined) {
+      out.add([...path, "clone"], "give either image or clone, not both");
+    }
+    if (guest.type === "lxc") {
+      if (guest.clone !== undefined)
+        out.add(
+          [...path, "clone"],
+          "clone is for VMs; an LXC container is built from a container-template image",
+        );
+      if (!guest.image)
+        out.add([...path, "image"], "an LXC container needs an image of kind container-template");
+      if (guest.usb.length > 0)
+        out.add([...path, "usb"], "USB passthrough is for VMs; use a VM for this guest");
+    } else if (!guest.image && guest.clone === undefined) {
+      out.add([...path, "image"], "a VM needs an image (a cloud-image) or a clone (template vmid)");
+    }
+    if (guest.image) {
+      const image = imageByName.get(guest.image);
+      if (!image) {
+        out.add(
+          [...path, "image"],
+          unknownReference("image", guest.image, [...imageByName.keys()]),
+        );
+      } else {
+        const wanted = guest.type === "lxc" ? "container-template" : "cloud-image";
+        if (image.kind !== wanted) {
+          out.add(
+            [...path, "image"],
+            `image "${image.name}" is a ${image.kind}; a ${guest.type === "lxc" ? "container" : "VM"} needs a ${wanted}`,
+          );
+        }
+        if (image.node && image.node !== guest.node) {
+          out.add(
+            [...path, "image"],
+            `image "${image.name}" is downloaded to node "${image.node}" only, but the guest runs on "${guest.node}"`,
+          );
+        }
+      }
+    }
+    guest.nics.forEach((nic, n) => {
+      const nicPath = [...path, "nics", n];
+      if (!nic.vnet && !nic.bridge) {
+        out.add(nicPath, "a NIC needs a vnet (SDN) or a bridge");
+        return;
+      }
+      if (nic.vnet && nic.bridge)
+        out.add([...nicPath, "bridge"], "give either vnet or bridge, not both");
+      if (nic.vnet && !vnetNames.includes(nic.vnet)) {
+        out.add([...nicPath, "vnet"], unknownReference("vnet", nic.vnet, vnetNames));
+        return;
+      }
+      if (nic.ip === "auto" && !nic.vnet) {
+        out.add(
+          [...nicPath, "ip"],
+          'ip: auto allocates from a vnet subnet; on a bridge give an address or "dhcp"',
+        );
+      }
+      if (nic.vnet && nic.ip !== "auto" && nic.ip !== "dhcp") {
+        const vnet = vnets.find((x) => x.vnet.name === nic.vnet)!.vnet;
+        const parsed = parseAddressWithPrefix(nic.ip) ?? {
+          address: parseIPv4(nic.ip),
+          length: undefined,
+        };
+        const address = parsed.address;
+        if (address === undefined) return;
+        const subnet = vnet.subnets
+          .map((s) => subnetOf(s.cidr))
+          .find((p) => p && containsAddress(p, address));
+        if (!subnet) {
+          out.add(
+            [...nicPath, "ip"],
+            `${nic.ip} is not inside any subnet of vnet "${vnet.name}" (${vnet.subnets.map((s) => s.cidr).join(", ") || "it has none"})`,
+          );
+        } else if (parsed.length !== undefined && parsed.length !== subnet.length) {
+          out.add(
+            [...nicPath, "ip"],
+            `${nic.ip} has prefix length /${parsed.length} but vnet "${vnet.name}" uses ${formatPrefix(subnet)}`,
+          );
+        }
+      }
+    });
+  });
+}
+
+function checkFortigate(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {
+  const fg = config.fortigate;
+  if (!fg) return;
+  const root = configKey("fortigate");
+  const names = fg.interfaces.map((i) => i.name);
+  checkUnique(
+    out,
+    fg.interfaces,
+    (i) => i.name,
+    (i) => [root, "interfaces", i, "name"],
+    "interface name",
+  );
+  const memberOf = new Map<string, string>();
+  const vlanIds = new Map<string, Map<number, string>>();
+  fg.interfaces.forEach((iface, i) => {
+    const path: PathSegment[] = [root, "interfaces", i];
+    if (iface.type === "aggregate") {
+      if (!iface.members || iface.members.length === 0) {
+        out.add(
+          [...path, "members"],
+          "an aggregate needs its member ports, e.g. members: [internal1, internal2]",
+        );
+      }
+      iface.members?.forEach((member, m) => {
+        const other = memberOf.get(member);
+        if (other)
+          out.add(
+            [...path, "members", m],
+            `port "${member}" is already a member of aggregate "${other}"`,
+          );
+        memberOf.set(member, iface.name);
+        if (names.includes(member)) {
+          out.add(
+            [...path, "members", m],
+            `port "${member}" is also declared as an interface: an aggregate member cannot carry its own configuration`,
+          );
+        }
+      });
+    } else if (iface.members) {
+      out.add(
+        [...path, "members"],
+        `members apply to aggregate interfaces only (this one is ${iface.type})`,
+      );
+    }
+    if (iface.type === "vlan") {
+      if (!iface.parent)
+        out.add([...path, "parent"], "a vlan interface needs its parent interface");
+      else if (!names.includes(iface.parent))
+        out.add([...path, "parent"], unknownReference("interface", iface.parent, names));
+      if (iface.vlanId === undefined)
+        out.add([...path, "vlanId"], "a vlan interface needs a vlanId (1-4094)");
+      else if (iface.parent) {
+        const ids = vlanIds.get(iface.parent) ?? new Map<number, string>();
+        const other = ids.get(iface.vlanId);
+        if (other)
+          out.add(
+            [...path, "vlanId"],
+            `VLAN ${iface.vlanId} is already used by "${other}" on ${iface.parent}: VLAN ids must be unique per parent`,
+          );
+        ids.set(iface.vlanId, iface.name);
+        vlanIds.set(iface.parent, ids);
+      }
+    }
+    if (iface.mode === "dhcp" && iface.ip)
+      out.add(
+        [...path, "ip"],
+        "an interface in dhcp mode gets its address from DHCP: remove ip or use mode: static",
+      );
+  });
+  const ifaceIp = (name: string) => {
+    const iface = fg.interfaces.find((i) => i.name === name);
+    return iface?.ip ? parseAddressWithPrefix(iface.ip) : undefined;
+  };
+  fg.dhcp.forEach((server, i) => {
+    const path: PathSegment[] = [root, "dhcp", i];
+    if (!names.includes(server.interface)) {
+      out.add([...path, "interface"], unknownReference("interface", server.interface, names));
+      return;
+    }
+    const ip = ifaceIp(server.interface);
+    if (!ip) {
+      out.add(
+        [...path, "interface"],
+        `interface "${server.interface}" has no static ip, so it cannot serve DHCP`,
+      );
+      return;
+    }
+    const subnet = { network: (ip.address & maskOf(ip.length)) >>> 0, length: ip.length };
+    checkRange(out, [...path, "range"], server.range, subnet, ip.address);
+    if (server.gateway) checkGateway(out, [...path, "gateway"], server.gateway, subnet);
+    server.reservations.forEach((r, k) => {
+      const address = parseIPv4(r.ip);
+      if (address !== undefined && !isHostOf(subnet, address)) {
+        out.add([...path, "reservations", k, "ip"], `${r.ip} is outside ${formatPrefix(subnet)}`);
+      }
+    });
+  });
+  checkUnique(
+    out,
+    fg.dhcp,
+    (d) => d.interface,
+    (i) => [root, "dhcp", i, "interface"],
+    "DHCP interface",
+  );
+  const devices = [
+    ...names,
+    ...fg.tunnels.map((t) => t.name),
+    ...(fg.dialupVpn ? [fg.dialupVpn.name] : []),
+  ];
+  fg.staticRoutes.forEach((route, i) => {
+    if (!devices.includes(route.device)) {
+      out.add(
+        [root, "staticRoutes", i, "device"],
+        unknownReference("interface", route.device, devices),
+      );
+    }
+  });
+  if (fg.federation) {
+    if (!names.includes(fg.federation.interface)) {
+      out.add(
+        [root, "federation", "interface"],
+        unknownReference("interface", fg.federation.interface, names),
+      );
+    }
+    checkNetworkRefs(out, allNetworks, fg.federation.networks, [root, "federation", "networks"]);
+    if (!config.federation) {
+      out.add(
+        [root, "federation"],
+        "this site is not a federation member: add homelab:federation (member: <id>) or remove this block",
+      );
+    }
+  }
+  if (config.federation && !fg.federation) {
+    out.add(
+      [root],
+      "the site is a federation member with a FortiGate edge: add fortigate.federation (interface and networks)",
+    );
+  }
+  if (fg.dialupVpn) {
+    const vpn = fg.dialupVpn;
+    if (!names.includes(vpn.interface)) {
+      out.add(
+        [root, "dialupVpn", "interface"],
+        unknownReference("interface", vpn.interface, names),
+      );
+    }
+    checkNetworkRefs(out, allNetworks, vpn.access, [root, "dialupVpn", "access"]);
+  }
+  fg.tunnels.forEach((tunnel, i) => {
+    if (!names.includes(tunnel.interface)) {
+      out.add(
+        [root, "tunnels", i, "interface"],
+        unknownReference("interface", tunnel.interface, names),
+      );
+    }
+    checkNetworkRefs(out, allNetworks, tunnel.localNetworks, [root, "tunnels", i, "localNetworks"]);
+  });
+  const tunnelNames = [
+    ...fg.tunnels.map((t) => t.name),
+    ...(fg.dialupVpn ? [fg.dialupVpn.name] : []),
+  ];
+  tunnelNames.forEach((t) => {
+    if (names.includes(t))
+      out.add(
+        [root, "interfaces"],
+        `interface name "${t}" is also a tunnel name: FortiOS creates an interface per tunnel`,
+      );
+  });
+}
+
+function checkUnifi(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {
+  const uf = config.unifi;
+  if (!uf) return;
+  const root = configKey("unifi");
+  checkUnique(
+    out,
+    uf.networks,
+    (n) => n.name,
+    (i) => [root, "networks", i, "name"],
+    "network name",
+  );
+  checkUnique(
+    out,
+    uf.networks,
+    (n) => n.vlan,
+    (i) => [root, "networks", i, "vlan"],
+    "VLAN id",
+  );
+  uf.networks.forEach((network, i) => {
+    const prefix = subnetOf(network.cidr);
+    if (!prefix) return;
+    checkGateway(out, [root, "networks", i, "gateway"], network.gateway, prefix);
+    if (network.dhcp) {
+      checkRange(
+        out,
+        [root, "networks", i, "dhcp", "range"],
+        network.dhcp.range,
+        prefix,
+        parseIPv4(network.gateway),
+      );
+    }
+  });
+  if (uf.wireguard) {
+    const prefix = subnetOf(uf.wireguard.cidr);
+    if (prefix) checkGateway(out, [root, "wireguard", "gateway"], uf.wireguard.gateway, prefix);
+  }
+  if (uf.auth === "password" && !uf.username) {
+    out.add([root, "username"], "auth: password needs the local admin username");
+  }
+  uf.firewall.allow.forEach((rule, i) => {
+    checkNetworkRefs(out, allNetworks, rule.from, [root, "firewall", "allow", i, "from"]);
+    checkNetworkRefs(out, allNetworks, rule.to, [root, "firewall", "allow", i, "to"]);
+    if (rule.ports && !["tcp", "udp", "tcp_udp"].includes(rule.protocol)) {
+      out.add(
+        [root, "firewall", "allow", i, "ports"],
+        `ports need protocol tcp, udp or tcp_udp (this rule is ${rule.protocol})`,
+      );
+    }
+  });
+}
+
+function checkServices(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {
+  const hostsRoot = configKey("hosts");
+  checkUnique(
+    out,
+    config.hosts,
+    (h) => h.name,
+    (i) => [hostsRoot, i, "name"],
+    "host name",
+  );
+  const guestNames = config.proxmox?.guests.map((g) => g.name) ?? [];
+  config.hosts.forEach((host, i) => {
+    if (guestNames.includes(host.name)) {
+      out.add(
+        [hostsRoot, i, "name"],
+        `host name "${host.name}" is also a Proxmox guest: a guest with docker is already a host`,
+      );
+    }
+  });
+  const docker = dockerHostNames(config);
+  const everyHost = [...config.hosts.map((h) => h.name), ...guestNames];
+  const requireDocker = (host: string, path: PathSegment[]): void => {
+    if (docker.includes(host)) return;
+    if (everyHost.includes(host)) {
+      out.add(path, `host "${host}" does not run Docker: add a docker block to it`);
+    } else {
+      out.add(path, unknownReference("Docker host", host, docker));
+    }
+  };
+  const root = configKey("services");
+  checkUnique(
+    out,
+    config.services,
+    (s) => s.name,
+    (i) => [root, i, "name"],
+    "service name",
+  );
+  config.services.forEach((service, i) => {
+    requireDocker(service.host, [root, i, "host"]);
+    for (const [part, host] of Object.entries(service.placement ?? {})) {
+      requireDocker(host, [root, i, "placement", part]);
+    }
+    const exposures =
+      service.expose === undefined
+        ? []
+        : Array.isArray(service.expose)
+          ? service.expose
+          : [service.expose];
+    exposures.forEach((exposure, e) => {
+      const path: PathSegment[] = Array.isArray(service.expose)
+        ? [root, i, "expose", e]
+        : [root, i, "expose"];
+      if (Array.isArray(exposure.access))
+        checkNetworkRefs(out, allNetworks, exposure.access, [...path, "access"]);
+      if (exposure.public && !config.site.domains.public) {
+        out.add(
+          [...path, "public"],
+          "a public service needs the site's public domain: set homelab:site.domains.public",
+        );
+      }
+    });
+    service.volumes.forEach((volume, v) => {
+      if (!volume.nfs) return;
+      const host = config.hosts.find((h) => h.name === volume.nfs?.host);
+      const path: PathSegment[] = [root, i, "volumes", v, "nfs"];
+      if (!host)
+        out.add(
+          [...path, "host"],
+          unknownReference(
+            "host",
+            volume.nfs.host,
+            config.hosts.map((h) => h.name),
+          ),
+        );
+      else if (!host.nfs?.exports.some((x) => x.name === volume.nfs?.export)) {
+        out.add(
+          [...path, "export"],
+          unknownReference(
+            "NFS export",
+            volume.nfs.export,
+            host.nfs?.exports.map((x) => x.name) ?? [],
+            `host "${host.name}"`,
+          ),
+        );
+      }
+    });
+  });
+  if (config.proxy) {
+    const proxyRoot = configKey("proxy");
+    requireDocker(config.proxy.host, [proxyRoot, "host"]);
+    if (config.proxy.crowdsec)
+      requireDocker(config.proxy.crowdsec.host, [proxyRoot, "crowdsec", "host"]);
+    const sources = config.proxy.publish?.sources;
+    if (Array.isArray(sources))
+      checkNetworkRefs(out, allNetworks, sources, [proxyRoot, "publish", "sources"]);
+  }
+  if (config.sso) {
+    const ssoRoot = configKey("sso");
+    requireDocker(config.sso.host, [ssoRoot, "host"]);
+    if (config.sso.ldap) requireDocker(config.sso.ldap.host, [ssoRoot, "ldap", "host"]);
+    const serviceNames = config.services.map((s) => s.name);
+    config.sso.oidcClients.forEach((client, i) => {
+      if (!serviceNames.includes(client))
+        out.add([ssoRoot, "oidcClients", i], unknownReference("service", client, serviceNames));
+    });
+  }
+}
+
+/** Every cross-field problem of the site. */
+export function validateSite(config: SiteConfig, file: string): Problem[] {
+  const out = new Problems(file);
+  const allNetworks = networkNames(siteNetworks(config));
+  checkNetworks(config, out);
+  checkProxmox(config, out);
+  checkFortigate(config, out, allNetworks);
+  checkUnifi(config, out, allNetworks);
+  checkServices(config, out, allNetworks);
+  if (config.fortigate && config.unifi) {
+    out.add(
+      [configKey("unifi")],
+      "a site has one edge router: declare homelab:fortigate or homelab:unifi, not both",
+    );
+  }
+  return out.list;
+}

@@ -1,0 +1,77 @@
+/**
+ * The Pulumi program: load and validate the site, build the model, instantiate the root
+ * component, return the stack outputs. The same function runs under the real engine and
+ * under the offline plan's mock runtime.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { Homelab } from "./components/homelab";
+import { runtimeSecrets } from "./components/secrets";
+import { ConfigError } from "./config/errors";
+import { loadSite, runtimeSource, type LoadedSite } from "./config/load";
+import { readYaml, type YamlFile } from "./config/yaml";
+import { buildModel } from "./model";
+import { formatPrefix } from "./model/net";
+
+/**
+ * Set (in-process, never from the environment) by the offline tools before they run the
+ * program under mocks: secrets may be placeholders, and the stack file is already parsed.
+ */
+export interface OfflineContext {
+  readonly root: string;
+  readonly file: string;
+  readonly yaml?: YamlFile;
+}
+
+const OFFLINE = Symbol.for("homelab.offline-context");
+
+export function setOfflineContext(context: OfflineContext | undefined): void {
+  (globalThis as Record<symbol, unknown>)[OFFLINE] = context;
+}
+
+function offlineContext(): OfflineContext | undefined {
+  return (globalThis as Record<symbol, unknown>)[OFFLINE] as OfflineContext | undefined;
+}
+
+/** Loads the site from the runtime config; configuration problems end the run cleanly. */
+export function loadFromRuntime(): LoadedSite {
+  const offline = offlineContext();
+  const stack = pulumi.getStack();
+  const root = offline?.root ?? process.cwd();
+  const file = offline?.file ?? `Pulumi.${stack}.yaml`;
+  const stackPath = join(root, file);
+  const yaml = offline
+    ? offline.yaml
+    : existsSync(stackPath)
+      ? readYaml(stackPath, file)
+      : undefined;
+  try {
+    return loadSite(runtimeSource(stack, file, yaml), {
+      root,
+      requireSecrets: offline === undefined,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+export function main(): Record<string, unknown> {
+  const loaded = loadFromRuntime();
+  const model = buildModel(loaded);
+  const homelab = new Homelab(model.config.site.name, {
+    model,
+    secrets: runtimeSecrets(loaded.secrets.map((s) => s.name)),
+  });
+  return {
+    site: homelab.site,
+    domains: model.config.site.domains,
+    networks: model.networks.map((n) => ({
+      name: n.name,
+      kind: n.kind,
+      prefixes: n.prefixes.map(formatPrefix),
+    })),
+    federationPeers: model.peers,
+  };
+}

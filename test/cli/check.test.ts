@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { checkProject } from "../../src/cli/check";
+import { formatPath } from "../../src/config/errors";
+import { ROOT, runCli } from "../helpers/cli";
+
+function projectCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "check-"));
+  for (const file of ["Pulumi.yaml", "Pulumi.home.yaml", "Pulumi.annex.yaml", "stacks"]) {
+    cpSync(join(ROOT, file), join(dir, file), { recursive: true });
+  }
+  return dir;
+}
+
+describe("npm run check", () => {
+  it("passes on the committed stacks and lists the secrets each needs", () => {
+    const result = runCli("check", []);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^ok {2}Pulumi\.annex\.yaml {2}\(site annex\)\n/);
+    assert.match(
+      result.stdout,
+      /ok {2}Pulumi\.home\.yaml {2}\(site home, member alexis with 4 peers\)/,
+    );
+    assert.match(
+      result.stdout,
+      /wg genkey \| pulumi config set --secret homelab:wireguardPrivateKey --stack annex/,
+    );
+    assert.match(result.stdout, /ok {2}stacks\/federation\.yaml\n$/);
+  });
+
+  it("reports the problems of every stack and of the registry together", () => {
+    const dir = projectCopy();
+    const home = join(dir, "Pulumi.home.yaml");
+    writeFileSync(home, readFileSync(home, "utf8").replace("member: alexis", "member: alexsi"));
+    const annex = join(dir, "Pulumi.annex.yaml");
+    writeFileSync(annex, readFileSync(annex, "utf8").replace("vlan: 20", "vlan: 10"));
+    const registry = join(dir, "stacks", "federation.yaml");
+    writeFileSync(
+      registry,
+      readFileSync(registry, "utf8").replace("- id: estelle", "- id: dorian"),
+    );
+    const { problems } = checkProject(dir);
+    assert.deepEqual(problems.map((p) => `${p.file} ${formatPath(p.path)}: ${p.message}`).sort(), [
+      "Pulumi.annex.yaml homelab:unifi.networks[1].vlan: VLAN id 10 is already used at index 0: VLAN ids must be unique",
+      'Pulumi.home.yaml homelab:federation.member: unknown member "alexsi" in stacks/federation.yaml: did you mean "alexis"?',
+      'stacks/federation.yaml members[4].id: member id "dorian" is already used at index 3: member ids must be unique',
+    ]);
+  });
+});

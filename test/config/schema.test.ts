@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import Ajv2020 from "ajv/dist/2020";
+import { parse } from "yaml";
+import { schemaFiles } from "../../src/config/json-schema";
+
+const ROOT = join(__dirname, "..", "..");
+
+function validator(file: string) {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  return ajv.compile(JSON.parse(readFileSync(join(ROOT, file), "utf8")) as object);
+}
+
+describe("JSON Schema for editors", () => {
+  it("the committed schemas are up to date (run npm run schema)", () => {
+    for (const [file, content] of Object.entries(schemaFiles())) {
+      assert.equal(
+        readFileSync(join(ROOT, file), "utf8"),
+        content,
+        `${file} is stale: run npm run schema`,
+      );
+    }
+  });
+
+  it("the example stacks reference the schema and validate against it", () => {
+    const validate = validator("stacks/schema/stack.schema.json");
+    for (const stack of ["home", "annex"]) {
+      const text = readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+      assert.match(
+        text,
+        /^# yaml-language-server: \$schema=\.\/stacks\/schema\/stack\.schema\.json\n/,
+      );
+      assert.equal(validate(parse(text)), true, JSON.stringify(validate.errors, null, 2));
+    }
+  });
+
+  it("the registry validates against its schema", () => {
+    const validate = validator("stacks/schema/federation.schema.json");
+    const text = readFileSync(join(ROOT, "stacks/federation.yaml"), "utf8");
+    assert.match(text, /^# yaml-language-server: \$schema=\.\/schema\/federation\.schema\.json\n/);
+    assert.equal(validate(parse(text)), true, JSON.stringify(validate.errors, null, 2));
+  });
+
+  it("flags typos and plain-text secrets, accepts encrypted secrets and other namespaces", () => {
+    const validate = validator("stacks/schema/stack.schema.json");
+    const base = { "homelab:site": { name: "t" } };
+    assert.equal(validate({ config: { ...base, "homelab:proxmx": {} } }), false);
+    assert.equal(
+      validate({ config: { ...base, "homelab:site": { name: "t", nmae: "x" } } }),
+      false,
+    );
+    assert.equal(validate({ config: { ...base, "homelab:proxmoxApiToken": "plain" } }), false);
+    assert.equal(
+      validate({
+        config: {
+          ...base,
+          "homelab:proxmoxApiToken": { secure: "v1:abc" },
+          "homelab:psk-bravo": { secure: "v1:def" },
+          "homelab:pbsPassword": { secure: "v1:ghi" },
+          "pulumi:tags": { owner: "me" },
+        },
+        encryptionsalt: "v1:xyz",
+      }),
+      true,
+      JSON.stringify(validate.errors),
+    );
+  });
+});

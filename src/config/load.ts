@@ -28,6 +28,7 @@ import { validateSite, Problems, unknownReference } from "./validate";
 import { readYaml, withPositions, type YamlFile } from "./yaml";
 import { suggestion } from "./primitives";
 import { peersOf } from "../model/federation";
+import { planAddresses } from "../model/address-plan";
 
 /** Where a stack's configuration comes from. */
 export interface ConfigSource {
@@ -257,7 +258,12 @@ export function loadSite(source: ConfigSource, options: LoadOptions): LoadedSite
 
   if (parsed.problems.length === 0 && source.problems.length === 0) {
     config = siteConfigOf(parsed.sections);
-    problems.push(...validateSite(config, source.file));
+    const crossProblems = validateSite(config, source.file);
+    problems.push(...crossProblems);
+    if (crossProblems.length === 0) {
+      const plan = planAddresses(config.proxmox);
+      problems.push(...plan.problems.map((p) => ({ ...p, file: source.file })));
+    }
     if (config.federation) {
       registryFile = config.federation.registry;
       const path = isAbsolute(registryFile) ? registryFile : join(options.root, registryFile);

@@ -454,6 +454,12 @@ function checkProxmox(config: SiteConfig, out: Problems): void {
         }
       }
     }
+    if (guest.docker && guest.nics[0]?.ip === "dhcp") {
+      out.add(
+        [...path, "nics", 0, "ip"],
+        "a Docker host needs a known address to be reached over SSH: use ip: auto or a static address, not dhcp",
+      );
+    }
     guest.nics.forEach((nic, n) => {
       const nicPath = [...path, "nics", n];
       if (!nic.vnet && !nic.bridge) {

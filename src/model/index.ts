@@ -6,7 +6,10 @@ import type { LoadedSite } from "../config/load";
 import type { SecretRequirement } from "../config/secrets";
 import type { SiteConfig } from "../config/stack";
 import type { Registry } from "../config/federation";
+import { planAddresses, type AddressPlan } from "./address-plan";
+import { dockerHosts, type DockerHost } from "./hosts";
 import { siteNetworks, type SiteNetwork } from "./networks";
+import { sdnRoutes, type RouteIntent } from "./routes";
 
 export interface SiteModel {
   /** Pulumi stack name. */
@@ -19,10 +22,20 @@ export interface SiteModel {
   readonly peers: readonly string[];
   /** Secrets the components read. */
   readonly secrets: readonly SecretRequirement[];
+  /** Addresses of every Proxmox guest NIC. */
+  readonly addresses: AddressPlan;
+  /** Docker hosts (site hosts and Proxmox guests with docker). */
+  readonly dockerHosts: readonly DockerHost[];
+  /** Routes the edge router installs (e.g. to routed SDN subnets). */
+  readonly routes: readonly RouteIntent[];
 }
 
 export function buildModel(loaded: LoadedSite): SiteModel {
+  const addresses = planAddresses(loaded.config.proxmox);
   return {
+    addresses,
+    dockerHosts: dockerHosts(loaded.config, addresses),
+    routes: sdnRoutes(loaded.config),
     stack: loaded.stack,
     config: loaded.config,
     networks: siteNetworks(loaded.config),

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench [-- --json] [-- --only <text>]`: runs the benchmark suites and prints their
+ * figures (a table, or one JSON document). Figures belong in closing notes, never in timed
+ * unit tests.
+ */
+import { cpus } from "node:os";
+import { parseCli, runCli } from "../src/cli/common";
+import { suites } from "./suites";
+import type { Figure } from "./types";
+
+const USAGE = `usage: npm run bench [-- --json] [-- --only <suite name part>]`;
+
+function format(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
+}
+
+if (require.main === module)
+  runCli(USAGE, async () => {
+    const values = parseCli(process.argv.slice(2), USAGE, {
+      json: { type: "boolean", default: false },
+      only: { type: "string" },
+    });
+    const results: { suite: string; figures: Figure[] }[] = [];
+    for (const suite of suites) {
+      if (values.only && !suite.name.includes(values.only)) continue;
+      if (!values.json) process.stdout.write(`\n${suite.name}\n`);
+      const figures = await suite.run();
+      results.push({ suite: suite.name, figures });
+      if (!values.json) {
+        for (const f of figures) {
+          const detail = f.detail
+            ? `  (${Object.entries(f.detail)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(", ")})`
+            : "";
+          process.stdout.write(`  ${f.name}: ${format(f.value)} ${f.unit}${detail}\n`);
+        }
+      }
+    }
+    const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "?" };
+    if (values.json) process.stdout.write(JSON.stringify({ machine, results }, null, 2) + "\n");
+    else
+      process.stdout.write(`\nmachine: node ${machine.node}, ${machine.cpus} x ${machine.cpu}\n`);
+    return 0;
+  });

@@ -1,0 +1,5 @@
+/** Every benchmark suite `npm run bench` runs, in order. Add yours here. */
+import { planSuite } from "./plan";
+import type { BenchSuite } from "./types";
+
+export const suites: BenchSuite[] = [planSuite];

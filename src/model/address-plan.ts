@@ -213,7 +213,7 @@ export function planAddresses(proxmox: ProxmoxConfig | undefined): AddressPlan {
       problems.push({
         file: "",
         path: pathOf(g, n),
-        message: `subnet ${formatPrefix(prefix)} of vnet "${guest.nics[n]?.vnet}" has no address left to allocate (gateway, reserved and DHCP ranges take it all): shrink them or use a larger subnet`,
+        message: `subnet ${formatPrefix(prefix)} of vnet "${guest.nics[n]?.vnet ?? "?"}" has no address left to allocate (gateway, reserved and DHCP ranges take it all): shrink them or use a larger subnet`,
       });
       continue;
     }

@@ -9,6 +9,7 @@ import type { Registry } from "../config/federation";
 import { planAddresses, type AddressPlan } from "./address-plan";
 import { dockerHosts, type DockerHost } from "./hosts";
 import { siteNetworks, type SiteNetwork } from "./networks";
+import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
 
 export interface SiteModel {
@@ -28,17 +29,22 @@ export interface SiteModel {
   readonly dockerHosts: readonly DockerHost[];
   /** Routes the edge router installs (e.g. to routed SDN subnets). */
   readonly routes: readonly RouteIntent[];
+  /** What the edge router exposes on the WAN (the reverse proxy), if anything. */
+  readonly publish?: PublishIntent;
 }
 
 export function buildModel(loaded: LoadedSite): SiteModel {
   const addresses = planAddresses(loaded.config.proxmox);
+  const hosts = dockerHosts(loaded.config, addresses);
+  const networks = siteNetworks(loaded.config);
   return {
     addresses,
-    dockerHosts: dockerHosts(loaded.config, addresses),
+    dockerHosts: hosts,
+    publish: proxyPublish(loaded.config, hosts, networks),
     routes: sdnRoutes(loaded.config),
     stack: loaded.stack,
     config: loaded.config,
-    networks: siteNetworks(loaded.config),
+    networks,
     registry: loaded.registry,
     peers: loaded.peers,
     secrets: loaded.secrets,

@@ -120,6 +120,8 @@ export class FortiGateEmulator {
   untrustedSource?: 401 | 403;
   /** The admin's access profile is read-only: writes get 403. */
   readOnlyProfile = false;
+  /** Runs before each request is handled (to stage races in tests). */
+  beforeRequest?: (request: EmulatorRequest) => void;
   private readonly vdoms = new Map<string, VdomState>();
   /** system/interface is global: one table, entries carry their vdom. */
   private readonly interfaces = new Map<string, Obj>();
@@ -230,6 +232,26 @@ export class FortiGateEmulator {
     const object = this.vdomState(vdom).complex.get(path);
     if (!object) throw new Error(`emulator has no complex object ${path}`);
     return object;
+  }
+
+  /** Creates an entry as a POST would (validated, defaults filled), e.g. "made by hand". */
+  seed(path: string, body: Record<string, unknown>, vdom = "root"): void {
+    const [p, n] = path.split("/");
+    const response = this.handleOne(
+      {
+        method: "POST",
+        rawPath: `/api/v2/cmdb/${path}`,
+        segments: ["api", "v2", "cmdb", p!, n!],
+        query: new URLSearchParams({ vdom }),
+        headers: {},
+        body,
+        rawBody: JSON.stringify(body),
+      },
+      path,
+      [],
+      vdom,
+    );
+    if (response.status !== 200) throw new Error(`seed ${path}: ${JSON.stringify(response.body)}`);
   }
 
   /** Deletes an entry behind the API's back (no reference checks). */
@@ -473,6 +495,7 @@ export class FortiGateEmulator {
   }
 
   private handle(request: EmulatorRequest): EmulatorResponse {
+    this.beforeRequest?.(request);
     // The trusted-host check comes first: the device does not even look at the token.
     if (this.untrustedSource) return { status: this.untrustedSource, body: "" };
     if (request.query.has("access_token")) {

@@ -81,7 +81,14 @@ export class FortiosError extends Error {
     readonly transport?: HttpError,
   ) {
     super(message);
+    // Serialized, Error subclasses only get what the constructor does (see ../http.ts).
+    this.message = message;
     this.name = "FortiosError";
+    if (typeof this.stack !== "string") Error.captureStackTrace(this, FortiosError);
+  }
+
+  override toString(): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 
@@ -276,7 +283,7 @@ export function describeFailure(response: HttpResponse, context: FailureContext)
   if (response.status === 403) {
     return make(
       "auth",
-      `${device} denied ${method} ${what} (HTTP 403). The REST API admin is not allowed to do this: its access profile (accprofile) needs read-write permission for this part of the configuration, the admin must have access to VDOM "${vdom}", and this machine's address must be in the admin's trusted hosts (config trusthost).`,
+      `${device} denied ${method} ${what} (HTTP 403). The REST API admin is not allowed to do this: its access profile (accprofile) needs ${method === "GET" ? "read" : "read-write"} permission for this part of the configuration, the admin must have access to VDOM "${vdom}", and this machine's address must be in the admin's trusted hosts (config trusthost).`,
     );
   }
   if (response.status === 429) {

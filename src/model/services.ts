@@ -168,6 +168,11 @@ export interface ServicesInput {
   readonly federationPrefixes?: readonly string[];
 }
 
+/** Docker container name of a part: `<stack>-<part>`, or the service name for custom apps. */
+export function containerName(stack: string, app: string, part: string): string {
+  return app === CUSTOM_APP ? stack : `${stack}-${part}`;
+}
+
 /** Exposures of a service as a list. */
 export function exposuresOf(service: ServiceConfig): Exposure[] {
   if (service.expose === undefined) return [];
@@ -286,7 +291,7 @@ function planStack(
   for (const part of partNames) {
     const spec = draft.parts[part]!;
     const host = hostOf(part);
-    const name = `${draft.name}-${part}`;
+    const name = containerName(draft.name, draft.app, part);
     const hostNetwork = spec.hostNetwork ?? false;
     const partVolumes = (spec.volumes ?? []).flatMap((v) => {
       const backing = draft.backing[v.volume];
@@ -400,7 +405,7 @@ function planStack(
       networks,
       dependsOn: (spec.dependsOn ?? [])
         .filter((d) => d in draft.parts)
-        .map((d) => `${draft.name}-${d}`),
+        .map((d) => containerName(draft.name, draft.app, d)),
       job,
     });
   }
@@ -635,7 +640,11 @@ export function servicesModel(input: ServicesInput): ServicesModel {
       const sameHost = x.host === proxyHost && !spec.hostNetwork;
       const external = spec.hostNetwork ? x.port : (x.exposure.hostPort ?? x.port);
       const upstream: ProxyRoute["upstream"] = sameHost
-        ? { kind: "container", container: `${x.service.name}-${x.part}`, port: x.port }
+        ? {
+            kind: "container",
+            container: containerName(x.service.name, x.service.app, x.part),
+            port: x.port,
+          }
         : { kind: "address", address: hostAddress(hosts, x.host), port: external };
       const scopes: ("public" | "internal")[] = [
         ...(x.exposure.public && domains.public ? (["public"] as const) : []),
@@ -780,10 +789,9 @@ export function servicesModel(input: ServicesInput): ServicesModel {
         port: external,
         protocol: "tcp",
         service: x.service.name,
-        source: [
-          ...exposurePath(x.service, x.index, x.e),
-          x.exposure.hostPort ? "hostPort" : "hostname",
-        ],
+        source: x.exposure.hostPort
+          ? [...exposurePath(x.service, x.index, x.e), "hostPort"]
+          : exposurePath(x.service, x.index, x.e),
         why: `web port for the proxy on ${proxyHost}`,
       });
     }

@@ -886,7 +886,7 @@ function checkCatalog(config: SiteConfig, out: Problems): void {
     }
     const app = appOf(service);
     if (!app) {
-      out.add([...path, "app"], unknownReference("application", service.app, apps));
+      out.add([...path, "app"], unknownReference("application", service.app, apps, "the catalog"));
       return;
     }
     if (service.app === CUSTOM_APP) {
@@ -921,16 +921,13 @@ function checkCatalog(config: SiteConfig, out: Problems): void {
     const parts = partNamesOf(app, service);
     for (const part of Object.keys(service.placement ?? {})) {
       if (!parts.includes(part))
-        out.add(
-          [...path, "placement", part],
-          unknownReference(`part of ${app.title}`, part, parts),
-        );
+        out.add([...path, "placement", part], unknownReference("part", part, parts, app.title));
     }
     exposuresOf(service).forEach((exposure, e) => {
       const at = exposurePath(service, i, e);
       const part = exposure.part ?? app.webPart;
       if (exposure.part !== undefined && !parts.includes(exposure.part)) {
-        out.add([...at, "part"], unknownReference(`part of ${app.title}`, exposure.part, parts));
+        out.add([...at, "part"], unknownReference("part", exposure.part, parts, app.title));
       }
       const port = exposure.port ?? (part === app.webPart ? app.webPort : undefined);
       if (port === undefined || port === 0) {

@@ -130,7 +130,7 @@ describe("annex services (seed 001)", () => {
 
   it("proxied records for public services only, and the zone in Full (Strict)", () => {
     const records = ofType(annex, "cloudflare:index/dnsRecord:DnsRecord");
-    const names = records.map((r) => String(r.inputs.name));
+    const names = records.map((r) => r.inputs.name as string);
     assert.equal(new Set(names).size, names.length, "one record per name");
     for (const name of ["git", "paperless", "photos", "grafana", "ntfy", "auth"]) {
       assert.ok(names.includes(`${name}.example.org`), name);
@@ -142,12 +142,10 @@ describe("annex services (seed 001)", () => {
       assert.equal(record.inputs.proxied, true);
       assert.equal(record.options.deleteBeforeReplace, false);
     }
-    const settings = Object.fromEntries(
-      ofType(annex, "cloudflare:index/zoneSetting:ZoneSetting").map((s) => [
-        s.inputs.settingId,
-        s.inputs.value,
-      ]),
-    );
+    const settings: Record<string, unknown> = {};
+    for (const s of ofType(annex, "cloudflare:index/zoneSetting:ZoneSetting")) {
+      settings[s.inputs.settingId as string] = s.inputs.value;
+    }
     assert.deepEqual(settings, { ssl: "strict", always_use_https: "on", min_tls_version: "1.2" });
     const provider = ofType(annex, "pulumi:providers:cloudflare")[0]!;
     assert.equal(provider.inputs.apiToken, "[secret]");
@@ -173,7 +171,7 @@ describe("annex services (seed 001)", () => {
     });
     assert.equal(byName(annex, "annex-services-falco-main").inputs.privileged, true);
     for (const image of ofType(annex, "docker:index/remoteImage:RemoteImage")) {
-      assert.doesNotMatch(String(image.inputs.name), /:latest$|^[^:]+$/);
+      assert.doesNotMatch(image.inputs.name as string, /:latest$|^[^:]+$/);
     }
     assert.ok(ofType(annex, "docker:index/container:Container").length >= 60);
   });

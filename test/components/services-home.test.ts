@@ -95,11 +95,11 @@ describe("home services (seed 000)", () => {
     for (const name of ["home", "photos", "vault", "notes", "docs", "status", "send"]) {
       assert.equal(names.filter((n) => n === `${name}.example.net`).length, 1, name);
     }
-    assert.ok(!names.some((n) => String(n).startsWith("pihole.")), "pihole is internal only");
+    assert.ok(!names.some((n) => (n as string).startsWith("pihole.")), "pihole is internal only");
     for (const record of records) {
       assert.equal(record.inputs.proxied, false, "proxiedDefault: false");
       assert.equal(record.inputs.content, "203.0.113.10");
-      assert.match(String(record.inputs.comment), /^managed by homelab/);
+      assert.match(record.inputs.comment as string, /^managed by homelab/);
       assert.equal(record.options.retainOnDelete, true);
       assert.equal(record.options.deleteBeforeReplace, false);
     }

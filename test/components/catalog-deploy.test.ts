@@ -156,7 +156,7 @@ describe("every catalog application deploys", () => {
           const volume = ofType(result, "docker:index/volume:Volume").find(
             (v) => v.inputs.name === mount.volumeName,
           );
-          assert.equal(volume?.options.retainOnDelete, true, `${mount.volumeName} is retained`);
+          assert.equal(volume?.options.retainOnDelete, true, `${path} is retained`);
         }
         assert.equal(c.inputs.restart === "unless-stopped" || c.inputs.restart === "always", true);
         assert.ok((c.inputs.securityOpts as string[]).length > 0 || c.inputs.privileged === true);

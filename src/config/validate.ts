@@ -28,8 +28,8 @@ import { planAddresses } from "../model/address-plan";
 import {
   describePrefixes,
   fortigateRoutes,
-  interfaceForAddress,
   interfacesForNetwork,
+  interfaceTowards,
 } from "../model/fortigate-topology";
 import { proxyPublish } from "../model/publish";
 import { sdnRoutes } from "../model/routes";
@@ -779,16 +779,7 @@ function checkFortigateReach(config: SiteConfig, out: Problems): void {
         `the reverse proxy is published on the WAN (homelab:proxy.publish), which needs an interface with role: wan`,
       );
     }
-    const hostNetwork = networks.find((n) =>
-      n.prefixes.some((p) => {
-        const address = parseIPv4(publish.address);
-        return address !== undefined && containsAddress(p, address);
-      }),
-    );
-    if (
-      !interfaceForAddress(fg, publish.address) &&
-      !(hostNetwork && interfacesForNetwork(fg, hostNetwork, routes))
-    ) {
+    if (!interfaceTowards(fg, networks, routes, publish.address)) {
       out.add(
         [configKey("proxy"), "host"],
         `the proxy host "${publish.host}" (${publish.address}) is behind no FortiGate interface, so the WAN cannot be forwarded to it`,

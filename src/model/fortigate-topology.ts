@@ -118,6 +118,24 @@ export function interfacesForNetwork(
   return [...found].sort();
 }
 
+/**
+ * The interface that leads to a host address: the interface whose subnet holds it, else the
+ * one that leads to the site network holding it.
+ */
+export function interfaceTowards(
+  fg: FortigateConfig,
+  networks: readonly SiteNetwork[],
+  routes: readonly FortigateRoute[],
+  address: string,
+): string | undefined {
+  const direct = interfaceForAddress(fg, address);
+  if (direct) return direct;
+  const value = parseIPv4(address);
+  if (value === undefined) return undefined;
+  const network = networks.find((n) => n.prefixes.some((p) => containsAddress(p, value)));
+  return network ? interfacesForNetwork(fg, network, routes)?.[0] : undefined;
+}
+
 /** "10.128.0.0/24, 10.129.0.0/24" for messages. */
 export function describePrefixes(network: SiteNetwork): string {
   return network.prefixes.map(formatPrefix).join(", ") || "no prefix";

@@ -22,17 +22,25 @@ export type IkeProposal = (typeof phase1Proposals)[number];
 export type EspProposal = (typeof phase2Proposals)[number];
 export type DhGroup = (typeof dhGroups)[number];
 
-/** IKE proposals, strongest first: AEAD before encrypt-then-MAC, larger keys first. */
-export const IKE_PROPOSAL_ORDER: readonly IkeProposal[] = [
-  "aes256gcm-prfsha384",
-  "chacha20poly1305-prfsha256",
-  "aes128gcm-prfsha256",
+/**
+ * AES-CBC with HMAC-SHA2 proposals, strongest first (larger key, then larger hash): the same
+ * names in IKE and ESP, and in strongSwan's vocabulary.
+ */
+export const CBC_PROPOSAL_ORDER = [
   "aes256-sha512",
   "aes256-sha384",
   "aes256-sha256",
   "aes128-sha512",
   "aes128-sha384",
   "aes128-sha256",
+] as const satisfies readonly (IkeProposal & EspProposal)[];
+
+/** IKE proposals, strongest first: AEAD before encrypt-then-MAC, larger keys first. */
+export const IKE_PROPOSAL_ORDER: readonly IkeProposal[] = [
+  "aes256gcm-prfsha384",
+  "chacha20poly1305-prfsha256",
+  "aes128gcm-prfsha256",
+  ...CBC_PROPOSAL_ORDER,
 ];
 
 /** ESP proposals, strongest first (same rule as IKE). */
@@ -40,12 +48,7 @@ export const ESP_PROPOSAL_ORDER: readonly EspProposal[] = [
   "aes256gcm",
   "chacha20poly1305",
   "aes128gcm",
-  "aes256-sha512",
-  "aes256-sha384",
-  "aes256-sha256",
-  "aes128-sha512",
-  "aes128-sha384",
-  "aes128-sha256",
+  ...CBC_PROPOSAL_ORDER,
 ];
 
 /**

@@ -9,6 +9,7 @@ import type { Member, Registry } from "../config/federation";
 import { pskSecretName } from "../config/secrets";
 import { configKey } from "../config/stack";
 import {
+  CBC_PROPOSAL_ORDER,
   InvalidRegistryError,
   TUNNEL_PREFIX_LENGTH,
   derivePeering,
@@ -19,14 +20,15 @@ import {
 } from "./federation";
 import { formatPrefix, parseIPv4 } from "./net";
 
+/** AES-CBC/HMAC-SHA2 proposals have the same name in FortiOS and strongSwan. */
+const SAME_CBC = Object.fromEntries(CBC_PROPOSAL_ORDER.map((p) => [p, p])) as Record<
+  (typeof CBC_PROPOSAL_ORDER)[number],
+  string
+>;
+
 /** strongSwan (swanctl.conf) keywords of each FortiOS IKE proposal. */
 export const STRONGSWAN_IKE: Readonly<Record<IkeProposal, string>> = {
-  "aes128-sha256": "aes128-sha256",
-  "aes256-sha256": "aes256-sha256",
-  "aes128-sha384": "aes128-sha384",
-  "aes256-sha384": "aes256-sha384",
-  "aes128-sha512": "aes128-sha512",
-  "aes256-sha512": "aes256-sha512",
+  ...SAME_CBC,
   "aes128gcm-prfsha256": "aes128gcm16-prfsha256",
   "aes256gcm-prfsha384": "aes256gcm16-prfsha384",
   "chacha20poly1305-prfsha256": "chacha20poly1305-prfsha256",
@@ -34,12 +36,7 @@ export const STRONGSWAN_IKE: Readonly<Record<IkeProposal, string>> = {
 
 /** strongSwan keywords of each FortiOS ESP proposal. */
 export const STRONGSWAN_ESP: Readonly<Record<EspProposal, string>> = {
-  "aes128-sha256": "aes128-sha256",
-  "aes256-sha256": "aes256-sha256",
-  "aes128-sha384": "aes128-sha384",
-  "aes256-sha384": "aes256-sha384",
-  "aes128-sha512": "aes128-sha512",
-  "aes256-sha512": "aes256-sha512",
+  ...SAME_CBC,
   aes128gcm: "aes128gcm16",
   aes256gcm: "aes256gcm16",
   chacha20poly1305: "chacha20poly1305",

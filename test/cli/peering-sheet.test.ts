@@ -96,10 +96,15 @@ describe("npm run peering-sheet", () => {
     });
   });
 
-  it(`prints a readable sheet for every ordered pair (${pairs.length})`, async () => {
-    const results = await inBatches(pairs, 2, ([x, y]) => sheet(["--member", x, "--peer", y]));
+  // Text once per pair (JSON above covers both directions), alternating the direction.
+  const unordered = pairs
+    .filter(([x, y]) => x < y)
+    .map(([x, y], k): readonly [string, string] => (k % 2 ? [y, x] : [x, y]));
+
+  it(`prints a readable sheet for every pair (${unordered.length})`, async () => {
+    const results = await inBatches(unordered, 2, ([x, y]) => sheet(["--member", x, "--peer", y]));
     results.forEach((result, k) => {
-      const [x, y] = pairs[k]!;
+      const [x, y] = unordered[k]!;
       assert.equal(result.status, 0, result.stderr);
       const text = result.stdout;
       const xSide = derivePeering(registry, x, y)!;

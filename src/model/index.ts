@@ -12,6 +12,7 @@ import { dockerHosts, type DockerHost } from "./hosts";
 import { siteNetworks, type SiteNetwork } from "./networks";
 import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
+import { servicesModel, type ServicesModel } from "./services";
 
 export interface SiteModel {
   /** Pulumi stack name. */
@@ -37,13 +38,37 @@ export interface SiteModel {
   readonly routes: readonly RouteIntent[];
   /** What the edge router exposes on the WAN (the reverse proxy), if anything. */
   readonly publish?: PublishIntent;
+  /**
+   * Docker services, the reverse proxy, SSO and public DNS (when the site declares any).
+   * `internalRecords` are the site's internal names; the UniFi gateway serves them as static
+   * DNS entries, and on a site with Pi-hole, Pi-hole does.
+   */
+  readonly services?: ServicesModel;
+}
+
+/** Prefixes of the federation peers of this site. */
+export function federationPrefixes(loaded: Pick<LoadedSite, "registry" | "peers">): string[] {
+  return (loaded.registry?.members ?? [])
+    .filter((m) => loaded.peers.includes(m.id))
+    .flatMap((m) => m.prefixes);
 }
 
 export function buildModel(loaded: LoadedSite): SiteModel {
   const addresses = planAddresses(loaded.config.proxmox);
   const hosts = dockerHosts(loaded.config, addresses);
   const networks = siteNetworks(loaded.config);
+  const config = loaded.config;
+  const hasServices =
+    config.services.length > 0 || config.proxy !== undefined || config.sso !== undefined;
   return {
+    services: hasServices
+      ? servicesModel({
+          config,
+          hosts,
+          networks,
+          federationPrefixes: federationPrefixes(loaded),
+        })
+      : undefined,
     addresses,
     dockerHosts: hosts,
     publish: proxyPublish(loaded.config, hosts, networks),

@@ -1,0 +1,207 @@
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { after, describe, it } from "node:test";
+import {
+  HttpClient,
+  HttpError,
+  normalizeFingerprint,
+  redact,
+  type HttpClientOptions,
+} from "../../src/providers/http";
+import { DEVICE_CERT, DEVICE_FINGERPRINT, EmulatorServer } from "../emulators/server";
+
+const TOKEN = "tok-0123456789abcdef0123456789abcdef";
+const noSleep = () => Promise.resolve();
+
+const servers: EmulatorServer[] = [];
+after(async () => {
+  for (const s of servers) await s.stop();
+});
+
+async function serve(
+  handler: ConstructorParameters<typeof EmulatorServer>[0],
+  options?: ConstructorParameters<typeof EmulatorServer>[1],
+) {
+  const server = new EmulatorServer(handler, options);
+  servers.push(server);
+  return { server, url: await server.start() };
+}
+
+function client(url: string, options: Partial<HttpClientOptions> = {}): HttpClient {
+  return new HttpClient({
+    baseUrl: url,
+    tls: { fingerprint: DEVICE_FINGERPRINT },
+    sleep: noSleep,
+    secrets: () => [TOKEN],
+    label: "test device",
+    ...options,
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HttpError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof HttpError, `expected HttpError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("the request succeeded");
+}
+
+const ok = () => ({ status: 200, body: { ok: true } });
+
+describe("TLS trust", () => {
+  it("accepts the device certificate by fingerprint, in any spelling", async () => {
+    const { url } = await serve(ok);
+    for (const fingerprint of [DEVICE_FINGERPRINT, `sha256:${DEVICE_FINGERPRINT.toLowerCase()}`]) {
+      const res = await client(url, { tls: { fingerprint } }).request({
+        method: "GET",
+        path: "/x",
+      });
+      assert.deepEqual(res.json, { ok: true });
+    }
+    assert.equal(normalizeFingerprint("sha256:ab cd"), "AB:CD");
+  });
+
+  it("refuses a certificate with another fingerprint before sending anything", async () => {
+    const { server, url } = await serve(ok, { cert: "other" });
+    const error = await rejection(
+      client(url).request({
+        method: "GET",
+        path: "/x",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      }),
+    );
+    assert.equal(error.kind, "tls");
+    assert.equal(error.attempts, 1, "TLS failures are not retried");
+    assert.match(
+      error.message,
+      /TLS: the device certificate has fingerprint [0-9A-F:]+, not the pinned [0-9A-F:]+: if the certificate changed on purpose, update tls\.fingerprint/,
+    );
+    assert.equal(server.count(), 0, "the request (and its token) never reached the impostor");
+  });
+
+  it("trusts a CA, and explains an untrusted self-signed certificate", async () => {
+    const { url } = await serve(ok);
+    const res = await client(url, { tls: { ca: DEVICE_CERT } }).request({
+      method: "GET",
+      path: "/x",
+    });
+    assert.equal(res.status, 200);
+    const error = await rejection(client(url, { tls: {} }).request({ method: "GET", path: "/x" }));
+    assert.match(
+      error.message,
+      /self-signed certificate that is not trusted: pin it with tls\.fingerprint/,
+    );
+  });
+
+  it("skips verification only when explicitly told to", async () => {
+    const { url } = await serve(ok, { cert: "other" });
+    const res = await client(url, { tls: { insecureSkipVerify: true } }).request({
+      method: "GET",
+      path: "/x",
+    });
+    assert.equal(res.status, 200);
+  });
+
+  it("speaks https only", () => {
+    assert.throws(() => client("http://127.0.0.1:1"), /device APIs are only spoken over https/);
+  });
+});
+
+describe("retries", () => {
+  it("retries 503 for idempotent requests and counts the retries", async () => {
+    let calls = 0;
+    const { url } = await serve(() => (++calls < 3 ? { status: 503, body: "busy" } : ok()));
+    const c = client(url);
+    const res = await c.request({ method: "PUT", path: "/x", body: { a: 1 } });
+    assert.equal(res.status, 200);
+    assert.equal(calls, 3);
+    assert.equal(c.stats.requests, 3);
+    assert.equal(c.stats.retries, 2);
+  });
+
+  it("gives up after the configured attempts and returns the last status", async () => {
+    const { url } = await serve(() => ({ status: 503, body: "busy" }));
+    const res = await client(url, { retries: 2 }).request({ method: "GET", path: "/x" });
+    assert.equal(res.status, 503);
+  });
+
+  it("does not resend a POST whose answer was lost (it may have been applied)", async () => {
+    const { server, url } = await serve(ok, { faults: { rate: 1, kinds: ["reset-after"] } });
+    const error = await rejection(client(url).request({ method: "POST", path: "/x", body: {} }));
+    assert.equal(error.kind, "network");
+    assert.equal(server.count(), 1);
+    assert.match(error.message, /not retried: the request may have been applied/);
+  });
+
+  it("retries a GET whose connection was reset, and one that timed out", async () => {
+    const { server, url } = await serve(ok, {
+      faults: { rate: 0.5, kinds: ["reset-before", "hang"], seed: 7 },
+    });
+    const c = client(url, { timeoutMs: 200, retries: 8 });
+    for (let i = 0; i < 10; i++)
+      assert.equal((await c.request({ method: "GET", path: `/x${i}` })).status, 200);
+    assert.ok(server.count((e) => e.fault !== undefined) > 0, "faults were injected");
+    assert.equal(
+      c.stats.retries,
+      server.count((e) => e.fault !== undefined),
+    );
+  });
+
+  it("explains a timeout", async () => {
+    const { url } = await serve(ok, { faults: { rate: 1, kinds: ["hang"] } });
+    const error = await rejection(
+      client(url, { timeoutMs: 100, retries: 1 }).request({ method: "GET", path: "/x" }),
+    );
+    assert.equal(error.kind, "timeout");
+    assert.equal(error.attempts, 2);
+    assert.match(
+      error.message,
+      /^GET \/x to test device failed after 2 attempts: no answer within 100 ms$/,
+    );
+  });
+
+  it("resends even a POST when the connection was refused (it never reached the device)", async () => {
+    const { server, url } = await serve(ok);
+    await server.stop();
+    const error = await rejection(
+      client(url, { retries: 2 }).request({ method: "POST", path: "/x", body: {} }),
+    );
+    assert.equal(error.attempts, 3);
+    assert.match(error.message, /connection refused: is the management interface/);
+  });
+});
+
+describe("load and secrets", () => {
+  it("keeps at most maxInFlight requests in flight", async () => {
+    const { server, url } = await serve(ok, { latencyMs: 20 });
+    const c = client(url, { maxInFlight: 4 });
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) => c.request({ method: "GET", path: `/x${i}` })),
+    );
+    assert.equal(server.count(), 24);
+    assert.ok(server.maxInFlight <= 4, `max in flight was ${server.maxInFlight}`);
+    assert.ok(server.maxInFlight >= 2, "requests did run in parallel");
+  });
+
+  it("never puts a credential in an error, its message or its inspection", async () => {
+    const { url } = await serve(ok, { cert: "other" });
+    const error = await rejection(
+      client(url).request({
+        method: "GET",
+        path: "/x",
+        headers: { authorization: `Bearer ${TOKEN}`, "x-api-key": TOKEN },
+      }),
+    );
+    for (const text of [
+      error.message,
+      error.stack ?? "",
+      inspect(error, { depth: 10 }),
+      JSON.stringify(error),
+    ]) {
+      assert.ok(!text.includes(TOKEN), "token leaked");
+    }
+    assert.equal(redact(`a ${TOKEN} b ${TOKEN}`, [TOKEN]), "a [redacted] b [redacted]");
+  });
+});

@@ -1,6 +1,7 @@
 /** Every benchmark suite `npm run bench` runs, in order. Add yours here. */
+import { federationSuite } from "./federation";
 import { planSuite } from "./plan";
 import { servicesSuite } from "./services";
 import type { BenchSuite } from "./types";
 
-export const suites: BenchSuite[] = [planSuite, servicesSuite];
+export const suites: BenchSuite[] = [planSuite, servicesSuite, federationSuite];

@@ -5,7 +5,8 @@
 import type { LoadedSite } from "../config/load";
 import type { SecretRequirement } from "../config/secrets";
 import type { SiteConfig } from "../config/stack";
-import type { Registry } from "../config/federation";
+import type { Member, Registry } from "../config/federation";
+import type { Peering } from "./federation";
 import { planAddresses, type AddressPlan } from "./address-plan";
 import { dockerHosts, type DockerHost } from "./hosts";
 import { siteNetworks, type SiteNetwork } from "./networks";
@@ -22,6 +23,11 @@ export interface SiteModel {
   readonly registry?: Registry;
   /** Federation peers (member ids). */
   readonly peers: readonly string[];
+  /**
+   * This site's federation membership: its registry entry and one peering per peer, sorted
+   * by peer id (both ends of each come from the same registry entry).
+   */
+  readonly federation?: { readonly member: Member; readonly peerings: Peering[] };
   /** Secrets the components read. */
   readonly secrets: readonly SecretRequirement[];
   /** Addresses of every Proxmox guest NIC. */
@@ -72,6 +78,10 @@ export function buildModel(loaded: LoadedSite): SiteModel {
     networks,
     registry: loaded.registry,
     peers: loaded.peers,
+    federation: loaded.federation && {
+      member: loaded.federation.member,
+      peerings: [...loaded.federation.peerings],
+    },
     secrets: loaded.secrets,
   };
 }

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SiteModel } from "../model";
 import { Dns } from "./cloudflare/dns";
 import { Services } from "./docker/services";
+import { FortigateEdge } from "./fortigate/edge";
 import type { Secrets } from "./secrets";
 
 export interface HomelabArgs {
@@ -38,6 +39,8 @@ export class Homelab extends pulumi.ComponentResource {
   readonly services?: Services;
   /** Public DNS (when the site declares homelab:cloudflare). */
   readonly dns?: Dns;
+  /** The FortiGate edge (when the site declares homelab:fortigate). */
+  readonly fortigate?: FortigateEdge;
 
   constructor(name: string, args: HomelabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:Homelab", name, {}, opts);
@@ -66,6 +69,16 @@ export class Homelab extends pulumi.ComponentResource {
       );
     }
     // --- end services ---
+
+    // --- FortiGate edge (issue 5) ---
+    if (args.model.config.fortigate) {
+      this.fortigate = new FortigateEdge(
+        `${name}-fortigate`,
+        { model: args.model, secrets: args.secrets, root: args.root },
+        { parent: this },
+      );
+    }
+    // --- end FortiGate edge ---
 
     this.registerOutputs({});
   }

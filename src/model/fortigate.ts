@@ -46,49 +46,31 @@ import {
   parsePrefix,
   parseRange,
 } from "./net";
+import type { Peering } from "./federation";
 import type { SiteNetwork } from "./networks";
 import type { PublishIntent } from "./publish";
 import type { RouteIntent } from "./routes";
 
-/**
- * What the FortiGate plan reads of a federation peering: a structural view of `Peering`
- * (src/model/federation.ts), so this plan depends on the fields it uses only.
- */
-export interface PeeringIntent {
-  readonly peer: string;
-  readonly peerName: string;
-  /** Tunnel (phase1) interface name, at most 15 characters. */
-  readonly interfaceName: string;
-  readonly localAddress: string;
-  readonly remoteAddress: string;
-  readonly prefixLength: number;
-  /** The peer's public endpoint: an IPv4 address or a DNS name. */
-  readonly remoteGateway: string;
-  readonly ike: {
-    readonly proposals: readonly string[];
-    readonly dhGroups: readonly number[];
-    readonly lifetime?: number;
-  };
-  readonly ipsec: {
-    readonly proposals: readonly string[];
-    readonly pfsGroups: readonly number[];
-    readonly lifetime?: number;
-  };
-  readonly localAsn: number;
-  readonly remoteAsn: number;
-  readonly localRouterId: string;
-  /** Exactly the peer's registered prefixes (accepted with their more-specifics). */
-  readonly acceptPrefixes: readonly string[];
-  /** Exactly ours (announced with their more-specifics). */
-  readonly announcePrefixes: readonly string[];
-  readonly bgp: {
-    readonly keepalive: number;
-    readonly holdtime: number;
-    readonly maxPrefix: number;
-  };
-  /** Stack secret of the PSK: psk-<peer>. */
-  readonly pskSecret: string;
-}
+/** What the FortiGate plan reads of a federation peering (src/model/federation.ts). */
+export type PeeringIntent = Pick<
+  Peering,
+  | "peer"
+  | "peerName"
+  | "interfaceName"
+  | "localAddress"
+  | "remoteAddress"
+  | "prefixLength"
+  | "remoteGateway"
+  | "ike"
+  | "ipsec"
+  | "localAsn"
+  | "remoteAsn"
+  | "localRouterId"
+  | "acceptPrefixes"
+  | "announcePrefixes"
+  | "bgp"
+  | "pskSecret"
+>;
 
 export interface FortigatePlanInput {
   readonly config: FortigateConfig;
@@ -367,7 +349,7 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
         psksecret: { $secret: p.pskSecret },
         proposal: p.ike.proposals.join(" "),
         dhgrp: p.ike.dhGroups.join(" "),
-        ...(p.ike.lifetime !== undefined ? { keylife: p.ike.lifetime } : {}),
+        keylife: p.ike.lifetime,
         dpd: "on-idle",
         "net-device": "disable",
         "auto-negotiate": "enable",
@@ -384,7 +366,7 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
         pfs: p.ipsec.pfsGroups.length > 0 ? "enable" : "disable",
         ...(p.ipsec.pfsGroups.length > 0 ? { dhgrp: p.ipsec.pfsGroups.join(" ") } : {}),
         "auto-negotiate": "enable",
-        ...(p.ipsec.lifetime !== undefined ? { keylifeseconds: p.ipsec.lifetime } : {}),
+        keylifeseconds: p.ipsec.lifetime,
         comments: `FGN peering with ${p.peerName}`,
       }),
       [p1],

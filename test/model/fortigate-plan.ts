@@ -27,7 +27,7 @@ export function peering(
     remoteAddress: "172.31.254.1",
     prefixLength: 31,
     remoteGateway: "198.51.100.20",
-    ike: { proposals: ["aes256gcm-prfsha384"], dhGroups: [20], lifetime: 28800 },
+    ike: { version: 2, proposals: ["aes256gcm-prfsha384"], dhGroups: [20], lifetime: 28800 },
     ipsec: { proposals: ["aes256gcm"], pfsGroups: [20], lifetime: 3600 },
     localAsn: 4200000001,
     remoteAsn: 4200000002,

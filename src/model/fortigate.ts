@@ -314,13 +314,141 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
     );
   }
 
-  // --- Federation: per peering a phase1 (its tunnel interface appears with it), phase2,
-  // tunnel addresses, the peer's prefixes, prefix lists; then BGP; policies come last.
+  // --- Route-based IPsec to another site: phase1 (its tunnel interface appears with it),
+  // phase2, the tunnel's addresses, the remote prefixes, and a policy each way between local
+  // networks and those prefixes (policies are planned last: they refer to everything).
   const policies: {
     name: string;
     body: Omit<PolicyBody, "policyid" | "name">;
     deps: (string | undefined)[];
   }[] = [];
+  const siteToSite = (t: {
+    readonly tunnel: string;
+    readonly gateway: string;
+    readonly wan: string;
+    readonly psk: string;
+    readonly ike: { proposals: readonly string[]; dhGroups: readonly number[]; lifetime?: number };
+    readonly esp: { proposals: readonly string[]; pfsGroups: readonly number[]; lifetime?: number };
+    /** The tunnel interface's address and its peer's, with the tunnel network's length. */
+    readonly addresses?: { local: string; remote: string; length: number };
+    /** Remote prefixes, each with the name of its address object. */
+    readonly remote: readonly { name: string; prefix: string }[];
+    /** Local side: address objects (or one group) and the networks they are. */
+    readonly local: {
+      addresses: readonly string[];
+      roles: readonly string[];
+      networks: readonly string[];
+    };
+    /** "FGN peering with Baptiste", "site-to-site tunnel to-office". */
+    readonly label: string;
+    readonly peerLabel: string;
+  }): void => {
+    const p1 = out.add(
+      `p1-${t.tunnel}`,
+      phase1({
+        name: t.tunnel,
+        ...remoteGatewayOf(t.gateway),
+        interface: t.wan,
+        "ike-version": "2",
+        peertype: "any",
+        authmethod: "psk",
+        psksecret: { $secret: t.psk },
+        proposal: t.ike.proposals.join(" "),
+        dhgrp: t.ike.dhGroups.join(" "),
+        ...(t.ike.lifetime !== undefined ? { keylife: t.ike.lifetime } : {}),
+        dpd: "on-idle",
+        "net-device": "disable",
+        "auto-negotiate": "enable",
+        comments: t.label,
+      }),
+      [interfaceRole(t.wan)],
+    );
+    const pfs = t.esp.pfsGroups.length > 0;
+    out.add(
+      `p2-${t.tunnel}`,
+      phase2({
+        name: t.tunnel,
+        phase1name: t.tunnel,
+        proposal: t.esp.proposals.join(" "),
+        pfs: pfs ? "enable" : "disable",
+        ...(pfs ? { dhgrp: t.esp.pfsGroups.join(" ") } : {}),
+        "auto-negotiate": "enable",
+        ...(t.esp.lifetime !== undefined ? { keylifeseconds: t.esp.lifetime } : {}),
+        comments: t.label,
+      }),
+      [p1],
+    );
+    if (t.addresses) {
+      out.add(
+        `tun-${t.tunnel}`,
+        existingInterface({
+          name: t.tunnel,
+          ip: `${t.addresses.local} 255.255.255.255`,
+          "remote-ip": `${t.addresses.remote} ${dottedMask(t.addresses.length)}`,
+          allowaccess: "ping",
+          description: `tunnel to ${t.peerLabel}`,
+        }),
+        [p1],
+      );
+    }
+    for (const { name, prefix } of t.remote) {
+      out.add(
+        `addr-${name}`,
+        firewallAddress({ name, type: "ipmask", subnet: ipMask(prefix), comment: t.peerLabel }),
+      );
+    }
+    const nets = `${t.tunnel}-nets`;
+    out.add(
+      `grp-${nets}`,
+      addressGroup({
+        name: nets,
+        member: names(t.remote.map((r) => r.name)),
+        comment: `prefixes of ${t.peerLabel}`,
+      }),
+      t.remote.map((r) => addressRole(r.name)),
+    );
+    const localInterfaces = interfacesOf(t.local.networks);
+    const common = {
+      service: names(["ALL"]),
+      schedule: "always",
+      action: "accept" as const,
+      nat: "disable" as const,
+    };
+    const deps = [
+      interfaceRole(t.tunnel),
+      roleName(`grp-${nets}`),
+      ...t.local.roles,
+      ...localInterfaces.map(interfaceRole),
+    ];
+    policies.push(
+      {
+        name: `${t.tunnel}-out`,
+        body: {
+          srcintf: names(localInterfaces),
+          dstintf: names([t.tunnel]),
+          srcaddr: names(t.local.addresses),
+          dstaddr: names([nets]),
+          ...common,
+          comments: `local networks to ${t.peerLabel}`,
+        },
+        deps,
+      },
+      {
+        name: `${t.tunnel}-in`,
+        body: {
+          srcintf: names([t.tunnel]),
+          dstintf: names(localInterfaces),
+          srcaddr: names([nets]),
+          dstaddr: names(t.local.addresses),
+          ...common,
+          comments: `${t.peerLabel} to local networks`,
+        },
+        deps,
+      },
+    );
+  };
+
+  // --- Federation: a site-to-site tunnel and two prefix lists per peering, then BGP.
   const peerings = fg.federation && input.federation ? input.federation.peerings : [];
   const localGroup = "fgn-local";
   if (fg.federation && input.federation) {
@@ -337,73 +465,23 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
   }
   for (const p of peerings) {
     const tunnel = p.interfaceName;
-    const p1 = out.add(
-      `p1-${tunnel}`,
-      phase1({
-        name: tunnel,
-        ...remoteGatewayOf(p.remoteGateway),
-        interface: fg.federation!.interface,
-        "ike-version": "2",
-        peertype: "any",
-        authmethod: "psk",
-        psksecret: { $secret: p.pskSecret },
-        proposal: p.ike.proposals.join(" "),
-        dhgrp: p.ike.dhGroups.join(" "),
-        keylife: p.ike.lifetime,
-        dpd: "on-idle",
-        "net-device": "disable",
-        "auto-negotiate": "enable",
-        comments: `FGN peering with ${p.peerName} (AS ${p.remoteAsn})`,
-      }),
-      [interfaceRole(fg.federation!.interface)],
-    );
-    out.add(
-      `p2-${tunnel}`,
-      phase2({
-        name: tunnel,
-        phase1name: tunnel,
-        proposal: p.ipsec.proposals.join(" "),
-        pfs: p.ipsec.pfsGroups.length > 0 ? "enable" : "disable",
-        ...(p.ipsec.pfsGroups.length > 0 ? { dhgrp: p.ipsec.pfsGroups.join(" ") } : {}),
-        "auto-negotiate": "enable",
-        keylifeseconds: p.ipsec.lifetime,
-        comments: `FGN peering with ${p.peerName}`,
-      }),
-      [p1],
-    );
-    out.add(
-      `tun-${tunnel}`,
-      existingInterface({
-        name: tunnel,
-        ip: `${p.localAddress} 255.255.255.255`,
-        "remote-ip": `${p.remoteAddress} ${dottedMask(p.prefixLength)}`,
-        allowaccess: "ping",
-        description: `FGN tunnel to ${p.peerName}`,
-      }),
-      [p1],
-    );
-    const prefixes = p.acceptPrefixes.map((prefix) => {
-      const name = `fgn-${prefix}`;
-      out.add(
-        `addr-${name}`,
-        firewallAddress({
-          name,
-          type: "ipmask",
-          subnet: ipMask(prefix),
-          comment: `${p.peerName} (FGN)`,
-        }),
-      );
-      return name;
+    siteToSite({
+      tunnel,
+      gateway: p.remoteGateway,
+      wan: fg.federation!.interface,
+      psk: p.pskSecret,
+      ike: p.ike,
+      esp: p.ipsec,
+      addresses: { local: p.localAddress, remote: p.remoteAddress, length: p.prefixLength },
+      remote: p.acceptPrefixes.map((prefix) => ({ name: `fgn-${prefix}`, prefix })),
+      local: {
+        addresses: [localGroup],
+        roles: [roleName(`grp-${localGroup}`)],
+        networks: fg.federation!.networks,
+      },
+      label: `FGN peering with ${p.peerName} (AS ${p.remoteAsn})`,
+      peerLabel: `${p.peerName} (FGN)`,
     });
-    out.add(
-      `grp-${tunnel}-nets`,
-      addressGroup({
-        name: `${tunnel}-nets`,
-        member: names(prefixes),
-        comment: `prefixes of ${p.peerName} (FGN)`,
-      }),
-      prefixes.map(addressRole),
-    );
     out.add(
       `pl-${tunnel}-in`,
       prefixList({
@@ -419,45 +497,6 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
         comments: `announced to ${p.peerName}: our registered prefixes`,
         rule: permitRules(p.announcePrefixes),
       }),
-    );
-    const localInterfaces = interfacesOf(fg.federation!.networks);
-    const common = {
-      service: names(["ALL"]),
-      schedule: "always",
-      action: "accept" as const,
-      nat: "disable" as const,
-    };
-    const deps = [
-      roleName(`tun-${tunnel}`),
-      roleName(`grp-${localGroup}`),
-      roleName(`grp-${tunnel}-nets`),
-      ...localInterfaces.map(interfaceRole),
-    ];
-    policies.push(
-      {
-        name: `${tunnel}-out`,
-        body: {
-          srcintf: names(localInterfaces),
-          dstintf: names([tunnel]),
-          srcaddr: names([localGroup]),
-          dstaddr: names([`${tunnel}-nets`]),
-          ...common,
-          comments: `local networks to ${p.peerName} (FGN)`,
-        },
-        deps,
-      },
-      {
-        name: `${tunnel}-in`,
-        body: {
-          srcintf: names([tunnel]),
-          dstintf: names(localInterfaces),
-          srcaddr: names([`${tunnel}-nets`]),
-          dstaddr: names([localGroup]),
-          ...common,
-          comments: `${p.peerName} (FGN) to local networks`,
-        },
-        deps,
-      },
     );
   }
   if (fg.federation && input.federation) {
@@ -499,106 +538,25 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
 
   // --- Extra site-to-site tunnels.
   for (const t of fg.tunnels) {
-    const p1 = out.add(
-      `p1-${t.name}`,
-      phase1({
-        name: t.name,
-        ...remoteGatewayOf(t.remoteGw),
-        interface: t.interface,
-        "ike-version": "2",
-        peertype: "any",
-        authmethod: "psk",
-        psksecret: { $secret: t.psk.secret },
-        proposal: t.proposals.join(" "),
-        dhgrp: t.dhGroups.join(" "),
-        dpd: "on-idle",
-        "net-device": "disable",
-        "auto-negotiate": "enable",
-        comments: `site-to-site tunnel ${t.name}`,
-      }),
-      [interfaceRole(t.interface)],
-    );
-    out.add(
-      `p2-${t.name}`,
-      phase2({
-        name: t.name,
-        phase1name: t.name,
-        proposal: t.phase2Proposals.join(" "),
-        pfs: "enable",
-        dhgrp: t.dhGroups.join(" "),
-        "auto-negotiate": "enable",
-      }),
-      [p1],
-    );
-    if (t.localAddress) {
-      const parsed = parseAddressWithPrefix(t.localAddress)!;
-      out.add(
-        `tun-${t.name}`,
-        existingInterface({
-          name: t.name,
-          ip: `${formatIPv4(parsed.address)} 255.255.255.255`,
-          "remote-ip": `${tunnelPeerAddress(t.localAddress)} ${dottedMask(parsed.length)}`,
-          allowaccess: "ping",
-        }),
-        [p1],
-      );
-    }
-    const remote = t.remoteSubnets.map((prefix, i) => {
-      const name = `${t.name}-net${i}`;
-      out.add(
-        `addr-${name}`,
-        firewallAddress({
-          name,
-          type: "ipmask",
-          subnet: ipMask(prefix),
-          comment: `behind tunnel ${t.name}`,
-        }),
-      );
-      return name;
-    });
-    out.add(
-      `grp-${t.name}-nets`,
-      addressGroup({ name: `${t.name}-nets`, member: names(remote) }),
-      remote.map(addressRole),
-    );
     const local = t.localNetworks.map(addressOf);
-    const localInterfaces = interfacesOf(t.localNetworks);
-    const common = {
-      service: names(["ALL"]),
-      schedule: "always",
-      action: "accept" as const,
-      nat: "disable" as const,
-    };
-    const deps = [
-      interfaceRole(t.name),
-      roleName(`grp-${t.name}-nets`),
-      ...local.map(addressRole),
-      ...localInterfaces.map(interfaceRole),
-    ];
-    policies.push(
-      {
-        name: `${t.name}-out`,
-        body: {
-          srcintf: names(localInterfaces),
-          dstintf: names([t.name]),
-          srcaddr: names(local),
-          dstaddr: names([`${t.name}-nets`]),
-          ...common,
-        },
-        deps,
+    const address = t.localAddress ? parseAddressWithPrefix(t.localAddress)! : undefined;
+    siteToSite({
+      tunnel: t.name,
+      gateway: t.remoteGw,
+      wan: t.interface,
+      psk: t.psk.secret,
+      ike: { proposals: t.proposals, dhGroups: t.dhGroups },
+      esp: { proposals: t.phase2Proposals, pfsGroups: t.dhGroups },
+      addresses: address && {
+        local: formatIPv4(address.address),
+        remote: tunnelPeerAddress(t.localAddress!),
+        length: address.length,
       },
-      {
-        name: `${t.name}-in`,
-        body: {
-          srcintf: names([t.name]),
-          dstintf: names(localInterfaces),
-          srcaddr: names([`${t.name}-nets`]),
-          dstaddr: names(local),
-          ...common,
-        },
-        deps,
-      },
-    );
+      remote: t.remoteSubnets.map((prefix, i) => ({ name: `${t.name}-net${i}`, prefix })),
+      local: { addresses: local, roles: local.map(addressRole), networks: t.localNetworks },
+      label: `site-to-site tunnel ${t.name}`,
+      peerLabel: `tunnel ${t.name}`,
+    });
   }
 
   // --- Static routes: configured, the site's (SDN via its node), to remote tunnel subnets.

@@ -21,6 +21,33 @@ import { EMULATOR_TOKEN, startFortiGate, type FortiGateEmulator } from "../emula
 import { PEERINGS, homeInput } from "./fortigate-plan";
 
 type Body = Record<string, unknown>;
+
+/** The home stack plus a site-to-site tunnel, and the dial-up VPN reaching the federation. */
+function extendedInput() {
+  const input = homeInput();
+  const fg = input.config;
+  return {
+    ...input,
+    config: {
+      ...fg,
+      dialupVpn: { ...fg.dialupVpn!, access: [...fg.dialupVpn!.access, "federation"] },
+      tunnels: [
+        {
+          name: "to-office",
+          remoteGw: "203.0.113.50",
+          interface: "wan1",
+          localAddress: "169.254.7.0/31",
+          remoteSubnets: ["10.50.0.0/16"],
+          localNetworks: ["lan"],
+          proposals: ["aes256gcm-prfsha384" as const],
+          phase2Proposals: ["aes256gcm" as const],
+          dhGroups: [20],
+          psk: { secret: "officePsk" },
+        },
+      ],
+    },
+  };
+}
 const body = (o: FortigateObject) => o.spec.body as Body;
 const byRole = (objects: readonly FortigateObject[], role: string) => {
   const found = objects.find((o) => o.role === role);
@@ -323,6 +350,47 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
   });
 });
 
+describe("FortiGate plan: extra tunnels and the dial-up VPN to the federation", () => {
+  const objects = planFortigate(extendedInput()).objects;
+
+  it("a site-to-site tunnel: phase1/phase2 with its PSK, tunnel address, route and policies", () => {
+    const p1 = body(byRole(objects, "p1-to-office"));
+    assert.deepEqual(
+      [p1.type, p1["remote-gw"], p1.psksecret],
+      ["static", "203.0.113.50", { $secret: "officePsk" }],
+    );
+    assert.equal(body(byRole(objects, "p2-to-office")).proposal, "aes256gcm");
+    const tunnel = body(byRole(objects, "tun-to-office"));
+    assert.deepEqual(
+      [tunnel.ip, tunnel["remote-ip"]],
+      ["169.254.7.0 255.255.255.255", "169.254.7.1 255.255.255.254"],
+    );
+    const route = body(byRole(objects, "route-10.50.0.0-16-to-office"));
+    assert.deepEqual([route.dst, route.device], ["10.50.0.0 255.255.0.0", "to-office"]);
+    const out = body(byRole(objects, "policy-to-office-out"));
+    assert.deepEqual(
+      [out.srcaddr, out.dstaddr, out.dstintf],
+      [[{ name: "net-lan" }], [{ name: "to-office-nets" }], [{ name: "to-office" }]],
+    );
+    assert.ok(byRole(objects, "route-10.50.0.0-16-to-office").dependsOn.includes("tun-to-office"));
+  });
+
+  it("access: federation adds the peers' prefixes to the split tunnel and the tunnels to the policy", () => {
+    const split = (body(byRole(objects, "grp-vpn-split")).member as Body[]).map((m) => m.name);
+    assert.deepEqual(split, ["net-lan", "net-swprod", "fgn-baptiste-nets", "fgn-camille-nets"]);
+    const policy = body(byRole(objects, "policy-vpn-access"));
+    assert.deepEqual(policy.dstintf, [
+      { name: "lan" },
+      { name: "fgn-baptiste" },
+      { name: "fgn-camille" },
+    ]);
+  });
+
+  it("every reference resolves to an object the referrer depends on", () => {
+    checkReferences(objects);
+  });
+});
+
 describe("FortiGate plan pieces", () => {
   it("ids depend on their own identity only", () => {
     fc.assert(
@@ -365,7 +433,7 @@ describe("FortiGate plan applied to the emulator", () => {
   it("creates everything in dependency order, is idempotent, and tears down without -23", async () => {
     const { emulator, connection } = await startFortiGate();
     emulators.push(emulator);
-    const plan = planFortigate(homeInput());
+    const plan = planFortigate(extendedInput());
     const desired = plan.objects.map((o) => ({
       name: o.role,
       inputs: {
@@ -389,6 +457,10 @@ describe("FortiGate plan applied to the emulator", () => {
       "172.31.254.2 255.255.255.255",
     );
     assert.equal(emulator.entry(PATHS.phase1, "vpn")?.psksecret, "value-of-dialupPsk");
+    assert.equal(
+      emulator.entry(PATHS.interface, "to-office")?.["remote-ip"],
+      "169.254.7.1 255.255.255.254",
+    );
     assert.equal((emulator.complex(PATHS.bgp).neighbor as unknown[]).length, 2);
     emulator.server.resetLog();
     await engine.up(desired);

@@ -507,7 +507,7 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
           this.invalidate(client);
         }
       }
-      return { outs: outputsOf(news, olds.salt, olds.adopted) };
+      return { outs: outputsOf(news, olds.salt ?? newSalt(), olds.adopted ?? false) };
     } catch (error) {
       rethrowScrubbed(error, secrets);
     }

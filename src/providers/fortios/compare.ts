@@ -13,7 +13,6 @@
  *
  * Runs inside the serialized provider: plain data only at module level.
  */
-import { lengthOfMask, parseIPv4 } from "../../model/net";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -30,6 +29,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+// Self-contained on purpose: importing src/model/net.ts would make the serialized provider
+// carry that whole module (the serializer captures every export of an imported module).
+
+/** 32-bit value of a dotted quad, or undefined. */
+function dottedQuad(text: string): number | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) {
+    return undefined;
+  }
+  return parts.reduce((value, p) => value * 256 + Number(p), 0);
+}
+
+/** Prefix length of a contiguous dotted netmask, or undefined. */
+function maskLength(mask: string): number | undefined {
+  const value = dottedQuad(mask);
+  if (value === undefined) return undefined;
+  for (let length = 0; length <= 32; length++) {
+    if ((length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0) === value) return length;
+  }
+  return undefined;
+}
+
 /** "A.B.C.D/len", "A.B.C.D/M.M.M.M" or "A.B.C.D M.M.M.M" → "A.B.C.D/len"; else undefined. */
 export function canonicalIpMask(text: string): string | undefined {
   const match =
@@ -37,8 +58,8 @@ export function canonicalIpMask(text: string): string | undefined {
   if (!match) return undefined;
   const address = match[1] ?? "";
   const mask = match[2] ?? "";
-  if (parseIPv4(address) === undefined) return undefined;
-  const length = mask.includes(".") ? lengthOfMask(mask) : Number(mask);
+  if (dottedQuad(address) === undefined) return undefined;
+  const length = mask.includes(".") ? maskLength(mask) : Number(mask);
   if (length === undefined || length > 32) return undefined;
   return `${address}/${length}`;
 }

@@ -17,7 +17,6 @@ export const PROVIDER_SOURCES: readonly string[] = [
   join(__dirname, "provider.ts"),
   join(__dirname, "..", "http.ts"),
   join(__dirname, "..", "kit.ts"),
-  join(__dirname, "..", "..", "model", "net.ts"),
 ];
 
 let cachedVersion: string | undefined;

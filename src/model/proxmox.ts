@@ -41,6 +41,8 @@ export interface ImageFile {
   readonly volumeId: string;
   readonly url: string;
   readonly checksum?: { readonly algorithm: string; readonly value: string };
+  /** Nodes whose guests use this download: its node, or every powered node on shared storage. */
+  readonly serves: readonly string[];
 }
 
 /** The file name an image is stored under: `fileName`, else the last segment of its URL. */
@@ -59,12 +61,24 @@ export function imageNodes(image: Pick<Image, "node">, nodes: readonly ProxmoxNo
   return image.node ? [image.node] : nodes.filter((n) => n.powered).map((n) => n.name);
 }
 
-/** Every download: one per image and node. */
+/** True when every node sees the same storage content (NFS, or declared `shared`). */
+export function storageIsShared(storage: Storage | undefined): boolean {
+  if (!storage) return false;
+  if (storage.type === "nfs") return true;
+  return storage.type !== "pbs" && storage.type !== "iscsi" && storage.shared;
+}
+
+/**
+ * Every download: one per image and node, or a single one when the image's storage is shared
+ * (the nodes would otherwise download the same file to the same place).
+ */
 export function imageFiles(proxmox: ProxmoxConfig): ImageFile[] {
   return proxmox.images.flatMap((image) => {
     const contentType = imageContent(image);
     const fileName = imageFileName(image);
-    return imageNodes(image, proxmox.nodes).map((node) => ({
+    const nodes = imageNodes(image, proxmox.nodes);
+    const shared = storageIsShared(proxmox.storages.find((s) => s.name === image.storage));
+    return (shared ? nodes.slice(0, 1) : nodes).map((node) => ({
       image: image.name,
       node,
       storage: image.storage,
@@ -73,6 +87,7 @@ export function imageFiles(proxmox: ProxmoxConfig): ImageFile[] {
       volumeId: `${image.storage}:${contentType}/${fileName}`,
       url: image.url,
       checksum: image.checksum,
+      serves: shared ? imageNodes({ node: undefined }, proxmox.nodes) : [node],
     }));
   });
 }

@@ -228,7 +228,7 @@ describe("address plan properties", () => {
           const address = parseIPv4(nic.address!)!;
           assert.ok(address >= hosts.first && address <= hosts.last, nic.address);
           for (const range of excluded) {
-            assert.ok(address < range.first || address > range.last, `${nic.address} excluded`);
+            assert.ok(address < range.first || address > range.last, `${nic.address!} excluded`);
           }
           assert.equal(nic.prefixLength, subnet.length);
         }

@@ -73,7 +73,7 @@ describe("images", () => {
     );
   });
 
-  it("an image without node is downloaded to every powered node; fileName overrides the URL", () => {
+  it("an image without node is downloaded to every powered node (once on shared storage); fileName overrides the URL", () => {
     const cfg = cluster({
       images: [
         {
@@ -91,6 +91,19 @@ describe("images", () => {
         ["pve1", "shared-iso:import/noble.qcow2", "ab12"],
         ["pve2", "shared-iso:import/noble.qcow2", "ab12"],
       ],
+    );
+    assert.deepEqual(
+      imageFiles(cfg).map((f) => f.serves),
+      [["pve1"], ["pve2"]],
+    );
+    const shared = cluster({
+      storages: [{ name: "shared-iso", type: "nfs", server: "10.0.0.5", export: "/iso" }],
+      images: cfg.images,
+    });
+    assert.deepEqual(
+      imageFiles(shared).map((f) => [f.node, f.serves]),
+      [["pve1", ["pve1", "pve2"]]],
+      "one download on a shared storage serves every powered node",
     );
     assert.equal(
       imageFileName({ url: "https://example.org/a/b/debian%2012.qcow2", fileName: undefined }),
@@ -125,7 +138,7 @@ describe("guest networking", () => {
     ]);
     const immich = px.guests.find((g) => g.name === "immich")!;
     const planned = home.addresses.nics.find((n) => n.guest === "immich")!;
-    assert.equal(guestNics(immich, home.addresses)[0]!.address, `${planned.address}/24`);
+    assert.equal(guestNics(immich, home.addresses)[0]!.address, `${planned.address!}/24`);
   });
 
   it("one default gateway per guest: the NIC that names one, else the first with a subnet gateway", () => {

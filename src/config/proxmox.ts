@@ -351,7 +351,7 @@ export const proxmoxSchema = doc(
         username: z.string().default("root"),
         agent: doc(z.boolean(), "Use the local ssh-agent.").default(true),
       }),
-      "SSH access the provider needs to upload cloud-init snippets.",
+      "SSH access to the nodes, for the provider operations the Proxmox API cannot do (such as uploading files to a node).",
     ).optional(),
     nodes: z.array(nodeSchema).min(1, { error: "a cluster has at least one node" }),
     storages: z.array(storageSchema).default([]),

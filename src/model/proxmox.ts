@@ -288,39 +288,44 @@ export interface ApiStorage {
   readonly fixed: Readonly<Record<string, string>>;
 }
 
+function viaApi(
+  id: string,
+  fixed: Record<string, string>,
+  changeable: Record<string, string>,
+  nodes: readonly string[] | undefined,
+): ApiStorage {
+  const update = nodes ? { ...changeable, nodes: nodes.join(",") } : changeable;
+  return {
+    id,
+    create: { storage: id, ...fixed, ...update },
+    update,
+    clear: nodes ? [] : ["nodes"],
+    fixed,
+  };
+}
+
 /** How a storage is created: by the provider's own resource, or through the API. */
 export function apiStorage(storage: Storage): ApiStorage | undefined {
-  const nodes = storage.nodes?.join(",");
   if (storage.type === "iscsi") {
     // content "none": the LUNs are not used directly, only as the base of an LVM storage.
-    const fixed = { type: "iscsi", portal: storage.portal, target: storage.target };
-    const update: Record<string, string> = { content: "none", ...(nodes ? { nodes } : {}) };
-    return {
-      id: storage.name,
-      create: { storage: storage.name, ...fixed, ...update },
-      update,
-      clear: nodes ? [] : ["nodes"],
-      fixed,
-    };
+    return viaApi(
+      storage.name,
+      { type: "iscsi", portal: storage.portal, target: storage.target },
+      { content: "none" },
+      storage.nodes,
+    );
   }
   if (storage.type === "lvm" && storage.base) {
-    const fixed = {
-      type: "lvm",
-      vgname: storage.volumeGroup,
-      base: `${storage.base.storage}:${storage.base.volume}`,
-    };
-    const update: Record<string, string> = {
-      content: storage.content.join(","),
-      shared: storage.shared ? "1" : "0",
-      ...(nodes ? { nodes } : {}),
-    };
-    return {
-      id: storage.name,
-      create: { storage: storage.name, ...fixed, ...update },
-      update,
-      clear: nodes ? [] : ["nodes"],
-      fixed,
-    };
+    return viaApi(
+      storage.name,
+      {
+        type: "lvm",
+        vgname: storage.volumeGroup,
+        base: `${storage.base.storage}:${storage.base.volume}`,
+      },
+      { content: storage.content.join(","), shared: storage.shared ? "1" : "0" },
+      storage.nodes,
+    );
   }
   return undefined;
 }

@@ -6,12 +6,12 @@
  */
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { runUnderMocks, type Plan, type PlannedResource } from "../../src/cli/mock-runtime";
-import { loadOffline, PROJECT } from "../../src/cli/offline";
+import type { Plan, PlannedResource } from "../../src/cli/mock-runtime";
+import { offlinePlaceholder, planStack } from "../../src/cli/offline";
 import { Homelab } from "../../src/components/homelab";
 import { runtimeSecrets } from "../../src/components/secrets";
 import { buildModel, type SiteModel } from "../../src/model";
-import { loadFromRuntime, setOfflineContext } from "../../src/program";
+import { loadFromRuntime } from "../../src/program";
 
 export const ROOT = join(__dirname, "..", "..");
 
@@ -36,54 +36,41 @@ export interface MockStack {
 }
 
 export async function runMockStack(stack: string, configFile?: string): Promise<MockStack> {
-  const offline = loadOffline(ROOT, stack, configFile);
   const options: CapturedOptions[] = [];
   let homelab: Homelab | undefined;
   let model: SiteModel | undefined;
-  setOfflineContext({ root: ROOT, file: offline.loaded.file });
-  try {
-    const plan = await runUnderMocks({
-      project: PROJECT,
-      stack,
-      config: offline.config,
-      secretKeys: offline.secretKeys,
-      preflight: loadFromRuntime,
-      program: () => {
-        pulumi.runtime.registerStackTransformation((args) => {
-          options.push({
-            type: args.type,
-            name: args.name,
-            provider: args.opts.provider,
-            replacementTrigger: (args.opts as pulumi.CustomResourceOptions).replacementTrigger,
-          });
-          return undefined;
-        });
-        const loaded = loadFromRuntime();
-        model = buildModel(loaded);
-        homelab = new Homelab(model.config.site.name, {
-          model,
-          secrets: runtimeSecrets(loaded.secrets.map((s) => s.name)),
-        });
-        return {};
-      },
+  const { plan, loaded } = await planStack(ROOT, stack, configFile, () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      options.push({
+        type: args.type,
+        name: args.name,
+        provider: args.opts.provider,
+        replacementTrigger: (args.opts as pulumi.CustomResourceOptions).replacementTrigger,
+      });
+      return undefined;
     });
-    const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
-    return {
-      plan,
-      homelab: homelab!,
-      model: model!,
-      options,
-      secretValues: offline.secretKeys.map((key) => offline.config[key]!),
-      ofType,
-      resource(type, name) {
-        const found = plan.resources.find((r) => r.type === type && r.name === name);
-        if (!found) throw new Error(`no ${type} named ${name} in the plan`);
-        return found;
-      },
-    };
-  } finally {
-    setOfflineContext(undefined);
-  }
+    const site = loadFromRuntime();
+    model = buildModel(site);
+    homelab = new Homelab(model.config.site.name, {
+      model,
+      secrets: runtimeSecrets(site.secrets.map((s) => s.name)),
+    });
+    return {};
+  });
+  const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
+  return {
+    plan,
+    homelab: homelab!,
+    model: model!,
+    options,
+    secretValues: loaded.secrets.map((s) => offlinePlaceholder(s.name)),
+    ofType,
+    resource(type, name) {
+      const found = plan.resources.find((r) => r.type === type && r.name === name);
+      if (!found) throw new Error(`no ${type} named ${name} in the plan`);
+      return found;
+    },
+  };
 }
 
 /** Awaits an Output's value (fails the test if it never resolves). */

@@ -66,10 +66,8 @@ export function createGuest(
   if (download) dependsOn.push(download.resource);
   if (deps.sdnApply && nics.some((nic) => nic.vnet !== undefined)) dependsOn.push(deps.sdnApply);
 
-  const resource =
-    guest.type === "vm"
-      ? createVm(ctx, proxmox, guest, nics, download, dependsOn)
-      : createContainer(ctx, proxmox, guest, nics, download, dependsOn);
+  const build: GuestBuild = { ctx, proxmox, guest, nics, download, dependsOn };
+  const resource = guest.type === "vm" ? createVm(build) : createContainer(build);
   const address = guestAddress(deps.plan, guest.name)?.address;
   return {
     resource,
@@ -78,6 +76,17 @@ export function createGuest(
         ? undefined
         : { address: pulumi.output(address), sshUser: guestSshUser(guest), resource },
   };
+}
+
+/** What creating one guest needs. */
+interface GuestBuild {
+  readonly ctx: ProxmoxContext;
+  readonly proxmox: ProxmoxConfig;
+  readonly guest: Guest;
+  readonly nics: readonly GuestNic[];
+  readonly download?: Download;
+  /** Resources the guest waits for (the VM adds its USB mappings). */
+  readonly dependsOn: pulumi.Resource[];
 }
 
 function ipConfigs(nics: readonly GuestNic[]) {
@@ -99,14 +108,8 @@ function guestOptions(
   });
 }
 
-function createVm(
-  ctx: ProxmoxContext,
-  proxmox: ProxmoxConfig,
-  guest: Guest,
-  nics: readonly GuestNic[],
-  download: Download | undefined,
-  dependsOn: pulumi.Resource[],
-): proxmoxve.VmLegacy {
+function createVm(build: GuestBuild): proxmoxve.VmLegacy {
+  const { ctx, proxmox, guest, nics, download, dependsOn } = build;
   const diskStorage = proxmox.storages.find((s) => s.name === guest.disk.storage);
   // USB devices through a cluster mapping: a `host=` device needs root@pam, a mapping only
   // Mapping.Use, which an API token can hold.
@@ -178,14 +181,8 @@ function createVm(
   );
 }
 
-function createContainer(
-  ctx: ProxmoxContext,
-  proxmox: ProxmoxConfig,
-  guest: Guest,
-  nics: readonly GuestNic[],
-  download: Download | undefined,
-  dependsOn: pulumi.Resource[],
-): proxmoxve.ContainerLegacy {
+function createContainer(build: GuestBuild): proxmoxve.ContainerLegacy {
+  const { ctx, proxmox, guest, nics, download, dependsOn } = build;
   const image = proxmox.images.find((i) => i.name === guest.image);
   return new proxmoxve.ContainerLegacy(
     `${ctx.name}-guest-${guest.name}`,

@@ -1,7 +1,8 @@
 /** Every benchmark suite `npm run bench` runs, in order. Add yours here. */
+import { addressPlanSuite } from "./address-plan";
 import { federationSuite } from "./federation";
 import { planSuite } from "./plan";
 import { servicesSuite } from "./services";
 import type { BenchSuite } from "./types";
 
-export const suites: BenchSuite[] = [planSuite, servicesSuite, federationSuite];
+export const suites: BenchSuite[] = [planSuite, servicesSuite, federationSuite, addressPlanSuite];

@@ -294,6 +294,9 @@ export class HttpClient {
     return new Promise((resolve) => {
       let sent = false;
       let settled = false;
+      // Declared before `done` uses it: Pulumi's closure serializer (this code runs inside
+      // serialized dynamic providers) rejects a reference to a later `const`.
+      let timer: NodeJS.Timeout | undefined = undefined;
       const done = (value: HttpResponse | AttemptFailure) => {
         if (!settled) {
           settled = true;
@@ -310,7 +313,7 @@ export class HttpClient {
         headers,
         agent: this.agent,
       });
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         done({ kind: "timeout", detail: `no answer within ${timeoutMs} ms`, notSent: !sent });
         req.destroy();
       }, timeoutMs);

@@ -141,15 +141,26 @@ const NETWORK_HINTS: Record<string, string> = {
   ETIMEDOUT: "the connection timed out",
 };
 
+// Classes here set their fields in the constructor, never with field initializers: Pulumi's
+// closure serializer rebuilds a class from its constructor and methods and drops
+// initializers, so a serialized provider would see them undefined.
+
 class TlsPinError extends Error {
-  readonly code = "HOMELAB_TLS_PIN";
+  readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.code = "HOMELAB_TLS_PIN";
+  }
 }
 
 /** Counting semaphore. */
 class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly max: number) {}
+  private active: number;
+  private readonly waiting: (() => void)[];
+  constructor(private readonly max: number) {
+    this.active = 0;
+    this.waiting = [];
+  }
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
@@ -170,12 +181,13 @@ interface AttemptFailure {
 }
 
 export class HttpClient {
-  readonly stats: HttpStats = { requests: 0, retries: 0, byMethod: {} };
+  readonly stats: HttpStats;
   private readonly limiter: Limiter;
   private readonly agent: https.Agent;
   private readonly url: URL;
 
   constructor(private readonly options: HttpClientOptions) {
+    this.stats = { requests: 0, retries: 0, byMethod: {} };
     this.url = new URL(options.baseUrl);
     if (this.url.protocol !== "https:") {
       throw new Error(`${options.baseUrl}: device APIs are only spoken over https`);

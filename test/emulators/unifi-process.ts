@@ -4,7 +4,6 @@
  * serves until killed. Options: JSON in the UNIFI_EMULATOR_OPTIONS environment variable.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { UnifiEmulator, type UnifiEmulatorOptions } from "./unifi";
 
 /** Starts the emulator process; resolves with its URL and a stop function. */
@@ -17,12 +16,14 @@ export async function emulatorProcess(
   });
   const url = await new Promise<string>((resolve, reject) => {
     let text = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       text += chunk.toString("utf8");
       const match = /READY (\S+)/.exec(text);
       if (match) resolve(match[1]!);
     });
-    child.once("exit", (status) => reject(new Error(`the emulator process exited (${status})`)));
+    child.once("exit", (status) =>
+      reject(new Error(`the emulator process exited (${String(status)})`)),
+    );
   });
   return { url, child, stop: () => void child.kill() };
 }
@@ -32,5 +33,3 @@ if (require.main === module) {
   const emulator = new UnifiEmulator(options);
   void emulator.start().then((url) => process.stdout.write(`READY ${url}\n`));
 }
-
-export const EMULATOR_PROCESS = join(__dirname, "unifi-process.ts");

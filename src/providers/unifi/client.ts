@@ -386,7 +386,8 @@ export class UnifiClient {
     if (response.status >= 200 && response.status < 300 && json?.meta?.rc === "ok") {
       return Array.isArray(json.data) ? (json.data as UnifiObject[]) : [];
     }
-    throw await this.siteHint(this.errorOf(method, path, response));
+    const error = this.errorOf(method, path, response);
+    throw UnifiClient.unknownSite(response) ? await this.siteHint(error) : error;
   }
 
   /** A v2 call: the bare JSON answer (undefined for 204), or an error. */
@@ -405,7 +406,8 @@ export class UnifiClient {
       }
       return response.json;
     }
-    throw await this.siteHint(this.errorOf(method, path, response));
+    const error = this.errorOf(method, path, response);
+    throw UnifiClient.unknownSite(response) ? await this.siteHint(error) : error;
   }
 
   /** Either API, chosen by the path. */
@@ -441,20 +443,23 @@ export class UnifiClient {
     return typeof version === "string" ? version : undefined;
   }
 
+  /** Whether an error answer says the site does not exist. */
+  private static unknownSite(response: HttpResponse): boolean {
+    const json = response.json as { meta?: { msg?: unknown }; message?: unknown } | undefined;
+    return (
+      json?.meta?.msg === "api.err.NoSiteContext" ||
+      (typeof json?.message === "string" && /site does not exist/i.test(json.message))
+    );
+  }
+
   /** For an unknown site, names the sites that exist (one extra request, on errors only). */
   private async siteHint(error: UnifiError): Promise<UnifiError> {
-    const unknownSite =
-      error.shortCode === "NoSiteContext" ||
-      (error.path.includes("/v2/") &&
-        /site/i.test(error.message) &&
-        /not exist/i.test(error.message));
-    if (!unknownSite) return error;
     const site = this.options.connection.site;
     let hint = "";
     try {
       const sites = await this.sites();
       const byDesc = sites.find(
-        (s) => s.desc === site || s.desc?.toLowerCase() === site.toLowerCase(),
+        (s) => s.name !== site && s.desc?.toLowerCase() === site.toLowerCase(),
       );
       hint = byDesc
         ? `: "${site}" is the description of site "${byDesc.name}"; set homelab:unifi.site to "${byDesc.name}"`

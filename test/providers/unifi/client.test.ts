@@ -235,6 +235,23 @@ describe("errors", () => {
       /site "lab" does not exist: the controller's sites are "default" \(Default\), "x7k2p9" \(Annex\)/,
     );
     assert.equal(unknown.status, 200, "a soft failure: HTTP 200 with rc error");
+    const v2 = await failure(
+      client(url, { site: "lab" }).list(collectionPath("lab", "firewall/zone")),
+    );
+    assert.match(
+      v2.message,
+      /site "lab" does not exist: the controller's sites are "default" \(Default\), "x7k2p9" \(Annex\) \[api\.err\.InvalidSite\]/,
+    );
+    const notSite = await failure(
+      client(url).list(
+        collectionPath("default", "static-dns").replace("static-dns", "static-dns/none"),
+      ),
+    );
+    assert.doesNotMatch(
+      notSite.message,
+      /does not exist: the controller's sites/,
+      "other errors get no site hint",
+    );
   });
 
   it("explains api.err codes and the field that failed", async () => {

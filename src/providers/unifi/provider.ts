@@ -509,9 +509,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
         : (answer as UnifiObject);
       if (doc?._id) return doc;
       // Some firmware answers a write with `data: []`: read it back.
-      const back = (await this.list(entry, inputs.path)).filter((d) =>
-        matchesKey(d, inputs.key),
-      );
+      const back = (await this.list(entry, inputs.path)).filter((d) => matchesKey(d, inputs.key));
       if (back.length === 1 && back[0]?._id) return back[0];
       throw new UnifiError(
         `the controller accepted the new ${collectionLabel(inputs.path)} object with ${describeKey(inputs.key)} but it cannot be found by its key`,

@@ -448,6 +448,30 @@ function zoneFirewall(input: UnifiPlanInput, b: Builder, netRefs: ReadonlyMap<st
     return entry;
   };
   const deny = firewall.interVlan === "deny" && networks.length > 1;
+  const all = networks.map((n) => n.name);
+  /** Adds a policy between the networks `from` of zone `src` and `to` of zone `dst`. */
+  const policy = (
+    src: ZoneKey,
+    dst: ZoneKey,
+    role: string,
+    spec: Omit<PolicySpec<Ref>, "sourceZone" | "destinationZone" | "source" | "destination">,
+    from: readonly string[] = all,
+    to: readonly string[] = all,
+  ) => {
+    pair(src, dst).policies.push(
+      b.add({
+        role: `policy-${slug(role)}`,
+        kind: "FirewallPolicy",
+        spec: {
+          ...spec,
+          sourceZone: zone(src),
+          destinationZone: zone(dst),
+          source: target(inZone(from, src)),
+          destination: target(inZone(to, dst)),
+        },
+      }),
+    );
+  };
   // Zone pairs the deny covers: traffic between two different networks of the site.
   const denyPairs: [ZoneKey, ZoneKey][] = [];
   if (deny) {
@@ -460,24 +484,12 @@ function zoneFirewall(input: UnifiPlanInput, b: Builder, netRefs: ReadonlyMap<st
       }
     }
     for (const [src, dst] of denyPairs) {
-      const all = networks.map((n) => n.name);
-      const name = `homelab allow established/related ${src} to ${dst}`;
-      pair(src, dst).policies.push(
-        b.add({
-          role: `policy-${slug(`established related ${src} ${dst}`)}`,
-          kind: "FirewallPolicy",
-          spec: {
-            name,
-            action: "ALLOW",
-            protocol: "all",
-            sourceZone: zone(src),
-            destinationZone: zone(dst),
-            source: target(inZone(all, src)),
-            destination: target(inZone(all, dst)),
-            establishedRelated: true,
-          },
-        }),
-      );
+      policy(src, dst, `established related ${src} ${dst}`, {
+        name: `homelab allow established/related ${src} to ${dst}`,
+        action: "ALLOW",
+        protocol: "all",
+        establishedRelated: true,
+      });
     }
   }
   for (const rule of firewall.allow) {
@@ -490,42 +502,24 @@ function zoneFirewall(input: UnifiPlanInput, b: Builder, netRefs: ReadonlyMap<st
     for (const src of srcZones) {
       for (const dst of dstZones) {
         const policyName = split ? `${name} (${src} to ${dst})` : name;
-        pair(src, dst).policies.push(
-          b.add({
-            role: `policy-${slug(policyName)}`,
-            kind: "FirewallPolicy",
-            spec: {
-              name: policyName,
-              action: "ALLOW",
-              protocol: rule.protocol,
-              sourceZone: zone(src),
-              destinationZone: zone(dst),
-              source: target(inZone(from, src)),
-              destination: target(inZone(to, dst)),
-              ports: rule.ports ? portsText(rule.ports) : undefined,
-            },
-          }),
+        const ports = rule.ports ? { ports: portsText(rule.ports) } : {};
+        policy(
+          src,
+          dst,
+          policyName,
+          { name: policyName, action: "ALLOW", protocol: rule.protocol, ...ports },
+          from,
+          to,
         );
       }
     }
   }
   for (const [src, dst] of denyPairs) {
-    const all = networks.map((n) => n.name);
-    pair(src, dst).policies.push(
-      b.add({
-        role: `policy-${slug(`deny inter-vlan ${src} ${dst}`)}`,
-        kind: "FirewallPolicy",
-        spec: {
-          name: `homelab deny inter-VLAN ${src} to ${dst}`,
-          action: "BLOCK",
-          protocol: "all",
-          sourceZone: zone(src),
-          destinationZone: zone(dst),
-          source: target(inZone(all, src)),
-          destination: target(inZone(all, dst)),
-        },
-      }),
-    );
+    policy(src, dst, `deny inter-vlan ${src} ${dst}`, {
+      name: `homelab deny inter-VLAN ${src} to ${dst}`,
+      action: "BLOCK",
+      protocol: "all",
+    });
   }
   if (deny) {
     for (const entry of pairs.values()) {

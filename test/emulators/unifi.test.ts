@@ -4,33 +4,17 @@
  * v2 specifics. (The provider tests rely on these behaviours.)
  */
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { collectionPath } from "../../src/providers/unifi/api";
-import { UnifiClient } from "../../src/providers/unifi/client";
 import { UnifiError } from "../../src/providers/unifi/errors";
-import { DEVICE_FINGERPRINT } from "./server";
-import { TEST_API_KEY, UnifiEmulator, type UnifiEmulatorOptions } from "./unifi";
+import { TEST_API_KEY, type UnifiEmulatorOptions } from "./unifi";
+import { testClient, useConsoles } from "./unifi-fixtures";
 
-const emulators: UnifiEmulator[] = [];
-after(async () => {
-  for (const e of emulators) await e.stop();
-});
+const consoles = useConsoles();
 
 async function start(options: UnifiEmulatorOptions = {}) {
-  const emulator = new UnifiEmulator(options);
-  emulators.push(emulator);
-  const url = await emulator.start();
-  const client = new UnifiClient({
-    connection: {
-      controller: url,
-      site: "default",
-      auth: "apiKey",
-      tls: { fingerprint: DEVICE_FINGERPRINT },
-    },
-    credentials: { apiKey: TEST_API_KEY },
-    sleep: () => Promise.resolve(),
-  });
-  return { emulator, client, url };
+  const { emulator, url } = await consoles(options);
+  return { emulator, client: testClient(url), url };
 }
 
 async function code(promise: Promise<unknown>): Promise<string | undefined> {
@@ -181,41 +165,12 @@ describe("UniFi emulator: networks", () => {
 describe("UniFi emulator: firewall groups, legacy rules, port forwards", () => {
   it("keeps group names unique and members well-formed", async () => {
     const { client } = await start();
-    await client.classic("POST", GROUP, {
-      name: "cf",
-      group_type: "address-group",
-      group_members: ["173.245.48.0/20"],
-    });
-    assert.equal(
-      await code(
-        client.classic("POST", GROUP, {
-          name: "cf",
-          group_type: "port-group",
-          group_members: ["80"],
-        }),
-      ),
-      "api.err.FirewallGroupExisted",
-    );
-    assert.equal(
-      await code(
-        client.classic("POST", GROUP, {
-          name: "p",
-          group_type: "port-group",
-          group_members: ["99999"],
-        }),
-      ),
-      "api.err.InvalidPayload",
-    );
-    assert.equal(
-      await code(
-        client.classic("POST", GROUP, {
-          name: "a",
-          group_type: "address-group",
-          group_members: ["not-an-ip"],
-        }),
-      ),
-      "api.err.InvalidPayload",
-    );
+    const post = (name: string, group_type: string, member: string) =>
+      code(client.classic("POST", GROUP, { name, group_type, group_members: [member] }));
+    assert.equal(await post("cf", "address-group", "173.245.48.0/20"), "ok");
+    assert.equal(await post("cf", "port-group", "80"), "api.err.FirewallGroupExisted");
+    assert.equal(await post("p", "port-group", "99999"), "api.err.InvalidPayload");
+    assert.equal(await post("a", "address-group", "not-an-ip"), "api.err.InvalidPayload");
   });
 
   it("keeps legacy rule indexes unique per ruleset and one group of each type per side", async () => {

@@ -106,6 +106,8 @@ export interface UnifiGatewaySummary {
   readonly firewallModeMessage: string;
   readonly networks: readonly string[];
   readonly objects: number;
+  /** The WireGuard server's public key (undefined offline: the private key is a placeholder). */
+  readonly wireguardPublicKey?: pulumi.Output<string | undefined>;
 }
 
 /** A model value with its references to other objects replaced by their ids. */
@@ -135,7 +137,7 @@ export class UnifiGateway extends pulumi.ComponentResource {
   /** Every managed object, by role ("net-servers", "lan-in-users-to-dns", ...). */
   readonly objects: ReadonlyMap<string, UnifiObject>;
   /** The WireGuard server's public key (for client configurations), if there is one. */
-  readonly wireguardPublicKey?: pulumi.Output<string>;
+  readonly wireguardPublicKey?: pulumi.Output<string | undefined>;
   /** Plain facts for the plan and stack outputs. */
   readonly summary: UnifiGatewaySummary;
 
@@ -190,7 +192,7 @@ export class UnifiGateway extends pulumi.ComponentResource {
     };
     const connection = this.connection;
     const adopt = config.adopt;
-    let publicKey: pulumi.Output<string> | undefined;
+    let publicKey: pulumi.Output<string | undefined> | undefined;
     for (const intent of plan.objects) {
       const child = { parent: this };
       const childName = `${name}-${intent.role}`;
@@ -214,6 +216,7 @@ export class UnifiGateway extends pulumi.ComponentResource {
         ...(config.wireguard ? [config.wireguard.name] : []),
       ],
       objects: plan.objects.length,
+      ...(publicKey ? { wireguardPublicKey: publicKey } : {}),
     };
     this.registerOutputs({
       firewallMode: this.firewallMode,
@@ -229,14 +232,14 @@ export class UnifiGateway extends pulumi.ComponentResource {
     adopt: boolean,
     resolve: <T>(value: T) => Resolved<T>,
     secrets: Secrets,
-    onPublicKey: (key: pulumi.Output<string>) => void,
+    onPublicKey: (key: pulumi.Output<string | undefined>) => void,
   ): UnifiObject {
     switch (intent.kind) {
       case "Network":
         return new UnifiNetwork(name, { connection, spec: intent.spec, adopt }, opts);
       case "WireGuardServer": {
         const privateKey = secrets.get(intent.privateKey.secret);
-        onPublicKey(pulumi.unsecret(privateKey.apply((key) => wireguardPublicKey(key) ?? "")));
+        onPublicKey(pulumi.unsecret(privateKey.apply((key) => wireguardPublicKey(key))));
         return new UnifiWireGuardServer(
           name,
           { connection, spec: intent.spec, adopt, privateKey },

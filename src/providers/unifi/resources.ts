@@ -165,28 +165,73 @@ function typed(
   adopt: boolean | undefined,
   kind?: ObjectKind,
 ): UnifiObjectArgs {
-  return {
-    connection,
-    path: collectionPath(connection.site, collection),
-    key,
-    body,
-    adopt,
-    kind,
+  return { connection, path: collectionPath(connection.site, collection), key, body, adopt, kind };
+}
+
+const byName = (spec: { readonly name: string }) => ({ name: spec.name });
+
+/** A resource class for objects made from a spec: found by `key`, sent as `body`. */
+function typedResource<S>(
+  type: UnifiType,
+  collection: Collection,
+  key: (spec: S) => Record<string, pulumi.Input<string | number>>,
+  body: (spec: S) => Record<string, unknown>,
+) {
+  return class extends UnifiObject {
+    constructor(name: string, args: TypedArgs<S>, opts?: pulumi.CustomResourceOptions) {
+      const { connection, spec, adopt } = args;
+      super(name, typed(connection, collection, key(spec), body(spec), adopt), opts, type);
+    }
   };
 }
 
 /** A VLAN network (`rest/networkconf`), found by name. */
-export class UnifiNetwork extends UnifiObject {
-  constructor(name: string, args: TypedArgs<NetworkSpec>, opts?: pulumi.CustomResourceOptions) {
-    const { connection, spec } = args;
-    super(
-      name,
-      typed(connection, "networkconf", { name: spec.name }, networkBody(spec), args.adopt),
-      opts,
-      "Network",
-    );
-  }
-}
+export const UnifiNetwork = typedResource<NetworkSpec>(
+  "Network",
+  "networkconf",
+  byName,
+  networkBody,
+);
+
+/** An address or port group (`rest/firewallgroup`), found by name. */
+export const UnifiFirewallGroup = typedResource<FirewallGroupSpec>(
+  "FirewallGroup",
+  "firewallgroup",
+  byName,
+  firewallGroupBody,
+);
+
+/** A legacy firewall rule (`rest/firewallrule`), found by ruleset and name. */
+export const UnifiFirewallRule = typedResource<LegacyRuleSpec<pulumi.Input<string>>>(
+  "FirewallRule",
+  "firewallrule",
+  (spec) => ({ ruleset: spec.ruleset, name: spec.name }),
+  legacyRuleBody,
+);
+
+/** A zone-based firewall policy (v2 `firewall-policies`), found by name. */
+export const UnifiFirewallPolicy = typedResource<PolicySpec<pulumi.Input<string>>>(
+  "FirewallPolicy",
+  "firewall-policies",
+  byName,
+  policyBody,
+);
+
+/** A port forward (`rest/portforward`), found by name. */
+export const UnifiPortForward = typedResource<PortForwardSpec<pulumi.Input<string>>>(
+  "PortForward",
+  "portforward",
+  byName,
+  portForwardBody,
+);
+
+/** A static DNS record (v2 `static-dns`), found by name and record type. */
+export const UnifiDnsRecord = typedResource<DnsRecordSpec>(
+  "DnsRecord",
+  "static-dns",
+  (spec) => ({ key: spec.name, record_type: spec.type }),
+  dnsRecordBody,
+);
 
 /** The WireGuard server network; its private key is a secret Output inside the body. */
 export class UnifiWireGuardServer extends UnifiObject {
@@ -196,57 +241,12 @@ export class UnifiWireGuardServer extends UnifiObject {
     opts?: pulumi.CustomResourceOptions,
   ) {
     const { connection, spec } = args;
+    const body = wireguardBody(spec, pulumi.secret(args.privateKey));
     super(
       name,
-      typed(
-        connection,
-        "networkconf",
-        { name: spec.name },
-        wireguardBody(spec, pulumi.secret(args.privateKey)),
-        args.adopt,
-      ),
+      typed(connection, "networkconf", byName(spec), body, args.adopt),
       opts,
       "WireGuardServer",
-    );
-  }
-}
-
-/** An address or port group (`rest/firewallgroup`), found by name. */
-export class UnifiFirewallGroup extends UnifiObject {
-  constructor(
-    name: string,
-    args: TypedArgs<FirewallGroupSpec>,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    const { connection, spec } = args;
-    super(
-      name,
-      typed(connection, "firewallgroup", { name: spec.name }, firewallGroupBody(spec), args.adopt),
-      opts,
-      "FirewallGroup",
-    );
-  }
-}
-
-/** A legacy firewall rule (`rest/firewallrule`), found by ruleset and name. */
-export class UnifiFirewallRule extends UnifiObject {
-  constructor(
-    name: string,
-    args: TypedArgs<LegacyRuleSpec<pulumi.Input<string>>>,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    const { connection, spec } = args;
-    super(
-      name,
-      typed(
-        connection,
-        "firewallrule",
-        { ruleset: spec.ruleset, name: spec.name },
-        legacyRuleBody(spec),
-        args.adopt,
-      ),
-      opts,
-      "FirewallRule",
     );
   }
 }
@@ -258,28 +258,12 @@ export class UnifiFirewallZone extends UnifiObject {
     args: { readonly connection: UnifiConnection; readonly zoneKey: string },
     opts?: pulumi.CustomResourceOptions,
   ) {
+    const key = { zone_key: args.zoneKey };
     super(
       name,
-      typed(args.connection, "firewall/zone", { zone_key: args.zoneKey }, {}, false, "lookup"),
+      typed(args.connection, "firewall/zone", key, {}, false, "lookup"),
       opts,
       "FirewallZone",
-    );
-  }
-}
-
-/** A zone-based firewall policy (v2 `firewall-policies`), found by name. */
-export class UnifiFirewallPolicy extends UnifiObject {
-  constructor(
-    name: string,
-    args: TypedArgs<PolicySpec<pulumi.Input<string>>>,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    const { connection, spec } = args;
-    super(
-      name,
-      typed(connection, "firewall-policies", { name: spec.name }, policyBody(spec), args.adopt),
-      opts,
-      "FirewallPolicy",
     );
   }
 }
@@ -297,54 +281,14 @@ export class UnifiFirewallPolicyOrder extends UnifiObject {
     },
     opts?: pulumi.CustomResourceOptions,
   ) {
+    const { connection, sourceZone, destinationZone, policies } = args;
+    const key = { source_zone_id: sourceZone, destination_zone_id: destinationZone };
+    const body = policyOrderBody(sourceZone, destinationZone, policies);
     super(
       name,
-      typed(
-        args.connection,
-        "firewall-policies/batch-reorder",
-        { source_zone_id: args.sourceZone, destination_zone_id: args.destinationZone },
-        policyOrderBody(args.sourceZone, args.destinationZone, args.policies),
-        false,
-        "ordering",
-      ),
+      typed(connection, "firewall-policies/batch-reorder", key, body, false, "ordering"),
       opts,
       "FirewallPolicyOrder",
-    );
-  }
-}
-
-/** A port forward (`rest/portforward`), found by name. */
-export class UnifiPortForward extends UnifiObject {
-  constructor(
-    name: string,
-    args: TypedArgs<PortForwardSpec<pulumi.Input<string>>>,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    const { connection, spec } = args;
-    super(
-      name,
-      typed(connection, "portforward", { name: spec.name }, portForwardBody(spec), args.adopt),
-      opts,
-      "PortForward",
-    );
-  }
-}
-
-/** A static DNS record (v2 `static-dns`), found by name and record type. */
-export class UnifiDnsRecord extends UnifiObject {
-  constructor(name: string, args: TypedArgs<DnsRecordSpec>, opts?: pulumi.CustomResourceOptions) {
-    const { connection, spec } = args;
-    super(
-      name,
-      typed(
-        connection,
-        "static-dns",
-        { key: spec.name, record_type: spec.type },
-        dnsRecordBody(spec),
-        args.adopt,
-      ),
-      opts,
-      "DnsRecord",
     );
   }
 }

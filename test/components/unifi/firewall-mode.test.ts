@@ -5,29 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveFirewallMode } from "../../../src/components/unifi/firewall-mode";
 import { unifiSchema } from "../../../src/config/unifi";
 import { DEVICE_FINGERPRINT } from "../../emulators/server";
-import {
-  TEST_API_KEY,
-  TEST_PASSWORD,
-  UnifiEmulator,
-  type UnifiEmulatorOptions,
-} from "../../emulators/unifi";
+import { TEST_API_KEY, TEST_PASSWORD } from "../../emulators/unifi";
+import { useConsoles } from "../../emulators/unifi-fixtures";
 
 const ROOT = join(__dirname, "..", "..", "..");
-const emulators: UnifiEmulator[] = [];
-after(async () => {
-  for (const e of emulators) await e.stop();
-});
-
-async function controller(options: UnifiEmulatorOptions) {
-  const emulator = new UnifiEmulator(options);
-  emulators.push(emulator);
-  return { emulator, url: await emulator.start() };
-}
+const controller = useConsoles();
 
 const config = (
   url: string,

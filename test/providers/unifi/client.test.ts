@@ -4,46 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { collectionPath } from "../../../src/providers/unifi/api";
-import { UnifiClient, type UnifiClientOptions } from "../../../src/providers/unifi/client";
 import { explainCode, UnifiError } from "../../../src/providers/unifi/errors";
-import { DEVICE_FINGERPRINT } from "../../emulators/server";
-import {
-  TEST_API_KEY,
-  TEST_PASSWORD,
-  UnifiEmulator,
-  type UnifiEmulatorOptions,
-} from "../../emulators/unifi";
+import { TEST_API_KEY, TEST_PASSWORD } from "../../emulators/unifi";
+import { testClient, useConsoles } from "../../emulators/unifi-fixtures";
 
-const emulators: UnifiEmulator[] = [];
-after(async () => {
-  for (const e of emulators) await e.stop();
-});
-
-async function console_(options: UnifiEmulatorOptions = {}) {
-  const emulator = new UnifiEmulator(options);
-  emulators.push(emulator);
-  return { emulator, url: await emulator.start() };
-}
-
-function client(
-  url: string,
-  auth: Partial<UnifiClientOptions["connection"]> = {},
-  credentials: UnifiClientOptions["credentials"] = { apiKey: TEST_API_KEY },
-): UnifiClient {
-  return new UnifiClient({
-    connection: {
-      controller: url,
-      site: "default",
-      auth: "apiKey",
-      tls: { fingerprint: DEVICE_FINGERPRINT },
-      ...auth,
-    },
-    credentials,
-    sleep: () => Promise.resolve(),
-  });
-}
+const console_ = useConsoles();
+const client = testClient;
 
 async function failure(promise: Promise<unknown>): Promise<UnifiError> {
   try {

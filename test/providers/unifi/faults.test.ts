@@ -5,95 +5,26 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  dnsRecordBody,
-  firewallGroupBody,
-  networkBody,
-  portForwardBody,
-  wireguardBody,
-  type NetworkSpec,
-} from "../../../src/providers/unifi/bodies";
 import { providerState } from "../../../src/providers/unifi/provider";
 import type { Desired } from "../../helpers/engine";
-import { lab, WG_KEY, type Lab } from "./harness";
+import { lab, vlanSpec, WG_KEY, type Lab } from "./harness";
 
 // Hangs end quickly here.
 providerState().clientOptions = { ...providerState().clientOptions, timeoutMs: 300 };
 
-const spec = (name: string, vlan: number): NetworkSpec => ({
-  name,
-  purpose: "corporate",
-  vlan,
-  gateway: `10.0.${vlan}.1`,
-  prefixLength: 24,
-  dhcp: { start: `10.0.${vlan}.100`, stop: `10.0.${vlan}.199`, dns: [], leaseSeconds: 86400 },
-  isolated: false,
-  internetAccess: true,
-  igmpSnooping: false,
-});
-
 /** A small site; objects that refer to others are built once those exist. */
 function site(l: Lab): Desired[] {
   const base: Desired[] = [
-    ...[10, 20, 30, 40, 50].map((vlan) =>
-      l.object(
-        `net-${vlan}`,
-        "networkconf",
-        { name: `net${vlan}` },
-        networkBody(spec(`net${vlan}`, vlan)),
-      ),
-    ),
-    l.object(
-      "wg",
-      "networkconf",
-      { name: "wireguard" },
-      wireguardBody(
-        {
-          name: "wireguard",
-          gateway: "10.0.3.1",
-          prefixLength: 24,
-          port: 51820,
-          dns: [],
-          wanInterface: "wan",
-        },
-        WG_KEY,
-      ),
-    ),
-    l.object(
-      "cf",
-      "firewallgroup",
-      { name: "cloudflare" },
-      firewallGroupBody({
-        name: "cloudflare",
-        type: "address-group",
-        members: ["173.245.48.0/20"],
-      }),
-    ),
-    l.object(
-      "dns",
-      "static-dns",
-      { key: "photos.home.arpa", record_type: "A" },
-      dnsRecordBody({ name: "photos.home.arpa", type: "A", value: "10.0.10.11" }),
-    ),
+    ...[10, 20, 30, 40, 50].map((vlan) => l.network(vlanSpec(`net${vlan}`, vlan))),
+    l.wireguard(WG_KEY),
+    l.group("cloudflare", "address-group", ["173.245.48.0/20"]),
+    l.dns("dns", "photos.home.arpa", "10.0.10.11"),
   ];
-  if (!l.engine.state.has("cf")) return base;
+  if (!l.engine.state.has("group-cloudflare")) return base;
   return [
     ...base,
     ...[80, 443].map((port) =>
-      l.object(
-        `fwd-${port}`,
-        "portforward",
-        { name: `proxy ${port}` },
-        portForwardBody({
-          name: `proxy ${port}`,
-          wanInterface: "wan",
-          port,
-          forwardTo: "10.0.10.11",
-          forwardPort: port,
-          protocol: "tcp",
-          sourceGroup: l.id("cf"),
-        }),
-      ),
+      l.forward(`fwd-${port}`, `proxy ${port}`, port, l.id("group-cloudflare")),
     ),
   ];
 }
@@ -114,18 +45,7 @@ describe("fault injection", () => {
     const l = await lab({
       server: { faults: { rate: 1, kinds: ["reset-after"], methods: ["POST"] } },
     });
-    const desired = [
-      l.object(
-        "cf",
-        "firewallgroup",
-        { name: "cloudflare" },
-        firewallGroupBody({
-          name: "cloudflare",
-          type: "address-group",
-          members: ["173.245.48.0/20"],
-        }),
-      ),
-    ];
+    const desired = [l.group("cloudflare", "address-group", ["173.245.48.0/20"])];
     await l.engine.up(desired);
     assert.equal(l.emulator.docs("firewallgroup").length, 1);
     assert.equal(
@@ -133,7 +53,7 @@ describe("fault injection", () => {
       1,
       "posted once",
     );
-    assert.equal(l.id("cf"), l.emulator.docs("firewallgroup")[0]?._id);
+    assert.equal(l.id("group-cloudflare"), l.emulator.docs("firewallgroup")[0]?._id);
   });
 
   it("a POST refused by a busy console is posted again after checking it was not applied", async () => {
@@ -141,14 +61,7 @@ describe("fault injection", () => {
       server: { faults: { rate: 0.5, kinds: ["status-503"], methods: ["POST"], seed: 3 } },
     });
     for (let i = 0; i < 6; i++) {
-      await l.engine.converge([
-        l.object(
-          `g${i}`,
-          "firewallgroup",
-          { name: `g${i}` },
-          firewallGroupBody({ name: `g${i}`, type: "port-group", members: [String(1000 + i)] }),
-        ),
-      ]);
+      await l.engine.converge([l.group(`g${i}`, "port-group", [String(1000 + i)])]);
       l.engine.state.clear();
     }
     assert.ok(l.emulator.server.count((e) => e.fault === "status-503") > 0, "faults happened");
@@ -163,13 +76,7 @@ describe("fault injection", () => {
 
   it("lost answers of PUT and DELETE are retried harmlessly", async () => {
     const l = await lab();
-    const group = (members: string[]) =>
-      l.object(
-        "g",
-        "firewallgroup",
-        { name: "g" },
-        firewallGroupBody({ name: "g", type: "port-group", members }),
-      );
+    const group = (members: string[]) => l.group("g", "port-group", members);
     await l.engine.up([group(["80"])]);
     l.emulator.server.setFaults({ rate: 1, kinds: ["reset-after"], methods: ["PUT", "DELETE"] });
     // Every PUT loses its answer; the retries are refused the same way, but the change is applied.

@@ -7,62 +7,20 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UNKNOWN } from "../../../src/providers/kit";
 import {
-  dnsRecordBody,
-  firewallGroupBody,
   legacyRuleBody,
   networkBody,
   policyBody,
   policyOrderBody,
-  portForwardBody,
-  wireguardBody,
-  type NetworkSpec,
 } from "../../../src/providers/unifi/bodies";
 import { FIELD_RULES } from "../../../src/providers/unifi/fields";
 import { isWireguardKey, type ObjectOutputs } from "../../../src/providers/unifi/provider";
-import { lab, WG_KEY, WG_KEY_2, type Lab } from "./harness";
+import { lab, vlanSpec, WG_KEY, WG_KEY_2, type Lab } from "./harness";
 
-const servers: NetworkSpec = {
-  name: "servers",
-  purpose: "corporate",
-  vlan: 10,
-  gateway: "10.0.10.1",
-  prefixLength: 24,
+const servers = vlanSpec("servers", 10, {
   dhcp: { start: "10.0.10.100", stop: "10.0.10.199", dns: ["1.1.1.1"], leaseSeconds: 86400 },
   domain: "home.arpa",
-  isolated: false,
-  internetAccess: true,
-  igmpSnooping: false,
-};
-const users: NetworkSpec = {
-  ...servers,
-  name: "users",
-  vlan: 30,
-  gateway: "10.0.30.1",
-  dhcp: undefined,
-  domain: undefined,
-};
-
-const net = (l: Lab, spec: NetworkSpec, name = `net-${spec.name}`, adopt = false) =>
-  l.object(name, "networkconf", { name: spec.name }, networkBody(spec), { adopt });
-const wg = (l: Lab, key: string) =>
-  l.object(
-    "wg",
-    "networkconf",
-    { name: "wireguard" },
-    wireguardBody(
-      {
-        name: "wireguard",
-        gateway: "10.0.3.1",
-        prefixLength: 24,
-        port: 51820,
-        dns: ["10.0.10.1"],
-        wanInterface: "wan",
-      },
-      key,
-    ),
-  );
-const group = (l: Lab, name: string, type: "address-group" | "port-group", members: string[]) =>
-  l.object(`group-${name}`, "firewallgroup", { name }, firewallGroupBody({ name, type, members }));
+});
+const users = vlanSpec("users", 30, { dhcp: undefined });
 
 function outs(l: Lab, name: string): ObjectOutputs {
   return l.engine.state.get(name)!.outs as unknown as ObjectOutputs;
@@ -71,7 +29,9 @@ function outs(l: Lab, name: string): ObjectOutputs {
 describe("CRUD per object type (Network 9, zone-based firewall)", () => {
   it("networks: created with the exact body, updated by merge, deleted", async () => {
     const l = await lab();
-    assert.deepEqual(await l.engine.up([net(l, servers)]), [{ name: "net-servers", op: "create" }]);
+    assert.deepEqual(await l.engine.up([l.network(servers)]), [
+      { name: "net-servers", op: "create" },
+    ]);
     const doc = l.emulator.find("networkconf", (d) => d.name === "servers")!;
     for (const [k, v] of Object.entries(networkBody(servers))) assert.deepEqual(doc[k], v, k);
     assert.equal(l.id("net-servers"), doc._id);
@@ -79,7 +39,9 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
 
     l.emulator.server.resetLog();
     const moved = { ...servers, dhcp: { ...servers.dhcp!, start: "10.0.10.50" } };
-    assert.deepEqual(await l.engine.up([net(l, moved)]), [{ name: "net-servers", op: "update" }]);
+    assert.deepEqual(await l.engine.up([l.network(moved)]), [
+      { name: "net-servers", op: "update" },
+    ]);
     assert.equal(
       l.emulator.find("networkconf", (d) => d.name === "servers")?.dhcpd_start,
       "10.0.10.50",
@@ -95,7 +57,7 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
 
   it("the WireGuard server: the key reaches the console, never the outputs", async () => {
     const l = await lab();
-    await l.engine.up([wg(l, WG_KEY)]);
+    await l.engine.up([l.wireguard(WG_KEY)]);
     const doc = l.emulator.find("networkconf", (d) => d.name === "wireguard")!;
     assert.equal(doc.x_wireguard_private_key, WG_KEY);
     const state = outs(l, "wg");
@@ -108,9 +70,9 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
     );
 
     l.emulator.server.resetLog();
-    await l.engine.up([wg(l, WG_KEY)]);
+    await l.engine.up([l.wireguard(WG_KEY)]);
     assert.equal(l.emulator.server.writes(), 0);
-    assert.deepEqual(await l.engine.up([wg(l, WG_KEY_2)]), [{ name: "wg", op: "update" }]);
+    assert.deepEqual(await l.engine.up([l.wireguard(WG_KEY_2)]), [{ name: "wg", op: "update" }]);
     assert.equal(
       l.emulator.find("networkconf", (d) => d.name === "wireguard")?.x_wireguard_private_key,
       WG_KEY_2,
@@ -121,16 +83,16 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
   it("firewall groups: address and port groups", async () => {
     const l = await lab();
     await l.engine.up([
-      group(l, "cloudflare", "address-group", ["173.245.48.0/20", "103.21.244.0/22"]),
-      group(l, "web", "port-group", ["80", "443"]),
+      l.group("cloudflare", "address-group", ["173.245.48.0/20", "103.21.244.0/22"]),
+      l.group("web", "port-group", ["80", "443"]),
     ]);
     assert.deepEqual(l.emulator.find("firewallgroup", (d) => d.name === "web")?.group_members, [
       "80",
       "443",
     ]);
     await l.engine.up([
-      group(l, "cloudflare", "address-group", ["173.245.48.0/20"]),
-      group(l, "web", "port-group", ["80", "443"]),
+      l.group("cloudflare", "address-group", ["173.245.48.0/20"]),
+      l.group("web", "port-group", ["80", "443"]),
     ]);
     assert.deepEqual(
       l.emulator.find("firewallgroup", (d) => d.name === "cloudflare")?.group_members,
@@ -142,24 +104,12 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
 
   it("zones: found by key, never written", async () => {
     const l = await lab();
-    const zone = l.object(
-      "zone",
-      "firewall/zone",
-      { zone_key: "internal" },
-      {},
-      { kind: "lookup" },
-    );
+    const zone = l.zone("zone", "internal");
     l.emulator.server.resetLog();
     await l.engine.up([zone]);
     await l.engine.up([]);
     assert.equal(l.emulator.server.writes(), 0);
-    const missing = l.object(
-      "dmz",
-      "firewall/zone",
-      { zone_key: "no-such-zone" },
-      {},
-      { kind: "lookup" },
-    );
+    const missing = l.zone("dmz", "no-such-zone");
     await assert.rejects(
       l.engine.up([missing]),
       /no firewall\/zone object with zone_key "no-such-zone" on the controller: it is created by the controller itself when the zone-based firewall is enabled \(otherwise set homelab:unifi\.firewall\.mode: legacy\)/,
@@ -168,14 +118,8 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
 
   it("zone-based policies and their order", async () => {
     const l = await lab();
-    const zone = l.object(
-      "zone",
-      "firewall/zone",
-      { zone_key: "internal" },
-      {},
-      { kind: "lookup" },
-    );
-    await l.engine.up([zone, net(l, servers), net(l, users)]);
+    const zone = l.zone("zone", "internal");
+    await l.engine.up([zone, l.network(servers), l.network(users)]);
     const internal = l.id("zone");
     const policy = (name: string, ports?: string) =>
       l.object(
@@ -193,7 +137,7 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
           ports,
         }),
       );
-    const base = [zone, net(l, servers), net(l, users)];
+    const base = [zone, l.network(servers), l.network(users)];
     await l.engine.up([...base, policy("deny"), policy("web", "80,443")]);
     const web = l.emulator.find("firewall-policies", (p) => p.name === "web")!;
     assert.equal((web.destination as { port: string }).port, "80,443");
@@ -239,30 +183,10 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
 
   it("port forwards limited to a source group, and static DNS records", async () => {
     const l = await lab();
-    await l.engine.up([group(l, "cloudflare", "address-group", ["173.245.48.0/20"])]);
-    const forward = (port: number) =>
-      l.object(
-        "forward",
-        "portforward",
-        { name: "https" },
-        portForwardBody({
-          name: "https",
-          wanInterface: "wan",
-          port,
-          forwardTo: "10.0.10.11",
-          forwardPort: port,
-          protocol: "tcp",
-          sourceGroup: l.id("group-cloudflare"),
-        }),
-      );
-    const dns = (value: string) =>
-      l.object(
-        "dns",
-        "static-dns",
-        { key: "photos.home.arpa", record_type: "A" },
-        dnsRecordBody({ name: "photos.home.arpa", type: "A", value }),
-      );
-    const g = group(l, "cloudflare", "address-group", ["173.245.48.0/20"]);
+    await l.engine.up([l.group("cloudflare", "address-group", ["173.245.48.0/20"])]);
+    const forward = (port: number) => l.forward("forward", "https", port, l.id("group-cloudflare"));
+    const dns = (value: string) => l.dns("dns", "photos.home.arpa", value);
+    const g = l.group("cloudflare", "address-group", ["173.245.48.0/20"]);
     await l.engine.up([g, forward(443), dns("10.0.10.11")]);
     const doc = l.emulator.find("portforward", (d) => d.name === "https")!;
     assert.equal(doc.src_firewall_group_id, l.id("group-cloudflare"));
@@ -285,7 +209,7 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
 describe("legacy firewall rules (Network 8)", () => {
   it("create, update, delete; unique indexes per ruleset", async () => {
     const l = await lab({ version: "8.6.9" });
-    const g = group(l, "site", "address-group", ["10.0.10.0/24", "10.0.30.0/24"]);
+    const g = l.group("site", "address-group", ["10.0.10.0/24", "10.0.30.0/24"]);
     await l.engine.up([g]);
     const rule = (index: number) =>
       l.object(
@@ -381,8 +305,8 @@ describe("legacy firewall rules (Network 8)", () => {
 
 describe("idempotency and drift", () => {
   async function site(l: Lab) {
-    const g = group(l, "web", "port-group", ["80", "443"]);
-    const desired = [net(l, servers), net(l, users), wg(l, WG_KEY), g];
+    const g = l.group("web", "port-group", ["80", "443"]);
+    const desired = [l.network(servers), l.network(users), l.wireguard(WG_KEY), g];
     await l.engine.up(desired);
     return desired;
   }
@@ -465,7 +389,7 @@ describe("idempotency and drift", () => {
     const doc = l.emulator.find("networkconf", (d) => d.name === "users")!;
     l.emulator.remove("networkconf", doc._id);
     const changed = desired.map((d) =>
-      d.name === "net-users" ? net(l, { ...users, igmpSnooping: true }) : d,
+      d.name === "net-users" ? l.network({ ...users, igmpSnooping: true }) : d,
     );
     await assert.rejects(
       l.engine.up(changed),
@@ -481,9 +405,9 @@ describe("idempotency and drift", () => {
 
   it("a new provider version updates state without writing to the console", async () => {
     const l = await lab();
-    await l.engine.up([net(l, servers)]);
+    await l.engine.up([l.network(servers)]);
     l.emulator.server.resetLog();
-    const next = net(l, servers);
+    const next = l.network(servers);
     (next.inputs as { version: string }).version = "test-version-2";
     assert.deepEqual(await l.engine.up([next]), [{ name: "net-servers", op: "update" }]);
     assert.equal(l.emulator.server.writes(), 0);
@@ -499,11 +423,11 @@ describe("natural keys and adoption", () => {
       purpose: "corporate",
     });
     await assert.rejects(
-      l.engine.up([net(l, servers)]),
+      l.engine.up([l.network(servers)]),
       /a networkconf object with name "servers" already exists on the controller \(not created by this stack\): set homelab:unifi\.adopt: true to take it over, or rename or delete it/,
     );
     l.emulator.server.resetLog();
-    await l.engine.up([net(l, servers, "net-servers", true)]);
+    await l.engine.up([l.network(servers, { adopt: true })]);
     assert.equal(
       l.emulator.server.count((e) => e.method === "POST"),
       0,
@@ -529,7 +453,7 @@ describe("natural keys and adoption", () => {
       vlan: 78,
     });
     await assert.rejects(
-      l.engine.up([net(l, servers, "net-servers", true)]),
+      l.engine.up([l.network(servers, { adopt: true })]),
       /2 networkconf objects have name "servers" on the controller \(it allows duplicates\): delete or rename the extra ones/,
     );
   });
@@ -562,7 +486,7 @@ describe("check and preview", () => {
   it("explains a malformed WireGuard key without printing it", async () => {
     const l = await lab();
     const secret = "definitely-not-a-key";
-    const result = await l.provider.check({} as never, wg(l, secret).inputs as never);
+    const result = await l.provider.check({} as never, l.wireguard(secret).inputs as never);
     assert.equal(result.failures?.length, 1);
     const [failure] = result.failures;
     assert.equal(failure?.property, "body.x_wireguard_private_key");
@@ -576,7 +500,7 @@ describe("check and preview", () => {
 
   it("tolerates preview's unknown values in check and diff", async () => {
     const l = await lab();
-    await l.engine.up([group(l, "site", "address-group", ["10.0.10.0/24"])]);
+    await l.engine.up([l.group("site", "address-group", ["10.0.10.0/24"])]);
     const rule = l.object(
       "r",
       "firewallrule",
@@ -612,9 +536,9 @@ describe("check and preview", () => {
 describe("session auth", () => {
   it("manages objects with a local admin (CSRF on every write)", async () => {
     const l = await lab({}, "password");
-    const desired = [net(l, servers), group(l, "web", "port-group", ["80"])];
+    const desired = [l.network(servers), l.group("web", "port-group", ["80"])];
     await l.engine.up(desired);
-    await l.engine.up([net(l, servers), group(l, "web", "port-group", ["443"])]);
+    await l.engine.up([l.network(servers), l.group("web", "port-group", ["443"])]);
     assert.deepEqual(l.emulator.find("firewallgroup", (d) => d.name === "web")?.group_members, [
       "443",
     ]);

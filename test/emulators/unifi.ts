@@ -65,6 +65,17 @@ export interface UnifiEmulatorOptions {
   readonly sites?: readonly { name: string; desc: string }[];
   /** Answer classic PUTs with `data: []` (as some UDM SE firmware does). */
   readonly emptyPutAnswer?: boolean;
+  /** Answer classic POSTs with `data: []` too. */
+  readonly emptyPostAnswer?: boolean;
+  /**
+   * Misbehaviours seen on throttled or misconfigured consoles: a login answered 200 without
+   * a session, sessions refused right after login, session writes refused (403, empty).
+   */
+  readonly quirks?: {
+    readonly loginWithoutSession?: boolean;
+    readonly refuseSessions?: boolean;
+    readonly refuseSessionWrites?: boolean;
+  };
   readonly server?: ServerOptions;
 }
 
@@ -396,6 +407,7 @@ export class UnifiEmulator {
       };
     }
     this.logins++;
+    if (this.options.quirks?.loginWithoutSession) return { status: 200, body: { username } };
     const csrf = randomBytes(16).toString("hex");
     const header = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
     const payload = Buffer.from(JSON.stringify({ userId: username, csrfToken: csrf })).toString(
@@ -439,8 +451,9 @@ export class UnifiEmulator {
     }
     const token = cookieToken(request.headers.cookie);
     const session = token ? this.sessions.get(token) : undefined;
-    if (!session) return unauthorized;
+    if (!session || this.options.quirks?.refuseSessions) return unauthorized;
     if (write && request.headers["x-csrf-token"] !== session.csrf) return { status: 403, body: "" };
+    if (write && this.options.quirks?.refuseSessionWrites) return { status: 403, body: "" };
     return undefined;
   }
 
@@ -483,7 +496,10 @@ export class UnifiEmulator {
     const docs = this.collection(site, collection);
     if (id === undefined) {
       if (method === "GET") return classicOk([...docs.values()].map(clone));
-      if (method === "POST") return classicOk([clone(this.create(site, collection, request.body))]);
+      if (method === "POST") {
+        const created = clone(this.create(site, collection, request.body));
+        return classicOk(this.options.emptyPostAnswer ? [] : [created]);
+      }
       return fail(404, "NotFound");
     }
     const doc = docs.get(id);

@@ -166,6 +166,39 @@ describe("username/password auth", () => {
     );
   });
 
+  it("explains a console that opens no session, refuses it, or refuses its writes", async () => {
+    const noSession = await console_({ quirks: { loginWithoutSession: true } });
+    const opened = await failure(
+      client(noSession.url, session, { password: TEST_PASSWORD }).list(NETWORKS),
+    );
+    assert.match(
+      opened.message,
+      /the login answered 200 but opened no session \(the console may be throttling logins\): wait a minute and retry/,
+    );
+
+    const refused = await console_({ quirks: { refuseSessions: true } });
+    const again = await failure(
+      client(refused.url, session, { password: TEST_PASSWORD }).list(NETWORKS),
+    );
+    assert.match(
+      again.message,
+      /the session was refused again right after a fresh login \(HTTP 401\): does the local admin "admin" have access to the Network application\?/,
+    );
+    assert.equal(refused.emulator.logins, 2, "logged in again once, not more");
+
+    const readOnly = await console_({ quirks: { refuseSessionWrites: true } });
+    const c = client(readOnly.url, session, { password: TEST_PASSWORD });
+    assert.equal((await c.list(GROUPS)).length, 0);
+    const write = await failure(
+      c.classic("POST", GROUPS, { name: "x", group_type: "port-group", group_members: ["1"] }),
+    );
+    assert.match(
+      write.message,
+      /POST \/proxy\/network\/api\/s\/default\/rest\/firewallgroup refused \(HTTP 403\) even with a fresh CSRF token: the admin may lack write access/,
+    );
+    assert.equal(readOnly.emulator.logins, 2);
+  });
+
   it("needs a password and a username", async () => {
     const { url } = await console_();
     const error = await failure(client(url, session, {}).list(NETWORKS));

@@ -206,6 +206,19 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
   });
 });
 
+describe("consoles that answer writes with data: [] (UDM SE firmware)", () => {
+  it("read the object back after a POST or a PUT", async () => {
+    const l = await lab({ emptyPostAnswer: true, emptyPutAnswer: true });
+    await l.engine.up([l.network(servers)]);
+    const doc = l.emulator.find("networkconf", (d) => d.name === "servers")!;
+    assert.equal(l.id("net-servers"), doc._id);
+    await l.engine.up([l.network({ ...servers, igmpSnooping: true })]);
+    assert.equal(outs(l, "net-servers").body.igmp_snooping, true);
+    assert.equal(l.emulator.find("networkconf", (d) => d.name === "servers")?.igmp_snooping, true);
+    assert.deepEqual(await l.engine.refresh(), []);
+  });
+});
+
 describe("legacy firewall rules (Network 8)", () => {
   it("create, update, delete; unique indexes per ruleset", async () => {
     const l = await lab({ version: "8.6.9" });

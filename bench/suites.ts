@@ -1,6 +1,17 @@
 /** Every benchmark suite `npm run bench` runs, in order. Add yours here. */
+import { addressPlanSuite } from "./address-plan";
+import { federationSuite } from "./federation";
+import { generatedSuite } from "./generated";
 import { planSuite } from "./plan";
-import { unifiSuite } from "./unifi";
+import { servicesSuite } from "./services";
 import type { BenchSuite } from "./types";
+import { unifiSuite } from "./unifi";
 
-export const suites: BenchSuite[] = [planSuite, unifiSuite];
+export const suites: BenchSuite[] = [
+  planSuite,
+  generatedSuite,
+  servicesSuite,
+  federationSuite,
+  addressPlanSuite,
+  unifiSuite,
+];

@@ -82,5 +82,16 @@ export async function main(): Promise<Record<string, unknown>> {
       prefixes: n.prefixes.map(formatPrefix),
     })),
     federationPeers: model.peers,
+    ...(model.services
+      ? {
+          services: {
+            stacks: model.services.stacks.map((s) => s.name),
+            routes: model.services.routes.map((r) => r.hostname),
+            internalRecords: model.services.internalRecords,
+          },
+          // Generated passwords (admin logins among them): pulumi stack output --show-secrets
+          generatedSecrets: pulumi.secret(homelab.services?.generated ?? {}),
+        }
+      : {}),
   };
 }

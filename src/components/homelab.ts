@@ -4,6 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SiteModel } from "../model";
 import { decideFirewallMode, type FirewallModeDecision } from "../model/unifi";
+import { Dns } from "./cloudflare/dns";
+import { Services } from "./docker/services";
+import { ProxmoxCluster } from "./proxmox/cluster";
 import type { Secrets } from "./secrets";
 import { UnifiGateway } from "./unifi/gateway";
 
@@ -19,8 +22,16 @@ export interface HomelabArgs {
    */
   readonly unifiFirewall?: FirewallModeDecision;
   /**
-   * Project root, for relative paths in the config (TLS CA files).
+   * Extra resources a Docker host waits for before it is connected to, by host name. The
+   * Proxmox guests that are Docker hosts are added automatically.
+   * @default {}
+   * @example { nas: [nasReady] }
+   */
+  readonly hostDependencies?: Record<string, pulumi.Input<pulumi.Resource>[]>;
+  /**
+   * Project root (images built from the project's Dockerfiles, the UniFi console's CA file).
    * @default process.cwd()
+   * @example "/home/me/homelab"
    */
   readonly root?: string;
 }
@@ -32,13 +43,56 @@ export interface HomelabArgs {
 export class Homelab extends pulumi.ComponentResource {
   /** Site id. */
   readonly site: string;
+  /** The Proxmox cluster, when the site declares `homelab:proxmox`. */
+  readonly proxmox?: ProxmoxCluster;
+  /** Docker services, proxy and SSO (when the site declares any). */
+  readonly services?: Services;
+  /** Public DNS (when the site declares homelab:cloudflare). */
+  readonly dns?: Dns;
   /** The UniFi gateway, when the site has one. */
   readonly unifi?: UnifiGateway;
 
   constructor(name: string, args: HomelabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:Homelab", name, {}, opts);
-    const { model } = args;
+    const { model, secrets } = args;
     this.site = model.config.site.name;
+
+    if (model.config.proxmox) {
+      this.proxmox = new ProxmoxCluster(
+        `${name}-proxmox`,
+        { config: model.config.proxmox, addresses: model.addresses, secrets },
+        { parent: this },
+      );
+    }
+
+    if (model.services) {
+      // A guest that is a Docker host is reached only once Proxmox has created it.
+      const hostDependencies: Record<string, pulumi.Input<pulumi.Resource>[]> = {};
+      for (const [guest, output] of Object.entries(this.proxmox?.guests ?? {})) {
+        hostDependencies[guest] = [output.resource];
+      }
+      for (const [host, deps] of Object.entries(args.hostDependencies ?? {})) {
+        hostDependencies[host] = [...(hostDependencies[host] ?? []), ...deps];
+      }
+      this.services = new Services(
+        `${name}-services`,
+        { model: model.services, secrets, hostDependencies, root: args.root },
+        { parent: this },
+      );
+    }
+
+    if (model.config.cloudflare) {
+      this.dns = new Dns(
+        `${name}-dns`,
+        {
+          config: model.config.cloudflare,
+          records: model.services?.publicRecords ?? [],
+          secrets,
+        },
+        { parent: this },
+      );
+    }
+
     const unifi = model.config.unifi;
     if (unifi) {
       this.unifi = new UnifiGateway(
@@ -47,13 +101,15 @@ export class Homelab extends pulumi.ComponentResource {
           config: unifi,
           networks: model.networks,
           publish: model.publish,
+          dnsRecords: model.services?.internalRecords ?? [],
           firewall: args.unifiFirewall ?? decideFirewallMode(unifi.firewall.mode),
-          secrets: args.secrets,
+          secrets,
           root: args.root,
         },
         { parent: this },
       );
     }
+
     this.registerOutputs({});
   }
 }

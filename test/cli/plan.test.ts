@@ -48,7 +48,7 @@ describe("npm run plan", () => {
     assert.match(result.stdout, /└─ pulumi:pulumi:Stack {2}homelab-annex/);
     assert.match(
       result.stdout,
-      /Resources by type:\n(?: +\d+ {2}\S+\n)* +1 {2}homelab:index:Homelab\n/,
+      /Resources by type:\n(\s+\d+ {2}\S+\n)*\s+1 {2}homelab:index:Homelab\n/,
     );
     assert.match(result.stdout, /homelab:unifiApiKey, homelab:wireguardPrivateKey/);
   });

@@ -3,7 +3,8 @@
  * declares it: VLAN networks, the WireGuard remote-access server, inter-VLAN default deny with
  * the explicit allows (legacy LAN_IN rules or zone-based policies), the reverse proxy exposed
  * on the WAN to its allowed sources only (a port forward limited to a source group and the
- * matching firewall rule or policy), and static DNS records.
+ * matching firewall rule or policy), and static DNS records (retained on delete, as every
+ * DNS record of the project).
  *
  * The objects come from the pure model (src/model/unifi.ts); this component only turns them
  * into resources, resolving references to other objects' ids and to secrets.
@@ -272,7 +273,13 @@ export class UnifiGateway extends pulumi.ComponentResource {
       case "PortForward":
         return new UnifiPortForward(name, { connection, spec: resolve(intent.spec), adopt }, opts);
       case "DnsRecord":
-        return new UnifiDnsRecord(name, { connection, spec: intent.spec, adopt }, opts);
+        // Like every DNS record of the project, never deleted by a run (retainOnDelete); a
+        // record that stayed behind is adopted when its name comes back.
+        return new UnifiDnsRecord(
+          name,
+          { connection, spec: intent.spec, adopt: true },
+          { ...opts, retainOnDelete: true },
+        );
     }
   }
 }

@@ -182,9 +182,32 @@ describe("annex (seed 001) UniFi gateway, legacy firewall", () => {
     );
   });
 
+  it("serves the services' internal names from the console, retained like every DNS record", () => {
+    const internal = (
+      plan.outputs.services as { internalRecords: { name: string; address: string }[] }
+    ).internalRecords;
+    assert.ok(internal.length > 10);
+    const records = ofType("DnsRecord");
+    assert.deepEqual(
+      records.map((r) => [body(r).key, body(r).value]).sort(),
+      internal.map((r) => [r.name, r.address]).sort(),
+    );
+    const photos = records.find((r) => body(r).key === "photos.home.arpa")!;
+    assert.deepEqual(body(photos), {
+      enabled: true,
+      key: "photos.home.arpa",
+      record_type: "A",
+      value: "10.0.10.11",
+    });
+    for (const r of records) {
+      assert.equal(r.options.retainOnDelete, true, r.name);
+      assert.equal(r.inputs.adopt, true, `${r.name}: a record left behind is taken back`);
+    }
+  });
+
   it("shows path, key and the exact body of every UniFi object, each valid for the controller", () => {
     const objects = unifi();
-    assert.equal(objects.length, 38);
+    assert.equal(objects.length, 38 + ofType("DnsRecord").length);
     for (const r of objects) {
       const parsed = parseCollectionPath(r.inputs.path as string);
       assert.ok(parsed, `${r.name}: path ${r.inputs.path as string}`);

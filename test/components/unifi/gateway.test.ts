@@ -108,6 +108,14 @@ describe("UniFi gateway component", () => {
     );
   });
 
+  it("never deletes them (retainOnDelete) and takes back one left behind (adopt)", () => {
+    for (const name of ["gw-dns-photos-home-arpa", "gw-dns-git-home-arpa"]) {
+      assert.equal(named(name)?.options.retainOnDelete, true);
+      assert.equal(named(name)?.inputs.adopt, true);
+    }
+    assert.equal(named("gw-net-servers")?.options.retainOnDelete, false);
+  });
+
   it("leaves them out on a controller without the static DNS API, and uses legacy rules there", () => {
     const old = plan.resources.filter((r) => r.parent === "homelab:unifi:Gateway::old");
     assert.equal(old.filter((r) => r.type.endsWith(":DnsRecord")).length, 0);

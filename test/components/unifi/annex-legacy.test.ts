@@ -5,28 +5,21 @@
  * object body valid for the controller's field rules.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { planStack } from "../../../src/cli/offline";
 import { offlineObjectId } from "../../../src/cli/mock-outputs";
-import type { PlannedResource, Plan } from "../../../src/cli/mock-runtime";
+import type { Plan } from "../../../src/cli/mock-runtime";
 import { CLOUDFLARE_RANGES } from "../../../src/data/cloudflare";
-import { parseCollectionPath } from "../../../src/providers/unifi/api";
-import { fieldViolations, formatViolation } from "../../../src/providers/unifi/fields";
-
-const ROOT = join(__dirname, "..", "..", "..");
-const UNIFI = "pulumi-nodejs:dynamic/unifi:";
+import { byName as find, plan as planOf } from "../../helpers/plan";
+import { assertControllerAccepts, bodyOf as body, unifiObjects, type Body } from "./plan-objects";
 
 let plan: Plan;
 before(async () => {
-  ({ plan } = await planStack(ROOT, "annex"));
+  plan = await planOf("annex");
 });
 
-type Body = Record<string, unknown>;
-const unifi = () => plan.resources.filter((r) => r.type.startsWith(UNIFI));
-const ofType = (type: string) => plan.resources.filter((r) => r.type === `${UNIFI}${type}`);
-const body = (r: PlannedResource) => r.inputs.body as Body;
-const byName = (name: string) => plan.resources.find((r) => r.name === name)!;
+const unifi = () => unifiObjects(plan);
+const ofType = (type: string) => unifiObjects(plan, type);
+const byName = (name: string) => find(plan, name);
 const idOf = (name: string) => offlineObjectId(name);
 
 describe("annex (seed 001) UniFi gateway, legacy firewall", () => {
@@ -208,17 +201,8 @@ describe("annex (seed 001) UniFi gateway, legacy firewall", () => {
   it("shows path, key and the exact body of every UniFi object, each valid for the controller", () => {
     const objects = unifi();
     assert.equal(objects.length, 38 + ofType("DnsRecord").length);
+    assertControllerAccepts(plan);
     for (const r of objects) {
-      const parsed = parseCollectionPath(r.inputs.path as string);
-      assert.ok(parsed, `${r.name}: path ${r.inputs.path as string}`);
-      assert.equal(parsed.site, "default");
-      assert.ok(r.inputs.key && typeof r.inputs.key === "object", `${r.name}: key`);
-      const violations = fieldViolations(parsed.collection, body(r), {
-        skip: (v) => v === "[secret]",
-      });
-      assert.deepEqual(violations.map(formatViolation), [], r.name);
-      for (const [k, v] of Object.entries(r.inputs.key as Body))
-        assert.deepEqual(body(r)[k], v, `${r.name}: key ${k}`);
       assert.equal(r.parent, "homelab:unifi:Gateway::annex-unifi");
       assert.deepEqual(r.inputs.connection, {
         auth: "apiKey",

@@ -9,13 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { offlineObjectId } from "../../../src/cli/mock-outputs";
-import type { Plan, PlannedResource } from "../../../src/cli/mock-runtime";
-import { planStack } from "../../../src/cli/offline";
-import { parseCollectionPath } from "../../../src/providers/unifi/api";
-import { fieldViolations, formatViolation } from "../../../src/providers/unifi/fields";
-
-const ROOT = join(__dirname, "..", "..", "..");
-const UNIFI = "pulumi-nodejs:dynamic/unifi:";
+import type { Plan } from "../../../src/cli/mock-runtime";
+import { byName as find, plan as planOf, ROOT } from "../../helpers/plan";
+import { assertControllerAccepts, bodyOf as body, unifiObjects, type Body } from "./plan-objects";
 
 let plan: Plan;
 before(async () => {
@@ -24,13 +20,11 @@ before(async () => {
   assert.notEqual(auto, text);
   const file = join(mkdtempSync(join(tmpdir(), "annex-zone-")), "Pulumi.annex.yaml");
   writeFileSync(file, auto);
-  ({ plan } = await planStack(ROOT, "annex", file));
+  plan = await planOf("annex", file);
 });
 
-type Body = Record<string, unknown>;
-const ofType = (type: string) => plan.resources.filter((r) => r.type === `${UNIFI}${type}`);
-const body = (r: PlannedResource) => r.inputs.body as Body;
-const byName = (name: string) => plan.resources.find((r) => r.name === name)!;
+const ofType = (type: string) => unifiObjects(plan, type);
+const byName = (name: string) => find(plan, name);
 const id = (name: string) => offlineObjectId(`annex-unifi-${name}`);
 
 describe("annex with firewall.mode auto, planned offline", () => {
@@ -114,18 +108,7 @@ describe("annex with firewall.mode auto, planned offline", () => {
   });
 
   it("every body is valid for the controller", () => {
-    const objects = plan.resources.filter((r) => r.type.startsWith(UNIFI));
-    assert.ok(objects.length > 30);
-    for (const r of objects) {
-      const parsed = parseCollectionPath(r.inputs.path as string);
-      assert.ok(parsed, r.name);
-      assert.deepEqual(
-        fieldViolations(parsed.collection, body(r), { skip: (v) => v === "[secret]" }).map(
-          formatViolation,
-        ),
-        [],
-        r.name,
-      );
-    }
+    assert.ok(unifiObjects(plan).length > 30);
+    assertControllerAccepts(plan);
   });
 });

@@ -6,6 +6,7 @@ import { generatedSuite } from "./generated";
 import { planSuite } from "./plan";
 import { servicesSuite } from "./services";
 import type { BenchSuite } from "./types";
+import { unifiSuite } from "./unifi";
 
 export const suites: BenchSuite[] = [
   planSuite,
@@ -14,4 +15,5 @@ export const suites: BenchSuite[] = [
   federationSuite,
   addressPlanSuite,
   fortigateSuite,
+  unifiSuite,
 ];

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Homelab } from "./components/homelab";
 import { runtimeSecrets } from "./components/secrets";
+import { resolveFirewallMode } from "./components/unifi/firewall-mode";
 import { ConfigError } from "./config/errors";
 import { loadSite, runtimeSource, type LoadedSite } from "./config/load";
 import { readYaml, type YamlFile } from "./config/yaml";
@@ -57,15 +58,22 @@ export function loadFromRuntime(): LoadedSite {
   }
 }
 
-export function main(): Record<string, unknown> {
+export async function main(): Promise<Record<string, unknown>> {
   const loaded = loadFromRuntime();
   const model = buildModel(loaded);
+  const offline = offlineContext() !== undefined;
+  // Decided before any resource exists: it changes which resources there are.
+  const unifiFirewall = model.config.unifi
+    ? await resolveFirewallMode(model.config.unifi, { offline, root: loaded.root })
+    : undefined;
   const homelab = new Homelab(model.config.site.name, {
     model,
     secrets: runtimeSecrets(loaded.secrets.map((s) => s.name)),
+    unifiFirewall,
     root: loaded.root,
   });
   return {
+    ...(homelab.unifi ? { unifi: homelab.unifi.summary } : {}),
     site: homelab.site,
     domains: model.config.site.domains,
     networks: model.networks.map((n) => ({

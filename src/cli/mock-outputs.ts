@@ -4,7 +4,17 @@
  * address) registers them here. Unknown function calls fail loudly instead of returning
  * nothing, so a program that depends on a real lookup cannot silently pass offline.
  */
+import { createHash } from "node:crypto";
+
 type Inputs = Record<string, unknown>;
+
+/** UniFi objects: the controller assigns a 24-hex `_id`; offline it derives from the name. */
+const UNIFI_TYPE_PREFIX = "pulumi-nodejs:dynamic/unifi:";
+
+/** The offline stand-in of a UniFi object id (deterministic, valid for the field rules). */
+export function offlineObjectId(name: string): string {
+  return createHash("sha256").update(name).digest("hex").slice(0, 24);
+}
 
 const outputs: Record<string, (name: string, inputs: Inputs) => Inputs> = {
   // Generated passwords: a placeholder per resource (the program marks them secret).
@@ -28,6 +38,7 @@ const calls: Record<string, (inputs: Inputs) => Inputs> = {
 
 /** Extra state the mock returns for a resource type. */
 export function computedOutputs(type: string, name: string, inputs: Inputs): Inputs {
+  if (type.startsWith(UNIFI_TYPE_PREFIX)) return { objectId: offlineObjectId(name) };
   return outputs[type]?.(name, inputs) ?? {};
 }
 

@@ -50,7 +50,7 @@ export async function planStack(
   root: string,
   stack: string,
   configFile?: string,
-  program: () => Record<string, unknown> = main,
+  program: () => Record<string, unknown> | Promise<Record<string, unknown>> = main,
 ): Promise<{ plan: Plan; loaded: LoadedSite }> {
   const offline = loadOffline(root, stack, configFile);
   // The program creates no resource at import time, so importing it before setMocks is safe.

@@ -3,17 +3,25 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SiteModel } from "../model";
+import { decideFirewallMode, type FirewallModeDecision } from "../model/unifi";
 import { Dns } from "./cloudflare/dns";
 import { Services } from "./docker/services";
 import { FortigateEdge } from "./fortigate/edge";
 import { ProxmoxCluster } from "./proxmox/cluster";
 import type { Secrets } from "./secrets";
+import { UnifiGateway } from "./unifi/gateway";
 
 export interface HomelabArgs {
   /** The resolved site model (see src/model). */
   readonly model: SiteModel;
   /** The stack's secrets, as secret Outputs. */
   readonly secrets: Secrets;
+  /**
+   * The UniFi gateway's firewall generation, resolved by the program (see
+   * src/components/unifi/firewall-mode.ts).
+   * @default the configured mode; for auto, the offline assumption
+   */
+  readonly unifiFirewall?: FirewallModeDecision;
   /**
    * Extra resources a Docker host waits for before it is connected to, by host name. The
    * Proxmox guests that are Docker hosts are added automatically.
@@ -22,7 +30,7 @@ export interface HomelabArgs {
    */
   readonly hostDependencies?: Record<string, pulumi.Input<pulumi.Resource>[]>;
   /**
-   * Project root (images built from the project's Dockerfiles).
+   * Project root (images built from the project's Dockerfiles, the UniFi console's CA file).
    * @default process.cwd()
    * @example "/home/me/homelab"
    */
@@ -44,6 +52,8 @@ export class Homelab extends pulumi.ComponentResource {
   readonly dns?: Dns;
   /** The FortiGate edge (when the site declares homelab:fortigate). */
   readonly fortigate?: FortigateEdge;
+  /** The UniFi gateway, when the site has one. */
+  readonly unifi?: UnifiGateway;
 
   constructor(name: string, args: HomelabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:Homelab", name, {}, opts);
@@ -90,6 +100,23 @@ export class Homelab extends pulumi.ComponentResource {
       this.fortigate = new FortigateEdge(
         `${name}-fortigate`,
         { model, secrets, root: args.root },
+        { parent: this },
+      );
+    }
+
+    const unifi = model.config.unifi;
+    if (unifi) {
+      this.unifi = new UnifiGateway(
+        `${name}-unifi`,
+        {
+          config: unifi,
+          networks: model.networks,
+          publish: model.publish,
+          dnsRecords: model.services?.internalRecords ?? [],
+          firewall: args.unifiFirewall ?? decideFirewallMode(unifi.firewall.mode),
+          secrets,
+          root: args.root,
+        },
         { parent: this },
       );
     }

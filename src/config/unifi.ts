@@ -36,25 +36,32 @@ export const unifiNetworkSchema = strict({
     strict({
       range: doc(addressRange, "Addresses handed out.", ["10.0.10.100-10.0.10.199"]),
       dns: doc(z.array(ipv4).max(4), "DNS servers (default: the gateway).").default([]),
-      leaseSeconds: z.number().int().min(60).default(86400),
+      leaseSeconds: doc(z.number().int().min(60), "Lease time in seconds.", [86400]).default(86400),
     }),
-    "DHCP server on this network (omit for none).",
+    "DHCP server on this network (omit for none; not for vlan-only networks).",
   ).optional(),
-  domain: z.string().optional(),
+  domain: doc(z.string(), "Domain name handed out by DHCP.", ["home.arpa"]).optional(),
   isolated: doc(z.boolean(), "Network isolation (clients cannot reach other VLANs).").default(
     false,
   ),
-  internetAccess: z.boolean().default(true),
-  igmpSnooping: z.boolean().default(false),
-  description: z.string().optional(),
+  internetAccess: doc(
+    z.boolean(),
+    "Clients may reach the internet (false: local traffic only).",
+  ).default(true),
+  igmpSnooping: doc(z.boolean(), "IGMP snooping (multicast only to the ports that asked).").default(
+    false,
+  ),
+  description: doc(z.string(), "A note for people (not sent to the controller).").optional(),
 });
 
 export const wireguardSchema = strict({
   name: doc(name, "Name of the VPN network.", ["wireguard"]),
   cidr: doc(cidr, "Client address pool.", ["10.0.3.0/24"]),
   gateway: doc(ipv4, "Server address inside the pool.", ["10.0.3.1"]),
-  port: port.default(51820),
-  dns: z.array(ipv4).max(4).default([]),
+  port: doc(port, "UDP port the server listens on.", [51820]).default(51820),
+  dns: doc(z.array(ipv4).max(4), "DNS servers pushed to clients (at most 4).", [
+    ["10.0.10.1"],
+  ]).default([]),
   wanInterface: doc(
     z.string().regex(/^wan[2-9]?$/, { error: "must be wan, wan2, ..." }),
     "WAN the server listens on.",
@@ -62,15 +69,25 @@ export const wireguardSchema = strict({
 });
 
 export const allowRuleSchema = strict({
-  name: doc(z.string().min(1).max(64), "Rule name (default: derived from from/to).").optional(),
-  from: doc(networkRef, "Source network name(s).", ["users"]),
-  to: doc(networkRef, "Destination network name(s).", ["servers"]),
-  protocol: z.enum(["all", "tcp", "udp", "tcp_udp", "icmp"]).default("all"),
+  name: doc(
+    z.string().min(1).max(64),
+    'Rule name, unique (default: "<from> to <to>", lists joined with +).',
+  ).optional(),
+  from: doc(
+    networkRef,
+    "Source network name(s): the gateway's VLANs (not vlan-only) or its WireGuard pool.",
+    ["users"],
+  ),
+  to: doc(networkRef, "Destination network name(s), as for from.", ["servers"]),
+  protocol: doc(
+    z.enum(["all", "tcp", "udp", "tcp_udp", "icmp"]),
+    "IP protocol matched (ports need tcp, udp or tcp_udp).",
+  ).default("all"),
   ports: doc(
     z.array(z.union([port, z.string().regex(/^\d{1,5}-\d{1,5}$/)])),
     "Destination ports (tcp/udp): numbers or ranges like 8000-8100.",
   ).optional(),
-  description: z.string().optional(),
+  description: doc(z.string(), "A note for people (not sent to the controller).").optional(),
 });
 
 export const unifiSchema = doc(
@@ -87,9 +104,9 @@ export const unifiSchema = doc(
     tls: deviceTls.default({ insecureSkipVerify: false }),
     adopt: doc(
       z.boolean(),
-      "Take over objects that already exist with the same name instead of failing.",
+      "Take over objects that already exist on the controller with the same name (natural key) instead of failing.",
     ).default(false),
-    networks: z.array(unifiNetworkSchema).default([]),
+    networks: doc(z.array(unifiNetworkSchema), "VLAN networks of the gateway.").default([]),
     wireguard: doc(
       wireguardSchema,
       "WireGuard remote-access server (key: homelab:wireguardPrivateKey).",
@@ -98,7 +115,7 @@ export const unifiSchema = doc(
       strict({
         mode: doc(
           z.enum(["auto", "zone", "legacy"]),
-          "zone: zone-based policies (Network 9+); legacy: LAN_IN/WAN_IN rules; auto: ask the controller.",
+          "zone: zone-based policies (Network 9+ after the upgrade to the zone-based firewall); legacy: LAN_IN/WAN_IN rules; auto: a real run asks the controller, an offline plan assumes zone and says so.",
         ).default("auto"),
         interVlan: doc(
           z.enum(["deny", "allow"]),

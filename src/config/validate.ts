@@ -45,6 +45,7 @@ import {
 } from "../model/services";
 import { containerOsType, guestVmid, imageContent, imageFileName, quorum } from "../model/proxmox";
 import { containerOsTypes, type Nic, type ProxmoxConfig, type Vnet, type Zone } from "./proxmox";
+import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
 
 /** Collects problems for one file. */
 export class Problems {
@@ -1032,9 +1033,56 @@ function checkUnifi(config: SiteConfig, out: Problems, allNetworks: readonly str
   if (uf.auth === "password" && !uf.username) {
     out.add([root, "username"], "auth: password needs the local admin username");
   }
+  uf.networks.forEach((network, i) => {
+    if (network.purpose === "vlan-only" && network.dhcp) {
+      out.add(
+        [root, "networks", i, "dhcp"],
+        "a vlan-only network is layer 2 only (no gateway on the console), so it has no DHCP server: remove dhcp, or make the network corporate",
+      );
+    }
+  });
+  // Allows are between the networks the console routes: its VLANs and the WireGuard pool.
+  const routed = [
+    ...uf.networks.filter((n) => n.purpose !== "vlan-only").map((n) => n.name),
+    ...(uf.wireguard ? [uf.wireguard.name] : []),
+  ];
+  const layer2 = uf.networks.filter((n) => n.purpose === "vlan-only").map((n) => n.name);
+  const checkEnds = (refs: string | readonly string[], path: PathSegment[]) => {
+    const list = typeof refs === "string" ? [refs] : refs;
+    list.forEach((ref, j) => {
+      const at = typeof refs === "string" ? path : [...path, j];
+      if (routed.includes(ref)) return;
+      if (layer2.includes(ref)) {
+        out.add(
+          at,
+          `network "${ref}" is vlan-only (layer 2, not routed by the console), so no firewall rule sees its traffic: make it corporate, or leave it out`,
+        );
+      } else if (allNetworks.includes(ref)) {
+        out.add(
+          at,
+          `"${ref}" is not a network of the UniFi gateway: allows are between its networks (${routed.map((n) => `"${n}"`).join(", ")}); WAN exposure comes from homelab:proxy.publish`,
+        );
+      } else {
+        out.add(at, unknownReference("network", ref, routed));
+      }
+    });
+  };
+  checkUnique(
+    out,
+    uf.firewall.allow,
+    (rule) => allowRuleName(rule),
+    (i) => [root, "firewall", "allow", i, "name"],
+    "rule name",
+  );
+  if (uf.firewall.allow.length > MAX_LEGACY_ALLOWS) {
+    out.add(
+      [root, "firewall", "allow"],
+      `at most ${MAX_LEGACY_ALLOWS} allow rules fit between the console's rule indexes (there are ${uf.firewall.allow.length}): merge some`,
+    );
+  }
   uf.firewall.allow.forEach((rule, i) => {
-    checkNetworkRefs(out, allNetworks, rule.from, [root, "firewall", "allow", i, "from"]);
-    checkNetworkRefs(out, allNetworks, rule.to, [root, "firewall", "allow", i, "to"]);
+    checkEnds(rule.from, [root, "firewall", "allow", i, "from"]);
+    checkEnds(rule.to, [root, "firewall", "allow", i, "to"]);
     if (rule.ports && !["tcp", "udp", "tcp_udp"].includes(rule.protocol)) {
       out.add(
         [root, "firewall", "allow", i, "ports"],

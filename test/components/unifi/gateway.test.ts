@@ -1,0 +1,154 @@
+/**
+ * The gateway component on its own, under the mock runtime: static DNS records from
+ * `dnsRecords` (skipped, with a warning, on a controller without the API), the WireGuard
+ * public key output, TLS trust from a CA file, and a clear error for a missing one.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { runUnderMocks, type Plan } from "../../../src/cli/mock-runtime";
+import { tlsTrust, UnifiGateway } from "../../../src/components/unifi/gateway";
+import { unifiSchema } from "../../../src/config/unifi";
+import { decideFirewallMode, wireguardPublicKey } from "../../../src/model/unifi";
+import { siteNetworks } from "../../../src/model/networks";
+import type { SiteConfig } from "../../../src/config/stack";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const WG_KEY = "oK56DE9Ue9zK76rAc8pBl6opph+1v36lm7cXXsQKrQM=";
+const CA = "test/fixtures/tls/device-cert.pem";
+
+const config = unifiSchema.parse({
+  controller: "https://10.0.20.1",
+  tls: { ca: CA },
+  networks: [
+    {
+      name: "servers",
+      vlan: 10,
+      cidr: "10.0.10.0/24",
+      gateway: "10.0.10.1",
+      dhcp: { range: "10.0.10.100-10.0.10.199" },
+    },
+    { name: "cameras", vlan: 60, cidr: "10.0.60.0/24", gateway: "10.0.60.1", purpose: "vlan-only" },
+  ],
+  wireguard: { name: "wireguard", cidr: "10.0.3.0/24", gateway: "10.0.3.1" },
+  firewall: { mode: "zone" },
+});
+const networks = siteNetworks({ unifi: config, networks: {} } as unknown as SiteConfig);
+const records = [
+  { name: "photos.home.arpa", address: "10.0.10.11" },
+  { name: "git.home.arpa", address: "10.0.10.10" },
+];
+
+let plan: Plan;
+let publicKey: string | undefined;
+
+before(async () => {
+  plan = await runUnderMocks({
+    project: "homelab",
+    stack: "test",
+    config: {},
+    secretKeys: [],
+    program: async () => {
+      const secrets = { get: () => pulumi.secret(WG_KEY) };
+      const withDns = new UnifiGateway("gw", {
+        config,
+        networks,
+        dnsRecords: records,
+        firewall: decideFirewallMode("zone"),
+        secrets,
+        root: ROOT,
+      });
+      new UnifiGateway("old", {
+        config,
+        networks,
+        dnsRecords: records,
+        firewall: {
+          ...decideFirewallMode("auto", {
+            version: "8.1.113",
+            zoneBasedFirewall: false,
+            staticDns: false,
+          }),
+        },
+        secrets,
+        root: ROOT,
+      });
+      publicKey = await new Promise((resolve) => withDns.wireguardPublicKey!.apply(resolve));
+      return {};
+    },
+  });
+});
+
+const named = (name: string) => plan.resources.find((r) => r.name === name);
+
+describe("UniFi gateway component", () => {
+  it("creates a static DNS record per internal name", () => {
+    const dns = plan.resources.filter(
+      (r) =>
+        r.type === "pulumi-nodejs:dynamic/unifi:DnsRecord" &&
+        r.parent === "homelab:unifi:Gateway::gw",
+    );
+    assert.deepEqual(
+      dns.map((r) => [r.name, r.inputs.path, r.inputs.key, r.inputs.body]),
+      [
+        [
+          "gw-dns-photos-home-arpa",
+          "/proxy/network/v2/api/site/default/static-dns",
+          { key: "photos.home.arpa", record_type: "A" },
+          { enabled: true, key: "photos.home.arpa", record_type: "A", value: "10.0.10.11" },
+        ],
+        [
+          "gw-dns-git-home-arpa",
+          "/proxy/network/v2/api/site/default/static-dns",
+          { key: "git.home.arpa", record_type: "A" },
+          { enabled: true, key: "git.home.arpa", record_type: "A", value: "10.0.10.10" },
+        ],
+      ],
+    );
+  });
+
+  it("never deletes them (retainOnDelete) and takes back one left behind (adopt)", () => {
+    for (const name of ["gw-dns-photos-home-arpa", "gw-dns-git-home-arpa"]) {
+      assert.equal(named(name)?.options.retainOnDelete, true);
+      assert.equal(named(name)?.inputs.adopt, true);
+    }
+    assert.equal(named("gw-net-servers")?.options.retainOnDelete, false);
+  });
+
+  it("leaves them out on a controller without the static DNS API, and uses legacy rules there", () => {
+    const old = plan.resources.filter((r) => r.parent === "homelab:unifi:Gateway::old");
+    assert.equal(old.filter((r) => r.type.endsWith(":DnsRecord")).length, 0);
+    assert.ok(old.some((r) => r.type.endsWith(":FirewallRule")));
+  });
+
+  it("publishes the WireGuard server's public key", () => {
+    assert.equal(publicKey, wireguardPublicKey(WG_KEY));
+    assert.match(publicKey ?? "", /^[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it("makes a vlan-only network without subnet or DHCP", () => {
+    assert.deepEqual(named("gw-net-cameras")?.inputs.body, {
+      enabled: true,
+      igmp_snooping: false,
+      name: "cameras",
+      networkgroup: "LAN",
+      purpose: "vlan-only",
+      vlan: 60,
+      vlan_enabled: true,
+    });
+  });
+
+  it("trusts the console's CA from the file, and explains a missing one", () => {
+    const connection = named("gw-net-servers")?.inputs.connection as { tls: { ca: string } };
+    assert.equal(connection.tls.ca, readFileSync(join(ROOT, CA), "utf8"));
+    assert.throws(
+      () =>
+        tlsTrust({ ...config, tls: { ca: "certs/missing.pem", insecureSkipVerify: false } }, ROOT),
+      (error: Error) =>
+        pulumi.RunError.isInstance(error) &&
+        error.message ===
+          "homelab:unifi.tls.ca: cannot read certs/missing.pem (ENOENT): put the console's CA certificate (PEM) there, or pin the certificate with tls.fingerprint",
+    );
+  });
+});

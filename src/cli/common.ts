@@ -39,15 +39,21 @@ export class ExitNow extends Error {
   }
 }
 
+type ParsedValues<T extends NonNullable<ParseArgsConfig["options"]>> = ReturnType<
+  typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>
+>["values"];
+
 /**
- * Parses the command line (no positional arguments). `--help`/`-h` prints `usage` and ends
- * the run with exit code 0; anything unexpected is a UsageError.
+ * Parses the command line: options plus exactly the named positional arguments (none by
+ * default). `--help`/`-h` prints `usage` and ends the run with exit code 0; anything
+ * unexpected (an unknown option, a missing or extra argument) is a UsageError.
  */
-export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig["options"]>>(
   argv: string[],
   usage: string,
   options: T,
-): ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>>["values"] {
+  positionals: readonly string[] = [],
+): { values: ParsedValues<T>; positionals: string[] } {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({
@@ -63,12 +69,25 @@ export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
     process.stdout.write(usage + "\n");
     throw new ExitNow(0);
   }
-  if (parsed.positionals.length > 0) {
-    throw new UsageError(`unexpected argument: ${parsed.positionals.join(" ")}`);
+  if (parsed.positionals.length > positionals.length) {
+    throw new UsageError(
+      `unexpected argument: ${parsed.positionals.slice(positionals.length).join(" ")}`,
+    );
   }
-  return parsed.values as ReturnType<
-    typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>
-  >["values"];
+  if (parsed.positionals.length < positionals.length) {
+    const missing = positionals.slice(parsed.positionals.length);
+    throw new UsageError(`missing argument${missing.length > 1 ? "s" : ""}: ${missing.join(" ")}`);
+  }
+  return { values: parsed.values as ParsedValues<T>, positionals: parsed.positionals };
+}
+
+/** Parses the command line (no positional arguments): see `parseCliArgs`. */
+export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  usage: string,
+  options: T,
+): ParsedValues<T> {
+  return parseCliArgs(argv, usage, options).values;
 }
 
 /**

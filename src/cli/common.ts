@@ -1,5 +1,5 @@
 /** Shared helpers of the offline command-line tools. */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/errors";
@@ -21,6 +21,37 @@ export function stackNames(root: string): string[] {
     .map((f) => /^Pulumi\.([^.]+)\.ya?ml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
+}
+
+/**
+ * Brings generated files (path relative to `root` → content) up to date, printing
+ * "wrote <file>" for each one written; with `check`, writes nothing and prints
+ * "<file> is stale: run <command>" instead. Returns how many were stale.
+ */
+export function syncGeneratedFiles(
+  root: string,
+  files: Readonly<Record<string, string>>,
+  check: boolean,
+  command: string,
+): number {
+  let stale = 0;
+  for (const [file, content] of Object.entries(files)) {
+    const path = join(root, file);
+    const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    if (current === content) continue;
+    stale++;
+    if (check) {
+      process.stderr.write(`${file} is stale: run ${command}\n`);
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+      process.stdout.write(`wrote ${file}\n`);
+    }
+  }
+  if (!check && stale === 0) {
+    process.stdout.write(`up to date: ${Object.keys(files).join(", ")}\n`);
+  }
+  return stale;
 }
 
 /** Label for a path in messages: relative to the project root when inside it. */

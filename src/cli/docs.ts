@@ -7,11 +7,11 @@
  * - docs/diagrams/<stack>-<view>.svg, for every stack (and the federation view of members);
  * - docs/errors.md, the catalogue of validation rules from the negative fixtures.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConfigError, type Problem } from "../config/errors";
 import { buildModel, type SiteModel } from "../model";
-import { parseCli, projectRoot, runCli, stackNames } from "./common";
+import { parseCli, projectRoot, runCli, stackNames, syncGeneratedFiles } from "./common";
 import { diagramOf, render, VIEWS, type View } from "./diagram";
 import { catalogueEntries, catalogueMarkdown } from "./error-catalogue";
 import { loadOffline } from "./offline";
@@ -90,19 +90,6 @@ if (require.main === module)
       check: { type: "boolean", default: false },
     });
     const root = projectRoot();
-    let stale = 0;
-    for (const [file, content] of Object.entries(generatedFiles(root))) {
-      const path = join(root, file);
-      const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
-      if (current === content) continue;
-      if (values.check) {
-        process.stderr.write(`${file} is stale: run npm run docs\n`);
-        stale++;
-      } else {
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, content);
-        process.stdout.write(`wrote ${file}\n`);
-      }
-    }
-    return stale > 0 ? 1 : 0;
+    const stale = syncGeneratedFiles(root, generatedFiles(root), values.check, "npm run docs");
+    return values.check && stale > 0 ? 1 : 0;
   });

@@ -15,9 +15,9 @@ import {
   sectionOf,
 } from "../../src/cli/error-catalogue";
 import type { Problem } from "../../src/config/errors";
-import { loadSite, stackFileSource } from "../../src/config/load";
-import { buildModel, type SiteModel } from "../../src/model";
+import type { SiteModel } from "../../src/model";
 import { ROOT, runCli } from "../helpers/cli";
+import { siteModel } from "../helpers/site";
 import { parseXml } from "../helpers/xml";
 
 const dir = mkdtempSync(join(tmpdir(), "diagram-"));
@@ -77,12 +77,7 @@ describe("npm run diagram", () => {
 });
 
 describe("tunnel addresses for the federation view", () => {
-  const home = buildModel(
-    loadSite(stackFileSource(join(ROOT, "Pulumi.home.yaml"), "home", "Pulumi.home.yaml"), {
-      root: ROOT,
-      requireSecrets: false,
-    }),
-  );
+  const home = siteModel("home");
   it("use the registry derivation of every member when there is one", () => {
     const source = tunnelSource(home, (_registry, member) => [
       { peer: `${member}-peer`, localAddress: "172.31.254.0", prefixLength: 31 },

@@ -1,10 +1,8 @@
 /** The diagram graph of the example sites and of the federation. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { Member, Registry } from "../../src/config/federation";
-import { loadSite, stackFileSource } from "../../src/config/load";
 import {
   childrenOf,
   exposureLine,
@@ -14,16 +12,9 @@ import {
   type Diagram,
   type DiagramNode,
 } from "../../src/diagram/graph";
-import { buildModel } from "../../src/model";
+import { siteModel } from "../helpers/site";
 
-const ROOT = join(__dirname, "..", "..");
-const model = (stack: string) =>
-  buildModel(
-    loadSite(stackFileSource(join(ROOT, `Pulumi.${stack}.yaml`), stack, `Pulumi.${stack}.yaml`), {
-      root: ROOT,
-      requireSecrets: false,
-    }),
-  );
+const model = siteModel;
 
 /** Ids are unique and safe; every parent and edge end exists; groups come before children. */
 function assertWellFormed(d: Diagram): void {

@@ -1,22 +1,13 @@
 /** The Mermaid and SVG renderers: structure of their output, never pixels. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
-import { loadSite, stackFileSource } from "../../src/config/load";
 import { federationDiagram, siteDiagram, type Diagram } from "../../src/diagram/graph";
 import { mermaidLabel, toMermaid } from "../../src/diagram/mermaid";
 import { textWidth, toSvg, wrapDetail, xml } from "../../src/diagram/svg";
-import { buildModel } from "../../src/model";
+import { siteModel } from "../helpers/site";
 import { elements, parseXml } from "../helpers/xml";
 
-const ROOT = join(__dirname, "..", "..");
-const model = (stack: string) =>
-  buildModel(
-    loadSite(stackFileSource(join(ROOT, `Pulumi.${stack}.yaml`), stack, `Pulumi.${stack}.yaml`), {
-      root: ROOT,
-      requireSecrets: false,
-    }),
-  );
+const model = siteModel;
 const home = siteDiagram(model("home"));
 const annex = siteDiagram(model("annex"));
 const federation = federationDiagram(model("home").registry!, { member: "alexis" });

@@ -40,7 +40,9 @@ const resourceSchema = z.looseObject({
   name: z.string(),
   parent: z.string().nullable(),
   custom: z.boolean(),
-  inputs: z.record(z.string(), z.json()),
+  // JSON.parse only ever yields JSON values: checking the values deeply again costs time
+  // and finds nothing, so only their container is checked.
+  inputs: z.record(z.string(), z.unknown()),
   options: optionsSchema,
 });
 
@@ -49,7 +51,7 @@ export const planDocumentSchema = z.looseObject({
   stack: z.string().min(1),
   project: z.string().min(1),
   resources: z.array(resourceSchema),
-  outputs: z.record(z.string(), z.json()),
+  outputs: z.record(z.string(), z.unknown()),
 });
 
 /** 1-based line and column of a character offset. */
@@ -99,7 +101,7 @@ export function parsePlanDocument(
   }
   const result = planDocumentSchema.safeParse(value, { reportInput: true });
   if (!result.success) return { problems: zodProblems(result.error, label, []) };
-  return { plan: result.data, problems: [] };
+  return { plan: result.data as Plan, problems: [] };
 }
 
 /**
@@ -269,6 +271,31 @@ export function diffValues(
   return out;
 }
 
+/** JSON text with object keys sorted: equal texts for structurally equal values. */
+export function canonicalJson(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function twinKey(resource: PlannedResource): string {
+  return `${resource.type}\u0000${resource.parent ?? ""}\u0000${canonicalJson(resource.inputs)}`;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
 /** Plan resources with their URN key (type path and name), resolving parents in order. */
 function indexByUrn(plan: Plan): Map<string, { resource: PlannedResource; typePath: string }> {
   const out = new Map<string, { resource: PlannedResource; typePath: string }>();
@@ -353,16 +380,8 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
   for (const key of after.keys()) if (!before.has(key)) addedKeys.push(key);
 
   // Same "type::name" on both sides under other ancestor types: the URN changes.
-  const byRef = (keys: string[], index: typeof before) => {
-    const map = new Map<string, string[]>();
-    for (const key of keys) {
-      const ref = refOf(index.get(key)!.resource);
-      map.set(ref, [...(map.get(ref) ?? []), key]);
-    }
-    return map;
-  };
-  const removedByRef = byRef(removedKeys, before);
-  const addedByRef = byRef(addedKeys, after);
+  const removedByRef = groupBy(removedKeys, (k) => refOf(before.get(k)!.resource));
+  const addedByRef = groupBy(addedKeys, (k) => refOf(after.get(k)!.resource));
   const moved = new Set<string>();
   for (const [ref, keys] of removedByRef) {
     const candidates = addedByRef.get(ref);
@@ -384,21 +403,18 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
   const removed: ResourceEntry[] = removedKeys
     .filter((k) => !moved.has(k))
     .map((k) => ({ resource: before.get(k)!.resource, ref: refOf(before.get(k)!.resource) }));
-  const added: ResourceEntry[] = addedKeys
-    .filter((k) => !moved.has(k))
-    .map((k) => {
-      const resource = after.get(k)!.resource;
-      // Same type, same parent, same inputs, another name: most likely a rename.
-      const twins = removed.filter(
-        (r) =>
-          r.resource.type === resource.type &&
-          r.resource.parent === resource.parent &&
-          jsonEqual(r.resource.inputs, resource.inputs),
-      );
-      return twins.length === 1
-        ? { resource, ref: refOf(resource), renamedFrom: twins[0]!.ref }
-        : { resource, ref: refOf(resource) };
-    });
+  // Same type, same parent, same inputs, another name: most likely a rename (when the
+  // match is one to one).
+  const addedResources = addedKeys.filter((k) => !moved.has(k)).map((k) => after.get(k)!.resource);
+  const removedByTwin = groupBy(removed, (r) => twinKey(r.resource));
+  const addedByTwin = groupBy(addedResources, twinKey);
+  const added: ResourceEntry[] = addedResources.map((resource) => {
+    const key = twinKey(resource);
+    const twins = removedByTwin.get(key) ?? [];
+    return twins.length === 1 && addedByTwin.get(key)?.length === 1
+      ? { resource, ref: refOf(resource), renamedFrom: twins[0]!.ref }
+      : { resource, ref: refOf(resource) };
+  });
 
   // Changed resources in the head's registration order.
   const order = new Map(head.resources.map((r, i) => [r, i]));

@@ -14,6 +14,7 @@ import {
 import {
   SECRET_MARK,
   UNKNOWN_MARK,
+  canonicalJson,
   code,
   diffPlans,
   diffValues,
@@ -296,6 +297,19 @@ describe("plan diff: resources", () => {
     assert.match(
       renderPlanDiff(diff),
       /looks like a rename of `cloudflare:index\/dnsRecord:DnsRecord::photos`/,
+    );
+  });
+
+  it("no rename hint when the match is not one to one", () => {
+    const record = (name: string) => res(DNS, name, null, { type: "A" });
+    const diff = diffPlans(plan([record("a")]), plan([record("b"), record("c")]));
+    assert.deepEqual(
+      diff.added.map((e) => e.renamedFrom),
+      [undefined, undefined],
+    );
+    assert.equal(
+      canonicalJson({ b: [1, { d: 2, c: 3 }], a: null }),
+      '{"a":null,"b":[1,{"c":3,"d":2}]}',
     );
   });
 

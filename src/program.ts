@@ -63,6 +63,7 @@ export function main(): Record<string, unknown> {
   const homelab = new Homelab(model.config.site.name, {
     model,
     secrets: runtimeSecrets(loaded.secrets.map((s) => s.name)),
+    root: loaded.root,
   });
   return {
     site: homelab.site,
@@ -73,5 +74,16 @@ export function main(): Record<string, unknown> {
       prefixes: n.prefixes.map(formatPrefix),
     })),
     federationPeers: model.peers,
+    ...(model.services
+      ? {
+          services: {
+            stacks: model.services.stacks.map((s) => s.name),
+            routes: model.services.routes.map((r) => r.hostname),
+            internalRecords: model.services.internalRecords,
+          },
+          // Generated passwords (admin logins among them): pulumi stack output --show-secrets
+          generatedSecrets: pulumi.secret(homelab.services?.generated ?? {}),
+        }
+      : {}),
   };
 }

@@ -14,7 +14,7 @@ import { federationDiagram, siteDiagram, type Diagram, type TunnelInfo } from ".
 import { toMermaid } from "../diagram/mermaid";
 import { toSvg } from "../diagram/svg";
 import { buildModel, type SiteModel } from "../model";
-import * as federationModel from "../model/federation";
+import { derivePeerings } from "../model/federation";
 import { parseCli, projectRoot, runCli, UsageError } from "./common";
 import { loadOffline } from "./offline";
 
@@ -35,29 +35,22 @@ export type View = (typeof VIEWS)[number];
 type Derive = (registry: Registry, member: string) => readonly TunnelInfo[];
 
 /**
- * Where the federation view gets its tunnel addresses: the registry derivation of every
- * member when this version of the model has it (`derivePeerings`), else this site's own
- * derived peerings (`model.federation.peerings`), else none (tunnels without addresses).
+ * Where the federation view gets its tunnel addresses: the registry derivation of each
+ * member (the one every member's stack applies); a member it cannot derive gets none.
  */
 export function tunnelSource(
   model: SiteModel,
-  derive: Derive | undefined = (federationModel as unknown as { derivePeerings?: Derive })
-    .derivePeerings,
+  derive: Derive = derivePeerings,
 ): ((member: string) => readonly TunnelInfo[] | undefined) | undefined {
   const registry = model.registry;
-  if (typeof derive === "function" && registry) {
-    return (member) => {
-      try {
-        return derive(registry, member);
-      } catch {
-        return undefined;
-      }
-    };
-  }
-  const own = (model as { federation?: { peerings?: readonly TunnelInfo[] } }).federation;
-  const member = model.config.federation?.member;
-  if (own?.peerings && member) return (id) => (id === member ? own.peerings : undefined);
-  return undefined;
+  if (!registry) return undefined;
+  return (member) => {
+    try {
+      return derive(registry, member);
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** The diagram of a view of a validated site (throws ConfigError when the view has nothing). */

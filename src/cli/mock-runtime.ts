@@ -189,28 +189,25 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
     return registerOutputs(req, callback);
   };
 
-  await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation((args) => {
-      if (args.opts.dependsOn !== undefined) {
-        explicitDeps.push({ resource: args.resource, deps: args.opts.dependsOn });
-      }
-      return undefined;
-    });
-    return options.program();
-  });
-  await waitForRegistrations();
+  // The SDK captures `new Error().stack` for every promise it creates (leak debugging) and
+  // every resource (source positions): a plan shows neither, and formatting those stacks
+  // (through tsx's source maps) is most of the evaluation time. HOMELAB_DEBUG_STACKS=1
+  // keeps them, for debugging the program itself.
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (!process.env.HOMELAB_DEBUG_STACKS) Error.stackTraceLimit = 0;
+  try {
+    await runProgram(options, explicitDeps);
+    await waitForRegistrations();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 
   // Resolve explicit dependsOn to "type::name".
   const urnOf = (resource: pulumi.Resource) =>
     new Promise<string>((resolve) => resource.urn.apply((urn) => resolve(urn)));
   const depsByUrn = new Map<string, string[]>();
   for (const { resource, deps } of explicitDeps) {
-    const list = await new Promise<unknown>((resolve) =>
-      (pulumi.output(deps) as pulumi.Output<unknown>).apply((value) => resolve(value)),
-    );
-    const resources = (Array.isArray(list) ? list : [list]).filter((d): d is pulumi.Resource =>
-      pulumi.Resource.isInstance(d),
-    );
+    const resources = await explicitResources(deps);
     const refs = await Promise.all(resources.map(async (d) => urnToRef(await urnOf(d))));
     depsByUrn.set(await urnOf(resource), refs.sort());
   }
@@ -243,6 +240,39 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
     resources,
     outputs: unwire(stackOutputs) as { [key: string]: Json },
   };
+}
+
+/** Runs the program inside the stack, recording explicit dependsOn through a transformation. */
+async function runProgram(
+  options: MockRunOptions,
+  explicitDeps: { resource: pulumi.Resource; deps: unknown }[],
+): Promise<void> {
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      if (args.opts.dependsOn !== undefined) {
+        explicitDeps.push({ resource: args.resource, deps: args.opts.dependsOn });
+      }
+      return undefined;
+    });
+    return options.program();
+  });
+}
+
+/**
+ * The resources named by a `dependsOn` option (resources, arrays, promises, outputs), like the
+ * SDK's own gathering. Never wraps resources in `pulumi.output`: an Output whose value holds
+ * resources makes the SDK walk the whole resource graph (containsUnknowns) when it resolves.
+ */
+async function explicitResources(deps: unknown): Promise<pulumi.Resource[]> {
+  if (pulumi.Resource.isInstance(deps)) return [deps];
+  if (Array.isArray(deps)) return (await Promise.all(deps.map(explicitResources))).flat();
+  if (deps instanceof Promise) return explicitResources(await deps);
+  if (pulumi.Output.isInstance(deps)) {
+    return explicitResources(
+      await new Promise<unknown>((resolve) => deps.apply((v) => resolve(v))),
+    );
+  }
+  return [];
 }
 
 /**

@@ -189,20 +189,43 @@ export interface PlanDiff {
   readonly warnings: PlanWarning[];
 }
 
-/** Resource types that hold data: deleting one loses it. */
-export const STATEFUL_TYPES: readonly { readonly pattern: RegExp; readonly what: string }[] = [
-  { pattern: /^docker:index\/volume:Volume$/, what: "a Docker volume and its data" },
-  { pattern: /^cloudflare:index\/(dnsRecord:DnsRecord|record:Record)$/, what: "a DNS record" },
+/**
+ * Resource types whose deletion loses something: data (a volume, a guest's disks, a DNS
+ * record: they must be protected or retained) or a generated value (a password: a new one
+ * would differ from what the services already use).
+ */
+export const STATEFUL_TYPES: readonly {
+  readonly pattern: RegExp;
+  readonly what: string;
+  /** Holds data: a new one without protect or retainOnDelete is flagged. */
+  readonly data: boolean;
+}[] = [
+  { pattern: /^docker:index\/volume:Volume$/, what: "a Docker volume and its data", data: true },
+  {
+    pattern: /^cloudflare:index\/(dnsRecord:DnsRecord|record:Record)$/,
+    what: "a DNS record",
+    data: true,
+  },
   {
     pattern: /^proxmoxve:(index|cloned)\/(vm|vmLegacy|vm2Legacy|container|containerLegacy):/,
     what: "a Proxmox guest and its disks",
+    data: true,
   },
-  { pattern: /^proxmoxve:node\/disk\//, what: "a disk" },
+  { pattern: /^proxmoxve:node\/disk\//, what: "a disk", data: true },
+  {
+    pattern: /^random:index\/random(Password|String|Bytes):/,
+    what: "a generated secret (a new one would differ from the one in use)",
+    data: false,
+  },
 ];
 
-/** What deleting a resource of this type loses, when it holds data. */
+/** What deleting a resource of this type loses, when it loses anything. */
 export function statefulWhat(type: string): string | undefined {
   return STATEFUL_TYPES.find((t) => t.pattern.test(type))?.what;
+}
+
+function holdsData(type: string): boolean {
+  return STATEFUL_TYPES.find((t) => t.pattern.test(type))?.data ?? false;
 }
 
 /** "type::name" of a resource. */
@@ -504,7 +527,12 @@ function warningsOf(
 
   for (const { resource } of added) {
     const what = statefulWhat(resource.type);
-    if (what && !resource.options.protect && !resource.options.retainOnDelete) {
+    if (
+      what &&
+      holdsData(resource.type) &&
+      !resource.options.protect &&
+      !resource.options.retainOnDelete
+    ) {
       warn(
         "stateful-unprotected",
         resource,

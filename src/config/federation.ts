@@ -35,15 +35,35 @@ const dhGroup = z
     error: `must be one of the DH groups ${dhGroups.join(", ")}`,
   });
 
+/** Highest registry number a member may take (the /31 allocator stays within 32 bits). */
+export const MAX_MEMBER_NUMBER = 65535;
+
+/** IKE and IPsec SA lifetimes accepted by FortiOS (keylife, keylifeseconds): 120-172800 s. */
+const lifetime = z
+  .number()
+  .int({ error: "must be a whole number of seconds" })
+  .min(120, { error: "must be at least 120 seconds" })
+  .max(172800, { error: "must be at most 172800 seconds (48 hours)" });
+
 export const memberSchema = strict({
   id: doc(name, "Stable member id (used in tunnel names and secret names).", ["alexis"]),
+  number: doc(
+    z
+      .number()
+      .int({ error: "must be a whole number" })
+      .min(1, { error: `registry numbers run from 1 to ${MAX_MEMBER_NUMBER}` })
+      .max(MAX_MEMBER_NUMBER, { error: `registry numbers run from 1 to ${MAX_MEMBER_NUMBER}` }),
+    "Registry number: unique and never reused, even after the member leaves (like dn42's registry numbers). The /31 of the peering of members i < j is number (j-1)(j-2)/2 + (i-1) of the transfer pool, so tunnel addresses never move when others join, leave or are reordered.",
+    [1],
+  ),
   name: doc(z.string().min(1), "Display name.", ["Alexis"]),
   asn: doc(
     z
       .number()
       .int({ error: "must be a whole number" })
       .refine(isPrivateAsn, {
-        error: `must be a private ASN: ${MIN_PRIVATE_ASN_16}-${MAX_PRIVATE_ASN_16} or ${MIN_PRIVATE_ASN_32}-${MAX_PRIVATE_ASN_32}`,
+        error: (issue) =>
+          `${String(issue.input)} is not a private ASN: use one in ${MIN_PRIVATE_ASN_16}-${MAX_PRIVATE_ASN_16} or ${MIN_PRIVATE_ASN_32}-${MAX_PRIVATE_ASN_32} (RFC 6996)`,
       }),
     "Private AS number.",
     [4200000001],
@@ -61,18 +81,32 @@ export const memberSchema = strict({
   ),
   ike: doc(
     strict({
-      proposals: z.array(z.enum(phase1Proposals)).min(1),
-      dhGroups: z.array(dhGroup).min(1),
+      proposals: doc(
+        z.array(z.enum(phase1Proposals)).min(1),
+        "IKE proposals (FortiOS names) this member's router accepts.",
+        [["aes256gcm-prfsha384", "aes256-sha256"]],
+      ),
+      dhGroups: doc(
+        z.array(dhGroup).min(1),
+        "Diffie-Hellman groups this member's router accepts for IKE and PFS.",
+        [[20, 21, 14]],
+      ),
     }),
-    "IKEv2 (phase 1) proposals and DH groups this member's router supports, in preference order.",
+    "IKEv2 (phase 1) proposals and DH groups this member's router supports. A peering uses the ones both members support, strongest first (the same order on both sides).",
   ),
   ipsec: doc(
     strict({
-      proposals: z.array(z.enum(phase2Proposals)).min(1),
+      proposals: doc(
+        z.array(z.enum(phase2Proposals)).min(1),
+        "ESP proposals (FortiOS names) this member's router accepts.",
+        [["aes256gcm", "aes256-sha256"]],
+      ),
     }),
-    "ESP (phase 2) proposals supported, in preference order; PFS uses the negotiated DH group.",
+    "ESP (phase 2) proposals supported. PFS uses the DH groups negotiated for IKE.",
   ),
-  contact: z.string().optional(),
+  contact: doc(z.string(), "How to reach this member's operator (for PSK exchange).", [
+    "alexis@example.net",
+  ]).optional(),
 });
 
 export const registrySchema = doc(
@@ -82,20 +116,38 @@ export const registrySchema = doc(
       "Format version.",
     ),
     name: doc(z.string().min(1), "Federation name.", ["FGN"]),
-    description: z.string().optional(),
-    transferPool: doc(cidr, "Pool the per-peering /31 tunnel addresses come from.", [
-      "172.31.254.0/23",
-    ]),
+    description: doc(z.string(), "One line about the federation.").optional(),
+    transferPool: doc(
+      cidr,
+      "Pool the per-peering /31 tunnel addresses come from, outside every member's prefixes. With highest member number N in a full mesh it needs N(N-1)/2 /31s: a /24 serves numbers up to 16, a /20 up to 64.",
+      ["172.31.254.0/24"],
+    ),
     topology: doc(
       z.union([z.literal("full-mesh"), strict({ pairs: z.array(z.tuple([name, name])).min(1) })], {
         error: 'must be "full-mesh" or { pairs: [[a, b], ...] }',
       }),
-      "Which members peer: full-mesh, or explicit pairs.",
+      'Which members peer: "full-mesh" (every pair), or { pairs: [[a, b], ...] } by member id.',
     ).default("full-mesh"),
+    lifetimes: doc(
+      strict({
+        ike: doc(lifetime, "IKE SA lifetime in seconds (FortiOS keylife).").default(86400),
+        ipsec: doc(
+          lifetime,
+          "IPsec (ESP) SA lifetime in seconds (FortiOS keylifeseconds).",
+        ).default(43200),
+      }),
+      "SA lifetimes of every tunnel (IKEv2 does not negotiate them; both sides use these).",
+    ).default({ ike: 86400, ipsec: 43200 }),
     bgp: doc(
       strict({
-        keepalive: z.number().int().min(1).max(65535).default(30),
-        holdtime: z.number().int().min(3).max(65535).default(90),
+        keepalive: doc(
+          z.number().int().min(1).max(65535),
+          "Seconds between BGP keepalives.",
+        ).default(30),
+        holdtime: doc(
+          z.number().int().min(3).max(65535),
+          "Seconds without a message before the session is declared down.",
+        ).default(90),
         maxPrefix: doc(
           z.number().int().min(1),
           "Session is torn down when a peer announces more prefixes than this.",
@@ -103,7 +155,10 @@ export const registrySchema = doc(
       }),
       "BGP defaults for every session.",
     ).default({ keepalive: 30, holdtime: 90, maxPrefix: 100 }),
-    members: z.array(memberSchema).min(1),
+    members: doc(
+      z.array(memberSchema).min(1),
+      "The members: each owns prefixes and peers with the others over IPsec + BGP.",
+    ),
   }),
   "The federation registry shared by every member.",
 );

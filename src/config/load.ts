@@ -6,8 +6,8 @@
 import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, formatPath, type PathSegment, type Problem } from "./errors";
-import type { Registry } from "./federation";
-import { parseRegistry } from "./registry";
+import type { Member, Registry } from "./federation";
+import { checkSiteInsideMember, parseRegistry } from "./registry";
 import {
   FIXED_SECRETS,
   requiredSecrets,
@@ -27,8 +27,9 @@ import {
 import { validateSite, Problems, unknownReference } from "./validate";
 import { readYaml, withPositions, type YamlFile } from "./yaml";
 import { suggestion } from "./primitives";
-import { peersOf } from "../model/federation";
+import { derivePeerings, peersOf, type Peering } from "../model/federation";
 import { planAddresses } from "../model/address-plan";
+import { siteNetworks } from "../model/networks";
 
 /** Where a stack's configuration comes from. */
 export interface ConfigSource {
@@ -59,6 +60,11 @@ export interface LoadedSite {
   readonly registryFile?: string;
   /** Federation peers of this site (member ids), sorted. */
   readonly peers: readonly string[];
+  /**
+   * This site's registry entry and its peerings (sorted by peer id, one per id of `peers`);
+   * set when the site is a member of a valid registry.
+   */
+  readonly federation?: { readonly member: Member; readonly peerings: readonly Peering[] };
   /** Secrets this site needs. */
   readonly secrets: readonly SecretRequirement[];
   /** Needed secrets that are not set (only non-empty when loaded with requireSecrets: false). */
@@ -253,6 +259,7 @@ export function loadSite(source: ConfigSource, options: LoadOptions): LoadedSite
   let registryFile: string | undefined;
   let registryYaml: YamlFile | undefined;
   let peers: string[] = [];
+  let federation: LoadedSite["federation"];
   let secrets: SecretRequirement[] = [];
   const missing: SecretRequirement[] = [];
 
@@ -264,27 +271,35 @@ export function loadSite(source: ConfigSource, options: LoadOptions): LoadedSite
       const plan = planAddresses(config.proxmox);
       problems.push(...plan.problems.map((p) => ({ ...p, file: source.file })));
     }
-    if (config.federation) {
-      registryFile = config.federation.registry;
+    const membership = config.federation;
+    if (membership) {
+      registryFile = membership.registry;
       const path = isAbsolute(registryFile) ? registryFile : join(options.root, registryFile);
       registryYaml = readYaml(path, registryFile);
       problems.push(...registryYaml.problems);
+      let registryValid = false;
       if (registryYaml.problems.length === 0) {
         const result = parseRegistry(registryYaml.value, registryFile);
         problems.push(...result.problems);
         registry = result.registry;
+        registryValid = result.problems.length === 0;
       }
       if (registry) {
         const ids = registry.members.map((m) => m.id);
-        if (!ids.includes(config.federation.member)) {
+        const member = registry.members.find((m) => m.id === membership.member);
+        if (!member) {
           const out = new Problems(source.file);
           out.add(
             [configKey("federation"), "member"],
-            unknownReference("member", config.federation.member, ids, registryFile),
+            unknownReference("member", membership.member, ids, registryFile),
           );
           problems.push(...out.list);
         } else {
-          peers = peersOf(registry, config.federation.member);
+          peers = peersOf(registry, member.id);
+          problems.push(
+            ...checkSiteInsideMember(siteNetworks(config), member, registryFile, source.file),
+          );
+          if (registryValid) federation = { member, peerings: derivePeerings(registry, member.id) };
         }
       }
     }
@@ -343,6 +358,7 @@ export function loadSite(source: ConfigSource, options: LoadOptions): LoadedSite
     registry,
     registryFile,
     peers,
+    federation,
     secrets,
     missingSecrets: missing,
   };

@@ -1,31 +1,218 @@
 /**
- * Loading and validating the federation registry (`stacks/federation.yaml`).
+ * Loading and validating the federation registry (`stacks/federation.yaml`), and the
+ * cross-check between a site and its registry entry. Every rule reports the exact key path,
+ * what is wrong and how to fix it.
  */
-import type { Problem } from "./errors";
-import { registrySchema, type Registry } from "./federation";
+import type { PathSegment, Problem } from "./errors";
+import { registrySchema, type Member, type Registry } from "./federation";
 import { Problems, checkUnique, unknownReference } from "./validate";
 import { zodProblems } from "./errors";
+import {
+  containsPrefix,
+  formatPrefix,
+  overlaps,
+  prefix as parseValidPrefix,
+  type Prefix,
+} from "../model/net";
+import {
+  TUNNEL_PREFIX_LENGTH,
+  negotiateMembers,
+  pairIndex,
+  peeringPairs,
+  poolLengthFor,
+  tunnelCapacity,
+  tunnelInterfaceName,
+} from "../model/federation";
+import { INTERNAL_KINDS, type SiteNetwork } from "../model/networks";
+
+/** A member prefix with where it is declared. */
+interface OwnedPrefix {
+  readonly prefix: Prefix;
+  readonly member: number;
+  readonly index: number;
+}
+
+function describeOwned(registry: Registry, owned: OwnedPrefix): string {
+  const member = registry.members[owned.member] as Member;
+  return `${formatPrefix(owned.prefix)} of member "${member.id}" (members[${owned.member}].prefixes[${owned.index}])`;
+}
+
+/**
+ * Member prefixes never overlap, more-specifics included in either direction. Prefixes nest
+ * or are disjoint, so one sweep in address order with a stack of the enclosing prefixes
+ * finds every overlapping pair in O(n log n + overlaps).
+ */
+function checkPrefixes(registry: Registry, out: Problems): OwnedPrefix[] {
+  const owned: OwnedPrefix[] = registry.members.flatMap((member, m) =>
+    member.prefixes.map((text, index) => ({ prefix: parseValidPrefix(text), member: m, index })),
+  );
+  const sorted = [...owned].sort(
+    (a, b) =>
+      a.prefix.network - b.prefix.network ||
+      a.prefix.length - b.prefix.length ||
+      a.member - b.member ||
+      a.index - b.index,
+  );
+  const enclosing: OwnedPrefix[] = [];
+  for (const current of sorted) {
+    while (enclosing.length > 0) {
+      const top = enclosing[enclosing.length - 1] as OwnedPrefix;
+      if (containsPrefix(top.prefix, current.prefix)) break;
+      enclosing.pop();
+    }
+    for (const outer of enclosing) {
+      // Report at the later declaration, naming the earlier one.
+      const [earlier, later] =
+        outer.member < current.member ||
+        (outer.member === current.member && outer.index < current.index)
+          ? [outer, current]
+          : [current, outer];
+      out.add(
+        ["members", later.member, "prefixes", later.index],
+        overlapMessage(registry, earlier, later),
+      );
+    }
+    enclosing.push(current);
+  }
+  return owned;
+}
+
+function overlapMessage(registry: Registry, earlier: OwnedPrefix, later: OwnedPrefix): string {
+  const a = formatPrefix(later.prefix);
+  const relation =
+    later.prefix.length === earlier.prefix.length
+      ? "is the same prefix as"
+      : later.prefix.length > earlier.prefix.length
+        ? "lies inside"
+        : "contains";
+  if (earlier.member === later.member) {
+    return `${a} ${relation} ${formatPrefix(earlier.prefix)} (prefixes[${earlier.index}]) of the same member: list each owned block once, without its more-specifics`;
+  }
+  return `${a} ${relation} ${describeOwned(registry, earlier)}: member prefixes must not overlap, more-specifics included, or one member could hijack the other's routes`;
+}
+
+/** The transfer pool lies outside every member prefix and holds every peering's /31. */
+function checkTransferPool(registry: Registry, owned: readonly OwnedPrefix[], out: Problems): void {
+  const pool = parseValidPrefix(registry.transferPool);
+  for (const item of owned) {
+    if (overlaps(pool, item.prefix)) {
+      out.add(
+        ["transferPool"],
+        `${registry.transferPool} overlaps ${describeOwned(registry, item)}: the transfer pool must lie outside every member's prefixes`,
+      );
+    }
+  }
+  let highest: { index: number; a: Member; b: Member } | undefined;
+  for (const [a, b] of peeringPairs(registry)) {
+    if (a.number === b.number) continue; // reported as a duplicate number
+    const index = pairIndex(a.number, b.number);
+    if (!highest || index > highest.index) highest = { index, a, b };
+  }
+  if (!highest) return;
+  const capacity = tunnelCapacity(pool);
+  if (highest.index < capacity) return;
+  const [low, high] =
+    highest.a.number < highest.b.number ? [highest.a, highest.b] : [highest.b, highest.a];
+  const needed = highest.index + 1;
+  const length = poolLengthFor(needed);
+  out.add(
+    ["transferPool"],
+    `${registry.transferPool} holds ${capacity} tunnel /${TUNNEL_PREFIX_LENGTH}s, but the peering of "${low.id}" (number ${low.number}) and "${high.id}" (number ${high.number}) takes /${TUNNEL_PREFIX_LENGTH} number ${highest.index} (members i < j take (j-1)(j-2)/2 + (i-1)): the pool must be a /${length} or larger (${2 ** (TUNNEL_PREFIX_LENGTH - length)} /${TUNNEL_PREFIX_LENGTH}s)`,
+  );
+}
+
+/** Explicit pairs name known members, two different ones, once. */
+function checkPairs(registry: Registry, out: Problems): void {
+  if (registry.topology === "full-mesh") return;
+  const ids = registry.members.map((m) => m.id);
+  const seen = new Map<string, number>();
+  registry.topology.pairs.forEach((pair, i) => {
+    pair.forEach((id, k) => {
+      if (!ids.includes(id))
+        out.add(["topology", "pairs", i, k], unknownReference("member", id, ids));
+    });
+    if (pair[0] === pair[1]) {
+      out.add(["topology", "pairs", i], `a member cannot peer with itself ("${pair[0]}")`);
+      return;
+    }
+    const key = [...pair].sort().join(" ");
+    const earlier = seen.get(key);
+    if (earlier === undefined) seen.set(key, i);
+    else
+      out.add(
+        ["topology", "pairs", i],
+        `the pair ${pair[0]}-${pair[1]} is already listed at index ${earlier}: list each pair once`,
+      );
+  });
+}
+
+/** Tunnel interface names (`fgn-<id>`, shortened past 15 characters) never collide. */
+function checkInterfaceNames(registry: Registry, out: Problems): void {
+  const first = new Map<string, number>();
+  registry.members.forEach((member, i) => {
+    const name = tunnelInterfaceName(member.id);
+    const earlier = first.get(name);
+    if (earlier === undefined) first.set(name, i);
+    else if ((registry.members[earlier] as Member).id !== member.id)
+      out.add(
+        ["members", i, "id"],
+        `member id "${member.id}" gives the tunnel interface name "${name}", the same as member "${(registry.members[earlier] as Member).id}" (members[${earlier}]) does: rename one of the two (an id of at most 11 characters is used whole, fgn-<id>)`,
+      );
+  });
+}
+
+/** "DH group 20" or "DH groups 14, 31". */
+function list(what: string, items: readonly unknown[]): string {
+  return `${what}${items.length === 1 ? "" : "s"} ${items.join(", ")}`;
+}
+
+/** Each peering's members share an IKE proposal, a DH group and an ESP proposal. */
+function checkNegotiation(registry: Registry, out: Problems): void {
+  const position = new Map(registry.members.map((m, i) => [m, i]));
+  for (const [x, y] of peeringPairs(registry)) {
+    const [a, b] = (position.get(x) ?? 0) < (position.get(y) ?? 0) ? [x, y] : [y, x];
+    const at = position.get(b) ?? 0;
+    const negotiated = negotiateMembers(a, b);
+    const report = (
+      path: PathSegment[],
+      what: string,
+      left: readonly unknown[],
+      right: readonly unknown[],
+    ) =>
+      out.add(
+        ["members", at, ...path],
+        `members "${a.id}" and "${b.id}" peer but share no ${what}: ${a.id} supports ${list(what, left)}; ${b.id} supports ${list(what, right)}. Add one that both routers support to either member`,
+      );
+    if (negotiated.ikeProposals.length === 0)
+      report(["ike", "proposals"], "IKE proposal", a.ike.proposals, b.ike.proposals);
+    if (negotiated.dhGroups.length === 0)
+      report(["ike", "dhGroups"], "DH group", a.ike.dhGroups, b.ike.dhGroups);
+    if (negotiated.espProposals.length === 0)
+      report(["ipsec", "proposals"], "ESP proposal", a.ipsec.proposals, b.ipsec.proposals);
+  }
+}
 
 /** Cross-field rules of the registry. */
 export function validateRegistry(registry: Registry, file: string): Problem[] {
   const out = new Problems(file);
-  checkUnique(
-    out,
-    registry.members,
-    (m) => m.id,
-    (i) => ["members", i, "id"],
-    "member id",
-  );
-  const ids = registry.members.map((m) => m.id);
-  if (registry.topology !== "full-mesh") {
-    registry.topology.pairs.forEach((pair, i) => {
-      pair.forEach((id, k) => {
-        if (!ids.includes(id))
-          out.add(["topology", "pairs", i, k], unknownReference("member", id, ids));
-      });
-      if (pair[0] === pair[1])
-        out.add(["topology", "pairs", i], `a member cannot peer with itself ("${pair[0]}")`);
-    });
+  const members = registry.members;
+  const unique = (key: (m: Member) => string | number, field: string, what: string) =>
+    checkUnique(out, members, key, (i) => ["members", i, field], what);
+  unique((m) => m.id, "id", "member id");
+  unique((m) => m.number, "number", "registry number");
+  unique((m) => m.asn, "asn", "ASN");
+  unique((m) => m.routerId, "routerId", "router id");
+  unique((m) => m.endpoint, "endpoint", "endpoint");
+  checkInterfaceNames(registry, out);
+  checkPairs(registry, out);
+  const owned = checkPrefixes(registry, out);
+  checkTransferPool(registry, owned, out);
+  checkNegotiation(registry, out);
+  if (registry.bgp.keepalive * 3 > registry.bgp.holdtime) {
+    out.add(
+      ["bgp", "keepalive"],
+      `keepalive ${registry.bgp.keepalive} s is more than a third of holdtime ${registry.bgp.holdtime} s: a session would drop after fewer than three lost keepalives (RFC 4271 recommends a third); use at most ${Math.floor(registry.bgp.holdtime / 3)}`,
+    );
   }
   return out.list;
 }
@@ -38,4 +225,30 @@ export function parseRegistry(
   const result = registrySchema.safeParse(value, { reportInput: true });
   if (!result.success) return { problems: zodProblems(result.error, file, []) };
   return { registry: result.data, problems: validateRegistry(result.data, file) };
+}
+
+/**
+ * Every network the site itself routes (LANs, VLANs, SDN subnets, VPN pools, named
+ * networks of kind lan/vpn/other) lies inside a prefix its member owns in the registry.
+ * Problems belong to the stack file `file`, at the network's declaration.
+ */
+export function checkSiteInsideMember(
+  networks: readonly SiteNetwork[],
+  member: Member,
+  registryFile: string,
+  file: string,
+): Problem[] {
+  const out = new Problems(file);
+  const owned = member.prefixes.map(parseValidPrefix);
+  for (const network of networks) {
+    if (!INTERNAL_KINDS.has(network.kind)) continue;
+    for (const p of network.prefixes) {
+      if (owned.some((o) => containsPrefix(o, p))) continue;
+      out.add(
+        network.source,
+        `${formatPrefix(p)} (network "${network.name}") is outside the prefixes member "${member.id}" owns in ${registryFile} (${member.prefixes.join(", ")}): renumber it inside them, or register a prefix that covers it`,
+      );
+    }
+  }
+  return out.list;
 }

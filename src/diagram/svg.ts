@@ -462,6 +462,17 @@ function boxExit(cx: number, cy: number, w: number, h: number, tx: number, ty: n
   return { x: cx + dx * scale, y: cy + dy * scale };
 }
 
+interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+function overlap(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
 function federationSvg(diagram: Diagram): string {
   const members = diagram.nodes.filter((m) => m.kind === "member");
   const blocks = members.map((m) => block(m.label, m.details));
@@ -469,7 +480,7 @@ function federationSvg(diagram: Diagram): string {
   const boxH = Math.max(...blocks.map((b) => b.height), LINE) + 2 * PAD - 4;
   const count = members.length;
   // An ellipse wide enough that neighbours never touch, then shifted to the margins.
-  const rx = count <= 1 ? 0 : Math.max(boxW * 1.2, (((boxW + 60) * count) / (2 * Math.PI)) * 1.2);
+  const rx = count <= 1 ? 0 : Math.max(boxW * 1.45, (((boxW + 60) * count) / (2 * Math.PI)) * 1.2);
   const ry = count <= 1 ? 0 : Math.max(boxH * 2.2, (((boxH + 60) * count) / (2 * Math.PI)) * 1.6);
   const raw = members.map((_, i) => {
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, count);
@@ -490,6 +501,12 @@ function federationSvg(diagram: Diagram): string {
     (a, b) => Number(a.tags.includes("highlight")) - Number(b.tags.includes("highlight")),
   );
   const labels: string[] = [];
+  const taken: Rect[] = [...centre.values()].map((c) => ({
+    x: c.x - boxW / 2 - 2,
+    y: c.y - boxH / 2 - 2,
+    w: boxW + 4,
+    h: boxH + 4,
+  }));
   for (const edge of ordered) {
     const a = centre.get(edge.from);
     const b = centre.get(edge.to);
@@ -501,9 +518,17 @@ function federationSvg(diagram: Diagram): string {
       `<line x1="${n(p.x)}" y1="${n(p.y)}" x2="${n(q.x)}" y2="${n(q.y)}" class="tunnel${highlight ? " highlight" : ""}"/>`,
     );
     if (edge.label) {
-      const mx = (p.x + q.x) / 2;
-      const my = (p.y + q.y) / 2;
       const w = textWidth(edge.label, SMALL) + 8;
+      // The first spot along the line where the label covers no box and no other label.
+      const spot = [0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75]
+        .map((t) => ({ x: p.x + (q.x - p.x) * t, y: p.y + (q.y - p.y) * t }))
+        .find((c) => {
+          const r = { x: c.x - w / 2 - 4, y: c.y - 12, w: w + 8, h: 19 };
+          return !taken.some((o) => overlap(r, o));
+        }) ?? { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+      taken.push({ x: spot.x - w / 2, y: spot.y - 10, w, h: 15 });
+      const mx = spot.x;
+      const my = spot.y;
       labels.push(
         `<rect x="${n(mx - w / 2)}" y="${n(my - 10)}" width="${n(w)}" height="15" rx="3" fill="#ffffff" stroke="#e2e8f0"/>`,
       );

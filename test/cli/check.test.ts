@@ -7,6 +7,15 @@ import { checkProject } from "../../src/cli/check";
 import { formatPath } from "../../src/config/errors";
 import { ROOT, runCli } from "../helpers/cli";
 
+/** 1-based number of the first line of `file` that contains `text`. */
+function lineOf(file: string, text: string): number {
+  return (
+    readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes(text)) + 1
+  );
+}
+
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "check-"));
   for (const file of ["Pulumi.yaml", "Pulumi.home.yaml", "Pulumi.annex.yaml", "stacks"]) {
@@ -48,5 +57,25 @@ describe("npm run check", () => {
       'Pulumi.home.yaml homelab:federation.member: unknown member "alexsi" in stacks/federation.yaml: did you mean "alexis"?',
       'stacks/federation.yaml members[4].id: member id "dorian" is already used at index 3: member ids must be unique',
     ]);
+  });
+
+  it("checks every stack's networks against its member's prefixes in the registry", () => {
+    const dir = projectCopy();
+    const home = join(dir, "Pulumi.home.yaml");
+    writeFileSync(
+      home,
+      readFileSync(home, "utf8").replace("pool: 172.26.0.0/24", "pool: 10.254.0.0/24"),
+    );
+    const registry = join(dir, "stacks", "federation.yaml");
+    // Member number 18 needs /31s past the /24 pool: (4, 18) takes 17*16/2 + 3 = 139.
+    writeFileSync(registry, readFileSync(registry, "utf8").replace("number: 5", "number: 18"));
+    const { problems } = checkProject(dir);
+    assert.deepEqual(
+      problems.map((p) => `${p.file}:${p.line ?? "?"} ${formatPath(p.path)}: ${p.message}`).sort(),
+      [
+        `Pulumi.home.yaml:${lineOf(home, "dialupVpn:") + 1} homelab:fortigate.dialupVpn: 10.254.0.0/24 (network "vpn") is outside the prefixes member "alexis" owns in stacks/federation.yaml (172.24.0.0/14, 10.128.0.0/10): renumber it inside them, or register a prefix that covers it`,
+        `stacks/federation.yaml:${lineOf(registry, "transferPool:")} transferPool: 172.31.254.0/24 holds 128 tunnel /31s, but the peering of "dorian" (number 4) and "estelle" (number 18) takes /31 number 139 (members i < j take (j-1)(j-2)/2 + (i-1)): the pool must be a /23 or larger (256 /31s)`,
+      ],
+    );
   });
 });

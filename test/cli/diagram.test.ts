@@ -91,14 +91,20 @@ describe("tunnel addresses for the federation view", () => {
     assert.equal(failing?.("dorian"), undefined);
   });
 
-  it("else this site's derived peerings, else nothing", () => {
-    const peerings = [{ peer: "baptiste", localAddress: "172.31.254.0", prefixLength: 31 }];
-    const withOwn = { ...home, federation: { peerings } } as SiteModel;
-    assert.deepEqual(tunnelSource(withOwn, undefined)?.("alexis"), peerings);
-    assert.equal(tunnelSource(withOwn, undefined)?.("baptiste"), undefined);
-    const bare = { ...home } as SiteModel & { federation?: unknown };
-    delete bare.federation;
-    assert.equal(tunnelSource(bare, undefined), undefined);
+  it("by default, the federation's own derivation: every tunnel has its /31", () => {
+    const source = tunnelSource(home)!;
+    const alexis = source("alexis")!;
+    assert.deepEqual(
+      alexis.map((t) => t.peer),
+      ["baptiste", "camille", "dorian", "estelle"],
+    );
+    assert.deepEqual(
+      alexis.map((t) => t.localAddress),
+      home.federation!.peerings.map((p) => p.localAddress),
+    );
+    assert.equal(source("nobody"), undefined);
+    const noRegistry = { ...home, registry: undefined } as SiteModel;
+    assert.equal(tunnelSource(noRegistry), undefined);
   });
 });
 

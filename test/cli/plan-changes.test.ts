@@ -363,6 +363,14 @@ describe("plan diff: warnings", () => {
       kinds(plan([SVC, res("docker:index/network:Network", "n", P)]), plan([SVC])),
       [],
     );
+    const password = res("random:index/randomPassword:RandomPassword", "db", P);
+    const removed = diffPlans(plan([SVC, password]), plan([SVC])).warnings;
+    assert.deepEqual(
+      removed.map((w) => w.kind),
+      ["delete-stateful"],
+    );
+    assert.match(removed[0]!.message, /a generated secret \(a new one would differ/);
+    assert.deepEqual(kinds(plan([SVC]), plan([SVC, password])), [], "a new password is no risk");
   });
 
   it("turning protect or retainOnDelete off, deleteBeforeReplace on", () => {

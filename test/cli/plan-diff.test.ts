@@ -30,7 +30,20 @@ describe("npm run plan-diff", () => {
     const head = planOf(changed, "head.json");
     const result = runCli("plan-diff", [base, head]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^### Stack `home`: 1 output change \(\d+ → \d+ resources\)\n/);
+    // The Caddyfile the proxy container receives lists the networks allowed to reach the
+    // restricted services: the change shows as a line diff of that file.
+    assert.match(
+      result.stdout,
+      /^### Stack `home`: 1 to change, 1 output change \(\d+ → \d+ resources\)\n\n#### Changed \(1\)\n\n- `docker:index\/container:Container::home-services-proxy-caddy`/,
+    );
+    assert.match(
+      result.stdout,
+      / {2}- `inputs\.uploads\[0\]\.content`: text changed\n {4}```diff\n {4}@@ \d+ unchanged lines @@\n/,
+    );
+    assert.match(
+      result.stdout,
+      /\n {4}-\t+@denied not client_ip [^\n]* 198\.51\.100\.23\/32\n {4}\+\t+@denied not client_ip [^\n]* 198\.51\.100\.24\/32\n/,
+    );
     assert.match(
       result.stdout,
       /#### Stack outputs \(1\)\n\n- `networks\[0\]\.prefixes`: `\["198\.51\.100\.23\/32"\]` → `\["198\.51\.100\.24\/32"\]`\n$/,

@@ -46,7 +46,10 @@ describe("npm run plan", () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^Plan for stack "annex" of project homelab: \d+ resources/);
     assert.match(result.stdout, /└─ pulumi:pulumi:Stack {2}homelab-annex/);
-    assert.match(result.stdout, /Resources by type:\n\s+1 {2}homelab:index:Homelab/);
+    assert.match(
+      result.stdout,
+      /Resources by type:\n(\s+\d+ {2}\S+\n)*\s+1 {2}homelab:index:Homelab\n/,
+    );
     assert.match(result.stdout, /homelab:unifiApiKey, homelab:wireguardPrivateKey/);
   });
 

@@ -9,44 +9,29 @@
  *   # expect: <key path> :: <message>     (one per problem; "\n" for a line break)
  */
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError, formatPath } from "../../src/config/errors";
+import { ConfigError } from "../../src/config/errors";
 import { loadSite, stackFileSource } from "../../src/config/load";
+import { assertProblems, readFixtureHeader, type FixtureHeader } from "../helpers/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 const DIR = join(ROOT, "test", "fixtures", "invalid");
 
-interface Fixture {
+interface Fixture extends FixtureHeader {
   file: string;
   label: string;
-  rule: string;
   requireSecrets: boolean;
-  problemFile: string;
-  expected: { path: string; message: string }[];
 }
 
 function readFixture(file: string): Fixture {
-  const label = `test/fixtures/invalid/${file}`;
-  const header = readFileSync(join(DIR, file), "utf8")
-    .split("\n")
-    .filter((line) => line.startsWith("# "))
-    .map((line) => line.slice(2));
-  const value = (key: string) =>
-    header.filter((l) => l.startsWith(`${key}: `)).map((l) => l.slice(key.length + 2));
-  const expected = value("expect").map((line) => {
-    const at = line.indexOf(" :: ");
-    assert.ok(at > 0, `${file}: expect line needs "path :: message"`);
-    return { path: line.slice(0, at), message: line.slice(at + 4).replaceAll("\\n", "\n") };
-  });
+  const header = readFixtureHeader(join(DIR, file));
   return {
+    ...header,
     file,
-    label,
-    rule: value("rule")[0] ?? "",
-    requireSecrets: value("options").includes("require-secrets"),
-    problemFile: value("problem-file")[0] ?? label,
-    expected,
+    label: `test/fixtures/invalid/${file}`,
+    requireSecrets: header.options.includes("require-secrets"),
   };
 }
 
@@ -74,18 +59,10 @@ describe("negative fixtures", () => {
         error = e;
       }
       assert.ok(error instanceof ConfigError, `${fixture.file} loaded without error`);
-      const actual = error.problems.map((p) => ({ path: formatPath(p.path), message: p.message }));
-      assert.deepEqual(
-        actual.sort((a, b) => a.path.localeCompare(b.path)),
-        [...fixture.expected].sort((a, b) => a.path.localeCompare(b.path)),
-      );
-      const registryProblem = fixture.problemFile !== fixture.label;
+      assertProblems(error.problems, fixture);
+      // Problems belong to the fixture itself, or to the file its header names.
       for (const problem of error.problems) {
-        const expectedFile =
-          registryProblem || !problem.file.startsWith("test/fixtures/invalid")
-            ? problem.file
-            : fixture.label;
-        assert.equal(problem.file, expectedFile);
+        assert.equal(problem.file, fixture.problemFile ?? fixture.label);
       }
       // The report never contains a stack trace.
       assert.doesNotMatch(error.message, /\n\s+at /);

@@ -253,6 +253,7 @@ describe("federation diagram", () => {
 
   const member = (id: string, i: number): Member => ({
     id,
+    number: i + 1,
     name: id.toUpperCase(),
     asn: 4_200_000_000 + i,
     routerId: `10.${i}.0.1`,
@@ -280,6 +281,7 @@ describe("federation diagram", () => {
         name: "T",
         transferPool: "172.31.254.0/23",
         topology: mesh || distinct.length === 0 ? "full-mesh" : { pairs: distinct },
+        lifetimes: { ike: 86400, ipsec: 43200 },
         bgp: { keepalive: 30, holdtime: 90, maxPrefix: 100 },
         members: ids.map(member),
       };

@@ -2,16 +2,20 @@
 // base and in one of the head, compares each pair with the head's `npm run plan-diff`, and
 // writes one Markdown report. No credential is involved: plans run under Pulumi's mocks.
 //
-//   node .github/scripts/plan-report.cjs <base-dir> <head-dir> <out-dir>
+//   node .github/scripts/plan-report.cjs [--same-path] <base-dir> <head-dir> <out-dir>
 //
 // Writes <out-dir>/report.md and <out-dir>/<stack>.{base,head}.json, and prints
 // `head-failed=true|false` (for $GITHUB_OUTPUT): true when a stack of the head does not plan
 // (the report shows why). Exit code 2 on bad arguments only.
+//
+// --same-path plans both checkouts at one path (each is moved to <head-dir>/../.plan-checkout
+// in turn, then back), so that inputs holding absolute paths (a build context) do not show
+// the two checkouts' directories as a change.
 "use strict";
 
 const { spawnSync } = require("node:child_process");
-const { mkdirSync, writeFileSync } = require("node:fs");
-const { join, resolve } = require("node:path");
+const { mkdirSync, renameSync, writeFileSync } = require("node:fs");
+const { dirname, join, resolve } = require("node:path");
 const { listStacks } = require("./affected-stacks.cjs");
 
 const MARKER = "<!-- homelab:plan-diff -->";
@@ -102,12 +106,26 @@ function report({ baseRef, headRef, sections }) {
   ].join("\n");
 }
 
-function main(argv) {
+/** Runs `fn(path)` with `dir` moved to `stage` (or in place without a stage), then moves it back. */
+function at(dir, stage, fn) {
+  if (!stage) return fn(dir);
+  renameSync(dir, stage);
+  try {
+    return fn(stage);
+  } finally {
+    renameSync(stage, dir);
+  }
+}
+
+function main(args) {
+  const samePath = args[0] === "--same-path";
+  const argv = samePath ? args.slice(1) : args;
   if (argv.length !== 3) {
-    process.stderr.write("usage: plan-report.cjs <base-dir> <head-dir> <out-dir>\n");
+    process.stderr.write("usage: plan-report.cjs [--same-path] <base-dir> <head-dir> <out-dir>\n");
     return 2;
   }
   const [baseDir, headDir, outDir] = argv.map((dir) => resolve(dir));
+  const stage = samePath ? join(dirname(headDir), ".plan-checkout") : undefined;
   mkdirSync(outDir, { recursive: true });
   const baseStacks = listStacks(baseDir);
   const headStacks = listStacks(headDir);
@@ -115,7 +133,8 @@ function main(argv) {
   const sections = [];
   let headFailed = false;
   for (const stack of stacks) {
-    const plan = (dir) => npmRun(dir, "plan", ["--stack", stack, "--json"]);
+    const plan = (dir) =>
+      at(dir, stage, (path) => npmRun(path, "plan", ["--stack", stack, "--json"]));
     const base = baseStacks.includes(stack) ? plan(baseDir) : undefined;
     const head = headStacks.includes(stack) ? plan(headDir) : undefined;
     if (head && !head.ok) headFailed = true;

@@ -5,7 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -303,13 +311,26 @@ describe("plan-report", () => {
     assert.match(report({ sections: [] }), /^## Offline plan diff\n/);
   });
 
-  it("plans both checkouts for real and writes the report", () => {
-    // A base checkout: the project with a different network and without the annex stack.
-    const base = mkdtempSync(join(tmpdir(), "plan-report-base-"));
-    for (const entry of ["src", "stacks", "package.json", "Pulumi.yaml", "tsconfig.json"]) {
-      cpSync(join(ROOT, entry), join(base, entry), { recursive: true });
-    }
-    symlinkSync(join(ROOT, "node_modules"), join(base, "node_modules"));
+  it("plans both checkouts for real, at the same path, and writes the report", () => {
+    // Two checkouts: the head is the project; the base has another network and no annex.
+    const checkout = (name: string, files: string[]) => {
+      const dir = join(work, name);
+      for (const entry of [
+        "src",
+        "stacks",
+        "package.json",
+        "Pulumi.yaml",
+        "tsconfig.json",
+        ...files,
+      ]) {
+        cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+      }
+      symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+      return dir;
+    };
+    const work = mkdtempSync(join(tmpdir(), "plan-report-"));
+    const base = checkout("base", []);
+    const head = checkout("head", ["Pulumi.home.yaml", "Pulumi.annex.yaml"]);
     writeFileSync(
       join(base, "Pulumi.home.yaml"),
       readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8").replace(
@@ -317,11 +338,11 @@ describe("plan-report", () => {
         "192.168.2.0/24",
       ),
     );
-    const out = mkdtempSync(join(tmpdir(), "plan-report-out-"));
+    const out = join(work, "out");
     try {
       const result = spawnSync(
         process.execPath,
-        [join(SCRIPTS, "plan-report.cjs"), base, ROOT, out],
+        [join(SCRIPTS, "plan-report.cjs"), "--same-path", base, head, out],
         {
           encoding: "utf8",
           env: { ...process.env, BASE_SHA: "a".repeat(40), HEAD_SHA: "b".repeat(40) },
@@ -329,6 +350,7 @@ describe("plan-report", () => {
       );
       assert.equal(result.status, 0, result.stderr);
       assert.equal(result.stdout, "head-failed=false\n");
+      assert.ok(existsSync(base) && existsSync(head) && !existsSync(join(work, ".plan-checkout")));
       const text = readFileSync(join(out, "report.md"), "utf8");
       assert.match(
         text,
@@ -339,20 +361,17 @@ describe("plan-report", () => {
         /### Stack `annex`: \d+ to add[^(\n]* \(0 → \d+ resources\)\n\n#### Added/,
       );
       assert.match(text, /> Stack `annex` is new in this pull request\./);
-      // (The checkouts live in different directories, which inputs holding absolute paths
-      // show as changes too: only the output change is asserted here.)
-      assert.match(text, /### Stack `home`: [^\n]*1 output change[^\n]*\(\d+ → \d+ resources\)\n/);
+      // Planned at the same path, the checkouts' directories are no change: only the network.
       assert.match(
         text,
-        /#### Stack outputs \(1\)\n\n- `networks\[1\]\.prefixes`: `\["192\.168\.2\.0\/24"\]` → `\["192\.168\.1\.0\/24"\]`/,
+        /### Stack `home`: 1 output change \(\d+ → \d+ resources\)\n\n#### Stack outputs \(1\)\n\n- `networks\[1\]\.prefixes`: `\["192\.168\.2\.0\/24"\]` → `\["192\.168\.1\.0\/24"\]`/,
       );
       const emptyBase = JSON.parse(readFileSync(join(out, "annex.base.json"), "utf8")) as {
         resources: unknown[];
       };
       assert.deepEqual(emptyBase.resources, []);
     } finally {
-      rmSync(base, { recursive: true, force: true });
-      rmSync(out, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
     }
   });
 });

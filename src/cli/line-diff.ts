@@ -1,6 +1,6 @@
 /**
  * A line diff for multi-line values (a rendered configuration file, a cloud-init document)
- * in plan diffs: longest common subsequence, then hunks with a little context. Pure.
+ * in plan diffs: Myers' shortest edit script, then hunks with a little context. Pure.
  */
 
 export interface DiffLine {
@@ -9,10 +9,73 @@ export interface DiffLine {
   readonly text: string;
 }
 
-/** Above this many cells the LCS table is not built: the diff is "all removed, all added". */
-export const MAX_LCS_CELLS = 4_000_000;
+/**
+ * Most numbers Myers' search may keep (its trace grows with edits times length); beyond that
+ * the changed middle is shown as removed then added, which is still correct.
+ */
+export const MAX_TRACE = 8_000_000;
 
-/** Every line of `before` and `after`, marked kept, removed or added (minimal edit script). */
+/**
+ * Myers' O((N+M)D) shortest edit script between two line lists, or undefined when it would
+ * need more than MAX_TRACE numbers of trace.
+ */
+function myers(a: readonly string[], b: readonly string[]): DiffLine[] | undefined {
+  const n = a.length;
+  const m = b.length;
+  const max = n + m;
+  const width = 2 * max + 2;
+  const offset = max + 1;
+  let v = new Int32Array(width);
+  const trace: Int32Array[] = [];
+  for (let d = 0; d <= max; d++) {
+    if ((d + 1) * width > MAX_TRACE) return undefined;
+    trace.push(v);
+    v = v.slice();
+    for (let k = -d; k <= d; k += 2) {
+      let x =
+        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)
+          ? v[offset + k + 1]!
+          : v[offset + k - 1]! + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[offset + k] = x;
+      if (x >= n && y >= m) return backtrack(a, b, trace);
+    }
+  }
+  return undefined;
+}
+
+/** The edit script from Myers' trace (trace[d]: the furthest points before step d). */
+function backtrack(a: readonly string[], b: readonly string[], trace: Int32Array[]): DiffLine[] {
+  const out: DiffLine[] = [];
+  const offset = (trace[0]!.length - 2) / 2 + 1;
+  let x = a.length;
+  let y = b.length;
+  for (let d = trace.length - 1; d >= 0; d--) {
+    const v = trace[d]!;
+    const k = x - y;
+    const prevK = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? k + 1 : k - 1;
+    const prevX = v[offset + prevK]!;
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      out.push({ op: " ", text: a[x - 1]! });
+      x--;
+      y--;
+    }
+    if (d > 0) {
+      if (x === prevX) out.push({ op: "+", text: b[y - 1]! });
+      else out.push({ op: "-", text: a[x - 1]! });
+    }
+    x = prevX;
+    y = prevY;
+  }
+  return out.reverse();
+}
+
+/** Every line of `before` and `after`, marked kept, removed or added (a shortest edit script). */
 export function diffLines(before: readonly string[], after: readonly string[]): DiffLine[] {
   // Common head and tail first: most edits touch a few lines of a long text.
   let head = 0;
@@ -26,40 +89,10 @@ export function diffLines(before: readonly string[], after: readonly string[]): 
     tail++;
   const a = before.slice(head, before.length - tail);
   const b = after.slice(head, after.length - tail);
-  const middle: DiffLine[] = [];
-  if ((a.length + 1) * (b.length + 1) > MAX_LCS_CELLS) {
-    for (const text of a) middle.push({ op: "-", text });
-    for (const text of b) middle.push({ op: "+", text });
-  } else {
-    // lcs[i][j]: length of the LCS of a[i..] and b[j..].
-    const width = b.length + 1;
-    const lcs = new Uint32Array((a.length + 1) * width);
-    for (let i = a.length - 1; i >= 0; i--) {
-      for (let j = b.length - 1; j >= 0; j--) {
-        lcs[i * width + j] =
-          a[i] === b[j]
-            ? lcs[(i + 1) * width + j + 1]! + 1
-            : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
-      }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) {
-        middle.push({ op: " ", text: a[i]! });
-        i++;
-        j++;
-      } else if (lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!) {
-        middle.push({ op: "-", text: a[i]! });
-        i++;
-      } else {
-        middle.push({ op: "+", text: b[j]! });
-        j++;
-      }
-    }
-    for (; i < a.length; i++) middle.push({ op: "-", text: a[i]! });
-    for (; j < b.length; j++) middle.push({ op: "+", text: b[j]! });
-  }
+  const middle = myers(a, b) ?? [
+    ...a.map((text) => ({ op: "-" as const, text })),
+    ...b.map((text) => ({ op: "+" as const, text })),
+  ];
   return [
     ...before.slice(0, head).map((text) => ({ op: " " as const, text })),
     ...middle,

@@ -160,6 +160,32 @@ describe("plan diff: line diff of multi-line values", () => {
     );
   });
 
+  it("property: the script is a shortest one (as many kept lines as the longest common subsequence)", () => {
+    const lcs = (a: string[], b: string[]) => {
+      const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+      for (let i = a.length - 1; i >= 0; i--)
+        for (let j = b.length - 1; j >= 0; j--)
+          t[i]![j] = a[i] === b[j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
+      return t[0]![0]!;
+    };
+    fc.assert(
+      fc.property(lines, lines, (a, b) => {
+        const kept = diffLines(a, b).filter((l) => l.op === " ").length;
+        assert.equal(kept, lcs(a, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("two long, entirely different texts: removed then added, without the search blowing up", () => {
+    const a = Array.from({ length: 3000 }, (_, i) => `a${i}`);
+    const b = Array.from({ length: 3000 }, (_, i) => `b${i}`);
+    const script = diffLines(a, b);
+    assert.equal(script.length, 6000);
+    assert.ok(script.slice(0, 3000).every((l) => l.op === "-"));
+    assert.ok(script.slice(3000).every((l) => l.op === "+"));
+  });
+
   it("is minimal on a one-line edit and folds distant unchanged lines", () => {
     const before = Array.from({ length: 20 }, (_, i) => `line ${i}`);
     const after = before.map((l, i) => (i === 10 ? "line ten" : l));

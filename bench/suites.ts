@@ -1,8 +1,17 @@
 /** Every benchmark suite `npm run bench` runs, in order. Add yours here. */
+import { addressPlanSuite } from "./address-plan";
 import { federationSuite } from "./federation";
+import { generatedSuite } from "./generated";
 import { planSuite } from "./plan";
 import { reviewSuite } from "./review";
 import { servicesSuite } from "./services";
 import type { BenchSuite } from "./types";
 
-export const suites: BenchSuite[] = [planSuite, servicesSuite, federationSuite, reviewSuite];
+export const suites: BenchSuite[] = [
+  planSuite,
+  generatedSuite,
+  servicesSuite,
+  federationSuite,
+  addressPlanSuite,
+  reviewSuite,
+];

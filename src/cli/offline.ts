@@ -42,11 +42,15 @@ export function loadOffline(root: string, stack: string, configFile?: string): O
   return { loaded, config, secretKeys };
 }
 
-/** Validates and evaluates a stack offline. */
+/**
+ * Validates and evaluates a stack offline. `program` defaults to the real program; tests pass
+ * a wrapper around it to keep what the plan does not show.
+ */
 export async function planStack(
   root: string,
   stack: string,
   configFile?: string,
+  program: () => Record<string, unknown> = main,
 ): Promise<{ plan: Plan; loaded: LoadedSite }> {
   const offline = loadOffline(root, stack, configFile);
   // The program creates no resource at import time, so importing it before setMocks is safe.
@@ -58,7 +62,7 @@ export async function planStack(
       config: offline.config,
       secretKeys: offline.secretKeys,
       preflight: loadFromRuntime,
-      program: main,
+      program,
     });
     return { plan, loaded: offline.loaded };
   } finally {

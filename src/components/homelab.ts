@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SiteModel } from "../model";
 import { Dns } from "./cloudflare/dns";
 import { Services } from "./docker/services";
+import { ProxmoxCluster } from "./proxmox/cluster";
 import type { Secrets } from "./secrets";
 
 export interface HomelabArgs {
@@ -13,10 +14,10 @@ export interface HomelabArgs {
   /** The stack's secrets, as secret Outputs. */
   readonly secrets: Secrets;
   /**
-   * Services domain: resources each Docker host waits for before it is connected to (the
-   * Proxmox guests that are Docker hosts), by host name.
+   * Extra resources a Docker host waits for before it is connected to, by host name. The
+   * Proxmox guests that are Docker hosts are added automatically.
    * @default {}
-   * @example { caddy: [caddyGuest] }
+   * @example { nas: [nasReady] }
    */
   readonly hostDependencies?: Record<string, pulumi.Input<pulumi.Resource>[]>;
   /**
@@ -34,6 +35,8 @@ export interface HomelabArgs {
 export class Homelab extends pulumi.ComponentResource {
   /** Site id. */
   readonly site: string;
+  /** The Proxmox cluster, when the site declares `homelab:proxmox`. */
+  readonly proxmox?: ProxmoxCluster;
   /** Docker services, proxy and SSO (when the site declares any). */
   readonly services?: Services;
   /** Public DNS (when the site declares homelab:cloudflare). */
@@ -41,31 +44,44 @@ export class Homelab extends pulumi.ComponentResource {
 
   constructor(name: string, args: HomelabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:Homelab", name, {}, opts);
-    this.site = args.model.config.site.name;
+    const { model, secrets } = args;
+    this.site = model.config.site.name;
 
-    // --- services (issue 7): Docker hosts, stacks, proxy, SSO; Cloudflare DNS ---
-    const services = args.model.services;
-    if (services) {
+    if (model.config.proxmox) {
+      this.proxmox = new ProxmoxCluster(
+        `${name}-proxmox`,
+        { config: model.config.proxmox, addresses: model.addresses, secrets },
+        { parent: this },
+      );
+    }
+
+    if (model.services) {
+      // A guest that is a Docker host is reached only once Proxmox has created it.
+      const hostDependencies: Record<string, pulumi.Input<pulumi.Resource>[]> = {};
+      for (const [guest, output] of Object.entries(this.proxmox?.guests ?? {})) {
+        hostDependencies[guest] = [output.resource];
+      }
+      for (const [host, deps] of Object.entries(args.hostDependencies ?? {})) {
+        hostDependencies[host] = [...(hostDependencies[host] ?? []), ...deps];
+      }
       this.services = new Services(
         `${name}-services`,
+        { model: model.services, secrets, hostDependencies, root: args.root },
+        { parent: this },
+      );
+    }
+
+    if (model.config.cloudflare) {
+      this.dns = new Dns(
+        `${name}-dns`,
         {
-          model: services,
-          secrets: args.secrets,
-          hostDependencies: args.hostDependencies,
-          root: args.root,
+          config: model.config.cloudflare,
+          records: model.services?.publicRecords ?? [],
+          secrets,
         },
         { parent: this },
       );
     }
-    const cloudflare = args.model.config.cloudflare;
-    if (cloudflare) {
-      this.dns = new Dns(
-        `${name}-dns`,
-        { config: cloudflare, records: services?.publicRecords ?? [], secrets: args.secrets },
-        { parent: this },
-      );
-    }
-    // --- end services ---
 
     this.registerOutputs({});
   }

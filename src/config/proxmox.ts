@@ -104,7 +104,10 @@ const pbsStorage = strict({
   type: z.literal("pbs"),
   name,
   server: doc(hostOrAddress, "Proxmox Backup Server address.", ["pbs.example.org"]),
-  port: port.default(8007),
+  port: doc(
+    port,
+    "Backup server port. Only 8007 is supported: the Proxmox provider cannot set another one.",
+  ).default(8007),
   datastore: doc(z.string().min(1), "Datastore on the backup server.", ["alexis"]),
   namespace: z.string().optional(),
   username: doc(
@@ -172,6 +175,20 @@ export const backupJobSchema = strict({
   notify: doc(z.email(), "Mail the job result to this address.").optional(),
 });
 
+/** Distributions Proxmox configures inside a container (its `ostype`). */
+export const containerOsTypes = [
+  "debian",
+  "devuan",
+  "ubuntu",
+  "centos",
+  "fedora",
+  "opensuse",
+  "archlinux",
+  "alpine",
+  "gentoo",
+  "nixos",
+] as const;
+
 export const imageSchema = strict({
   name: doc(name, "Image id, referenced by guests.", ["debian12"]),
   kind: doc(
@@ -187,9 +204,14 @@ export const imageSchema = strict({
   }).optional(),
   fileName: doc(z.string(), "File name on the storage (default: from the URL).").optional(),
   node: doc(name, "Node to download to (default: every powered node).").optional(),
-  storage: doc(z.string(), "Storage for the file (must accept iso/import or vztmpl).").default(
-    "local",
-  ),
+  storage: doc(
+    z.string(),
+    "Storage for the file: it must accept `import` content (cloud images) or `vztmpl` (container templates).",
+  ).default("local"),
+  os: doc(
+    z.enum(containerOsTypes),
+    "Container templates: the distribution, so Proxmox writes the container's network configuration (default: from the file name, e.g. debian-12-standard_… → debian).",
+  ).optional(),
 });
 
 export const sdnSubnetSchema = strict({
@@ -329,7 +351,7 @@ export const proxmoxSchema = doc(
         username: z.string().default("root"),
         agent: doc(z.boolean(), "Use the local ssh-agent.").default(true),
       }),
-      "SSH access the provider needs to upload cloud-init snippets.",
+      "SSH access to the nodes, for the provider operations the Proxmox API cannot do (such as uploading files to a node).",
     ).optional(),
     nodes: z.array(nodeSchema).min(1, { error: "a cluster has at least one node" }),
     storages: z.array(storageSchema).default([]),
@@ -348,3 +370,6 @@ export type Guest = z.infer<typeof guestSchema>;
 export type Zone = z.infer<typeof zoneSchema>;
 export type Vnet = z.infer<typeof vnetSchema>;
 export type SdnSubnet = z.infer<typeof sdnSubnetSchema>;
+export type Image = z.infer<typeof imageSchema>;
+export type BackupJob = z.infer<typeof backupJobSchema>;
+export type Nic = z.infer<typeof nicSchema>;

@@ -9,10 +9,14 @@
  * never renumbers a guest. (No allocator can promise that and also resolve collisions
  * silently: if guest A alone gets address a and guest B alone gets b, adding either to the
  * other forces a ≠ b, for every pair of names.) So when two guests land on the same address,
- * the plan reports it and suggests a free address to pin, instead of moving anyone.
+ * the plan reports it and suggests a free address to pin, instead of moving anyone. The
+ * report does not depend on declaration order (statics win over autos, then names decide),
+ * and the suggested address is one that no NIC of the site wants.
+ *
+ * The properties are tested with fast-check in test/model/address-plan.test.ts.
  */
 import type { PathSegment, Problem } from "../config/errors";
-import type { Guest, ProxmoxConfig, SdnSubnet } from "../config/proxmox";
+import type { ProxmoxConfig, SdnSubnet } from "../config/proxmox";
 import { configKey } from "../config/stack";
 import {
   containsAddress,
@@ -120,43 +124,53 @@ function vnetSubnets(proxmox: ProxmoxConfig): Map<string, SdnSubnet[]> {
   return map;
 }
 
-interface Claim {
+/** A NIC that wants a specific address (static, or the one `ip: auto` hashes it to). */
+interface Candidate {
   readonly guest: string;
-  readonly guestIndex: number;
-  readonly nic: number;
+  readonly g: number;
+  readonly n: number;
+  readonly address: number;
   readonly source: "static" | "auto";
+  /** Where a replacement address would come from (its subnet's allocatable pool). */
+  readonly pool?: readonly Range[];
+  readonly prefix?: Prefix;
+  readonly result: NicAddress;
 }
+
+/** Statics before autos, then by guest name and NIC: independent of declaration order. */
+function byPriority(a: Candidate, b: Candidate): number {
+  if (a.source !== b.source) return a.source === "static" ? -1 : 1;
+  return a.guest.localeCompare(b.guest) || a.n - b.n;
+}
+
+const pathOf = (g: number, n: number): PathSegment[] => [
+  configKey("proxmox"),
+  "guests",
+  g,
+  "nics",
+  n,
+  "ip",
+];
 
 /**
  * Plans every guest NIC. Assumes the config passed schema and cross-field validation
  * (vnets exist, static addresses are inside their vnet).
+ *
+ * Two guests that want the same address are a problem reported at every guest but the
+ * first (statics before autos, then by name, so the report does not depend on the order of
+ * declaration); nobody is moved, and the message suggests an address nobody wants.
  */
 export function planAddresses(proxmox: ProxmoxConfig | undefined): AddressPlan {
   if (!proxmox) return { nics: [], problems: [] };
   const subnetsByVnet = vnetSubnets(proxmox);
-  const nics: NicAddress[] = [];
   const problems: Problem[] = [];
-  const claims = new Map<number, Claim>();
-  const pathOf = (g: number, n: number): PathSegment[] => [
-    configKey("proxmox"),
-    "guests",
-    g,
-    "nics",
-    n,
-    "ip",
-  ];
-
-  // Statics first (they are what they are), then autos in name order, so the report is
-  // the same whatever the declaration order.
-  const order: { guest: Guest; g: number }[] = proxmox.guests.map((guest, g) => ({ guest, g }));
   const planned = new Map<string, NicAddress>();
-  const autos: { guest: Guest; g: number; n: number; subnet: SdnSubnet; prefix: Prefix }[] = [];
+  const candidates: Candidate[] = [];
 
-  for (const { guest, g } of order) {
+  proxmox.guests.forEach((guest, g) => {
     guest.nics.forEach((nic, n) => {
-      const key = `${g}/${n}`;
       if (nic.ip === "dhcp") {
-        planned.set(key, { guest: guest.name, nic: n, vnet: nic.vnet, source: "dhcp" });
+        planned.set(`${g}/${n}`, { guest: guest.name, nic: n, vnet: nic.vnet, source: "dhcp" });
         return;
       }
       const subnets = nic.vnet ? (subnetsByVnet.get(nic.vnet) ?? []) : [];
@@ -173,74 +187,91 @@ export function planAddresses(proxmox: ProxmoxConfig | undefined): AddressPlan {
           });
           return;
         }
-        autos.push({ guest, g, n, subnet, prefix: parsed.prefix });
+        const pool = allocatablePool(parsed.prefix, excludedRanges(subnet));
+        const address = autoAddress(pool, guest.name, n);
+        if (address === undefined) {
+          problems.push({
+            file: "",
+            path: pathOf(g, n),
+            message: `subnet ${formatPrefix(parsed.prefix)} of vnet "${nic.vnet ?? "?"}" has no address left to allocate (gateway, reserved and DHCP ranges take it all): shrink them or use a larger subnet`,
+          });
+          return;
+        }
+        candidates.push({
+          guest: guest.name,
+          g,
+          n,
+          address,
+          source: "auto",
+          pool,
+          prefix: parsed.prefix,
+          result: {
+            guest: guest.name,
+            nic: n,
+            vnet: nic.vnet,
+            address: formatIPv4(address),
+            prefixLength: parsed.prefix.length,
+            gateway: nic.gateway ?? subnet.gateway,
+            source: "auto",
+          },
+        });
         return;
       }
       const withPrefix = parseAddressWithPrefix(nic.ip);
       const address = withPrefix?.address ?? parseIPv4(nic.ip);
       if (address === undefined) return;
-      const subnet = subnets.find((s) => {
+      let subnet: SdnSubnet | undefined;
+      let prefix: Prefix | undefined;
+      for (const s of subnets) {
         const p = parsePrefix(s.cidr);
-        return p && !p.hostBits && containsAddress(p.prefix, address);
-      });
-      const prefixLength =
-        withPrefix?.length ?? (subnet ? parsePrefix(subnet.cidr)?.prefix.length : undefined);
-      planned.set(key, {
+        if (p && !p.hostBits && containsAddress(p.prefix, address)) {
+          subnet = s;
+          prefix = p.prefix;
+          break;
+        }
+      }
+      candidates.push({
         guest: guest.name,
-        nic: n,
-        vnet: nic.vnet,
-        address: formatIPv4(address),
-        prefixLength,
-        gateway: nic.gateway ?? subnet?.gateway,
+        g,
+        n,
+        address,
         source: "static",
+        pool: subnet && prefix ? allocatablePool(prefix, excludedRanges(subnet)) : undefined,
+        prefix,
+        result: {
+          guest: guest.name,
+          nic: n,
+          vnet: nic.vnet,
+          address: formatIPv4(address),
+          prefixLength: withPrefix?.length ?? prefix?.length,
+          gateway: nic.gateway ?? subnet?.gateway,
+          source: "static",
+        },
       });
-      const earlier = claims.get(address);
-      if (earlier) {
-        problems.push({
-          file: "",
-          path: pathOf(g, n),
-          message: `${formatIPv4(address)} is already the address of guest "${earlier.guest}": every guest needs its own address`,
-        });
-      } else claims.set(address, { guest: guest.name, guestIndex: g, nic: n, source: "static" });
     });
-  }
+  });
 
-  autos.sort((a, b) => a.guest.name.localeCompare(b.guest.name) || a.n - b.n);
-  for (const { guest, g, n, subnet, prefix } of autos) {
-    const pool = allocatablePool(prefix, excludedRanges(subnet));
-    const address = autoAddress(pool, guest.name, n);
-    if (address === undefined) {
+  const wanted = new Set(candidates.map((c) => c.address));
+  const groups = new Map<number, Candidate[]>();
+  for (const candidate of candidates) {
+    const group = groups.get(candidate.address);
+    if (group) group.push(candidate);
+    else groups.set(candidate.address, [candidate]);
+  }
+  for (const group of groups.values()) {
+    const [first, ...others] = [...group].sort(byPriority);
+    if (!first) continue;
+    planned.set(`${first.g}/${first.n}`, first.result);
+    for (const other of others) {
       problems.push({
         file: "",
-        path: pathOf(g, n),
-        message: `subnet ${formatPrefix(prefix)} of vnet "${guest.nics[n]?.vnet ?? "?"}" has no address left to allocate (gateway, reserved and DHCP ranges take it all): shrink them or use a larger subnet`,
+        path: pathOf(other.g, other.n),
+        message: collisionMessage(other, first, wanted),
       });
-      continue;
     }
-    const earlier = claims.get(address);
-    if (earlier) {
-      const free = firstFree(pool, address, claims);
-      problems.push({
-        file: "",
-        path: pathOf(g, n),
-        message:
-          `ip: auto gives ${formatIPv4(address)}, which guest "${earlier.guest}" already has ` +
-          `(${earlier.source === "static" ? "static" : "auto"}): pin this guest to a free address instead, e.g. ip: ${free === undefined ? "<a free address>" : formatIPv4(free)}`,
-      });
-      continue;
-    }
-    claims.set(address, { guest: guest.name, guestIndex: g, nic: n, source: "auto" });
-    planned.set(`${g}/${n}`, {
-      guest: guest.name,
-      nic: n,
-      vnet: guest.nics[n]?.vnet,
-      address: formatIPv4(address),
-      prefixLength: prefix.length,
-      gateway: guest.nics[n]?.gateway ?? subnet.gateway,
-      source: "auto",
-    });
   }
 
+  const nics: NicAddress[] = [];
   proxmox.guests.forEach((guest, g) =>
     guest.nics.forEach((_, n) => {
       const nic = planned.get(`${g}/${n}`);
@@ -250,23 +281,48 @@ export function planAddresses(proxmox: ProxmoxConfig | undefined): AddressPlan {
   return { nics, problems };
 }
 
-/** The first pool address after `from` (wrapping) that nobody claims. */
-function firstFree(
+function collisionMessage(
+  loser: Candidate,
+  winner: Candidate,
+  wanted: ReadonlySet<number>,
+): string {
+  const address = formatIPv4(loser.address);
+  const owner =
+    winner.guest === loser.guest ? `NIC ${winner.n} of the same guest` : `guest "${winner.guest}"`;
+  const what =
+    loser.source === "auto"
+      ? `ip: auto gives ${address}, which ${owner} also has (${winner.source === "static" ? "static" : "ip: auto"})`
+      : `${address} is already the address of ${owner}`;
+  if (!loser.pool || !loser.prefix) return `${what}: every guest needs its own address`;
+  const free = freeAddress(loser.pool, loser.address, wanted);
+  if (free === undefined) {
+    return `${what}, and subnet ${formatPrefix(loser.prefix)} has no free address left: use a larger subnet or shrink its reserved and DHCP ranges`;
+  }
+  return (
+    `${what}: every guest needs its own address. Pin one of the two to a free address, ` +
+    `e.g. ip: ${formatIPv4(free)} (pin the guest you are adding, so the other keeps its address)`
+  );
+}
+
+/** The first pool address after `from` (wrapping around) that no NIC wants. */
+function freeAddress(
   pool: readonly Range[],
   from: number,
-  claims: ReadonlyMap<number, Claim>,
+  wanted: ReadonlySet<number>,
 ): number | undefined {
   const size = poolSize(pool);
   let start = 0;
-  for (let i = 0; i < size; i++) {
-    if (poolAddress(pool, i) === from) {
-      start = i;
+  let offset = 0;
+  for (const segment of pool) {
+    if (from >= segment.first && from <= segment.last) {
+      start = offset + (from - segment.first);
       break;
     }
+    offset += segment.last - segment.first + 1;
   }
-  for (let k = 1; k < size; k++) {
+  for (let k = 1; k <= size; k++) {
     const candidate = poolAddress(pool, (start + k) % size);
-    if (!claims.has(candidate)) return candidate;
+    if (!wanted.has(candidate)) return candidate;
   }
   return undefined;
 }

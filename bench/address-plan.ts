@@ -1,0 +1,85 @@
+/**
+ * The address plan and the Proxmox checks on sites from homelab size to far beyond it: how
+ * long validation of a stack spends on guest addresses (collisions included).
+ */
+import { proxmoxSchema, type ProxmoxConfig } from "../src/config/proxmox";
+import { siteSchema } from "../src/config/site";
+import type { SiteConfig } from "../src/config/stack";
+import { validateSite } from "../src/config/validate";
+import { planAddresses } from "../src/model/address-plan";
+import { measure, type BenchSuite, type Figure } from "./types";
+
+const RUNS = 15;
+
+/** `guests` VMs with ip: auto on one /prefix subnet (collisions grow with the density). */
+function site(guests: number, prefix: number): ProxmoxConfig {
+  return proxmoxSchema.parse({
+    endpoint: "https://10.0.0.11:8006/",
+    apiTokenId: "pulumi@pve!bench",
+    nodes: [{ name: "pve1", address: "10.0.0.11" }],
+    storages: [{ name: "local-lvm", type: "lvm", volumeGroup: "pve" }],
+    images: [{ name: "img", url: "https://example.org/img.qcow2" }],
+    sdn: {
+      zones: [
+        {
+          name: "z",
+          type: "simple",
+          vnets: [
+            {
+              name: "v",
+              subnets: [
+                {
+                  cidr: `10.128.0.0/${prefix}`,
+                  gateway: "10.128.0.1",
+                  reserved: ["10.128.0.2-10.128.0.9"],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    guests: Array.from({ length: guests }, (_, i) => ({
+      name: `guest-${i}`,
+      type: "vm",
+      node: "pve1",
+      image: "img",
+      disk: { storage: "local-lvm", sizeGiB: 8 },
+      nics: [{ vnet: "v" }],
+    })),
+  });
+}
+
+export const addressPlanSuite: BenchSuite = {
+  name: "address plan and Proxmox checks",
+  async run(): Promise<Figure[]> {
+    const figures: Figure[] = [];
+    for (const [guests, prefix] of [
+      [10, 24],
+      [50, 24],
+      [1000, 16],
+    ] as const) {
+      const proxmox = site(guests, prefix);
+      let problems = 0;
+      const plan = await measure(RUNS, () => {
+        problems = planAddresses(proxmox).problems.length;
+      });
+      figures.push({
+        name: `planAddresses, ${guests} guests on a /${prefix}`,
+        value: plan,
+        unit: "ms",
+        detail: { collisions: problems },
+      });
+      const config: SiteConfig = {
+        site: siteSchema.parse({ name: "bench" }),
+        networks: {},
+        hosts: [],
+        services: [],
+        proxmox,
+      };
+      const check = await measure(RUNS, () => validateSite(config, "bench"));
+      figures.push({ name: `validateSite, ${guests} guests`, value: check, unit: "ms" });
+    }
+    return figures;
+  },
+};

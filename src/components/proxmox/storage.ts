@@ -1,0 +1,121 @@
+/**
+ * Storages: the provider's resources for LVM (an existing volume group), NFS, directories and
+ * Proxmox Backup Server (client-side encrypted with the key from its `{ secret }` ref); iSCSI
+ * and LVM on an iSCSI LUN through the API (storage-api.ts), because the provider has no iSCSI
+ * resource and its LVM resource cannot name a base volume.
+ */
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import type * as command from "@pulumi/command";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ProxmoxConfig, Storage } from "../../config/proxmox";
+import { apiStorage } from "../../model/proxmox";
+import type { Secrets } from "../secrets";
+import { childOptions, type ProxmoxContext } from "./context";
+import { apiBase, createApiStorage } from "./storage-api";
+
+export interface StorageContext extends ProxmoxContext {
+  readonly secrets: Secrets;
+  /** The API token (secret), for the storages created through the API. */
+  readonly token: pulumi.Output<string>;
+  /** Explicit provider of the local commands. */
+  readonly commandProvider: command.Provider;
+}
+
+/** Every declared storage by name, in declaration order (bases before the LVM on them). */
+export function createStorages(
+  ctx: StorageContext,
+  proxmox: ProxmoxConfig,
+): Map<string, pulumi.CustomResource> {
+  const created = new Map<string, pulumi.CustomResource>();
+  const target = { base: apiBase(proxmox.endpoint), insecure: proxmox.tls.insecureSkipVerify };
+  // iSCSI first: an LVM storage names its base, which must exist before it.
+  const ordered = [...proxmox.storages].sort(
+    (a, b) => Number(b.type === "iscsi") - Number(a.type === "iscsi"),
+  );
+  for (const storage of ordered) {
+    const name = `${ctx.name}-storage-${storage.name}`;
+    const viaApi = apiStorage(storage);
+    if (!viaApi && storage.type !== "iscsi") {
+      created.set(storage.name, createProviderStorage(ctx, name, storage));
+      continue;
+    }
+    if (!viaApi) throw new Error(`internal error: no way to create storage "${storage.name}"`);
+    const base =
+      storage.type === "lvm" && storage.base ? created.get(storage.base.storage) : undefined;
+    created.set(
+      storage.name,
+      createApiStorage(name, viaApi, target, ctx.token, {
+        parent: ctx.parent,
+        provider: ctx.commandProvider,
+        dependsOn: base ? [base] : [],
+      }),
+    );
+  }
+  return created;
+}
+
+function createProviderStorage(
+  ctx: StorageContext,
+  name: string,
+  storage: Exclude<Storage, { type: "iscsi" }>,
+): pulumi.CustomResource {
+  const opts = childOptions(ctx);
+  switch (storage.type) {
+    case "lvm":
+      return new proxmoxve.storage.Lvm(
+        name,
+        {
+          resourceId: storage.name,
+          volumeGroup: storage.volumeGroup,
+          contents: storage.content,
+          shared: storage.shared,
+          nodes: storage.nodes,
+        },
+        opts,
+      );
+    case "nfs":
+      return new proxmoxve.storage.Nfs(
+        name,
+        {
+          resourceId: storage.name,
+          server: storage.server,
+          export: storage.export,
+          contents: storage.content,
+          options: storage.options,
+          nodes: storage.nodes,
+        },
+        opts,
+      );
+    case "dir":
+      return new proxmoxve.storage.Directory(
+        name,
+        {
+          resourceId: storage.name,
+          path: storage.path,
+          contents: storage.content,
+          shared: storage.shared,
+          nodes: storage.nodes,
+        },
+        opts,
+      );
+    case "pbs":
+      return new proxmoxve.storage.Pbs(
+        name,
+        {
+          resourceId: storage.name,
+          server: storage.server,
+          datastore: storage.datastore,
+          namespace: storage.namespace,
+          username: storage.username,
+          password: ctx.secrets.get(storage.password.secret),
+          fingerprint: storage.fingerprint,
+          encryptionKey: storage.encryptionKey
+            ? ctx.secrets.get(storage.encryptionKey.secret)
+            : undefined,
+          contents: ["backup"],
+          nodes: storage.nodes,
+        },
+        opts,
+      );
+  }
+}

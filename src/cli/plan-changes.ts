@@ -571,7 +571,42 @@ function fenced(lines: readonly string[], info: string, indent: string): string[
   return [`${indent}${fence}${info}`, ...lines.map((l) => `${indent}${l}`), `${indent}${fence}`];
 }
 
-function renderChange(change: ValueChange, indent: string, label = ""): string[] {
+/** Most items listed per side when a list of plain values changes. */
+const MAX_LIST_ITEMS = 20;
+
+/** Items of `a` that `b` lacks, counting repeats (a multiset difference). */
+function missingFrom(a: readonly Json[], b: readonly Json[]): Json[] {
+  const left = new Map<string, number>();
+  for (const v of b) left.set(canonicalJson(v), (left.get(canonicalJson(v)) ?? 0) + 1);
+  return a.filter((v) => {
+    const key = canonicalJson(v);
+    const n = left.get(key) ?? 0;
+    if (n > 0) left.set(key, n - 1);
+    return n === 0;
+  });
+}
+
+/**
+ * A change of a list of plain values (ports, prefixes, environment, dependsOn): what was
+ * added and removed, or "reordered". `raw` prints strings without JSON quotes.
+ */
+function renderListChange(before: Json[], after: Json[], raw: boolean): string {
+  const show = (v: Json) => code(raw && typeof v === "string" ? v : renderValue(v));
+  const items = (sign: string, list: Json[]) => [
+    ...list.slice(0, MAX_LIST_ITEMS).map((v) => `${sign} ${show(v)}`),
+    ...(list.length > MAX_LIST_ITEMS ? [`${sign} … ${list.length - MAX_LIST_ITEMS} more`] : []),
+  ];
+  const changes = [
+    ...items("+", missingFrom(after, before)),
+    ...items("−", missingFrom(before, after)),
+  ];
+  if (changes.length > 0) return changes.join(", ");
+  return raw
+    ? "reordered"
+    : `reordered: ${code(renderValue(before))} → ${code(renderValue(after))}`;
+}
+
+function renderChange(change: ValueChange, indent: string, label = "", raw = false): string[] {
   const { before, after } = change;
   const head = `${indent}- ${label}${code(change.path)}`;
   if (before === SECRET_MARK && after !== undefined && after !== SECRET_MARK) {
@@ -586,6 +621,14 @@ function renderChange(change: ValueChange, indent: string, label = ""): string[]
     const hunks = formatHunks(diffLines(before.split("\n"), after.split("\n")));
     return [`${head}: text changed`, ...fenced(hunks, "diff", `${indent}  `)];
   }
+  if (
+    Array.isArray(before) &&
+    Array.isArray(after) &&
+    before.every(isScalar) &&
+    after.every(isScalar)
+  ) {
+    return [`${head}: ${renderListChange(before, after, raw)}`];
+  }
   const arrow =
     before === undefined
       ? `added ${code(renderValue(after))}`
@@ -593,21 +636,6 @@ function renderChange(change: ValueChange, indent: string, label = ""): string[]
         ? `removed (was ${code(renderValue(before))})`
         : `${code(renderValue(before))} → ${code(renderValue(after))}`;
   return [`${head}: ${arrow}`];
-}
-
-/** dependsOn / ignoreChanges: what was added to and removed from the list. */
-function renderListOption(change: ValueChange, indent: string): string[] | undefined {
-  const { before, after } = change;
-  const isList = (v: Json | undefined) => Array.isArray(v) && v.every((x) => typeof x === "string");
-  if (!isList(before) || !isList(after)) return undefined;
-  const a = before;
-  const b = after;
-  const plus = b.filter((x) => !a.includes(x)).map((x) => `+ ${code(x)}`);
-  const minus = a.filter((x) => !b.includes(x)).map((x) => `− ${code(x)}`);
-  if (plus.length === 0 && minus.length === 0) {
-    return [`${indent}- option ${code(change.path)}: reordered`];
-  }
-  return [`${indent}- option ${code(change.path)}: ${[...plus, ...minus].join(", ")}`];
 }
 
 function flags(resource: PlannedResource): string {
@@ -691,12 +719,8 @@ export function renderPlanDiff(diff: PlanDiff, options: RenderOptions = {}): str
         lines.push(`  - URN type path: ${code(c.moved.from)} → ${code(c.moved.to)} (a new URN)`);
       }
       for (const o of c.options) {
-        const list = renderListOption(o, "  ");
-        if (list) lines.push(...list);
-        else {
-          const option = o.path !== "parent" && o.path !== "custom";
-          lines.push(...renderChange(o, "  ", option ? "option " : ""));
-        }
+        const option = o.path !== "parent" && o.path !== "custom";
+        lines.push(...renderChange(o, "  ", option ? "option " : "", true));
       }
       for (const i of c.inputs) lines.push(...renderChange(i, "  "));
     }

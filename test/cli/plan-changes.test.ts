@@ -354,7 +354,14 @@ describe("plan diff: resources", () => {
     const diff = diffPlans(plan([], { peers: ["a", "b"] }), plan([], { peers: ["a", "c"] }));
     const text = renderPlanDiff(diff, { level: 2 });
     assert.match(text, /^## Stack `home`: 1 output change \(2 → 2 resources\)/);
-    assert.match(text, /### Stack outputs \(1\)\n\n- `peers`: `\["a","b"\]` → `\["a","c"\]`/);
+    assert.match(text, /### Stack outputs \(1\)\n\n- `peers`: \+ `"c"`, − `"b"`\n/);
+    // A list of plain values: what was added and removed, repeats counted; or reordered.
+    const list = (before: Json, after: Json) =>
+      renderPlanDiff(diffPlans(plan([], { l: before }), plan([], { l: after })));
+    assert.match(list([80, 443, 443], [443, 8443]), /- `l`: \+ `8443`, − `80`, − `443`\n/);
+    assert.match(list(["a", "b"], ["b", "a"]), /- `l`: reordered: `\["a","b"\]` → `\["b","a"\]`\n/);
+    const many = Array.from({ length: 25 }, (_, i) => `v${i}`);
+    assert.match(list([], many), /- `l`: \+ `"v0"`, .*\+ `"v19"`, \+ … 5 more\n/);
   });
 
   it("a multi-line value change is a fenced line diff", () => {

@@ -545,6 +545,10 @@ function warningsOf(
 
 // ----- Markdown --------------------------------------------------------------------------
 
+function isMark(value: string): boolean {
+  return value === SECRET_MARK || value === UNKNOWN_MARK;
+}
+
 /** Longest value text before shortening. */
 export const MAX_VALUE_CHARS = 80;
 
@@ -555,6 +559,35 @@ export function renderValue(value: Json | undefined, max = MAX_VALUE_CHARS): str
   const text = JSON.stringify(value);
   if (text.length <= max) return text;
   return `${text.slice(0, max - 1)}… (${text.length} chars)`;
+}
+
+/**
+ * Two long strings that differ, each cut down to the part that differs and a little context
+ * around it ("…" marks what is left out), so that the change is visible.
+ */
+export function elide(before: string, after: string, max = MAX_VALUE_CHARS): [string, string] {
+  if (JSON.stringify(before).length <= max && JSON.stringify(after).length <= max) {
+    return [JSON.stringify(before), JSON.stringify(after)];
+  }
+  const shortest = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < shortest && before[prefix] === after[prefix]) prefix++;
+  let suffix = 0;
+  while (
+    suffix < shortest - prefix &&
+    before[before.length - 1 - suffix] === after[after.length - 1 - suffix]
+  )
+    suffix++;
+  const context = 16;
+  const start = Math.max(0, prefix - context);
+  const cut = (text: string): string => {
+    const end = Math.min(text.length, text.length - suffix + context);
+    const piece = JSON.stringify(text.slice(start, end));
+    const open = start > 0 ? `"…${piece.slice(1)}` : piece;
+    const both = end < text.length ? `${open.slice(0, -1)}…"` : open;
+    return both.length <= max ? both : `${both.slice(0, max - 2)}…"`;
+  };
+  return [cut(before), cut(after)];
 }
 
 /** Inline code that survives backticks inside the text. */
@@ -596,10 +629,21 @@ function renderListChange(before: Json[], after: Json[], raw: boolean): string {
     ...list.slice(0, MAX_LIST_ITEMS).map((v) => `${sign} ${show(v)}`),
     ...(list.length > MAX_LIST_ITEMS ? [`${sign} … ${list.length - MAX_LIST_ITEMS} more`] : []),
   ];
-  const changes = [
-    ...items("+", missingFrom(after, before)),
-    ...items("−", missingFrom(before, after)),
-  ];
+  const added = missingFrom(after, before);
+  const removed = missingFrom(before, after);
+  const [one] = added;
+  const [other] = removed;
+  if (
+    added.length === 1 &&
+    removed.length === 1 &&
+    typeof one === "string" &&
+    typeof other === "string"
+  ) {
+    // One item replaced by another (an environment variable's value): show where they differ.
+    const [a, b] = elide(other, one);
+    return `~ ${code(a)} → ${code(b)}`;
+  }
+  const changes = [...items("+", added), ...items("−", removed)];
   if (changes.length > 0) return changes.join(", ");
   return raw
     ? "reordered"
@@ -628,6 +672,15 @@ function renderChange(change: ValueChange, indent: string, label = "", raw = fal
     after.every(isScalar)
   ) {
     return [`${head}: ${renderListChange(before, after, raw)}`];
+  }
+  if (
+    typeof before === "string" &&
+    typeof after === "string" &&
+    !isMark(before) &&
+    !isMark(after)
+  ) {
+    const [a, b] = elide(before, after);
+    return [`${head}: ${code(a)} → ${code(b)}`];
   }
   const arrow =
     before === undefined

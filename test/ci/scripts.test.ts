@@ -364,7 +364,7 @@ describe("plan-report", () => {
       // Planned at the same path, the checkouts' directories are no change: only the network.
       assert.match(
         text,
-        /### Stack `home`: 1 output change \(\d+ → \d+ resources\)\n\n#### Stack outputs \(1\)\n\n- `networks\[1\]\.prefixes`: \+ `"192\.168\.1\.0\/24"`, − `"192\.168\.2\.0\/24"`/,
+        /### Stack `home`: 1 output change \(\d+ → \d+ resources\)\n\n#### Stack outputs \(1\)\n\n- `networks\[1\]\.prefixes`: ~ `"192\.168\.2\.0\/24"` → `"192\.168\.1\.0\/24"`/,
       );
       const emptyBase = JSON.parse(readFileSync(join(out, "annex.base.json"), "utf8")) as {
         resources: unknown[];

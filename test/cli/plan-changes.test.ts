@@ -17,6 +17,7 @@ import {
   canonicalJson,
   code,
   diffPlans,
+  elide,
   diffValues,
   jsonEqual,
   parsePlanDocument,
@@ -132,6 +133,27 @@ describe("plan diff: values", () => {
     const long = renderValue("y".repeat(500));
     assert.ok(long.length < 100, long);
     assert.match(long, /^"y+… \(502 chars\)$/);
+  });
+
+  it("two long strings are cut down to where they differ", () => {
+    const head = "x".repeat(100);
+    const tail = "y".repeat(100);
+    assert.deepEqual(elide(`${head}OLD${tail}`, `${head}NEW${tail}`), [
+      '"…xxxxxxxxxxxxxxxxOLDyyyyyyyyyyyyyyyy…"',
+      '"…xxxxxxxxxxxxxxxxNEWyyyyyyyyyyyyyyyy…"',
+    ]);
+    assert.deepEqual(elide("short", "other"), ['"short"', '"other"']);
+    const [a, b] = elide("z".repeat(300), "w".repeat(300));
+    assert.ok(a.length <= 80 && b.length <= 80);
+    // In a diff: a changed string, and a list item replaced by another.
+    const text = renderPlanDiff(
+      diffPlans(
+        plan([], { s: `${head}OLD${tail}`, env: ["A=1", `X=${head}OLD`] }),
+        plan([], { s: `${head}NEW${tail}`, env: ["A=1", `X=${head}NEW`] }),
+      ),
+    );
+    assert.match(text, /- `s`: `"…x{16}OLDy{16}…"` → `"…x{16}NEWy{16}…"`\n/);
+    assert.match(text, /- `env`: ~ `"…x{16}OLD"` → `"…x{16}NEW"`\n/);
   });
 
   it("inline code survives backticks", () => {
@@ -354,7 +376,7 @@ describe("plan diff: resources", () => {
     const diff = diffPlans(plan([], { peers: ["a", "b"] }), plan([], { peers: ["a", "c"] }));
     const text = renderPlanDiff(diff, { level: 2 });
     assert.match(text, /^## Stack `home`: 1 output change \(2 → 2 resources\)/);
-    assert.match(text, /### Stack outputs \(1\)\n\n- `peers`: \+ `"c"`, − `"b"`\n/);
+    assert.match(text, /### Stack outputs \(1\)\n\n- `peers`: ~ `"b"` → `"c"`\n/);
     // A list of plain values: what was added and removed, repeats counted; or reordered.
     const list = (before: Json, after: Json) =>
       renderPlanDiff(diffPlans(plan([], { l: before }), plan([], { l: after })));

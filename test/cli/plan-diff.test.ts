@@ -46,7 +46,7 @@ describe("npm run plan-diff", () => {
     );
     assert.match(
       result.stdout,
-      /#### Stack outputs \(1\)\n\n- `networks\[0\]\.prefixes`: \+ `"198\.51\.100\.24\/32"`, − `"198\.51\.100\.23\/32"`\n$/,
+      /#### Stack outputs \(1\)\n\n- `networks\[0\]\.prefixes`: ~ `"198\.51\.100\.23\/32"` → `"198\.51\.100\.24\/32"`\n$/,
     );
     const same = runCli("plan-diff", [base, base, "--level", "2"]);
     assert.equal(same.status, 0, same.stderr);

@@ -58,35 +58,23 @@ function resource(i: number, version: number): PlannedResource {
 
 /** A plan of `count` resources; the head changes 10%, removes 2% and adds 2%. */
 export function generatedPlan(count: number, head: boolean): Plan {
+  const component = (type: string, name: string, parent: string | null): PlannedResource => ({
+    type,
+    name,
+    parent,
+    custom: false,
+    inputs: {},
+    options: {
+      protect: false,
+      retainOnDelete: false,
+      deleteBeforeReplace: false,
+      ignoreChanges: [],
+      dependsOn: [],
+    },
+  });
   const resources: PlannedResource[] = [
-    {
-      type: "pulumi:pulumi:Stack",
-      name: "homelab-site",
-      parent: null,
-      custom: false,
-      inputs: {},
-      options: {
-        protect: false,
-        retainOnDelete: false,
-        deleteBeforeReplace: false,
-        ignoreChanges: [],
-        dependsOn: [],
-      },
-    },
-    {
-      type: "homelab:index:Homelab",
-      name: "site",
-      parent: "pulumi:pulumi:Stack::homelab-site",
-      custom: false,
-      inputs: {},
-      options: {
-        protect: false,
-        retainOnDelete: false,
-        deleteBeforeReplace: false,
-        ignoreChanges: [],
-        dependsOn: [],
-      },
-    },
+    component("pulumi:pulumi:Stack", "homelab-site", null),
+    component("homelab:index:Homelab", "site", "pulumi:pulumi:Stack::homelab-site"),
   ];
   const extra = Math.floor(count / 50);
   for (let i = 0; i < count - 2; i++) {

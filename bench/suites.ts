@@ -1,6 +1,7 @@
 /** Every benchmark suite `npm run bench` runs, in order. Add yours here. */
 import { addressPlanSuite } from "./address-plan";
 import { federationSuite } from "./federation";
+import { fortigateSuite } from "./fortigate";
 import { generatedSuite } from "./generated";
 import { planSuite } from "./plan";
 import { reviewSuite } from "./review";
@@ -13,5 +14,6 @@ export const suites: BenchSuite[] = [
   servicesSuite,
   federationSuite,
   addressPlanSuite,
+  fortigateSuite,
   reviewSuite,
 ];

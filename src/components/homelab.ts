@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SiteModel } from "../model";
 import { Dns } from "./cloudflare/dns";
 import { Services } from "./docker/services";
+import { FortigateEdge } from "./fortigate/edge";
 import { ProxmoxCluster } from "./proxmox/cluster";
 import type { Secrets } from "./secrets";
 
@@ -41,6 +42,8 @@ export class Homelab extends pulumi.ComponentResource {
   readonly services?: Services;
   /** Public DNS (when the site declares homelab:cloudflare). */
   readonly dns?: Dns;
+  /** The FortiGate edge (when the site declares homelab:fortigate). */
+  readonly fortigate?: FortigateEdge;
 
   constructor(name: string, args: HomelabArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:Homelab", name, {}, opts);
@@ -79,6 +82,14 @@ export class Homelab extends pulumi.ComponentResource {
           records: model.services?.publicRecords ?? [],
           secrets,
         },
+        { parent: this },
+      );
+    }
+
+    if (model.config.fortigate) {
+      this.fortigate = new FortigateEdge(
+        `${name}-fortigate`,
+        { model, secrets, root: args.root },
         { parent: this },
       );
     }

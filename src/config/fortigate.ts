@@ -164,8 +164,17 @@ export const fortigateSchema = doc(
     tls: deviceTls.default({ insecureSkipVerify: false }),
     adopt: doc(
       z.boolean(),
-      "Take over objects that already exist on the device (PUT instead of failing on create).",
+      "Take over objects that already exist on the device (PUT instead of failing on create): set it once for a FortiGate configured by hand, since Pulumi cannot import dynamic resources.",
     ).default(false),
+    idBase: doc(
+      z
+        .number()
+        .int({ error: "must be a whole number" })
+        .min(1000, { error: "must be at least 1000: FortiOS numbers objects made by hand from 1" })
+        .max(4_000_000_000, { error: "must be at most 4000000000 (FortiOS ids are 32-bit)" }),
+      "First id of the range (idBase to idBase+99999) this stack uses for static routes, firewall policies and DHCP servers; each object's id derives from its identity, so ids never shift. Change it only if objects made by hand already use that range.",
+      [100000],
+    ).default(100000),
     interfaces: z.array(interfaceSchema).default([]),
     dhcp: z.array(dhcpServerSchema).default([]),
     staticRoutes: z.array(staticRouteSchema).default([]),

@@ -25,6 +25,14 @@ import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "..
 import { CATALOG, CUSTOM_APP, declarableApps } from "../catalog";
 import { unpinnedReason, retag } from "../catalog/types";
 import { planAddresses } from "../model/address-plan";
+import {
+  describePrefixes,
+  fortigateRoutes,
+  interfacesForNetwork,
+  interfaceTowards,
+} from "../model/fortigate-topology";
+import { proxyPublish } from "../model/publish";
+import { sdnRoutes } from "../model/routes";
 import { dockerHosts } from "../model/hosts";
 import {
   appOf,
@@ -891,6 +899,98 @@ function checkFortigate(config: SiteConfig, out: Problems, allNetworks: readonly
         `interface name "${t}" is also a tunnel name: FortiOS creates an interface per tunnel`,
       );
   });
+  checkFortigateReach(config, out);
+}
+
+/**
+ * What the FortiGate must reach: every network its policies name (behind one of its
+ * interfaces, a route or a tunnel), the gateways of the site's routes, the published proxy;
+ * and what BGP and tunnel addresses need.
+ */
+function checkFortigateReach(config: SiteConfig, out: Problems): void {
+  const fg = config.fortigate!;
+  const root = configKey("fortigate");
+  const networks = siteNetworks(config);
+  const { routes, unreachable } = fortigateRoutes(fg, sdnRoutes(config));
+  for (const route of unreachable) {
+    out.add(
+      [root, "interfaces"],
+      `the route to ${route.dst} (${route.description}) goes via ${route.gateway}, which is on no FortiGate interface subnet: give the interface facing it an address in that subnet`,
+    );
+  }
+  const checkLocal = (
+    refs: readonly string[],
+    path: PathSegment[],
+    allowed: readonly string[],
+    what: string,
+  ) => {
+    refs.forEach((ref, i) => {
+      if ((BUILTIN_NETWORKS as readonly string[]).includes(ref)) {
+        if (!allowed.includes(ref))
+          out.add(
+            [...path, i],
+            `"${ref}" is not a network of this site: ${what} lists local networks by name${allowed.length ? ` (or ${allowed.map((a) => `"${a}"`).join(", ")})` : ""}`,
+          );
+        return;
+      }
+      const network = networks.find((n) => n.name === ref);
+      if (!network) return; // reported as an unknown network
+      if (!interfacesForNetwork(fg, network, routes)) {
+        out.add(
+          [...path, i],
+          `network "${ref}" (${describePrefixes(network)}) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it`,
+        );
+      }
+    });
+  };
+  if (fg.federation) {
+    checkLocal(fg.federation.networks, [root, "federation", "networks"], [], "federation.networks");
+  }
+  if (fg.dialupVpn) {
+    checkLocal(
+      fg.dialupVpn.access,
+      [root, "dialupVpn", "access"],
+      config.federation ? ["federation"] : [],
+      "dialupVpn.access",
+    );
+  }
+  fg.tunnels.forEach((tunnel, t) => {
+    checkLocal(tunnel.localNetworks, [root, "tunnels", t, "localNetworks"], [], "localNetworks");
+    if (tunnel.localAddress) {
+      const parsed = parseAddressWithPrefix(tunnel.localAddress);
+      if (parsed && parsed.length !== 30 && parsed.length !== 31) {
+        out.add(
+          [root, "tunnels", t, "localAddress"],
+          `a tunnel address is one end of a /31 or /30 (the other end is the peer's): ${tunnel.localAddress} is a /${parsed.length}`,
+        );
+      }
+    }
+  });
+  if (fg.bgp && !config.federation) {
+    out.add(
+      [root, "bgp"],
+      "BGP runs with the federation (its AS number and router id come from the registry): add homelab:federation, or remove bgp",
+    );
+  }
+  const publish = proxyPublish(
+    config,
+    dockerHosts(config, planAddresses(config.proxmox)),
+    networks,
+  );
+  if (publish) {
+    if (!fg.interfaces.some((i) => i.role === "wan")) {
+      out.add(
+        [root, "interfaces"],
+        `the reverse proxy is published on the WAN (homelab:proxy.publish), which needs an interface with role: wan`,
+      );
+    }
+    if (!interfaceTowards(fg, networks, routes, publish.address)) {
+      out.add(
+        [configKey("proxy"), "host"],
+        `the proxy host "${publish.host}" (${publish.address}) is behind no FortiGate interface, so the WAN cannot be forwarded to it`,
+      );
+    }
+  }
 }
 
 function checkUnifi(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {

@@ -88,7 +88,14 @@ export class HttpError extends Error {
     readonly response?: HttpResponse,
   ) {
     super(message);
+    this.message = message; // see "Serialized" below
     this.name = "HttpError";
+    if (typeof this.stack !== "string") Error.captureStackTrace(this, HttpError);
+  }
+
+  /** A method keeps the prototype chain (instanceof Error) when serialized; see below. */
+  override toString(): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 
@@ -141,15 +148,29 @@ const NETWORK_HINTS: Record<string, string> = {
   ETIMEDOUT: "the connection timed out",
 };
 
+// Serialized (Pulumi's closure serializer, for dynamic providers), classes lose what their
+// constructor does not do itself: fields are initialised in constructors, never with
+// class-field initialisers; Error subclasses set `message` (serialized, `super(message)` is
+// `Error.call(this, message)`, which does not set it), capture their stack, and have at
+// least one method (without one, the prototype chain to Error.prototype is not kept).
+
 class TlsPinError extends Error {
-  readonly code = "HOMELAB_TLS_PIN";
+  readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.message = message; // see HttpError
+    this.code = "HOMELAB_TLS_PIN";
+  }
 }
 
 /** Counting semaphore. */
 class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly max: number) {}
+  private active: number;
+  private readonly waiting: (() => void)[];
+  constructor(private readonly max: number) {
+    this.active = 0;
+    this.waiting = [];
+  }
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
@@ -170,12 +191,13 @@ interface AttemptFailure {
 }
 
 export class HttpClient {
-  readonly stats: HttpStats = { requests: 0, retries: 0, byMethod: {} };
+  readonly stats: HttpStats;
   private readonly limiter: Limiter;
   private readonly agent: https.Agent;
   private readonly url: URL;
 
   constructor(private readonly options: HttpClientOptions) {
+    this.stats = { requests: 0, retries: 0, byMethod: {} };
     this.url = new URL(options.baseUrl);
     if (this.url.protocol !== "https:") {
       throw new Error(`${options.baseUrl}: device APIs are only spoken over https`);
@@ -294,6 +316,9 @@ export class HttpClient {
     return new Promise((resolve) => {
       let sent = false;
       let settled = false;
+      // Declared before `done` refers to it: Pulumi's closure serializer cannot resolve a
+      // reference to a `const` declared later in the function.
+      let timer: NodeJS.Timeout | undefined = undefined;
       const done = (value: HttpResponse | AttemptFailure) => {
         if (!settled) {
           settled = true;
@@ -310,7 +335,7 @@ export class HttpClient {
         headers,
         agent: this.agent,
       });
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         done({ kind: "timeout", detail: `no answer within ${timeoutMs} ms`, notSent: !sent });
         req.destroy();
       }, timeoutMs);

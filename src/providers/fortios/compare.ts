@@ -1,0 +1,171 @@
+/**
+ * Comparing what we sent with what a FortiGate reads back, without a per-table schema (so
+ * being wrong about a table's exact spelling is cheap): only the attributes we manage are
+ * compared, and each comparison tolerates the device's normal re-spellings:
+ *
+ * - `q_origin_key` on objects and member elements is ignored;
+ * - numbers and numeric strings are equal when their values are (`"65001"` = `65001`);
+ * - addresses with masks are equal in any spelling (`10.0.0.0/24` = `10.0.0.0 255.255.255.0`);
+ * - multi-value options (allowaccess, proposal, dhgrp...) are word sets: the device re-orders
+ *   them into its schema order;
+ * - tables (arrays of objects) are matched element by element in any order, each element
+ *   compared on the attributes we gave it (the device fills in the others).
+ *
+ * Runs inside the serialized provider: plain data only at module level.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Attributes that hold space-separated multi-value options (compared as sets). */
+export const MULTI_VALUE_ATTRIBUTES: readonly string[] = [
+  "allowaccess",
+  "proposal",
+  "dhgrp",
+  "day",
+  "ipv6-allowaccess",
+];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+// Self-contained on purpose: importing src/model/net.ts would make the serialized provider
+// carry that whole module (the serializer captures every export of an imported module).
+
+/** 32-bit value of a dotted quad, or undefined. */
+function dottedQuad(text: string): number | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) {
+    return undefined;
+  }
+  return parts.reduce((value, p) => value * 256 + Number(p), 0);
+}
+
+/** Prefix length of a contiguous dotted netmask, or undefined. */
+function maskLength(mask: string): number | undefined {
+  const value = dottedQuad(mask);
+  if (value === undefined) return undefined;
+  for (let length = 0; length <= 32; length++) {
+    if ((length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0) === value) return length;
+  }
+  return undefined;
+}
+
+/** "A.B.C.D/len", "A.B.C.D/M.M.M.M" or "A.B.C.D M.M.M.M" → "A.B.C.D/len"; else undefined. */
+export function canonicalIpMask(text: string): string | undefined {
+  const match =
+    /^\s*(\d{1,3}(?:\.\d{1,3}){3})\s*(?:\/|\s)\s*(\d{1,2}|\d{1,3}(?:\.\d{1,3}){3})\s*$/.exec(text);
+  if (!match) return undefined;
+  const address = match[1] ?? "";
+  const mask = match[2] ?? "";
+  if (dottedQuad(address) === undefined) return undefined;
+  const length = mask.includes(".") ? maskLength(mask) : Number(mask);
+  if (length === undefined || length > 32) return undefined;
+  return `${address}/${length}`;
+}
+
+function numeric(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^-?\d+$/.test(value.trim())) return Number(value);
+  return undefined;
+}
+
+/** The distinct words of a multi-value option, sorted. */
+function words(text: string): string[] {
+  return [...new Set(text.split(/\s+/).filter(Boolean))].sort();
+}
+
+/**
+ * Whether the device's `actual` value means what we sent as `desired` for `attribute`.
+ * Only the attributes present in `desired` objects count.
+ */
+export function equivalent(desired: unknown, actual: unknown, attribute = ""): boolean {
+  if (desired === actual) return true;
+  if (desired === undefined) return true;
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(actual) || actual.length !== desired.length) return false;
+    if (!desired.every(isRecord)) {
+      return desired.every((d, i) => equivalent(d, actual[i], attribute));
+    }
+    // A table: match each desired element with a distinct actual element, in any order.
+    const used: boolean[] = actual.map(() => false);
+    return desired.every((d) => {
+      const index = actual.findIndex((a, i) => !used[i] && equivalent(d, a, attribute));
+      if (index < 0) return false;
+      used[index] = true;
+      return true;
+    });
+  }
+  if (isRecord(desired)) {
+    if (!isRecord(actual)) return false;
+    return Object.entries(desired).every(
+      ([key, value]) => key === "q_origin_key" || equivalent(value, actual[key], key),
+    );
+  }
+  const dn = numeric(desired);
+  const an = numeric(actual);
+  if (dn !== undefined && an !== undefined) return dn === an;
+  if (typeof desired === "string" && typeof actual === "string") {
+    if (MULTI_VALUE_ATTRIBUTES.includes(attribute)) {
+      return words(desired).join(" ") === words(actual).join(" ");
+    }
+    const dm = canonicalIpMask(desired);
+    if (dm !== undefined) return dm === canonicalIpMask(actual);
+    return desired.trim() === actual.trim();
+  }
+  return false;
+}
+
+/**
+ * The device's value reduced to the shape of what we manage: objects keep only the
+ * attributes `shape` has (no `q_origin_key`), tables project each element onto the union of
+ * the attributes our elements have.
+ */
+export function project(shape: unknown, actual: unknown): Json {
+  if (Array.isArray(shape) && Array.isArray(actual)) {
+    const keys = [...new Set(shape.filter(isRecord).flatMap((e) => Object.keys(e)))];
+    if (keys.length === 0) return actual as Json;
+    const template = Object.fromEntries(keys.map((k) => [k, null]));
+    return actual.map((element) => project(template, element));
+  }
+  if (isRecord(shape) && isRecord(actual)) {
+    const out: { [key: string]: Json } = {};
+    for (const key of Object.keys(shape)) {
+      if (key === "q_origin_key") continue;
+      if (key in actual) out[key] = project(shape[key], actual[key]);
+    }
+    return out;
+  }
+  return (actual ?? null) as Json;
+}
+
+/**
+ * The managed attributes as the device has them: for each attribute of `applied`, our own
+ * spelling when the device's value is equivalent (so no spurious change), else the device's
+ * value projected to our shape. `secret` attributes keep our hash unless the device reports
+ * them unset (a masked secret cannot be compared).
+ */
+export function observed(
+  applied: Record<string, unknown>,
+  device: Record<string, unknown>,
+  secretFields: readonly string[],
+): { view: Record<string, Json>; drifted: string[] } {
+  const view: Record<string, Json> = {};
+  const drifted: string[] = [];
+  for (const [key, value] of Object.entries(applied)) {
+    const actual = device[key];
+    if (secretFields.includes(key)) {
+      if (actual === "" || actual === null || actual === undefined) {
+        view[key] = "";
+        if (value !== "") drifted.push(key);
+      } else view[key] = value as Json;
+      continue;
+    }
+    if (equivalent(value, actual, key)) view[key] = value as Json;
+    else {
+      view[key] = actual === undefined ? null : project(value, actual);
+      drifted.push(key);
+    }
+  }
+  return { view, drifted };
+}

@@ -1,0 +1,99 @@
+/**
+ * `CmdbObject` (`pulumi-nodejs:dynamic/fortios:CmdbObject`): one FortiOS CMDB table entry or
+ * complex object, managed by the shared `fortiosProvider`. The inputs are what the offline
+ * plan shows: the CMDB `path`, the mkey `key` and the exact JSON `body` that would be sent
+ * (secret values stay secret Outputs inside it and print as "[secret]").
+ */
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { sourceVersion } from "../kit";
+import type { FortiosConnection } from "./client";
+import { fortiosProvider, type CmdbMode } from "./provider";
+
+/** The provider's source files: their hash is every object's `version` input. */
+export const PROVIDER_SOURCES: readonly string[] = [
+  join(__dirname, "client.ts"),
+  join(__dirname, "compare.ts"),
+  join(__dirname, "provider.ts"),
+  join(__dirname, "..", "http.ts"),
+  join(__dirname, "..", "kit.ts"),
+];
+
+let cachedVersion: string | undefined;
+
+/** The provider code version (SHA-256 of its sources), computed once per program run. */
+export function fortiosVersion(): string {
+  return (cachedVersion ??= sourceVersion(PROVIDER_SOURCES));
+}
+
+export interface CmdbObjectArgs {
+  /** How to reach the FortiGate (never the token). */
+  readonly connection: pulumi.Input<FortiosConnection>;
+  /**
+   * CMDB path.
+   * @example "firewall/address"
+   */
+  readonly path: string;
+  /**
+   * The entry's mkey; absent for a complex object (router/bgp).
+   * @example "net-lan"
+   */
+  readonly key?: string | number;
+  /** The exact JSON sent to the device (CLI attribute names, with hyphens). */
+  readonly body: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /**
+   * Top-level attributes of `body` that are secrets (compared by salted hash).
+   * @default []
+   */
+  readonly secretFields?: readonly string[];
+  /**
+   * Attributes that must match before an existing entry with the same key is adopted.
+   * @default []
+   */
+  readonly identity?: readonly string[];
+  /**
+   * `update-only` for objects FortiOS creates itself (physical ports, tunnel interfaces).
+   * @default "create-update-delete"
+   */
+  readonly mode?: CmdbMode;
+  /**
+   * Take over an entry that already exists (PUT instead of failing).
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /** Body PUT to a complex object when this resource is deleted. @default tables emptied, attributes reset */
+  readonly reset?: Record<string, unknown>;
+}
+
+export class CmdbObject extends pulumi.dynamic.Resource {
+  declare readonly path: pulumi.Output<string>;
+  declare readonly key: pulumi.Output<string | number | undefined>;
+  /** The managed attributes as applied (secrets as salted hashes). */
+  declare readonly applied: pulumi.Output<Record<string, unknown>>;
+  /** Whether an existing object was taken over. */
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: CmdbObjectArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      fortiosProvider,
+      name,
+      {
+        connection: args.connection,
+        path: args.path,
+        key: args.key,
+        body: args.body,
+        secretFields: args.secretFields ?? [],
+        identity: args.identity ?? [],
+        mode: args.mode ?? "create-update-delete",
+        adopt: args.adopt ?? false,
+        reset: args.reset,
+        version: fortiosVersion(),
+        applied: undefined,
+        adopted: undefined,
+      },
+      opts,
+      "fortios",
+      "CmdbObject",
+    );
+  }
+}

@@ -1,0 +1,440 @@
+/**
+ * Typed helpers for the FortiOS tables the edge uses: a typed body per table (attribute names
+ * as the CLI spells them) and a function building the generic object spec (`path`, `key`,
+ * `body`, `mode`, secrets, identity) that a `CmdbObject` is made from.
+ *
+ * Values are written in the device's own spelling ("A.B.C.D M.M.M.M" masks, multi-value
+ * options as one space-separated string, AS numbers as strings as on FortiOS ≥ 7.2.1), so what
+ * is sent is what the device stores. Pure: no Pulumi here. Secrets appear as `SecretRef`
+ * markers that the component replaces with the stack's secret Outputs.
+ */
+import type { CmdbMode } from "./provider";
+
+/** A value that is the stack secret `homelab:<name>`. */
+export interface SecretRef {
+  readonly $secret: string;
+}
+
+export function isSecretRef(value: unknown): value is SecretRef {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    typeof (value as { $secret?: unknown }).$secret === "string"
+  );
+}
+
+/** What a `CmdbObject` is made from. */
+export interface CmdbSpec<B extends object = object> {
+  readonly path: string;
+  readonly key?: string | number;
+  readonly body: B;
+  readonly mode: CmdbMode;
+  readonly secretFields: readonly string[];
+  readonly identity: readonly string[];
+  readonly reset?: Record<string, unknown>;
+}
+
+export const PATHS = {
+  interface: "system/interface",
+  address: "firewall/address",
+  addrgrp: "firewall/addrgrp",
+  vip: "firewall/vip",
+  policy: "firewall/policy",
+  staticRoute: "router/static",
+  prefixList: "router/prefix-list",
+  bgp: "router/bgp",
+  phase1: "vpn.ipsec/phase1-interface",
+  phase2: "vpn.ipsec/phase2-interface",
+  dhcpServer: "system.dhcp/server",
+} as const;
+
+type EnableDisable = "enable" | "disable";
+
+/** A member-table element (`[{"name":"port1"}]`). */
+export interface NameRef {
+  readonly name: string;
+}
+
+export interface InterfaceBody {
+  readonly name: string;
+  /** Required when creating. */
+  readonly vdom?: string;
+  readonly type?: "aggregate" | "vlan" | "loopback";
+  readonly mode?: "static" | "dhcp";
+  /** "A.B.C.D M.M.M.M" */
+  readonly ip?: string;
+  /** Tunnel interfaces: the peer's address with the tunnel mask. */
+  readonly "remote-ip"?: string;
+  /** Space-separated: "ping https ssh". */
+  readonly allowaccess?: string;
+  readonly role?: "lan" | "wan" | "dmz" | "undefined";
+  readonly alias?: string;
+  readonly description?: string;
+  /** Parent of a VLAN. */
+  readonly interface?: string;
+  readonly vlanid?: number;
+  readonly member?: readonly { readonly "interface-name": string }[];
+  readonly "lacp-mode"?: "active" | "passive" | "static";
+}
+
+/** An interface this stack creates (aggregate, VLAN, loopback). */
+export function createdInterface(
+  body: InterfaceBody & { vdom: string; type: string },
+): CmdbSpec<InterfaceBody> {
+  return {
+    path: PATHS.interface,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
+  };
+}
+
+/**
+ * An interface FortiOS owns (a physical port, the tunnel interface of a phase1): updated,
+ * never created nor deleted.
+ */
+export function existingInterface(body: InterfaceBody): CmdbSpec<InterfaceBody> {
+  return {
+    path: PATHS.interface,
+    key: body.name,
+    body,
+    mode: "update-only",
+    secretFields: [],
+    identity: [],
+  };
+}
+
+export interface AddressBody {
+  readonly name: string;
+  readonly type: "ipmask" | "iprange";
+  readonly subnet?: string;
+  readonly "start-ip"?: string;
+  readonly "end-ip"?: string;
+  readonly comment?: string;
+  readonly "allow-routing"?: EnableDisable;
+}
+
+export function firewallAddress(body: AddressBody): CmdbSpec<AddressBody> {
+  return {
+    path: PATHS.address,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
+  };
+}
+
+export interface AddrgrpBody {
+  readonly name: string;
+  readonly member: readonly NameRef[];
+  readonly comment?: string;
+}
+
+export function addressGroup(body: AddrgrpBody): CmdbSpec<AddrgrpBody> {
+  return {
+    path: PATHS.addrgrp,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
+  };
+}
+
+export interface VipBody {
+  readonly name: string;
+  readonly type: "static-nat";
+  /** "0.0.0.0": the address of extintf (works with a DHCP WAN). */
+  readonly extip: string;
+  readonly extintf: string;
+  readonly mappedip: readonly { readonly range: string }[];
+  readonly portforward: EnableDisable;
+  readonly protocol: "tcp" | "udp";
+  readonly extport: string;
+  readonly mappedport: string;
+  readonly comment?: string;
+}
+
+export function virtualIp(body: VipBody): CmdbSpec<VipBody> {
+  return {
+    path: PATHS.vip,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
+  };
+}
+
+export interface PolicyBody {
+  readonly policyid: number;
+  readonly name: string;
+  readonly srcintf: readonly NameRef[];
+  readonly dstintf: readonly NameRef[];
+  readonly srcaddr: readonly NameRef[];
+  readonly dstaddr: readonly NameRef[];
+  readonly service: readonly NameRef[];
+  readonly schedule: string;
+  readonly action: "accept" | "deny";
+  readonly nat: EnableDisable;
+  readonly logtraffic?: "all" | "utm" | "disable";
+  readonly comments?: string;
+  readonly status?: EnableDisable;
+}
+
+/** A firewall policy with a deterministic id; its name identifies it when adopting. */
+export function firewallPolicy(body: PolicyBody): CmdbSpec<PolicyBody> {
+  return {
+    path: PATHS.policy,
+    key: body.policyid,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: ["name"],
+  };
+}
+
+export interface StaticRouteBody {
+  readonly "seq-num": number;
+  readonly dst: string;
+  readonly gateway: string;
+  readonly device: string;
+  readonly distance?: number;
+  readonly comment?: string;
+  readonly status?: EnableDisable;
+}
+
+/** A static route with a deterministic sequence number; destination and device identify it. */
+export function staticRoute(body: StaticRouteBody): CmdbSpec<StaticRouteBody> {
+  return {
+    path: PATHS.staticRoute,
+    key: body["seq-num"],
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: ["dst", "device"],
+  };
+}
+
+export interface PrefixRule {
+  readonly id: number;
+  readonly action: "permit" | "deny";
+  readonly prefix: string;
+  readonly ge?: number;
+  readonly le?: number;
+}
+
+export interface PrefixListBody {
+  readonly name: string;
+  readonly comments?: string;
+  readonly rule: readonly PrefixRule[];
+}
+
+export function prefixList(body: PrefixListBody): CmdbSpec<PrefixListBody> {
+  return {
+    path: PATHS.prefixList,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
+  };
+}
+
+export interface BgpNeighbor {
+  readonly ip: string;
+  readonly "remote-as": string;
+  readonly interface: string;
+  readonly "update-source": string;
+  readonly description: string;
+  readonly "prefix-list-in": string;
+  readonly "prefix-list-out": string;
+  readonly "keep-alive-timer": number;
+  readonly "holdtime-timer": number;
+  readonly "maximum-prefix": number;
+  readonly "soft-reconfiguration": EnableDisable;
+  readonly activate: EnableDisable;
+}
+
+export type Redistributed = "connected" | "rip" | "ospf" | "static" | "isis";
+
+/** The five entries of FortiOS's fixed redistribute table. */
+export const REDISTRIBUTE_SOURCES: readonly Redistributed[] = [
+  "connected",
+  "rip",
+  "ospf",
+  "static",
+  "isis",
+];
+
+export interface BgpBody {
+  /** String on FortiOS ≥ 7.2.1 (asplain), also accepted for the integer of older releases. */
+  readonly as: string;
+  readonly "router-id": string;
+  readonly "keepalive-timer": number;
+  readonly "holdtime-timer": number;
+  readonly neighbor: readonly BgpNeighbor[];
+  readonly network: readonly { readonly id: number; readonly prefix: string }[];
+  readonly redistribute: readonly {
+    readonly name: Redistributed;
+    readonly status: EnableDisable;
+  }[];
+}
+
+/**
+ * router/bgp, owned whole by one object: AS, router id, timers, every neighbor, the network
+ * table and redistribution. Deleting it empties the tables and resets the rest.
+ */
+export function bgp(body: BgpBody): CmdbSpec<BgpBody> {
+  return {
+    path: PATHS.bgp,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
+    reset: {
+      as: null,
+      "router-id": null,
+      "keepalive-timer": null,
+      "holdtime-timer": null,
+      neighbor: [],
+      network: [],
+      redistribute: REDISTRIBUTE_SOURCES.map((name) => ({ name, status: "disable" })),
+    },
+  };
+}
+
+/** The redistribute table with `sources` enabled and every other entry disabled. */
+export function redistribution(
+  sources: readonly Redistributed[],
+): { name: Redistributed; status: EnableDisable }[] {
+  return REDISTRIBUTE_SOURCES.map((name) => ({
+    name,
+    status: sources.includes(name) ? "enable" : "disable",
+  }));
+}
+
+export interface Phase1Body {
+  readonly name: string;
+  readonly type: "static" | "dynamic" | "ddns";
+  readonly interface: string;
+  readonly "ike-version": "2";
+  readonly "remote-gw"?: string;
+  readonly "remotegw-ddns"?: string;
+  readonly peertype: "any";
+  readonly authmethod: "psk";
+  readonly psksecret: SecretRef;
+  /** Space-separated. */
+  readonly proposal: string;
+  /** Space-separated group numbers. */
+  readonly dhgrp: string;
+  readonly keylife?: number;
+  readonly dpd: "on-idle" | "on-demand";
+  readonly "net-device": EnableDisable;
+  readonly "auto-negotiate"?: EnableDisable;
+  readonly "add-route"?: EnableDisable;
+  readonly "mode-cfg"?: EnableDisable;
+  readonly "assign-ip"?: EnableDisable;
+  readonly "assign-ip-from"?: "range";
+  readonly "ipv4-start-ip"?: string;
+  readonly "ipv4-end-ip"?: string;
+  readonly "ipv4-netmask"?: string;
+  readonly "dns-mode"?: "manual" | "auto";
+  readonly "ipv4-dns-server1"?: string;
+  readonly "ipv4-dns-server2"?: string;
+  readonly "ipv4-dns-server3"?: string;
+  readonly "ipv4-split-include"?: string;
+  readonly comments?: string;
+}
+
+/** A route-based IPsec phase1; creating it makes FortiOS create its tunnel interface. */
+export function phase1(body: Phase1Body): CmdbSpec<Phase1Body> {
+  return {
+    path: PATHS.phase1,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: ["psksecret"],
+    identity: [],
+  };
+}
+
+export interface Phase2Body {
+  readonly name: string;
+  readonly phase1name: string;
+  readonly proposal: string;
+  readonly pfs: EnableDisable;
+  readonly dhgrp?: string;
+  readonly "auto-negotiate"?: EnableDisable;
+  readonly keylifeseconds?: number;
+  readonly comments?: string;
+}
+
+export function phase2(body: Phase2Body): CmdbSpec<Phase2Body> {
+  return {
+    path: PATHS.phase2,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
+  };
+}
+
+export interface DhcpServerBody {
+  readonly id: number;
+  readonly interface: string;
+  readonly status: EnableDisable;
+  readonly "default-gateway": string;
+  readonly netmask: string;
+  readonly "lease-time": number;
+  readonly "dns-service": "local" | "default" | "specify";
+  readonly "dns-server1"?: string;
+  readonly "dns-server2"?: string;
+  readonly "dns-server3"?: string;
+  readonly "dns-server4"?: string;
+  readonly domain?: string;
+  readonly "ip-range": readonly {
+    readonly id: number;
+    readonly "start-ip": string;
+    readonly "end-ip": string;
+  }[];
+  readonly "reserved-address": readonly {
+    readonly id: number;
+    readonly ip: string;
+    readonly mac: string;
+    readonly description?: string;
+  }[];
+}
+
+/** A DHCP server with a deterministic id; its interface identifies it when adopting. */
+export function dhcpServer(body: DhcpServerBody): CmdbSpec<DhcpServerBody> {
+  return {
+    path: PATHS.dhcpServer,
+    key: body.id,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: ["interface"],
+  };
+}
+
+/** Replaces every `SecretRef` in a body (at any depth) by `resolve(name)`. */
+export function mapSecrets<T>(value: unknown, resolve: (name: string) => T): unknown {
+  if (isSecretRef(value)) return resolve(value.$secret);
+  if (Array.isArray(value)) return value.map((v) => mapSecrets(v, resolve));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapSecrets(v, resolve)]));
+  }
+  return value;
+}
+
+/** Top-level attributes of a body that hold a `SecretRef`. */
+export function secretAttributes(body: object): string[] {
+  return Object.entries(body)
+    .filter(([, v]) => isSecretRef(v))
+    .map(([k]) => k);
+}

@@ -1,0 +1,232 @@
+/**
+ * The FortiGate edge of the home stack (seed 000) under Pulumi's mock runtime, against the
+ * real federation derivation: one phase1/phase2/tunnel-address/BGP-neighbor set per peer,
+ * the seed's static route and redistribution, the dial-up VPN, the WAN publish, every object
+ * with its CMDB path, key and exact body, and no secret in clear anywhere.
+ */
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import type { Json, Plan, PlannedResource } from "../../src/cli/mock-runtime";
+import { offlinePlaceholder } from "../../src/cli/offline";
+import { buildModel } from "../../src/model";
+import type { Peering } from "../../src/model/federation";
+import { PATHS } from "../../src/providers/fortios/tables";
+import { loadHome } from "../model/fortigate-plan";
+import { byName, ofType, plan, strings } from "../helpers/plan";
+
+const CMDB = "pulumi-nodejs:dynamic/fortios:CmdbObject";
+type Body = Record<string, Json>;
+
+let home: Plan;
+let objects: PlannedResource[];
+let peerings: Peering[];
+
+before(async () => {
+  home = await plan("home");
+  objects = ofType(home, CMDB);
+  peerings = buildModel(loadHome()).federation!.peerings;
+});
+
+const find = (path: string, key: string | number) => {
+  const found = objects.filter((o) => o.inputs.path === path && o.inputs.key === key);
+  assert.equal(found.length, 1, `one ${path} ${String(key)}`);
+  return found[0]!;
+};
+const body = (o: PlannedResource) => o.inputs.body as Body;
+const dottedOf = (length: number) =>
+  [0, 8, 16, 24].map((shift) => ((0xffffffff << (32 - length)) >>> (24 - shift)) & 255).join(".");
+
+describe("FortiGate edge of the home stack (seed 000)", () => {
+  it("is one homelab:fortigate:Edge under the root, holding every FortiOS object", () => {
+    const edge = byName(home, "home-fortigate");
+    assert.equal(edge.type, "homelab:fortigate:Edge");
+    assert.equal(edge.parent, "homelab:index:Homelab::home");
+    assert.ok(objects.length > 40);
+    for (const o of objects) {
+      assert.equal(o.parent, "homelab:fortigate:Edge::home-fortigate");
+      assert.ok(o.name.startsWith("home-fortigate-"), o.name);
+      assert.equal(typeof o.inputs.path, "string");
+      assert.ok(o.inputs.body && typeof o.inputs.body === "object", `${o.name} has a body`);
+      assert.match(o.inputs.version as string, /^[0-9a-f]{16}$/);
+      assert.deepEqual(Object.keys(o.inputs.connection as object).sort(), [
+        "host",
+        "port",
+        "tls",
+        "vdom",
+      ]);
+      assert.equal(o.inputs.adopt, false);
+    }
+  });
+
+  it("has the four federation peers of the registry", () => {
+    assert.deepEqual(
+      peerings.map((p) => p.peer),
+      ["baptiste", "camille", "dorian", "estelle"],
+    );
+  });
+
+  it("one phase1, phase2 and tunnel address per peering, IKEv2 with the negotiated proposals and the PSK secret", () => {
+    const phase1s = objects.filter((o) => o.inputs.path === PATHS.phase1);
+    assert.deepEqual(
+      phase1s.map((o) => o.inputs.key).sort(),
+      [...peerings.map((p) => p.interfaceName), "vpn"].sort(),
+    );
+    for (const p of peerings) {
+      const p1 = body(find(PATHS.phase1, p.interfaceName));
+      assert.equal(p1["ike-version"], "2");
+      assert.equal(p1.proposal, p.ike.proposals.join(" "));
+      assert.equal(p1.dhgrp, p.ike.dhGroups.join(" "));
+      assert.equal(p1.keylife, p.ike.lifetime);
+      assert.equal(p1.psksecret, "[secret]", "the PSK stays a secret");
+      assert.deepEqual(find(PATHS.phase1, p.interfaceName).inputs.secretFields, ["psksecret"]);
+      if (/^[\d.]+$/.test(p.remoteGateway)) assert.equal(p1["remote-gw"], p.remoteGateway);
+      else assert.equal(p1["remotegw-ddns"], p.remoteGateway);
+      const p2 = body(find(PATHS.phase2, p.interfaceName));
+      assert.equal(p2.phase1name, p.interfaceName);
+      assert.equal(p2.proposal, p.ipsec.proposals.join(" "));
+      assert.equal(p2.dhgrp, p.ipsec.pfsGroups.join(" "));
+      const tunnel = find(PATHS.interface, p.interfaceName);
+      assert.equal(
+        tunnel.inputs.mode,
+        "update-only",
+        "the tunnel interface is updated, never created",
+      );
+      assert.equal(body(tunnel).ip, `${p.localAddress} 255.255.255.255`);
+      assert.equal(body(tunnel)["remote-ip"], `${p.remoteAddress} ${dottedOf(p.prefixLength)}`);
+      assert.ok(
+        tunnel.options.dependsOn.includes(`${CMDB}::home-fortigate-p1-${p.interfaceName}`),
+        "after its phase1",
+      );
+    }
+    assert.equal(
+      body(find(PATHS.phase1, "fgn-camille")).type,
+      "ddns",
+      "camille's endpoint is a DNS name",
+    );
+  });
+
+  it("one BGP object: AS and router id from the registry, one neighbor per peering with exact filters", () => {
+    const bgp = objects.filter((o) => o.inputs.path === PATHS.bgp);
+    assert.equal(bgp.length, 1);
+    const b = body(bgp[0]!);
+    assert.equal(b.as, "4200000001");
+    assert.equal(b["router-id"], "172.24.0.1");
+    const neighbors = b.neighbor as Body[];
+    assert.equal(neighbors.length, peerings.length);
+    for (const p of peerings) {
+      const n = neighbors.find((x) => x.ip === p.remoteAddress)!;
+      assert.ok(n, `neighbor ${p.remoteAddress}`);
+      assert.equal(n["remote-as"], String(p.remoteAsn));
+      assert.equal(n["maximum-prefix"], p.bgp.maxPrefix);
+      assert.equal(n["keep-alive-timer"], p.bgp.keepalive);
+      assert.equal(n["holdtime-timer"], p.bgp.holdtime);
+      const inbound = body(find(PATHS.prefixList, n["prefix-list-in"] as string)).rule as Body[];
+      const outbound = body(find(PATHS.prefixList, n["prefix-list-out"] as string)).rule as Body[];
+      const prefixesOf = (rules: Body[]) =>
+        rules.map((r) => {
+          assert.equal(r.action, "permit");
+          assert.equal(r.le, 32, "more-specifics of a registered prefix are accepted");
+          const [address, mask] = (r.prefix as string).split(" ");
+          const length = mask!
+            .split(".")
+            .reduce((n, o) => n + Number(o).toString(2).replace(/0/g, "").length, 0);
+          return `${address!}/${length}`;
+        });
+      assert.deepEqual(
+        prefixesOf(inbound),
+        p.acceptPrefixes,
+        "inbound: exactly the peer's registered prefixes",
+      );
+      assert.deepEqual(prefixesOf(outbound), p.announcePrefixes, "outbound: exactly ours");
+    }
+    assert.deepEqual(
+      (b.redistribute as Body[]).filter((r) => r.status === "enable").map((r) => r.name),
+      ["connected", "static"],
+      "redistribute connected and static, as the seed",
+    );
+  });
+
+  it("the seed's static route to the Proxmox SDN subnet, via pve1 on the LAN", () => {
+    const routes = objects.filter((o) => o.inputs.path === PATHS.staticRoute);
+    assert.equal(routes.length, 1);
+    const r = body(routes[0]!);
+    assert.equal(r.dst, "10.128.0.0 255.255.255.0");
+    assert.equal(r.gateway, "172.24.0.11");
+    assert.equal(r.device, "lan");
+    assert.equal(routes[0]!.inputs.key, r["seq-num"]);
+  });
+
+  it("LACP aggregate, DHCP for the LAN, the dial-up VPN and the WAN publish", () => {
+    const lan = body(find(PATHS.interface, "lan"));
+    assert.equal(lan.type, "aggregate");
+    assert.deepEqual(lan.member, [
+      { "interface-name": "internal1" },
+      { "interface-name": "internal2" },
+    ]);
+    const dhcp = objects.find((o) => o.inputs.path === PATHS.dhcpServer)!;
+    assert.deepEqual(body(dhcp)["ip-range"], [
+      { id: 1, "start-ip": "172.24.0.100", "end-ip": "172.24.0.199" },
+    ]);
+    const vpn = body(find(PATHS.phase1, "vpn"));
+    assert.equal(vpn.type, "dynamic");
+    assert.equal(vpn.psksecret, "[secret]");
+    assert.equal(vpn["ipv4-start-ip"], "172.26.0.1");
+    assert.equal(body(find(PATHS.vip, "pub-caddy-443")).mappedip instanceof Array, true);
+  });
+
+  it("policies allow exactly LAN/SDN <-> each peer's prefixes, and come after what they name", () => {
+    const local = (body(find(PATHS.addrgrp, "fgn-local")).member as Body[]).map((m) => m.name);
+    assert.deepEqual(local, ["net-lan", "net-swprod"]);
+    for (const p of peerings) {
+      const out = objects.find(
+        (o) => o.inputs.path === PATHS.policy && body(o).name === `${p.interfaceName}-out`,
+      )!;
+      const b = body(out);
+      assert.deepEqual(
+        [b.srcaddr, b.dstaddr, b.dstintf],
+        [
+          [{ name: "fgn-local" }],
+          [{ name: `${p.interfaceName}-nets` }],
+          [{ name: p.interfaceName }],
+        ],
+      );
+      const nets = (body(find(PATHS.addrgrp, `${p.interfaceName}-nets`)).member as Body[]).map(
+        (m) => m.name,
+      );
+      assert.deepEqual(
+        nets,
+        p.acceptPrefixes.map((prefix) => `fgn-${prefix}`),
+      );
+      for (const dep of [
+        `tun-${p.interfaceName}`,
+        "grp-fgn-local",
+        `grp-${p.interfaceName}-nets`,
+        "if-lan",
+      ]) {
+        assert.ok(
+          out.options.dependsOn.includes(`${CMDB}::home-fortigate-${dep}`),
+          `${out.name} after ${dep}`,
+        );
+      }
+    }
+  });
+
+  it("no secret in clear: PSKs and the API token never appear", () => {
+    const all = home.resources.flatMap((r) => strings(r.inputs as Json));
+    for (const name of [
+      "psk-baptiste",
+      "psk-camille",
+      "psk-dorian",
+      "psk-estelle",
+      "dialupPsk",
+      "fortigateApiToken",
+    ]) {
+      assert.ok(!all.some((s) => s.includes(offlinePlaceholder(name))), `${name} leaked`);
+    }
+    assert.ok(
+      !objects.some((o) => "__provider" in o.inputs),
+      "the serialized provider is not in the plan",
+    );
+    assert.ok(!objects.some((o) => JSON.stringify(o.inputs.connection).includes("token")));
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Test data for the FortiGate plan: the home stack's FortiGate with two hand-written peerings
+ * (one peer with an address endpoint, one with a DNS name), independent of the federation
+ * derivation (the component test uses the real one).
+ */
+import { join } from "node:path";
+import { loadSite, stackFileSource, type LoadedSite } from "../../src/config/load";
+import { buildModel } from "../../src/model";
+import type { FortigatePlanInput, PeeringIntent } from "../../src/model/fortigate";
+
+const ROOT = join(__dirname, "..", "..");
+
+export function loadHome(): LoadedSite {
+  return loadSite(stackFileSource(join(ROOT, "Pulumi.home.yaml"), "home", "Pulumi.home.yaml"), {
+    root: ROOT,
+    requireSecrets: false,
+  });
+}
+
+export function peering(
+  overrides: Partial<PeeringIntent> & Pick<PeeringIntent, "peer">,
+): PeeringIntent {
+  return {
+    peerName: overrides.peer[0]!.toUpperCase() + overrides.peer.slice(1),
+    interfaceName: `fgn-${overrides.peer}`,
+    localAddress: "172.31.254.0",
+    remoteAddress: "172.31.254.1",
+    prefixLength: 31,
+    remoteGateway: "198.51.100.20",
+    ike: { version: 2, proposals: ["aes256gcm-prfsha384"], dhGroups: [20], lifetime: 28800 },
+    ipsec: { proposals: ["aes256gcm"], pfsGroups: [20], lifetime: 3600 },
+    localAsn: 4200000001,
+    remoteAsn: 4200000002,
+    localRouterId: "172.24.0.1",
+    acceptPrefixes: ["172.16.0.0/14", "10.0.0.0/10"],
+    announcePrefixes: ["172.24.0.0/14", "10.128.0.0/10"],
+    bgp: { keepalive: 30, holdtime: 90, maxPrefix: 100 },
+    pskSecret: `psk-${overrides.peer}`,
+    ...overrides,
+  };
+}
+
+export const PEERINGS: PeeringIntent[] = [
+  peering({ peer: "baptiste" }),
+  peering({
+    peer: "camille",
+    localAddress: "172.31.254.2",
+    remoteAddress: "172.31.254.3",
+    remoteGateway: "fgn.camille.example.com",
+    remoteAsn: 4200000003,
+    acceptPrefixes: ["172.20.0.0/14", "10.64.0.0/10"],
+  }),
+];
+
+export function homeInput(peerings: readonly PeeringIntent[] = PEERINGS): FortigatePlanInput {
+  const model = buildModel(loadHome());
+  return {
+    config: model.config.fortigate!,
+    networks: model.networks,
+    siteRoutes: model.routes,
+    publish: model.publish,
+    federation: { asn: 4200000001, routerId: "172.24.0.1", peerings },
+  };
+}

@@ -4,6 +4,7 @@ import { federationSuite } from "./federation";
 import { fortigateSuite } from "./fortigate";
 import { generatedSuite } from "./generated";
 import { planSuite } from "./plan";
+import { reviewSuite } from "./review";
 import { servicesSuite } from "./services";
 import type { BenchSuite } from "./types";
 import { unifiSuite } from "./unifi";
@@ -16,4 +17,5 @@ export const suites: BenchSuite[] = [
   addressPlanSuite,
   fortigateSuite,
   unifiSuite,
+  reviewSuite,
 ];

@@ -1,5 +1,5 @@
 /** Shared helpers of the offline command-line tools. */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/errors";
@@ -23,6 +23,37 @@ export function stackNames(root: string): string[] {
     .sort();
 }
 
+/**
+ * Brings generated files (path relative to `root` → content) up to date, printing
+ * "wrote <file>" for each one written; with `check`, writes nothing and prints
+ * "<file> is stale: run <command>" instead. Returns how many were stale.
+ */
+export function syncGeneratedFiles(
+  root: string,
+  files: Readonly<Record<string, string>>,
+  check: boolean,
+  command: string,
+): number {
+  let stale = 0;
+  for (const [file, content] of Object.entries(files)) {
+    const path = join(root, file);
+    const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    if (current === content) continue;
+    stale++;
+    if (check) {
+      process.stderr.write(`${file} is stale: run ${command}\n`);
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+      process.stdout.write(`wrote ${file}\n`);
+    }
+  }
+  if (!check && stale === 0) {
+    process.stdout.write(`up to date: ${Object.keys(files).join(", ")}\n`);
+  }
+  return stale;
+}
+
 /** Label for a path in messages: relative to the project root when inside it. */
 export function fileLabel(root: string, path: string): string {
   const rel = relative(root, resolve(path));
@@ -39,15 +70,21 @@ export class ExitNow extends Error {
   }
 }
 
+type ParsedValues<T extends NonNullable<ParseArgsConfig["options"]>> = ReturnType<
+  typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>
+>["values"];
+
 /**
- * Parses the command line (no positional arguments). `--help`/`-h` prints `usage` and ends
- * the run with exit code 0; anything unexpected is a UsageError.
+ * Parses the command line: options plus exactly the named positional arguments (none by
+ * default). `--help`/`-h` prints `usage` and ends the run with exit code 0; anything
+ * unexpected (an unknown option, a missing or extra argument) is a UsageError.
  */
-export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig["options"]>>(
   argv: string[],
   usage: string,
   options: T,
-): ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>>["values"] {
+  positionals: readonly string[] = [],
+): { values: ParsedValues<T>; positionals: string[] } {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({
@@ -63,12 +100,25 @@ export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
     process.stdout.write(usage + "\n");
     throw new ExitNow(0);
   }
-  if (parsed.positionals.length > 0) {
-    throw new UsageError(`unexpected argument: ${parsed.positionals.join(" ")}`);
+  if (parsed.positionals.length > positionals.length) {
+    throw new UsageError(
+      `unexpected argument: ${parsed.positionals.slice(positionals.length).join(" ")}`,
+    );
   }
-  return parsed.values as ReturnType<
-    typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>
-  >["values"];
+  if (parsed.positionals.length < positionals.length) {
+    const missing = positionals.slice(parsed.positionals.length);
+    throw new UsageError(`missing argument${missing.length > 1 ? "s" : ""}: ${missing.join(" ")}`);
+  }
+  return { values: parsed.values as ParsedValues<T>, positionals: parsed.positionals };
+}
+
+/** Parses the command line (no positional arguments): see `parseCliArgs`. */
+export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  usage: string,
+  options: T,
+): ParsedValues<T> {
+  return parseCliArgs(argv, usage, options).values;
 }
 
 /**

@@ -1,0 +1,125 @@
+// Drift reporting for drift.yml: classify the nightly `pulumi preview --refresh
+// --expect-no-changes` run, then keep exactly one open issue per drifting stack (label
+// `drift`), updated with the latest diff, and close it once the stack is clean again.
+"use strict";
+
+const { fit, MAX_BODY } = require("./pr-comment.cjs");
+
+const LABEL = "drift";
+
+/** What `--expect-no-changes` prints when the preview proposes changes. */
+const NO_CHANGES_EXPECTED =
+  /no changes were expected(?: for \S+)? but changes (?:were proposed|occurred)/;
+
+/**
+ * The outcome of the preview: clean (exit 0), drift (the expect-no-changes failure), or an
+ * error (anything else: unreachable device, bad credentials, invalid configuration).
+ * @param {number} exitCode
+ * @param {string} output
+ * @returns {"clean" | "drift" | "error"}
+ */
+function classifyPreview(exitCode, output) {
+  if (exitCode === 0) return "clean";
+  return NO_CHANGES_EXPECTED.test(output) ? "drift" : "error";
+}
+
+/** Title of the drift issue of a stack. */
+function issueTitle(stack) {
+  return `Drift on stack ${stack}`;
+}
+
+/** Removes terminal colour codes. */
+function plain(text) {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
+}
+
+/**
+ * The issue body: when and where the drift was seen, how to resolve it, and the diff.
+ * @param {{ stack: string, report: string, runUrl: string, date: string }} args
+ */
+function issueBody({ stack, report, runUrl, date }) {
+  const head = [
+    `The nightly \`pulumi preview --refresh --expect-no-changes --diff --stack ${stack}\` found changes on ${date} ([run](${runUrl})).`,
+    "",
+    "Either someone changed a device by hand, or a merged change was never applied. Then:",
+    `- to keep the device as it is, change the stack file so that it describes it, or`,
+    `- to restore the declared state, run \`pulumi up --refresh --stack ${stack}\`.`,
+    "",
+    "This issue is updated every night while the drift lasts, and closed automatically once the preview is clean.",
+    "",
+    "<details open><summary>Preview</summary>",
+    "",
+  ].join("\n");
+  const tail = "\n```\n\n</details>\n";
+  const room = MAX_BODY - 200 - head.length - tail.length;
+  return head + "```text\n" + fit(plain(report).trimEnd(), room, "the workflow run's log") + tail;
+}
+
+/**
+ * Opens, updates or closes the drift issue of `stack`.
+ * @param {{ github: any, owner: string, repo: string, stack: string, drifted: boolean,
+ *   report: string, runUrl: string, date?: string }} args
+ * @returns {Promise<"opened" | "updated" | "closed" | "none">}
+ */
+async function syncDriftIssue({ github, owner, repo, stack, drifted, report, runUrl, date }) {
+  const title = issueTitle(stack);
+  const open = (
+    await github.paginate(github.rest.issues.listForRepo, {
+      owner,
+      repo,
+      state: "open",
+      labels: LABEL,
+      per_page: 100,
+    })
+  ).filter((i) => i.title === title && !i.pull_request);
+  const existing = open[0];
+  if (!drifted) {
+    if (!existing) return "none";
+    await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: existing.number,
+      body: `No drift any more: the preview of stack ${stack} is clean ([run](${runUrl})). Closing.`,
+    });
+    await github.rest.issues.update({
+      owner,
+      repo,
+      issue_number: existing.number,
+      state: "closed",
+      state_reason: "completed",
+    });
+    return "closed";
+  }
+  const body = issueBody({
+    stack,
+    report,
+    runUrl,
+    date: date ?? new Date().toISOString().slice(0, 10),
+  });
+  if (existing) {
+    await github.rest.issues.update({ owner, repo, issue_number: existing.number, body });
+    return "updated";
+  }
+  await ensureLabel(github, owner, repo);
+  await github.rest.issues.create({ owner, repo, title, body, labels: [LABEL] });
+  return "opened";
+}
+
+/** Creates the `drift` label when the repository does not have it yet. */
+async function ensureLabel(github, owner, repo) {
+  try {
+    await github.rest.issues.getLabel({ owner, repo, name: LABEL });
+  } catch (error) {
+    if (error?.status !== 404) throw error;
+    await github.rest.issues.createLabel({
+      owner,
+      repo,
+      name: LABEL,
+      color: "d93f0b",
+      description: "A stack's devices differ from its configuration",
+    });
+  }
+}
+
+module.exports = { classifyPreview, syncDriftIssue, issueTitle, issueBody, LABEL };

@@ -1,0 +1,167 @@
+// The offline plan diff of a pull request (ci.yml): plans every stack in a checkout of the
+// base and in one of the head, compares each pair with the head's `npm run plan-diff`, and
+// writes one Markdown report. No credential is involved: plans run under Pulumi's mocks.
+//
+//   node .github/scripts/plan-report.cjs [--same-path] <base-dir> <head-dir> <out-dir>
+//
+// Writes <out-dir>/report.md and <out-dir>/<stack>.{base,head}.json, and prints
+// `head-failed=true|false` (for $GITHUB_OUTPUT): true when a stack of the head does not plan
+// (the report shows why). Exit code 2 on bad arguments only.
+//
+// --same-path plans both checkouts at one path (each is moved to <head-dir>/../.plan-checkout
+// in turn, then back), so that inputs holding absolute paths (a build context) do not show
+// the two checkouts' directories as a change.
+"use strict";
+
+const { spawnSync } = require("node:child_process");
+const { mkdirSync, renameSync, writeFileSync } = require("node:fs");
+const { dirname, join, resolve } = require("node:path");
+const { listStacks } = require("./affected-stacks.cjs");
+
+const MARKER = "<!-- homelab:plan-diff -->";
+
+/**
+ * Runs an npm script in `dir`.
+ * @returns {{ ok: boolean, stdout: string, stderr: string }}
+ */
+function npmRun(dir, script, args) {
+  const result = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { ok: result.status === 0, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+}
+
+/** An empty plan: the other side of a stack that one side does not have. */
+function emptyPlan(stack, project) {
+  return JSON.stringify({ stack, project, resources: [], outputs: {} });
+}
+
+function projectOf(json) {
+  try {
+    return JSON.parse(json).project ?? "homelab";
+  } catch {
+    return "homelab";
+  }
+}
+
+/** A fenced block for a tool's error output. */
+function block(text) {
+  return ["```text", text.trimEnd(), "```"].join("\n");
+}
+
+/**
+ * One stack's section of the report.
+ * @param {{ stack: string, base?: { ok: boolean, stdout: string, stderr: string },
+ *   head?: { ok: boolean, stdout: string, stderr: string },
+ *   diff?: { ok: boolean, stdout: string, stderr: string } }} entry
+ *   base/head are missing when the stack file does not exist on that side.
+ */
+function section({ stack, base, head, diff }) {
+  const title = `### Stack \`${stack}\``;
+  if (head && !head.ok) {
+    return [
+      `${title}: ❌ does not plan in this pull request`,
+      "",
+      block(head.stderr || head.stdout),
+    ].join("\n");
+  }
+  if (!head) {
+    return `${title}: its stack file is removed. Merging deletes nothing: the stack and its resources remain until \`pulumi destroy\` and \`pulumi stack rm\`.`;
+  }
+  const notes = [];
+  if (!base) notes.push(`> Stack \`${stack}\` is new in this pull request.`);
+  if (base && !base.ok) {
+    notes.push(
+      "> The base does not plan, so everything below is shown as added:",
+      ...block(base.stderr || base.stdout)
+        .split("\n")
+        .map((l) => `> ${l}`),
+    );
+  }
+  if (!diff?.ok) {
+    return [`${title}: plan-diff failed`, "", block(diff?.stderr ?? "")].join("\n");
+  }
+  return [diff.stdout.trimEnd(), ...(notes.length ? ["", ...notes] : [])].join("\n");
+}
+
+/**
+ * The whole report.
+ * @param {{ baseRef?: string, headRef?: string, sections: string[] }} args
+ */
+function report({ baseRef, headRef, sections }) {
+  const refs =
+    baseRef && headRef
+      ? ` of the base (\`${baseRef.slice(0, 7)}\`) and of this pull request merged into it (\`${headRef.slice(0, 7)}\`)`
+      : "";
+  return [
+    "## Offline plan diff",
+    "",
+    `Evaluated without any credential: \`npm run plan -- --json\`${refs} for every stack, compared with \`npm run plan-diff\`. ` +
+      "What the devices would actually do shows in the live preview comments (preview.yml), for stacks this repository can reach.",
+    "",
+    sections.length ? sections.join("\n\n") : "No stack in either version.",
+    "",
+  ].join("\n");
+}
+
+/** Runs `fn(path)` with `dir` moved to `stage` (or in place without a stage), then moves it back. */
+function at(dir, stage, fn) {
+  if (!stage) return fn(dir);
+  renameSync(dir, stage);
+  try {
+    return fn(stage);
+  } finally {
+    renameSync(stage, dir);
+  }
+}
+
+function main(args) {
+  const samePath = args[0] === "--same-path";
+  const argv = samePath ? args.slice(1) : args;
+  if (argv.length !== 3) {
+    process.stderr.write("usage: plan-report.cjs [--same-path] <base-dir> <head-dir> <out-dir>\n");
+    return 2;
+  }
+  const [baseDir, headDir, outDir] = argv.map((dir) => resolve(dir));
+  const stage = samePath ? join(dirname(headDir), ".plan-checkout") : undefined;
+  mkdirSync(outDir, { recursive: true });
+  const baseStacks = listStacks(baseDir);
+  const headStacks = listStacks(headDir);
+  const stacks = [...new Set([...baseStacks, ...headStacks])].sort();
+  const sections = [];
+  let headFailed = false;
+  for (const stack of stacks) {
+    const plan = (dir) =>
+      at(dir, stage, (path) => npmRun(path, "plan", ["--stack", stack, "--json"]));
+    const base = baseStacks.includes(stack) ? plan(baseDir) : undefined;
+    const head = headStacks.includes(stack) ? plan(headDir) : undefined;
+    if (head && !head.ok) headFailed = true;
+    let diff;
+    if (head?.ok) {
+      const project = projectOf(head.stdout);
+      const basePath = join(outDir, `${stack}.base.json`);
+      const headPath = join(outDir, `${stack}.head.json`);
+      writeFileSync(basePath, base?.ok ? base.stdout : emptyPlan(stack, project));
+      writeFileSync(headPath, head.stdout);
+      diff = npmRun(headDir, "plan-diff", [basePath, headPath]);
+    }
+    sections.push(section({ stack, base, head, diff }));
+    process.stderr.write(
+      `${stack}: ${head ? (head.ok ? "planned" : "does not plan") : "removed"}\n`,
+    );
+  }
+  const text = report({
+    baseRef: process.env.BASE_SHA,
+    headRef: process.env.HEAD_SHA,
+    sections,
+  });
+  writeFileSync(join(outDir, "report.md"), text);
+  process.stdout.write(`head-failed=${headFailed}\n`);
+  return 0;
+}
+
+module.exports = { section, report, emptyPlan, MARKER };
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,95 @@
+/**
+ * `npm run docs [-- --check]`: regenerates the generated parts of the documentation, or
+ * checks that they are up to date:
+ *
+ * - the diagrams embedded in README.md, between `<!-- diagram: <stack> <view> -->` and
+ *   `<!-- /diagram -->` markers (Mermaid, which GitHub renders);
+ * - docs/diagrams/<stack>-<view>.svg, for every stack (and the federation view of members);
+ * - docs/errors.md, the catalogue of validation rules from the negative fixtures.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, type Problem } from "../config/errors";
+import { buildModel, type SiteModel } from "../model";
+import { parseCli, projectRoot, runCli, stackNames, syncGeneratedFiles } from "./common";
+import { diagramOf, render, VIEWS, type View } from "./diagram";
+import { catalogueEntries, catalogueMarkdown } from "./error-catalogue";
+import { loadOffline } from "./offline";
+
+const USAGE = `usage: npm run docs [-- --check]
+
+Regenerates the diagrams in README.md and docs/diagrams/, and docs/errors.md.
+  --check   exit 1 if any of them is stale`;
+
+/** `<!-- diagram: home site -->` ... `<!-- /diagram -->` */
+const MARKER = /(<!-- diagram: ([^ ]+) ([^ ]+) -->\n)[\s\S]*?(<!-- \/diagram -->)/g;
+
+/**
+ * README text with every diagram marker's content regenerated. `diagram(stack, view)` gives
+ * the Mermaid text; problems (unknown stack or view) are collected.
+ */
+export function refreshReadme(
+  text: string,
+  diagram: (stack: string, view: View) => string | undefined,
+  problems: Problem[],
+): string {
+  return text.replace(MARKER, (whole, open: string, stack: string, view: string, close: string) => {
+    if (!(VIEWS as readonly string[]).includes(view)) {
+      problems.push({
+        file: "README.md",
+        path: [],
+        message: `diagram marker "${open.trim()}" names view "${view}": use one of ${VIEWS.join(", ")}`,
+      });
+      return whole;
+    }
+    const mermaid = diagram(stack, view as View);
+    if (mermaid === undefined) {
+      problems.push({
+        file: "README.md",
+        path: [],
+        message: `diagram marker "${open.trim()}" names stack "${stack}", which has no Pulumi.${stack}.yaml`,
+      });
+      return whole;
+    }
+    return `${open}\n\`\`\`mermaid\n${mermaid}\`\`\`\n\n${close}`;
+  });
+}
+
+/** Every generated file: path (relative to root) → expected content. */
+export function generatedFiles(root: string): Record<string, string> {
+  const models = new Map<string, { model: SiteModel; file: string }>();
+  for (const stack of stackNames(root)) {
+    const { loaded } = loadOffline(root, stack);
+    models.set(stack, { model: buildModel(loaded), file: loaded.file });
+  }
+  const files: Record<string, string> = {};
+  for (const [stack, { model, file }] of models) {
+    for (const view of VIEWS) {
+      if (view === "federation" && !model.config.federation) continue;
+      files[`docs/diagrams/${stack}-${view}.svg`] = render(diagramOf(model, file, view), "svg");
+    }
+  }
+  const problems: Problem[] = [];
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  files["README.md"] = refreshReadme(
+    readme,
+    (stack, view) => {
+      const entry = models.get(stack);
+      return entry ? render(diagramOf(entry.model, entry.file, view), "mermaid") : undefined;
+    },
+    problems,
+  );
+  if (problems.length > 0) throw new ConfigError(problems, "Cannot generate the documentation");
+  files["docs/errors.md"] = catalogueMarkdown(catalogueEntries(root));
+  return files;
+}
+
+if (require.main === module)
+  runCli(USAGE, () => {
+    const values = parseCli(process.argv.slice(2), USAGE, {
+      check: { type: "boolean", default: false },
+    });
+    const root = projectRoot();
+    const stale = syncGeneratedFiles(root, generatedFiles(root), values.check, "npm run docs");
+    return values.check && stale > 0 ? 1 : 0;
+  });

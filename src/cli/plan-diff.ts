@@ -1,0 +1,72 @@
+/**
+ * `npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>]`
+ *
+ * Compares two offline plans (`npm run plan -- --stack <name> --json`) and prints the change
+ * as Markdown: summary, warnings about data at risk, resources added, removed and changed
+ * (with the changed input fields and options) and stack output changes. No credential, no
+ * Pulumi CLI: CI posts it on pull requests (see .github/workflows/ci.yml).
+ */
+import { readFileSync } from "node:fs";
+import { ConfigError, type Problem } from "../config/errors";
+import { fileLabel, parseCliArgs, projectRoot, runCli, UsageError } from "./common";
+import { diffPlans, parsePlanDocument, parsePlanPair, renderPlanDiff } from "./plan-changes";
+
+const USAGE = `usage: npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>]
+
+Compares two plan documents (npm run plan -- --stack <name> --json) and prints the changes
+as Markdown.
+  --limit <n>   list at most n resources per section (default 200; 0: all)
+  --level <n>   heading level of the summary line (default 3)`;
+
+/** The file's text, or the problem reading it. */
+function readDocument(path: string, label: string): { text: string } | { problem: Problem } {
+  try {
+    return { text: readFileSync(path, "utf8") };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "file not found"
+        : code === "EISDIR"
+          ? "is a directory, not a file"
+          : (error as Error).message;
+    return { problem: { file: label, path: [], message: `cannot read ${label}: ${reason}` } };
+  }
+}
+
+type Document = { label: string } & ({ text: string } | { problem: Problem });
+
+function count(text: string | undefined, option: string, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new UsageError(`${option} must be a whole number of at least ${min}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+if (require.main === module)
+  runCli(USAGE, () => {
+    const { values, positionals } = parseCliArgs(
+      process.argv.slice(2),
+      USAGE,
+      { limit: { type: "string" }, level: { type: "string" } },
+      ["<base.json>", "<head.json>"],
+    );
+    const limit = count(values.limit, "--limit", 200, 0);
+    const level = count(values.level, "--level", 3, 1);
+    const root = projectRoot();
+    const [base, head] = positionals.map((path) => {
+      const label = fileLabel(root, path);
+      return { label, ...readDocument(path, label) };
+    }) as [Document, Document];
+    if ("problem" in base || "problem" in head) {
+      // Report the readable file's own problems too, so one run shows everything.
+      const problems = [base, head].flatMap((d) =>
+        "problem" in d ? [d.problem] : parsePlanDocument(d.text, d.label).problems,
+      );
+      throw new ConfigError(problems, "Cannot compare the plans");
+    }
+    const plans = parsePlanPair(base, head);
+    process.stdout.write(renderPlanDiff(diffPlans(plans.base, plans.head), { limit, level }));
+    return 0;
+  });

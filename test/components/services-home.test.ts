@@ -132,6 +132,15 @@ describe("home services (seed 000)", () => {
     }
   });
 
+  it("the Caddy image builds from a project-relative context (same plan on every checkout)", () => {
+    const built = ofType(home, "docker:index/remoteImage:RemoteImage").filter(
+      (i) => i.inputs.build,
+    );
+    assert.equal(built.length, 1, "only Caddy (with the CrowdSec module) is built");
+    const build = built[0]!.inputs.build as { context: string };
+    assert.equal(build.context, "src/catalog/caddy");
+  });
+
   it("secrets never appear in clear in any input", () => {
     const all = JSON.stringify(home.resources.map((r) => r.inputs));
     assert.doesNotMatch(all, /offline-generated-/);

@@ -4,7 +4,7 @@
  * (`retainOnDelete`, independent of the containers so replacing a container never touches
  * them), pulled or built images, and the containers.
  */
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretValue } from "../../catalog/types";
@@ -113,7 +113,10 @@ export class Service extends pulumi.ComponentResource {
           ...(plan.build
             ? {
                 build: {
-                  context: join(root, plan.build.context),
+                  // Relative to the working directory (Pulumi runs the program and the
+                  // provider from the project root): an absolute path would differ between
+                  // checkouts and show every machine's plan as a change.
+                  context: relative(process.cwd(), join(root, plan.build.context)) || ".",
                   tags: [plan.image],
                   buildArgs: { ...(plan.build.args ?? {}) },
                 },

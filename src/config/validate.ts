@@ -320,7 +320,7 @@ function checkQuorum(px: ProxmoxConfig, out: Problems): void {
     [root, "nodes", first, "votes"],
     `the nodes declared powered hold ${q.powered} of ${q.total} corosync votes, but quorum needs ${q.needed}: ` +
       `with the others off the cluster is read-only and guests do not start. Give "${node.name}" votes: ${node.votes + extra} ` +
-      `and set the same quorum_votes in /etc/pve/corosync.conf (README, Proxmox: "Two nodes, one usually off")`,
+      `and set the same quorum_votes in /etc/pve/corosync.conf (README, "Proxmox: the manual steps")`,
   );
 }
 

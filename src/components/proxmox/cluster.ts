@@ -1,7 +1,7 @@
 /**
  * `homelab:proxmox:Cluster`: a Proxmox VE cluster as one component: its explicit provider,
  * SDN (zones, vnets, subnets, one apply), storages, downloaded images, guests and backup jobs.
- * Cluster creation and corosync votes are manual steps (README, Proxmox): the API cannot do
+ * Cluster creation and corosync votes are manual steps (README, "Proxmox: the manual steps"): the API cannot do
  * them.
  */
 import * as command from "@pulumi/command";

@@ -71,7 +71,8 @@ export function generatedSite(services: number): Record<string, unknown> {
         image: "ghcr.io/example/app:1.0.0",
         webPort: 8080,
         volumes: [{ name: "data", path: "/data" }],
-        expose: { hostname: `app${i + 1}`, public: true, access: "open" },
+        // Off the proxy's host a web port is published on the host: one port each.
+        expose: { hostname: `app${i + 1}`, public: true, access: "open", hostPort: 10000 + i },
       })),
       "homelab:cloudflare": { zone: "example.com", origin: { ipv4: "203.0.113.10" } },
     },

@@ -13,7 +13,7 @@ import { ConfigError } from "./config/errors";
 import { loadSite, runtimeSource, type LoadedSite } from "./config/load";
 import { readYaml, type YamlFile } from "./config/yaml";
 import { buildModel } from "./model";
-import { formatPrefix } from "./model/net";
+import { formatPrefix } from "./lib/net";
 
 /**
  * Set (in-process, never from the environment) by the offline tools before they run the

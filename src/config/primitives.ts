@@ -14,7 +14,7 @@ import {
   hostRange,
   maskOf,
   formatIPv4,
-} from "../model/net";
+} from "../lib/net";
 
 /**
  * Edit distance counting an adjacent transposition as one edit (optimal string alignment),

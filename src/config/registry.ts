@@ -13,7 +13,7 @@ import {
   overlaps,
   prefix as parseValidPrefix,
   type Prefix,
-} from "../model/net";
+} from "../lib/net";
 import {
   TUNNEL_PREFIX_LENGTH,
   negotiateMembers,

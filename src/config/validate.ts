@@ -20,7 +20,7 @@ import {
   rangeInsideHosts,
   maskOf,
   type Prefix,
-} from "../model/net";
+} from "../lib/net";
 import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "../model/networks";
 import { CATALOG, CUSTOM_APP, declarableApps } from "../catalog";
 import { unpinnedReason, retag } from "../catalog/types";

@@ -14,7 +14,7 @@ import {
   maskOf,
   parseIPv4,
   parsePrefix,
-} from "../model/net";
+} from "../lib/net";
 import { peersOf } from "../model/federation";
 
 export type NodeKind =

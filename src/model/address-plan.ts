@@ -29,7 +29,7 @@ import {
   parseRange,
   type Prefix,
   type Range,
-} from "./net";
+} from "../lib/net";
 
 export interface NicAddress {
   readonly guest: string;

@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import type { Member, Registry } from "../config/federation";
 import type { dhGroups, phase1Proposals, phase2Proposals } from "../config/fortigate";
 import { pskSecretName } from "../config/secrets";
-import { formatIPv4, formatPrefix, prefix as parseValidPrefix, type Prefix } from "./net";
+import { formatIPv4, formatPrefix, prefix as parseValidPrefix, type Prefix } from "../lib/net";
 
 export type IkeProposal = (typeof phase1Proposals)[number];
 export type EspProposal = (typeof phase2Proposals)[number];

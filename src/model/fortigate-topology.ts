@@ -15,7 +15,7 @@ import {
   parseIPv4,
   parsePrefix,
   type Prefix,
-} from "./net";
+} from "../lib/net";
 import type { SiteNetwork } from "./networks";
 import type { RouteIntent } from "./routes";
 

@@ -45,7 +45,7 @@ import {
   parseIPv4,
   parsePrefix,
   parseRange,
-} from "./net";
+} from "../lib/net";
 import type { Peering } from "./federation";
 import type { SiteNetwork } from "./networks";
 import type { PublishIntent } from "./publish";

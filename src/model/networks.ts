@@ -5,7 +5,7 @@
  */
 import type { PathSegment } from "../config/errors";
 import { configKey, type SiteConfig } from "../config/stack";
-import { parseAddressWithPrefix, parseIPv4, parsePrefix, maskOf, type Prefix } from "./net";
+import { parseAddressWithPrefix, parseIPv4, parsePrefix, maskOf, type Prefix } from "../lib/net";
 
 export type NetworkKind =
   /** A LAN behind a managed router interface. */

@@ -18,7 +18,7 @@ import {
   type IkeProposal,
   type Peering,
 } from "./federation";
-import { formatPrefix, parseIPv4 } from "./net";
+import { formatPrefix, parseIPv4 } from "../lib/net";
 
 /** AES-CBC/HMAC-SHA2 proposals have the same name in FortiOS and strongSwan. */
 const SAME_CBC = Object.fromEntries(CBC_PROPOSAL_ORDER.map((p) => [p, p])) as Record<

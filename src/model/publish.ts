@@ -6,7 +6,7 @@ import type { SiteConfig } from "../config/stack";
 import { CLOUDFLARE_RANGES } from "../data/cloudflare";
 import type { DockerHost } from "./hosts";
 import type { SiteNetwork } from "./networks";
-import { formatPrefix } from "./net";
+import { formatPrefix } from "../lib/net";
 
 export interface PublishIntent {
   /** Docker host running the proxy. */

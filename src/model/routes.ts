@@ -3,7 +3,7 @@
  * that live behind something else, such as a routed Proxmox SDN subnet behind a node.
  */
 import type { SiteConfig } from "../config/stack";
-import { parsePrefix, formatPrefix } from "./net";
+import { parsePrefix, formatPrefix } from "../lib/net";
 
 export interface RouteIntent {
   /** Destination prefix. */

@@ -32,7 +32,7 @@ import type { Exposure, ServiceConfig } from "../config/services";
 import { configKey, type SiteConfig } from "../config/stack";
 import { CLOUDFLARE_RANGES } from "../data/cloudflare";
 import type { DockerHost } from "./hosts";
-import { formatPrefix } from "./net";
+import { formatPrefix } from "../lib/net";
 import { INTERNAL_KINDS, type SiteNetwork } from "./networks";
 
 /** Names of the stacks the program adds for the proxy and the SSO provider. */

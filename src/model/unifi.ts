@@ -28,7 +28,7 @@ import type {
   PortForwardSpec,
   WireGuardSpec,
 } from "../providers/unifi/bodies";
-import { formatIPv4, formatPrefix, parsePrefix, parseRange } from "./net";
+import { formatIPv4, formatPrefix, parsePrefix, parseRange } from "../lib/net";
 import type { SiteNetwork } from "./networks";
 import type { PublishIntent } from "./publish";
 

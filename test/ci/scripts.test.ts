@@ -137,7 +137,7 @@ describe("affected-stacks", () => {
 
   it("the registry touches its members' stacks; the program touches every stack", () => {
     assert.deepEqual(run(["stacks/federation.yaml"]).stacks, ["home", "office"]);
-    assert.deepEqual(run(["src/model/net.ts"]).stacks, stacks);
+    assert.deepEqual(run(["src/lib/net.ts"]).stacks, stacks);
     assert.deepEqual(run(["package-lock.json"]).stacks, stacks);
     assert.equal(run(["Pulumi.yaml"]).reasons.home, "the program changed (Pulumi.yaml)");
   });

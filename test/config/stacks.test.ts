@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { ConfigError, formatPath } from "../../src/config/errors";
 import { loadSite, stackFileSource } from "../../src/config/load";
 import { buildModel } from "../../src/model";
-import { formatPrefix } from "../../src/model/net";
+import { formatPrefix } from "../../src/lib/net";
 
 const ROOT = join(__dirname, "..", "..");
 

@@ -40,7 +40,7 @@ import {
   type Field,
   type TableSchema,
 } from "./fortigate-schema";
-import { formatIPv4, lengthOfMask, maskOf, parseIPv4 } from "../../src/model/net";
+import { formatIPv4, lengthOfMask, maskOf, parseIPv4 } from "../../src/lib/net";
 
 export const EMULATOR_TOKEN = "fgt-test-token-7a1c9e2b4d6f8a0c3e5b7d9f1a3c5e7b";
 export const MASKED = "ENC XXXX";

@@ -36,7 +36,7 @@ import {
   parseRange,
   maskOf,
   type Prefix,
-} from "../../src/model/net";
+} from "../../src/lib/net";
 import {
   EmulatorServer,
   type EmulatorRequest,

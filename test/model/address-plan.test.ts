@@ -21,7 +21,7 @@ import {
   poolSize,
   type AddressPlan,
 } from "../../src/model/address-plan";
-import { formatIPv4, hostRange, parseIPv4, parseRange, prefix } from "../../src/model/net";
+import { formatIPv4, hostRange, parseIPv4, parseRange, prefix } from "../../src/lib/net";
 
 interface SubnetSpec {
   length: number;

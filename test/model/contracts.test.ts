@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { loadSite, stackFileSource } from "../../src/config/load";
 import { CLOUDFLARE_RANGES } from "../../src/data/cloudflare";
 import { buildModel } from "../../src/model";
-import { parsePrefix, isIPv6Prefix } from "../../src/model/net";
+import { parsePrefix, isIPv6Prefix } from "../../src/lib/net";
 
 const ROOT = join(__dirname, "..", "..");
 const model = (stack: string) =>

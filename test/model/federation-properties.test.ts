@@ -15,7 +15,7 @@ import {
   tunnelInterfaceName,
   type Peering,
 } from "../../src/model/federation";
-import { containsAddress, parseIPv4, prefix } from "../../src/model/net";
+import { containsAddress, parseIPv4, prefix } from "../../src/lib/net";
 import {
   POOL,
   registryArb,

@@ -24,7 +24,7 @@ import {
   tunnelInterfaceName,
 } from "../../src/model/federation";
 import { dhGroups, phase1Proposals, phase2Proposals } from "../../src/config/fortigate";
-import { formatPrefix, prefix } from "../../src/model/net";
+import { formatPrefix, prefix } from "../../src/lib/net";
 
 const ROOT = join(__dirname, "..", "..");
 

@@ -8,7 +8,7 @@ import {
   observed,
   project,
 } from "../../src/providers/fortios/compare";
-import { dottedMask, formatIPv4, maskOf } from "../../src/model/net";
+import { dottedMask, formatIPv4, maskOf } from "../../src/lib/net";
 
 const ALLOW = ["ping", "https", "ssh", "snmp", "http", "fgfm", "ftm"];
 

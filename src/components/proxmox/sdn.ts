@@ -19,7 +19,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProxmoxConfig } from "../../config/proxmox";
-import { parseRange, formatIPv4 } from "../../model/net";
+import { parseRange, formatIPv4 } from "../../lib/net";
 import { sdnFingerprint, sdnObjectIds, zoneRunsDhcp } from "../../model/proxmox";
 import { childOptions, namePart, type ProxmoxContext } from "./context";
 

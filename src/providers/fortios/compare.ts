@@ -29,7 +29,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-// Self-contained on purpose: importing src/model/net.ts would make the serialized provider
+// Self-contained on purpose: importing src/lib/net.ts would make the serialized provider
 // carry that whole module (the serializer captures every export of an imported module).
 
 /** 32-bit value of a dotted quad, or undefined. */

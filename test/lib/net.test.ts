@@ -17,7 +17,7 @@ import {
   rangeInsideHosts,
   subnet,
   isIPv6Prefix,
-} from "../../src/model/net";
+} from "../../src/lib/net";
 
 const address = fc.integer({ min: 0, max: 0xffffffff });
 const length = fc.integer({ min: 0, max: 32 });

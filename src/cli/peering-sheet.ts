@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors";
 import type { Registry } from "../config/federation";
 import { parseRegistry } from "../config/registry";
-import { unknownReference } from "../config/validate";
+import { unknownReference } from "../config/problems";
 import { readYaml, withPositions } from "../config/yaml";
 import { peeringSheet, type PeeringSheet, type SheetStack } from "../model/peering-sheet";
 import { peersOf } from "../model/federation";

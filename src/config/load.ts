@@ -24,12 +24,13 @@ import {
   unknownKeyProblem,
   type SiteConfig,
 } from "./stack";
-import { validateSite, Problems, unknownReference } from "./validate";
+import { validateSite } from "./validate";
+import { Problems, unknownReference } from "./problems";
 import { readYaml, withPositions, type YamlFile } from "./yaml";
 import { suggestion } from "./primitives";
 import { derivePeerings, peersOf, type Peering } from "../model/federation";
 import { planAddresses } from "../model/address-plan";
-import { siteNetworks } from "../model/networks";
+import { siteNetworks } from "./networks";
 
 /** Where a stack's configuration comes from. */
 export interface ConfigSource {

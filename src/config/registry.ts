@@ -5,7 +5,7 @@
  */
 import type { PathSegment, Problem } from "./errors";
 import { registrySchema, type Member, type Registry } from "./federation";
-import { Problems, checkUnique, unknownReference } from "./validate";
+import { Problems, checkUnique, unknownReference } from "./problems";
 import { zodProblems } from "./errors";
 import {
   containsPrefix,
@@ -23,7 +23,7 @@ import {
   tunnelCapacity,
   tunnelInterfaceName,
 } from "../model/federation";
-import { INTERNAL_KINDS, type SiteNetwork } from "../model/networks";
+import { INTERNAL_KINDS, type SiteNetwork } from "./networks";
 
 /** A member prefix with where it is declared. */
 interface OwnedPrefix {

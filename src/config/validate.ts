@@ -4,7 +4,7 @@
  * Runs on sections that passed their schema; each rule names the exact path and the fix.
  */
 import type { PathSegment, Problem } from "./errors";
-import { closest } from "./primitives";
+import { Problems, checkUnique, unknownReference } from "./problems";
 import { configKey, type SiteConfig } from "./stack";
 import {
   containsAddress,
@@ -21,7 +21,7 @@ import {
   maskOf,
   type Prefix,
 } from "../lib/net";
-import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "../model/networks";
+import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "./networks";
 import { CATALOG, CUSTOM_APP, declarableApps } from "../catalog";
 import { unpinnedReason, retag } from "../catalog/types";
 import { planAddresses } from "../model/address-plan";
@@ -46,51 +46,6 @@ import {
 import { containerOsType, guestVmid, imageContent, imageFileName, quorum } from "../model/proxmox";
 import { containerOsTypes, type Nic, type ProxmoxConfig, type Vnet, type Zone } from "./proxmox";
 import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
-
-/** Collects problems for one file. */
-export class Problems {
-  readonly list: Problem[] = [];
-  constructor(readonly file: string) {}
-  add(path: readonly PathSegment[], message: string): void {
-    this.list.push({ file: this.file, path, message });
-  }
-}
-
-/** "unknown node "pve3": did you mean "pve2"?" (or the list, or "none is declared"). */
-export function unknownReference(
-  what: string,
-  value: string,
-  candidates: readonly string[],
-  where?: string,
-): string {
-  const unknown = `unknown ${what} "${value}"${where ? ` in ${where}` : ""}`;
-  if (candidates.length === 0) return `${unknown}: no ${what} is declared`;
-  const near = closest(value, candidates);
-  if (near !== undefined) return `${unknown}: did you mean "${near}"?`;
-  return `${unknown}: declared ${what}s are ${candidates.map((c) => `"${c}"`).join(", ")}`;
-}
-
-/** Reports every name used twice in `items` (at the second and later uses). */
-export function checkUnique<T>(
-  out: Problems,
-  items: readonly T[],
-  key: (item: T) => string | number | undefined,
-  path: (index: number) => PathSegment[],
-  what: string,
-): void {
-  const first = new Map<string | number, number>();
-  items.forEach((item, i) => {
-    const value = key(item);
-    if (value === undefined) return;
-    const earlier = first.get(value);
-    if (earlier === undefined) first.set(value, i);
-    else
-      out.add(
-        path(i),
-        `${what} ${JSON.stringify(value)} is already used at index ${earlier}: ${what}s must be unique`,
-      );
-  });
-}
 
 function subnetOf(text: string): Prefix | undefined {
   const parsed = parsePrefix(text);

@@ -6,7 +6,7 @@
 import type { Registry } from "../config/federation";
 import type { Exposure, ServiceConfig } from "../config/services";
 import type { SiteModel } from "../model";
-import type { SiteNetwork } from "../model/networks";
+import type { SiteNetwork } from "../config/networks";
 import {
   containsAddress,
   formatIPv4,

@@ -16,7 +16,7 @@ import {
   parsePrefix,
   type Prefix,
 } from "../lib/net";
-import type { SiteNetwork } from "./networks";
+import type { SiteNetwork } from "../config/networks";
 import type { RouteIntent } from "./routes";
 
 /** Subnet of each FortiGate interface with a static address. */

@@ -47,7 +47,7 @@ import {
   parseRange,
 } from "../lib/net";
 import type { Peering } from "./federation";
-import type { SiteNetwork } from "./networks";
+import type { SiteNetwork } from "../config/networks";
 import type { PublishIntent } from "./publish";
 import type { RouteIntent } from "./routes";
 
@@ -74,7 +74,7 @@ export type PeeringIntent = Pick<
 
 export interface FortigatePlanInput {
   readonly config: FortigateConfig;
-  /** Every network of the site (src/model/networks.ts). */
+  /** Every network of the site (src/config/networks.ts). */
   readonly networks: readonly SiteNetwork[];
   /** Routes the site needs (the Proxmox SDN subnet via its node). */
   readonly siteRoutes: readonly RouteIntent[];

@@ -9,7 +9,7 @@ import type { Member, Registry } from "../config/federation";
 import type { Peering } from "./federation";
 import { planAddresses, type AddressPlan } from "./address-plan";
 import { dockerHosts, type DockerHost } from "./hosts";
-import { siteNetworks, type SiteNetwork } from "./networks";
+import { siteNetworks, type SiteNetwork } from "../config/networks";
 import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
 import { servicesModel, type ServicesModel } from "./services";

@@ -5,7 +5,7 @@
 import type { SiteConfig } from "../config/stack";
 import { CLOUDFLARE_RANGES } from "../data/cloudflare";
 import type { DockerHost } from "./hosts";
-import type { SiteNetwork } from "./networks";
+import type { SiteNetwork } from "../config/networks";
 import { formatPrefix } from "../lib/net";
 
 export interface PublishIntent {

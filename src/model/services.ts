@@ -33,7 +33,7 @@ import { configKey, type SiteConfig } from "../config/stack";
 import { CLOUDFLARE_RANGES } from "../data/cloudflare";
 import type { DockerHost } from "./hosts";
 import { formatPrefix } from "../lib/net";
-import { INTERNAL_KINDS, type SiteNetwork } from "./networks";
+import { INTERNAL_KINDS, type SiteNetwork } from "../config/networks";
 
 /** Names of the stacks the program adds for the proxy and the SSO provider. */
 export const PROXY_STACK = "proxy";

@@ -29,7 +29,7 @@ import type {
   WireGuardSpec,
 } from "../providers/unifi/bodies";
 import { formatIPv4, formatPrefix, parsePrefix, parseRange } from "../lib/net";
-import type { SiteNetwork } from "./networks";
+import type { SiteNetwork } from "../config/networks";
 import type { PublishIntent } from "./publish";
 
 export type FirewallMode = "zone" | "legacy";

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { UnifiConfig } from "../../config/unifi";
-import type { SiteNetwork } from "../../model/networks";
+import type { SiteNetwork } from "../../config/networks";
 import type { PublishIntent } from "../../model/publish";
 import {
   unifiPlan,

@@ -12,7 +12,7 @@ import { runUnderMocks, type Plan } from "../../../src/cli/mock-runtime";
 import { tlsTrust, UnifiGateway } from "../../../src/components/unifi/gateway";
 import { unifiSchema } from "../../../src/config/unifi";
 import { decideFirewallMode, wireguardPublicKey } from "../../../src/model/unifi";
-import { siteNetworks } from "../../../src/model/networks";
+import { siteNetworks } from "../../../src/config/networks";
 import type { SiteConfig } from "../../../src/config/stack";
 
 const ROOT = join(__dirname, "..", "..", "..");

@@ -3,8 +3,8 @@
  * (named networks, FortiGate interfaces and VPN pools, SDN vnets, UniFi VLANs, WireGuard).
  * Rules, access lists and the federation cross-check all resolve names through this.
  */
-import type { PathSegment } from "../config/errors";
-import { configKey, type SiteConfig } from "../config/stack";
+import type { PathSegment } from "./errors";
+import { configKey, type SiteConfig } from "./stack";
 import { parseAddressWithPrefix, parseIPv4, parsePrefix, maskOf, type Prefix } from "../lib/net";
 
 export type NetworkKind =

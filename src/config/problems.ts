@@ -1,11 +1,25 @@
 /**
  * Shared machinery of the configuration rules: a problem collector, the "unknown reference"
  * message with its suggestion, and the uniqueness check, both as a collector rule
- * (`checkUnique`) and as a zod refinement (`uniqueBy`) that gives the same message.
+ * (`checkUnique`) and as a zod refinement (`uniqueBy`) that gives the same message; and the
+ * address rules several sections share (gateways, ranges, network references).
  */
 import type { z } from "zod";
 import type { PathSegment, Problem } from "./errors";
 import { closest } from "./primitives";
+import type { SiteConfig } from "./stack";
+import {
+  containsAddress,
+  formatIPv4,
+  formatPrefix,
+  hostRange,
+  isHostOf,
+  parseIPv4,
+  parsePrefix,
+  parseRange,
+  rangeInsideHosts,
+  type Prefix,
+} from "../lib/net";
 
 /** Collects problems for one file. */
 export class Problems {
@@ -79,4 +93,84 @@ export function uniqueBy<T>(
         });
     });
   };
+}
+
+// ----- rules several sections share ------------------------------------------------------
+
+/** The prefix of a CIDR without host bits (undefined otherwise: the schema reports it). */
+export function subnetOf(text: string): Prefix | undefined {
+  const parsed = parsePrefix(text);
+  return parsed && !parsed.hostBits ? parsed.prefix : undefined;
+}
+
+/** Gateway must be a host address of the subnet. */
+export function checkGateway(
+  out: Problems,
+  path: PathSegment[],
+  gateway: string,
+  subnet: Prefix,
+): void {
+  const address = parseIPv4(gateway);
+  if (address === undefined) return;
+  if (!containsAddress(subnet, address)) {
+    out.add(
+      path,
+      `${gateway} is outside subnet ${formatPrefix(subnet)}: use an address inside it, e.g. ${formatIPv4(hostRange(subnet).first)}`,
+    );
+  } else if (!isHostOf(subnet, address)) {
+    out.add(
+      path,
+      `${gateway} is the network or broadcast address of ${formatPrefix(subnet)}: use a host address, e.g. ${formatIPv4(hostRange(subnet).first)}`,
+    );
+  }
+}
+
+/** DHCP/reserved range must lie inside the subnet's host addresses, and avoid the gateway. */
+export function checkRange(
+  out: Problems,
+  path: PathSegment[],
+  text: string,
+  subnet: Prefix,
+  gateway: number | undefined,
+): void {
+  const range = parseRange(text);
+  if (!range) return;
+  if (!rangeInsideHosts(subnet, range)) {
+    const hosts = hostRange(subnet);
+    out.add(
+      path,
+      `range ${text} is not inside the usable addresses of ${formatPrefix(subnet)} (${formatIPv4(hosts.first)}-${formatIPv4(hosts.last)})`,
+    );
+  } else if (gateway !== undefined && gateway >= range.first && gateway <= range.last) {
+    out.add(
+      path,
+      `range ${text} contains the gateway ${formatIPv4(gateway)}: start or end it elsewhere`,
+    );
+  }
+}
+
+/** Every name of `refs` is a network of `names`. */
+export function checkNetworkRefs(
+  out: Problems,
+  names: readonly string[],
+  refs: string | readonly string[],
+  path: PathSegment[],
+): void {
+  const list = typeof refs === "string" ? [refs] : refs;
+  list.forEach((ref, i) => {
+    if (!names.includes(ref)) {
+      out.add(
+        typeof refs === "string" ? path : [...path, i],
+        unknownReference("network", ref, names),
+      );
+    }
+  });
+}
+
+/** Docker host names: `homelab:hosts` with docker, and Proxmox guests with docker. */
+export function dockerHostNames(config: SiteConfig): string[] {
+  return [
+    ...config.hosts.filter((h) => h.docker).map((h) => h.name),
+    ...(config.proxmox?.guests.filter((g) => g.docker).map((g) => g.name) ?? []),
+  ];
 }

@@ -4,22 +4,27 @@
  * Runs on sections that passed their schema; each rule names the exact path and the fix.
  */
 import type { PathSegment, Problem } from "./errors";
-import { Problems, checkUnique, unknownReference } from "./problems";
+import {
+  Problems,
+  checkGateway,
+  checkNetworkRefs,
+  checkRange,
+  checkUnique,
+  dockerHostNames,
+  subnetOf,
+  unknownReference,
+} from "./problems";
 import { configKey, type SiteConfig } from "./stack";
 import {
   containsAddress,
   formatIPv4,
   formatPrefix,
-  hostRange,
   isHostOf,
   overlaps,
   parseAddressWithPrefix,
   parseIPv4,
-  parsePrefix,
   parseRange,
-  rangeInsideHosts,
   maskOf,
-  type Prefix,
 } from "../lib/net";
 import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "./networks";
 import { CATALOG, CUSTOM_APP, declarableApps } from "../catalog";
@@ -46,77 +51,6 @@ import {
 import { containerOsType, guestVmid, imageContent, imageFileName, quorum } from "../model/proxmox";
 import { containerOsTypes, type Nic, type ProxmoxConfig, type Vnet, type Zone } from "./proxmox";
 import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
-
-function subnetOf(text: string): Prefix | undefined {
-  const parsed = parsePrefix(text);
-  return parsed && !parsed.hostBits ? parsed.prefix : undefined;
-}
-
-/** Gateway must be a host address of the subnet. */
-function checkGateway(out: Problems, path: PathSegment[], gateway: string, subnet: Prefix): void {
-  const address = parseIPv4(gateway);
-  if (address === undefined) return;
-  if (!containsAddress(subnet, address)) {
-    out.add(
-      path,
-      `${gateway} is outside subnet ${formatPrefix(subnet)}: use an address inside it, e.g. ${formatIPv4(hostRange(subnet).first)}`,
-    );
-  } else if (!isHostOf(subnet, address)) {
-    out.add(
-      path,
-      `${gateway} is the network or broadcast address of ${formatPrefix(subnet)}: use a host address, e.g. ${formatIPv4(hostRange(subnet).first)}`,
-    );
-  }
-}
-
-/** DHCP/reserved range must lie inside the subnet's host addresses, and avoid the gateway. */
-function checkRange(
-  out: Problems,
-  path: PathSegment[],
-  text: string,
-  subnet: Prefix,
-  gateway: number | undefined,
-): void {
-  const range = parseRange(text);
-  if (!range) return;
-  if (!rangeInsideHosts(subnet, range)) {
-    const hosts = hostRange(subnet);
-    out.add(
-      path,
-      `range ${text} is not inside the usable addresses of ${formatPrefix(subnet)} (${formatIPv4(hosts.first)}-${formatIPv4(hosts.last)})`,
-    );
-  } else if (gateway !== undefined && gateway >= range.first && gateway <= range.last) {
-    out.add(
-      path,
-      `range ${text} contains the gateway ${formatIPv4(gateway)}: start or end it elsewhere`,
-    );
-  }
-}
-
-function checkNetworkRefs(
-  out: Problems,
-  names: readonly string[],
-  refs: string | readonly string[],
-  path: PathSegment[],
-): void {
-  const list = typeof refs === "string" ? [refs] : refs;
-  list.forEach((ref, i) => {
-    if (!names.includes(ref)) {
-      out.add(
-        typeof refs === "string" ? path : [...path, i],
-        unknownReference("network", ref, names),
-      );
-    }
-  });
-}
-
-/** Docker host names: `homelab:hosts` with docker, and Proxmox guests with docker. */
-export function dockerHostNames(config: SiteConfig): string[] {
-  return [
-    ...config.hosts.filter((h) => h.docker).map((h) => h.name),
-    ...(config.proxmox?.guests.filter((g) => g.docker).map((g) => g.name) ?? []),
-  ];
-}
 
 function checkNetworks(config: SiteConfig, out: Problems): void {
   const networks = siteNetworks(config);

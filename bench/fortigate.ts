@@ -19,7 +19,7 @@ import {
   prefixList,
   staticRoute,
   type CmdbSpec,
-} from "../src/providers/fortios/tables";
+} from "../src/devices/fortios/tables";
 import { time, type BenchSuite, type Figure } from "./types";
 
 const LATENCY_MS = 50;

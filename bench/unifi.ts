@@ -3,8 +3,8 @@
  * refreshing 100 objects (requests made, wall time; with the reads sharing one list request
  * per collection, and without, for scale) and applying them again unchanged (writes: 0).
  */
-import { collectionPath } from "../src/providers/unifi/api";
-import { firewallGroupBody, networkBody } from "../src/providers/unifi/bodies";
+import { collectionPath } from "../src/devices/unifi/api";
+import { firewallGroupBody, networkBody } from "../src/devices/unifi/bodies";
 import { providerState, UnifiProvider, type ObjectOutputs } from "../src/providers/unifi/provider";
 import { DEVICE_FINGERPRINT } from "../test/emulators/server";
 import { TEST_API_KEY, UnifiEmulator } from "../test/emulators/unifi";

@@ -27,7 +27,7 @@ import {
   type NameRef,
   type Phase1Body,
   type PolicyBody,
-} from "../providers/fortios/tables";
+} from "../devices/fortios/tables";
 import {
   allocateIds,
   fortigateRoutes,

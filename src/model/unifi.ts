@@ -27,7 +27,7 @@ import type {
   PolicyTarget,
   PortForwardSpec,
   WireGuardSpec,
-} from "../providers/unifi/bodies";
+} from "../devices/unifi/bodies";
 import { formatIPv4, formatPrefix, parsePrefix, parseRange } from "../lib/net";
 import type { SiteNetwork } from "../config/networks";
 import type { PublishIntent } from "./publish";

@@ -10,7 +10,7 @@ import type { Json, Plan, PlannedResource } from "../../src/cli/mock-runtime";
 import { offlinePlaceholder } from "../../src/cli/offline";
 import { buildModel } from "../../src/model";
 import type { Peering } from "../../src/model/federation";
-import { PATHS } from "../../src/providers/fortios/tables";
+import { PATHS } from "../../src/devices/fortios/tables";
 import { loadHome } from "../model/fortigate-plan";
 import { byName, ofType, plan, strings } from "../helpers/plan";
 

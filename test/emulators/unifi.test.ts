@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { collectionPath } from "../../src/providers/unifi/api";
+import { collectionPath } from "../../src/devices/unifi/api";
 import { UnifiError } from "../../src/providers/unifi/errors";
 import { TEST_API_KEY, type UnifiEmulatorOptions } from "./unifi";
 import { testClient, useConsoles } from "./unifi-fixtures";

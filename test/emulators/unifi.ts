@@ -25,8 +25,8 @@
  * - Secrets are returned in clear on read (`x_*` fields), as a real controller does.
  */
 import { randomBytes } from "node:crypto";
-import { FIELD_RULES, fieldViolations, formatViolation } from "../../src/providers/unifi/fields";
-import type { ClassicCollection } from "../../src/providers/unifi/api";
+import { FIELD_RULES, fieldViolations, formatViolation } from "../../src/devices/unifi/fields";
+import type { ClassicCollection } from "../../src/devices/unifi/api";
 import {
   containsAddress,
   overlaps,

@@ -13,7 +13,7 @@ import {
   type FortigateObject,
 } from "../../src/model/fortigate";
 import { allocateIds, ID_SPAN } from "../../src/model/fortigate-topology";
-import { PATHS, mapSecrets } from "../../src/providers/fortios/tables";
+import { PATHS, mapSecrets } from "../../src/devices/fortios/tables";
 import { fortiosVersion } from "../../src/providers/fortios/resource";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
 import { MiniEngine } from "../helpers/engine";

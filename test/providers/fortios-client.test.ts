@@ -15,7 +15,7 @@ import {
   isRetryable,
   type FortiosConnection,
 } from "../../src/providers/fortios/client";
-import { PATHS } from "../../src/providers/fortios/tables";
+import { PATHS } from "../../src/devices/fortios/tables";
 import { EMULATOR_TOKEN, MASKED, startFortiGate } from "../emulators/fortigate";
 import {
   DEVICE_FINGERPRINT,

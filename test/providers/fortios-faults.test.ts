@@ -9,7 +9,7 @@ import { after, describe, it } from "node:test";
 import { MiniEngine } from "../helpers/engine";
 import { EMULATOR_TOKEN, startFortiGate, type FortiGateEmulator } from "../emulators/fortigate";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
-import { PATHS } from "../../src/providers/fortios/tables";
+import { PATHS } from "../../src/devices/fortios/tables";
 import { PSK, desiredOf, samples } from "./fortios-fixtures";
 
 const emulators: FortiGateEmulator[] = [];

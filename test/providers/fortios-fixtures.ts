@@ -22,7 +22,7 @@ import {
   staticRoute,
   virtualIp,
   type CmdbSpec,
-} from "../../src/providers/fortios/tables";
+} from "../../src/devices/fortios/tables";
 
 export const PSK = "psk-0f3b9d1c7e5a2468ace13579bdf02468";
 

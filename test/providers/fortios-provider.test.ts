@@ -10,7 +10,7 @@ import { startFortiGate, EMULATOR_TOKEN, type FortiGateEmulator } from "../emula
 import { FortiosProvider, type CmdbOutputs } from "../../src/providers/fortios/provider";
 import { UNKNOWN } from "../../src/providers/kit";
 import { PSK, desiredOf, inputsOf, samples, type Sample } from "./fortios-fixtures";
-import { PATHS } from "../../src/providers/fortios/tables";
+import { PATHS } from "../../src/devices/fortios/tables";
 
 type Connection = Awaited<ReturnType<typeof startFortiGate>>["connection"];
 

@@ -18,7 +18,7 @@ import { EMULATOR_TOKEN } from "../emulators/fortigate";
 import { DEVICE_FINGERPRINT } from "../emulators/server";
 import { FortiosClient, type FortiosConnection } from "../../src/providers/fortios/client";
 import { fortiosProvider } from "../../src/providers/fortios/provider";
-import { PATHS } from "../../src/providers/fortios/tables";
+import { PATHS } from "../../src/devices/fortios/tables";
 import { PSK, inputsOf, samples } from "./fortios-fixtures";
 
 let device: ChildProcess;

@@ -13,7 +13,7 @@ import type { SiteModel } from "../../model";
 import { planFortigate, type FortigatePlan } from "../../model/fortigate";
 import type { FortiosConnection } from "../../providers/fortios/client";
 import { CmdbObject } from "../../providers/fortios/resource";
-import { mapSecrets } from "../../providers/fortios/tables";
+import { mapSecrets } from "../../devices/fortios/tables";
 import type { Secrets } from "../secrets";
 
 export interface FortigateEdgeArgs {

@@ -36,11 +36,12 @@ import {
   type FortiosObject,
 } from "./client";
 import { equivalent, observed, type Json } from "./compare";
+import type { CmdbMode } from "../../devices/fortios/tables";
 
 /** Environment variable holding the token when the stack config does not. */
 export const TOKEN_ENV = "FORTIOS_API_TOKEN";
 
-export type CmdbMode = "create-update-delete" | "update-only";
+export type { CmdbMode };
 
 export interface CmdbInputs {
   readonly connection: FortiosConnection;

@@ -22,7 +22,7 @@ import {
   type TlsTrust,
 } from "../http";
 import { explainCode, shortCode, UnifiError } from "./errors";
-import { NETWORK_PREFIX } from "./api";
+import { NETWORK_PREFIX } from "../../devices/unifi/api";
 
 /** Where and how to reach a controller (no credential: those come from the stack secrets). */
 export interface UnifiConnection {

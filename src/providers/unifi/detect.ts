@@ -4,7 +4,7 @@
  * (its v2 zones answer with the predefined zones), and whether it has the v2 static DNS API.
  */
 import type { UnifiClient } from "./client";
-import { collectionPath } from "./api";
+import { collectionPath } from "../../devices/unifi/api";
 import { UnifiError } from "./errors";
 
 export interface ControllerFacts {

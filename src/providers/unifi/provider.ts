@@ -25,7 +25,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, credential, hashSecret, newSalt, type ProviderConfig } from "../kit";
-import { parseCollectionPath, type Collection } from "./api";
+import { parseCollectionPath, type Collection } from "../../devices/unifi/api";
 import {
   UnifiClient,
   type UnifiClientOptions,
@@ -33,7 +33,7 @@ import {
   type UnifiObject,
 } from "./client";
 import { isNotFound, UnifiError } from "./errors";
-import { fieldViolations, violationReason } from "./fields";
+import { fieldViolations, violationReason } from "../../devices/unifi/fields";
 
 export type ObjectKind = "object" | "lookup" | "ordering";
 

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { sourceVersion } from "../kit";
-import { collectionPath, type Collection } from "./api";
+import { collectionPath, type Collection } from "../../devices/unifi/api";
 import {
   dnsRecordBody,
   firewallGroupBody,
@@ -27,7 +27,7 @@ import {
   type PolicySpec,
   type PortForwardSpec,
   type WireGuardSpec,
-} from "./bodies";
+} from "../../devices/unifi/bodies";
 import type { UnifiConnection } from "./client";
 import { UnifiProvider, type ObjectKind } from "./provider";
 
@@ -36,10 +36,10 @@ export const unifiProvider = new UnifiProvider();
 
 /** Source files of the provider: their hash is the `version` input. */
 export const PROVIDER_FILES: readonly string[] = [
-  join(__dirname, "api.ts"),
+  join(__dirname, "..", "..", "devices", "unifi", "api.ts"),
   join(__dirname, "client.ts"),
   join(__dirname, "errors.ts"),
-  join(__dirname, "fields.ts"),
+  join(__dirname, "..", "..", "devices", "unifi", "fields.ts"),
   join(__dirname, "provider.ts"),
   join(__dirname, "..", "http.ts"),
   join(__dirname, "..", "kit.ts"),

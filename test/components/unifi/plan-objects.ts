@@ -1,8 +1,8 @@
 /** The UniFi objects of an offline plan, and the check that the controller would take them. */
 import assert from "node:assert/strict";
 import type { Plan, PlannedResource } from "../../../src/cli/mock-runtime";
-import { parseCollectionPath } from "../../../src/providers/unifi/api";
-import { fieldViolations, formatViolation } from "../../../src/providers/unifi/fields";
+import { parseCollectionPath } from "../../../src/devices/unifi/api";
+import { fieldViolations, formatViolation } from "../../../src/devices/unifi/fields";
 
 export const UNIFI = "pulumi-nodejs:dynamic/unifi:";
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
-import { collectionPath } from "../../../src/providers/unifi/api";
+import { collectionPath } from "../../../src/devices/unifi/api";
 import { explainCode, UnifiError } from "../../../src/providers/unifi/errors";
 import { TEST_API_KEY, TEST_PASSWORD } from "../../emulators/unifi";
 import { testClient, useConsoles } from "../../emulators/unifi-fixtures";

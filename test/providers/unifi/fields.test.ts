@@ -8,7 +8,7 @@ import {
   formatViolation,
   matchesPattern,
   FIELD_RULES,
-} from "../../../src/providers/unifi/fields";
+} from "../../../src/devices/unifi/fields";
 
 const fieldsOf = (
   collection: Parameters<typeof fieldViolations>[0],

@@ -3,7 +3,7 @@
  * provider configured with the console's credential, and desired objects built with the
  * same body builders the component uses.
  */
-import { collectionPath, type Collection } from "../../../src/providers/unifi/api";
+import { collectionPath, type Collection } from "../../../src/devices/unifi/api";
 import {
   dnsRecordBody,
   firewallGroupBody,
@@ -12,7 +12,7 @@ import {
   wireguardBody,
   type FirewallGroupSpec,
   type NetworkSpec,
-} from "../../../src/providers/unifi/bodies";
+} from "../../../src/devices/unifi/bodies";
 import type { UnifiConnection } from "../../../src/providers/unifi/client";
 import {
   providerState,

@@ -11,8 +11,8 @@ import {
   networkBody,
   policyBody,
   policyOrderBody,
-} from "../../../src/providers/unifi/bodies";
-import { FIELD_RULES } from "../../../src/providers/unifi/fields";
+} from "../../../src/devices/unifi/bodies";
+import { FIELD_RULES } from "../../../src/devices/unifi/fields";
 import { isWireguardKey, type ObjectOutputs } from "../../../src/providers/unifi/provider";
 import { lab, vlanSpec, WG_KEY, WG_KEY_2, type Lab } from "./harness";
 

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { collectionPath } from "../../../src/providers/unifi/api";
-import { firewallGroupBody } from "../../../src/providers/unifi/bodies";
+import { collectionPath } from "../../../src/devices/unifi/api";
+import { firewallGroupBody } from "../../../src/devices/unifi/bodies";
 import { unifiProvider } from "../../../src/providers/unifi/resources";
 import { DEVICE_FINGERPRINT } from "../../emulators/server";
 import { TEST_API_KEY, TEST_PASSWORD } from "../../emulators/unifi";

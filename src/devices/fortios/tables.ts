@@ -8,7 +8,11 @@
  * is sent is what the device stores. Pure: no Pulumi here. Secrets appear as `SecretRef`
  * markers that the component replaces with the stack's secret Outputs.
  */
-import type { CmdbMode } from "./provider";
+/**
+ * How an object is managed: created, updated and deleted, or (an object the device always
+ * has, such as a factory interface or `router/bgp`) only updated.
+ */
+export type CmdbMode = "create-update-delete" | "update-only";
 
 /** A value that is the stack secret `homelab:<name>`. */
 export interface SecretRef {

@@ -16,14 +16,15 @@ import {
   type PathSegment,
   type Problem,
 } from "../config/errors";
+import { canonicalJson } from "../lib/canonical-json";
+import { plural } from "../lib/text";
+import { refOf, refType, STACK_TYPE } from "../lib/urn";
 import { diffLines, formatHunks } from "./line-diff";
 import type { Json, Plan, PlannedResource } from "./mock-runtime";
 
 /** How the plan prints a secret and an unknown value (mock-runtime.ts SECRET and UNKNOWN). */
 export const SECRET_MARK = "[secret]";
 export const UNKNOWN_MARK = "[unknown]";
-
-const STACK_TYPE = "pulumi:pulumi:Stack";
 
 // ----- reading a plan document -----------------------------------------------------------
 
@@ -228,11 +229,6 @@ function holdsData(type: string): boolean {
   return STATEFUL_TYPES.find((t) => t.pattern.test(type))?.data ?? false;
 }
 
-/** "type::name" of a resource. */
-export function refOf(resource: Pick<PlannedResource, "type" | "name">): string {
-  return `${resource.type}::${resource.name}`;
-}
-
 function isObject(value: Json | undefined): value is { [key: string]: Json } {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -294,16 +290,6 @@ export function diffValues(
   return out;
 }
 
-/** JSON text with object keys sorted: equal texts for structurally equal values. */
-export function canonicalJson(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function twinKey(resource: PlannedResource): string {
   return `${resource.type}\u0000${resource.parent ?? ""}\u0000${canonicalJson(resource.inputs)}`;
 }
@@ -328,7 +314,7 @@ function indexByUrn(plan: Plan): Map<string, { resource: PlannedResource; typePa
       ? (() => {
           const key = latestByRef.get(resource.parent);
           const parent = key ? out.get(key) : undefined;
-          if (!parent) return resource.parent.split("::")[0] ?? "";
+          if (!parent) return refType(resource.parent);
           return parent.resource.type === STACK_TYPE ? "" : parent.typePath;
         })()
       : "";
@@ -702,10 +688,6 @@ function flags(resource: PlannedResource): string {
 
 function where(parent: string | null): string {
   return parent ? ` (in ${code(parent)})` : "";
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The one-line summary of a diff. */

@@ -19,18 +19,6 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-/** JSON with sorted keys: equal values give equal text. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
 /** A fresh random salt for secret hashes. */
 export function newSalt(): string {
   return randomBytes(16).toString("hex");

@@ -10,8 +10,8 @@ import {
   hashSecret,
   newSalt,
   sourceVersion,
-  stableStringify,
 } from "../../src/providers/kit";
+import { canonicalJson } from "../../src/lib/canonical-json";
 
 describe("dynamic provider kit", () => {
   it("finds preview-unknown values at any depth, whatever the field type", () => {
@@ -22,10 +22,10 @@ describe("dynamic provider kit", () => {
 
   it("stable JSON ignores key order and undefined", () => {
     assert.equal(
-      stableStringify({ b: 1, a: [{ d: 2, c: undefined }] }),
-      stableStringify({ a: [{ d: 2 }], b: 1 }),
+      canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] }),
+      canonicalJson({ a: [{ d: 2 }], b: 1 }),
     );
-    assert.notEqual(stableStringify({ a: [1, 2] }), stableStringify({ a: [2, 1] }));
+    assert.notEqual(canonicalJson({ a: [1, 2] }), canonicalJson({ a: [2, 1] }));
   });
 
   it("hashes secrets with a salt: same input same hash, no trace of the value", () => {

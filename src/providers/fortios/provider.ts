@@ -27,7 +27,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { redact } from "../http";
-import { containsUnknown, credential, hashSecret, newSalt, stableStringify, UNKNOWN } from "../kit";
+import { canonicalJson } from "../../lib/canonical-json";
+import { containsUnknown, credential, hashSecret, newSalt, UNKNOWN } from "../kit";
 import {
   FortiosClient,
   FortiosError,
@@ -207,7 +208,7 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
   /** The client for a connection (one per connection and process). */
   client(connection: FortiosConnection): FortiosClient {
     const session = sessionOf(this);
-    const key = stableStringify(connection);
+    const key = canonicalJson(connection);
     let client = session.clients.get(key);
     if (!client) {
       client = new FortiosClient(connection, {
@@ -240,7 +241,7 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private invalidate(client: FortiosClient): void {
-    const prefix = `${stableStringify(client.connection)}|`;
+    const prefix = `${canonicalJson(client.connection)}|`;
     const lists = sessionOf(this).lists;
     for (const key of [...lists.keys()]) if (key.startsWith(prefix)) lists.delete(key);
   }
@@ -254,7 +255,7 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
     const ttl = this.options.readCacheMs ?? 2000;
     if (ttl <= 0) return client.get(path, key);
     const lists = sessionOf(this).lists;
-    const cacheKey = `${stableStringify(client.connection)}|${path}`;
+    const cacheKey = `${canonicalJson(client.connection)}|${path}`;
     let entry = lists.get(cacheKey);
     if (!entry || Date.now() - entry.at > ttl) {
       const value = client.list(path);
@@ -341,9 +342,9 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
       Object.keys(changedAttributes(olds, news)).length > 0 ||
       news.version !== olds.version ||
       news.mode !== olds.mode ||
-      stableStringify(news.connection) !== stableStringify(olds.connection) ||
-      stableStringify(news.secretFields ?? []) !== stableStringify(olds.secretFields ?? []) ||
-      stableStringify(news.reset ?? null) !== stableStringify(olds.reset ?? null);
+      canonicalJson(news.connection) !== canonicalJson(olds.connection) ||
+      canonicalJson(news.secretFields ?? []) !== canonicalJson(olds.secretFields ?? []) ||
+      canonicalJson(news.reset ?? null) !== canonicalJson(olds.reset ?? null);
     const sameKey = !replaces.includes("key") && !replaces.includes("path");
     return {
       changes,

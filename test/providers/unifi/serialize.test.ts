@@ -63,6 +63,34 @@ describe("serialized UniFi provider", () => {
       assert.ok(!serialized.text.includes(secret), "a credential is in the serialized provider");
     }
     assert.ok(!/\bzod\b/.test(serialized.text), "no library object captured");
+    // It is stored in the state of every UniFi object: 100.5 kB before the shared kit
+    // (issue 15), 111.4 kB with it; the budget leaves ~8%.
+    assert.ok(serialized.text.length < 120_000, `${serialized.text.length} characters`);
+  });
+
+  it("fails from a fresh process with its message: no API key, and how to set one", async () => {
+    const serialized = await serializeProvider(unifiProvider);
+    const run = runInFreshProcess(serialized, SCRIPT, {
+      INPUTS: JSON.stringify({
+        connection: {
+          controller: url,
+          site: "default",
+          auth: "apiKey",
+          tls: { fingerprint: DEVICE_FINGERPRINT },
+        },
+        path: collectionPath("default", "firewallgroup"),
+        key: { name: "nokey" },
+        body: firewallGroupBody({ name: "nokey", type: "port-group", members: ["80"] }),
+        kind: "object",
+        adopt: false,
+        version: "1",
+      }),
+    });
+    assert.equal(run.status, 3);
+    assert.match(
+      run.stderr,
+      /^UnifiError: no UniFi API key: create one in the Network application/,
+    );
   });
 
   for (const source of ["configure", "environment"] as const) {

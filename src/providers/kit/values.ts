@@ -21,3 +21,8 @@ export function containsUnknown(value: unknown): boolean {
     return Object.values(value).some(containsUnknown);
   return false;
 }
+
+/** A JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { parseCollectionPath, type Collection } from "../../devices/unifi/api";
 import { fieldViolations, violationReason } from "../../devices/unifi/fields";
-import { containsUnknown } from "../kit/values";
+import { containsUnknown, isPlainObject } from "../kit/values";
 import type { UnifiConnection } from "./client";
 
 export type ObjectKind = "object" | "lookup" | "ordering";
@@ -46,10 +46,6 @@ export interface ObjectOutputs {
   /** Salted hash of each managed secret field as the controller has it. */
   readonly secretHashes: Record<string, string>;
   readonly salt: string;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 export function isScalar(value: unknown): value is string | number | boolean {

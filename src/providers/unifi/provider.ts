@@ -29,7 +29,7 @@ import { canonicalJson } from "../../lib/canonical-json";
 import { postOnce, readResult } from "../kit/crud";
 import { newSalt, sealSecret } from "../kit/secrets";
 import { configureSession, credentialOf, deviceOf, type Device } from "../kit/session";
-import { containsUnknown } from "../kit/values";
+import { containsUnknown, isPlainObject } from "../kit/values";
 import {
   UnifiClient,
   type UnifiClientOptions,
@@ -40,7 +40,6 @@ import { isNotFound, UnifiError } from "./errors";
 import { parseCollectionPath } from "../../devices/unifi/api";
 import {
   checkObject,
-  isPlainObject,
   isScalar,
   sameValue,
   type ObjectInputs,

@@ -15,18 +15,14 @@ import {
 import {
   SECRET_MARK,
   UNKNOWN_MARK,
-  code,
   diffPlans,
-  elide,
   diffValues,
   jsonEqual,
   parsePlanDocument,
   parsePlanPair,
-  renderPlanDiff,
-  renderValue,
-  summaryLine,
   type WarningKind,
 } from "../../src/cli/plan-changes";
+import { code, elide, renderPlanDiff, renderValue, summaryLine } from "../../src/cli/plan-markdown";
 
 type Options = PlannedResource["options"];
 

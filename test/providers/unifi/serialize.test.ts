@@ -50,6 +50,24 @@ console.log(JSON.stringify(out));
 process.exit(0); // the client keeps its connections open for the next call
 `;
 
+/** The inputs of a port group on the emulated console. */
+function groupInputs(name: string) {
+  return {
+    connection: {
+      controller: url,
+      site: "default",
+      auth: "apiKey",
+      tls: { fingerprint: DEVICE_FINGERPRINT },
+    },
+    path: collectionPath("default", "firewallgroup"),
+    key: { name },
+    body: firewallGroupBody({ name, type: "port-group", members: ["80"] }),
+    kind: "object",
+    adopt: false,
+    version: "1",
+  };
+}
+
 describe("serialized UniFi provider", () => {
   it("contains no credential, even after configure() ran in this process", async () => {
     await new MiniEngine(unifiProvider).configure({
@@ -64,27 +82,14 @@ describe("serialized UniFi provider", () => {
     }
     assert.ok(!/\bzod\b/.test(serialized.text), "no library object captured");
     // It is stored in the state of every UniFi object: 100.5 kB before the shared kit
-    // (issue 15), 111.4 kB with it; the budget leaves ~8%.
+    // (issue 15), 111.6 kB with it; the budget leaves ~7%.
     assert.ok(serialized.text.length < 120_000, `${serialized.text.length} characters`);
   });
 
   it("fails from a fresh process with its message: no API key, and how to set one", async () => {
     const serialized = await serializeProvider(unifiProvider);
     const run = runInFreshProcess(serialized, SCRIPT, {
-      INPUTS: JSON.stringify({
-        connection: {
-          controller: url,
-          site: "default",
-          auth: "apiKey",
-          tls: { fingerprint: DEVICE_FINGERPRINT },
-        },
-        path: collectionPath("default", "firewallgroup"),
-        key: { name: "nokey" },
-        body: firewallGroupBody({ name: "nokey", type: "port-group", members: ["80"] }),
-        kind: "object",
-        adopt: false,
-        version: "1",
-      }),
+      INPUTS: JSON.stringify(groupInputs("nokey")),
     });
     assert.equal(run.status, 3);
     assert.match(
@@ -96,20 +101,7 @@ describe("serialized UniFi provider", () => {
   for (const source of ["configure", "environment"] as const) {
     it(`does CRUD from a fresh process with the credential from ${source}`, async () => {
       const name = `serialized-${source}`;
-      const inputs = {
-        connection: {
-          controller: url,
-          site: "default",
-          auth: "apiKey",
-          tls: { fingerprint: DEVICE_FINGERPRINT },
-        },
-        path: collectionPath("default", "firewallgroup"),
-        key: { name },
-        body: firewallGroupBody({ name, type: "port-group", members: ["80"] }),
-        kind: "object",
-        adopt: false,
-        version: "1",
-      };
+      const inputs = groupInputs(name);
       const serialized = await serializeProvider(unifiProvider);
       const run = runInFreshProcess(serialized, SCRIPT, {
         INPUTS: JSON.stringify(inputs),

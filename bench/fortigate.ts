@@ -10,7 +10,7 @@
  */
 import { MiniEngine, type Desired } from "../test/helpers/engine";
 import { EMULATOR_TOKEN, startFortiGate } from "../test/emulators/fortigate";
-import { FortiosProvider } from "../src/providers/fortios/provider";
+import { FortiosProvider, fortiosProvider } from "../src/providers/fortios/provider";
 import { fortiosVersion } from "../src/providers/fortios/resource";
 import {
   addressGroup,
@@ -20,6 +20,7 @@ import {
   staticRoute,
   type CmdbSpec,
 } from "../src/devices/fortios/tables";
+import { serializedSize } from "./provider-size";
 import { time, type BenchSuite, type Figure } from "./types";
 
 const LATENCY_MS = 50;
@@ -161,6 +162,12 @@ export const fortigateSuite: BenchSuite = {
         detail: { requests: emulator.server.count(), "wall ms": Math.round(noChangeMs) },
       });
       if (emulator.server.writes() !== 0) throw new Error("a no-change apply wrote to the device");
+      figures.push(
+        await serializedSize(
+          "serialized provider (stored in every resource's state)",
+          fortiosProvider,
+        ),
+      );
     } finally {
       await emulator.stop();
     }

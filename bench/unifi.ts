@@ -5,10 +5,12 @@
  */
 import { collectionPath } from "../src/devices/unifi/api";
 import { firewallGroupBody, networkBody } from "../src/devices/unifi/bodies";
-import { providerState, UnifiProvider, type ObjectOutputs } from "../src/providers/unifi/provider";
+import { UnifiProvider, type ObjectOutputs } from "../src/providers/unifi/provider";
 import { DEVICE_FINGERPRINT } from "../test/emulators/server";
 import { TEST_API_KEY, UnifiEmulator } from "../test/emulators/unifi";
 import { MiniEngine, type Desired } from "../test/helpers/engine";
+import { unifiProvider } from "../src/providers/unifi/resources";
+import { serializedSize } from "./provider-size";
 import { time, type BenchSuite, type Figure } from "./types";
 
 const OBJECTS = 100;
@@ -71,31 +73,33 @@ export const unifiSuite: BenchSuite = {
   async run(): Promise<Figure[]> {
     const emulator = new UnifiEmulator();
     const url = await emulator.start();
-    const provider = new UnifiProvider();
-    const engine = new MiniEngine(provider);
-    const configure = () => engine.configure({ "homelab:unifiApiKey": TEST_API_KEY });
+    const engine = async (provider: UnifiProvider) => {
+      const e = new MiniEngine(provider);
+      await e.configure({ "homelab:unifiApiKey": TEST_API_KEY });
+      return e;
+    };
     const figures: Figure[] = [];
     try {
-      await configure();
+      const first = await engine(new UnifiProvider());
       const site = desired(url);
-      await engine.up(site);
+      await first.up(site);
       emulator.server.setLatency(LATENCY_MS);
-      const defaultTtl = providerState().listTtlMs;
 
-      /** Refresh with the engine's parallel reads; fresh clients, fresh log. */
-      const refresh = async (label: string, parallel: boolean) => {
-        await configure();
+      /** Refresh with the engine's parallel reads; a fresh provider, fresh log. */
+      const refresh = async (label: string, provider: UnifiProvider, parallel: boolean) => {
+        const e = await engine(provider);
+        for (const [name, entry] of first.state) e.state.set(name, { ...entry });
         emulator.server.resetLog();
         let changed = 0;
         const wall = await time(async () => {
           if (parallel) {
-            const entries = [...engine.state.entries()];
+            const entries = [...e.state.entries()];
             const reads = await Promise.all(
-              entries.map(([, e]) => provider.read(e.id, e.outs as unknown as ObjectOutputs)),
+              entries.map(([, s]) => provider.read(s.id, s.outs as unknown as ObjectOutputs)),
             );
-            changed = reads.filter((r) => !r.id).length;
+            changed = reads.filter((r) => !r.id || r.inputs !== undefined).length;
           } else {
-            changed = (await engine.refresh()).length;
+            changed = (await e.refresh()).length;
           }
         });
         if (changed !== 0) throw new Error(`${label}: ${changed} objects changed`);
@@ -110,15 +114,26 @@ export const unifiSuite: BenchSuite = {
           },
         });
       };
-      await refresh("refresh, parallel reads (as the engine), shared list per collection", true);
-      await refresh("refresh, sequential reads, shared list per collection", false);
-      providerState().listTtlMs = 0;
-      await refresh("refresh, parallel reads, one list per read (no sharing, for scale)", true);
-      providerState().listTtlMs = defaultTtl;
+      await refresh(
+        "refresh, parallel reads (as the engine), shared list per collection",
+        new UnifiProvider(),
+        true,
+      );
+      await refresh(
+        "refresh, sequential reads, shared list per collection",
+        new UnifiProvider(),
+        false,
+      );
+      await refresh(
+        "refresh, parallel reads, one list per read (no sharing, for scale)",
+        new UnifiProvider({ readCacheMs: 0 }),
+        true,
+      );
 
-      await configure();
+      const again = await engine(new UnifiProvider());
+      for (const [name, entry] of first.state) again.state.set(name, { ...entry });
       emulator.server.resetLog();
-      const wall = await time(() => engine.up(site));
+      const wall = await time(() => again.up(site));
       figures.push({
         name: "apply with no change: writes",
         value: emulator.server.writes(),
@@ -127,9 +142,14 @@ export const unifiSuite: BenchSuite = {
       });
       if (emulator.server.writes() !== 0)
         throw new Error("an unchanged apply wrote to the console");
+      figures.push(
+        await serializedSize(
+          "serialized provider (stored in every resource's state)",
+          unifiProvider,
+        ),
+      );
       return figures;
     } finally {
-      providerState().listTtlMs = 1000;
       await emulator.stop();
     }
   },

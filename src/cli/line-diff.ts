@@ -1,7 +1,10 @@
 /**
  * A line diff for multi-line values (a rendered configuration file, a cloud-init document)
- * in plan diffs: Myers' shortest edit script, then hunks with a little context. Pure.
+ * in plan diffs: jsdiff's shortest edit script (Myers' algorithm, `diffArrays`), then hunks
+ * with a little context. Pure.
  */
+import { diffArrays } from "diff";
+import { plural } from "../lib/text";
 
 export interface DiffLine {
   /** " " unchanged, "-" only before, "+" only after. */
@@ -10,69 +13,20 @@ export interface DiffLine {
 }
 
 /**
- * Most numbers Myers' search may keep (its trace grows with edits times length); beyond that
- * the changed middle is shown as removed then added, which is still correct.
+ * The work Myers' search may do, in numbers of its (edits + 1) × (2 × lines + 2) trace;
+ * beyond that the changed middle is shown as removed then added, which is still correct.
  */
 export const MAX_TRACE = 8_000_000;
 
-/**
- * Myers' O((N+M)D) shortest edit script between two line lists, or undefined when it would
- * need more than MAX_TRACE numbers of trace.
- */
-function myers(a: readonly string[], b: readonly string[]): DiffLine[] | undefined {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const width = 2 * max + 2;
-  const offset = max + 1;
-  let v = new Int32Array(width);
-  const trace: Int32Array[] = [];
-  for (let d = 0; d <= max; d++) {
-    if ((d + 1) * width > MAX_TRACE) return undefined;
-    trace.push(v);
-    v = v.slice();
-    for (let k = -d; k <= d; k += 2) {
-      let x =
-        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)
-          ? v[offset + k + 1]!
-          : v[offset + k - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) return backtrack(a, b, trace);
-    }
-  }
-  return undefined;
-}
-
-/** The edit script from Myers' trace (trace[d]: the furthest points before step d). */
-function backtrack(a: readonly string[], b: readonly string[], trace: Int32Array[]): DiffLine[] {
-  const out: DiffLine[] = [];
-  const offset = (trace[0]!.length - 2) / 2 + 1;
-  let x = a.length;
-  let y = b.length;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    const v = trace[d]!;
-    const k = x - y;
-    const prevK = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? k + 1 : k - 1;
-    const prevX = v[offset + prevK]!;
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) {
-      out.push({ op: " ", text: a[x - 1]! });
-      x--;
-      y--;
-    }
-    if (d > 0) {
-      if (x === prevX) out.push({ op: "+", text: b[y - 1]! });
-      else out.push({ op: "-", text: a[x - 1]! });
-    }
-    x = prevX;
-    y = prevY;
-  }
-  return out.reverse();
+/** The shortest edit script between two line lists, or undefined when it costs too much. */
+function shortest(a: string[], b: string[]): DiffLine[] | undefined {
+  const maxEditLength = Math.floor(MAX_TRACE / (2 * (a.length + b.length) + 2)) - 1;
+  const changes = diffArrays(a, b, { maxEditLength });
+  if (!changes) return undefined;
+  return changes.flatMap((change) => {
+    const op = change.added ? "+" : change.removed ? "-" : " ";
+    return change.value.map((text) => ({ op, text }));
+  });
 }
 
 /** Every line of `before` and `after`, marked kept, removed or added (a shortest edit script). */
@@ -89,7 +43,7 @@ export function diffLines(before: readonly string[], after: readonly string[]): 
     tail++;
   const a = before.slice(head, before.length - tail);
   const b = after.slice(head, after.length - tail);
-  const middle = myers(a, b) ?? [
+  const middle = shortest(a, b) ?? [
     ...a.map((text) => ({ op: "-" as const, text })),
     ...b.map((text) => ({ op: "+" as const, text })),
   ];
@@ -114,11 +68,11 @@ export function formatHunks(lines: readonly DiffLine[], context = 2): string[] {
   let folded = 0;
   lines.forEach((line, k) => {
     if (near(k)) {
-      if (folded > 0) out.push(`@@ ${folded} unchanged line${folded === 1 ? "" : "s"} @@`);
+      if (folded > 0) out.push(`@@ ${plural(folded, "unchanged line")} @@`);
       folded = 0;
       out.push(`${line.op}${line.text}`);
     } else folded++;
   });
-  if (folded > 0) out.push(`@@ ${folded} unchanged line${folded === 1 ? "" : "s"} @@`);
+  if (folded > 0) out.push(`@@ ${plural(folded, "unchanged line")} @@`);
   return out;
 }

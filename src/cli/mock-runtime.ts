@@ -4,6 +4,7 @@
  * the component tests. Secrets are never recorded: they print as "[secret]".
  */
 import * as pulumi from "@pulumi/pulumi";
+import { formatUrn, ownType, parseUrn, STACK_TYPE, urnToRef } from "../lib/urn";
 import { computedOutputs, mockCall } from "./mock-outputs";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -38,45 +39,53 @@ export interface Plan {
 export const SECRET = "[secret]";
 export const UNKNOWN = "[unknown]";
 
-// Signatures of the engine's wire format (sdk/nodejs/runtime/rpc.ts).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SIG_SECRET = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e";
-const SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17";
-const SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7";
-const SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * The engine's wire format (sdk/nodejs/runtime/rpc.ts): the key of the signature that marks
+ * a special value, the signatures, and the value of an unknown. Taken from the SDK, never
+ * copied; a test checks they are still exported, and `unwire` fails loudly if not.
+ */
+export const WIRE = {
+  sigKey: pulumi.runtime.specialSigKey,
+  secret: pulumi.runtime.specialSecretSig,
+  resource: pulumi.runtime.specialResourceSig,
+  asset: pulumi.runtime.specialAssetSig,
+  archive: pulumi.runtime.specialArchiveSig,
+  output: pulumi.runtime.specialOutputValueSig,
+  unknown: pulumi.runtime.unknownValue,
+} as const;
+
+function checkWire(): void {
+  for (const [name, value] of Object.entries(WIRE as Record<string, unknown>)) {
+    if (typeof value !== "string" || value === "") {
+      throw new Error(
+        `this @pulumi/pulumi version no longer exports the wire constant ${name} (runtime.special*Sig, runtime.unknownValue): update src/cli/mock-runtime.ts`,
+      );
+    }
+  }
+}
 
 /** Inputs that carry serialized provider code, not configuration. */
 const HIDDEN_INPUTS = new Set(["__provider"]);
 
-/** "urn:pulumi:stack::project::parent$type::name" → "type::name". */
-export function urnToRef(urn: string): string {
-  const parts = urn.split("::");
-  const qualified = parts[2] ?? "";
-  const type = qualified.split("$").pop() ?? qualified;
-  return `${type}::${parts.slice(3).join("::")}`;
-}
-
 /** Converts a value in wire format to plain JSON with secrets and unknowns masked. */
 export function unwire(value: unknown): Json {
-  if (value === UNKNOWN_VALUE) return UNKNOWN;
+  if (value === WIRE.unknown) return UNKNOWN;
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.map(unwire);
   if (typeof value === "object") {
     const record = value as Record<string, unknown>;
-    const sig = record[SIG_KEY];
-    if (sig === SIG_SECRET) return SECRET;
-    if (sig === SIG_RESOURCE)
+    const sig = record[WIRE.sigKey];
+    if (sig === WIRE.secret) return SECRET;
+    if (sig === WIRE.resource)
       return typeof record.urn === "string" ? urnToRef(record.urn) : UNKNOWN;
-    if (sig === SIG_OUTPUT) {
+    if (sig === WIRE.output) {
       if (record.secret === true) return SECRET;
       return "value" in record ? unwire(record.value) : UNKNOWN;
     }
-    if (sig === SIG_ASSET || sig === SIG_ARCHIVE) {
+    if (sig === WIRE.asset || sig === WIRE.archive) {
       const source = [record.path, record.uri].find((s): s is string => typeof s === "string");
       const what = source ?? (typeof record.text === "string" ? "<text>" : "<assets>");
-      return `[${sig === SIG_ASSET ? "asset" : "archive"} ${what}]`;
+      return `[${sig === WIRE.asset ? "asset" : "archive"} ${what}]`;
     }
     const out: { [key: string]: Json } = {};
     for (const key of Object.keys(record).sort()) out[key] = unwire(record[key]);
@@ -141,6 +150,7 @@ export interface MockRunOptions {
 
 /** Runs `program` under mocks and returns what it would register. */
 export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
+  checkWire();
   const recorded: Recorded[] = [];
   const explicitDeps: { resource: pulumi.Resource; deps: unknown }[] = [];
   let stackOutputs: unknown = {};
@@ -183,7 +193,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
   };
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {
-    if (req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
+    if (parseUrn(req.getUrn())?.qualifiedType === STACK_TYPE) {
       stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
     }
     return registerOutputs(req, callback);
@@ -291,10 +301,9 @@ async function waitForRegistrations(): Promise<void> {
 
 /** The URN the mock monitor gives a recorded registration (same rule as MockMonitor.newUrn). */
 function urnFor(stack: string, project: string, r: Recorded): string {
-  let type = r.type;
-  if (r.parentUrn) {
-    const qualified = r.parentUrn.split("::")[2] ?? "";
-    type = `${qualified.split("$").pop() ?? qualified}$${type}`;
-  }
-  return `urn:pulumi:${[stack, project, type, r.name].join("::")}`;
+  // The mock monitor qualifies a type with its parent's own type only (the engine would
+  // prefix all the ancestors' types).
+  const parentType = r.parentUrn ? ownType(parseUrn(r.parentUrn)?.qualifiedType ?? "") : "";
+  const qualifiedType = r.parentUrn ? `${parentType}$${r.type}` : r.type;
+  return formatUrn({ stack, project, qualifiedType, name: r.name });
 }

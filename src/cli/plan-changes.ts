@@ -3,6 +3,8 @@
  * adds, removes and changes, with the changed input fields, and what it puts at risk. Pure:
  * documents in, a structured diff and Markdown out; `npm run plan-diff` is a thin CLI on top.
  *
+ * The Markdown rendering of a diff is in plan-markdown.ts.
+ *
  * Identity follows Pulumi's: a resource is its URN, that is its type, its name and the types
  * of its ancestors. A resource whose ancestors' types change keeps its "type::name" but gets
  * a new URN, which Pulumi deletes and recreates unless the program declares an alias; the
@@ -16,14 +18,13 @@ import {
   type PathSegment,
   type Problem,
 } from "../config/errors";
-import { diffLines, formatHunks } from "./line-diff";
+import { canonicalJson } from "../lib/canonical-json";
+import { refOf, refType, STACK_TYPE } from "../lib/urn";
 import type { Json, Plan, PlannedResource } from "./mock-runtime";
 
 /** How the plan prints a secret and an unknown value (mock-runtime.ts SECRET and UNKNOWN). */
 export const SECRET_MARK = "[secret]";
 export const UNKNOWN_MARK = "[unknown]";
-
-const STACK_TYPE = "pulumi:pulumi:Stack";
 
 // ----- reading a plan document -----------------------------------------------------------
 
@@ -228,16 +229,12 @@ function holdsData(type: string): boolean {
   return STATEFUL_TYPES.find((t) => t.pattern.test(type))?.data ?? false;
 }
 
-/** "type::name" of a resource. */
-export function refOf(resource: Pick<PlannedResource, "type" | "name">): string {
-  return `${resource.type}::${resource.name}`;
-}
-
 function isObject(value: Json | undefined): value is { [key: string]: Json } {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function isScalar(value: Json): boolean {
+/** A JSON value that is not an object or a list. */
+export function isScalar(value: Json): boolean {
   return value === null || typeof value !== "object";
 }
 
@@ -294,16 +291,6 @@ export function diffValues(
   return out;
 }
 
-/** JSON text with object keys sorted: equal texts for structurally equal values. */
-export function canonicalJson(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function twinKey(resource: PlannedResource): string {
   return `${resource.type}\u0000${resource.parent ?? ""}\u0000${canonicalJson(resource.inputs)}`;
 }
@@ -328,7 +315,7 @@ function indexByUrn(plan: Plan): Map<string, { resource: PlannedResource; typePa
       ? (() => {
           const key = latestByRef.get(resource.parent);
           const parent = key ? out.get(key) : undefined;
-          if (!parent) return resource.parent.split("::")[0] ?? "";
+          if (!parent) return refType(resource.parent);
           return parent.resource.type === STACK_TYPE ? "" : parent.typePath;
         })()
       : "";
@@ -541,248 +528,4 @@ function warningsOf(
     }
   }
   return out;
-}
-
-// ----- Markdown --------------------------------------------------------------------------
-
-function isMark(value: string): boolean {
-  return value === SECRET_MARK || value === UNKNOWN_MARK;
-}
-
-/** Longest value text before shortening. */
-export const MAX_VALUE_CHARS = 80;
-
-/** Compact text of a value, shortened with its full length when long. */
-export function renderValue(value: Json | undefined, max = MAX_VALUE_CHARS): string {
-  if (value === undefined) return "(absent)";
-  if (value === SECRET_MARK || value === UNKNOWN_MARK) return value;
-  const text = JSON.stringify(value);
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1)}… (${text.length} chars)`;
-}
-
-/**
- * Two long strings that differ, each cut down to the part that differs and a little context
- * around it ("…" marks what is left out), so that the change is visible.
- */
-export function elide(before: string, after: string, max = MAX_VALUE_CHARS): [string, string] {
-  if (JSON.stringify(before).length <= max && JSON.stringify(after).length <= max) {
-    return [JSON.stringify(before), JSON.stringify(after)];
-  }
-  const shortest = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < shortest && before[prefix] === after[prefix]) prefix++;
-  let suffix = 0;
-  while (
-    suffix < shortest - prefix &&
-    before[before.length - 1 - suffix] === after[after.length - 1 - suffix]
-  )
-    suffix++;
-  const context = 16;
-  const start = Math.max(0, prefix - context);
-  const cut = (text: string): string => {
-    const end = Math.min(text.length, text.length - suffix + context);
-    const piece = JSON.stringify(text.slice(start, end));
-    const open = start > 0 ? `"…${piece.slice(1)}` : piece;
-    const both = end < text.length ? `${open.slice(0, -1)}…"` : open;
-    return both.length <= max ? both : `${both.slice(0, max - 2)}…"`;
-  };
-  return [cut(before), cut(after)];
-}
-
-/** Inline code that survives backticks inside the text. */
-export function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-
-function fenced(lines: readonly string[], info: string, indent: string): string[] {
-  const longest = Math.max(2, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((r) => r.length)));
-  const fence = "`".repeat(longest + 1);
-  return [`${indent}${fence}${info}`, ...lines.map((l) => `${indent}${l}`), `${indent}${fence}`];
-}
-
-/** Most items listed per side when a list of plain values changes. */
-const MAX_LIST_ITEMS = 20;
-
-/** Items of `a` that `b` lacks, counting repeats (a multiset difference). */
-function missingFrom(a: readonly Json[], b: readonly Json[]): Json[] {
-  const left = new Map<string, number>();
-  for (const v of b) left.set(canonicalJson(v), (left.get(canonicalJson(v)) ?? 0) + 1);
-  return a.filter((v) => {
-    const key = canonicalJson(v);
-    const n = left.get(key) ?? 0;
-    if (n > 0) left.set(key, n - 1);
-    return n === 0;
-  });
-}
-
-/**
- * A change of a list of plain values (ports, prefixes, environment, dependsOn): what was
- * added and removed, or "reordered". `raw` prints strings without JSON quotes.
- */
-function renderListChange(before: Json[], after: Json[], raw: boolean): string {
-  const show = (v: Json) => code(raw && typeof v === "string" ? v : renderValue(v));
-  const items = (sign: string, list: Json[]) => [
-    ...list.slice(0, MAX_LIST_ITEMS).map((v) => `${sign} ${show(v)}`),
-    ...(list.length > MAX_LIST_ITEMS ? [`${sign} … ${list.length - MAX_LIST_ITEMS} more`] : []),
-  ];
-  const added = missingFrom(after, before);
-  const removed = missingFrom(before, after);
-  const [one] = added;
-  const [other] = removed;
-  if (
-    added.length === 1 &&
-    removed.length === 1 &&
-    typeof one === "string" &&
-    typeof other === "string"
-  ) {
-    // One item replaced by another (an environment variable's value): show where they differ.
-    const [a, b] = elide(other, one);
-    return `~ ${code(a)} → ${code(b)}`;
-  }
-  const changes = [...items("+", added), ...items("−", removed)];
-  if (changes.length > 0) return changes.join(", ");
-  return raw
-    ? "reordered"
-    : `reordered: ${code(renderValue(before))} → ${code(renderValue(after))}`;
-}
-
-function renderChange(change: ValueChange, indent: string, label = "", raw = false): string[] {
-  const { before, after } = change;
-  const head = `${indent}- ${label}${code(change.path)}`;
-  if (before === SECRET_MARK && after !== undefined && after !== SECRET_MARK) {
-    // Never echo a value that used to be secret.
-    return [`${head}: [secret] → (plain text, not shown)`];
-  }
-  if (
-    typeof before === "string" &&
-    typeof after === "string" &&
-    (before.includes("\n") || after.includes("\n"))
-  ) {
-    const hunks = formatHunks(diffLines(before.split("\n"), after.split("\n")));
-    return [`${head}: text changed`, ...fenced(hunks, "diff", `${indent}  `)];
-  }
-  if (
-    Array.isArray(before) &&
-    Array.isArray(after) &&
-    before.every(isScalar) &&
-    after.every(isScalar)
-  ) {
-    return [`${head}: ${renderListChange(before, after, raw)}`];
-  }
-  if (
-    typeof before === "string" &&
-    typeof after === "string" &&
-    !isMark(before) &&
-    !isMark(after)
-  ) {
-    const [a, b] = elide(before, after);
-    return [`${head}: ${code(a)} → ${code(b)}`];
-  }
-  const arrow =
-    before === undefined
-      ? `added ${code(renderValue(after))}`
-      : after === undefined
-        ? `removed (was ${code(renderValue(before))})`
-        : `${code(renderValue(before))} → ${code(renderValue(after))}`;
-  return [`${head}: ${arrow}`];
-}
-
-function flags(resource: PlannedResource): string {
-  const list = [
-    resource.options.protect ? "protect" : "",
-    resource.options.retainOnDelete ? "retainOnDelete" : "",
-    resource.options.deleteBeforeReplace ? "deleteBeforeReplace" : "",
-  ].filter(Boolean);
-  return list.length ? ` · ${list.join(", ")}` : "";
-}
-
-function where(parent: string | null): string {
-  return parent ? ` (in ${code(parent)})` : "";
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** The one-line summary of a diff. */
-export function summaryLine(diff: PlanDiff): string {
-  const parts = [
-    diff.added.length ? `${diff.added.length} to add` : "",
-    diff.changed.length ? `${diff.changed.length} to change` : "",
-    diff.removed.length ? `${diff.removed.length} to delete` : "",
-    diff.outputs.length ? plural(diff.outputs.length, "output change") : "",
-  ].filter(Boolean);
-  const body = parts.length ? parts.join(", ") : "no changes";
-  const warnings = diff.warnings.length ? `, ⚠️ ${plural(diff.warnings.length, "warning")}` : "";
-  return `Stack ${code(diff.stack)}: ${body}${warnings} (${diff.counts.before} → ${diff.counts.after} resources)`;
-}
-
-export interface RenderOptions {
-  /** Most resources listed per section (0: all). */
-  readonly limit?: number;
-  /** Heading level of the summary line (the sections are one level below). */
-  readonly level?: number;
-}
-
-/** The diff as Markdown (GitHub flavour): summary, warnings, added, removed, changed, outputs. */
-export function renderPlanDiff(diff: PlanDiff, options: RenderOptions = {}): string {
-  const limit = options.limit ?? 200;
-  const level = options.level ?? 3;
-  const h = (n: number) => "#".repeat(Math.min(6, n));
-  const lines: string[] = [`${h(level)} ${summaryLine(diff)}`, ""];
-  const capped = <T>(items: readonly T[]): { shown: readonly T[]; more: number } =>
-    limit > 0 && items.length > limit
-      ? { shown: items.slice(0, limit), more: items.length - limit }
-      : { shown: items, more: 0 };
-  const moreLine = (more: number) => (more > 0 ? [`- … and ${more} more`] : []);
-
-  if (diff.warnings.length > 0) {
-    lines.push("> [!CAUTION]", "> **Data or safety at risk: check these before merging.**", ">");
-    for (const w of diff.warnings) lines.push(`> - ${code(w.ref)}${where(w.parent)}: ${w.message}`);
-    lines.push("");
-  }
-  if (diff.added.length > 0) {
-    const { shown, more } = capped(diff.added);
-    lines.push(`${h(level + 1)} Added (${diff.added.length})`, "");
-    for (const e of shown) {
-      const rename = e.renamedFrom
-        ? ` · looks like a rename of ${code(e.renamedFrom)}: without an alias Pulumi deletes that one and creates this`
-        : "";
-      lines.push(`- ${code(e.ref)}${where(e.resource.parent)}${flags(e.resource)}${rename}`);
-    }
-    lines.push(...moreLine(more), "");
-  }
-  if (diff.removed.length > 0) {
-    const { shown, more } = capped(diff.removed);
-    lines.push(`${h(level + 1)} Removed (${diff.removed.length})`, "");
-    for (const e of shown)
-      lines.push(`- ${code(e.ref)}${where(e.resource.parent)}${flags(e.resource)}`);
-    lines.push(...moreLine(more), "");
-  }
-  if (diff.changed.length > 0) {
-    const { shown, more } = capped(diff.changed);
-    lines.push(`${h(level + 1)} Changed (${diff.changed.length})`, "");
-    for (const c of shown) {
-      lines.push(`- ${code(c.ref)}${where(c.after.parent)}${flags(c.after)}`);
-      if (c.moved) {
-        lines.push(`  - URN type path: ${code(c.moved.from)} → ${code(c.moved.to)} (a new URN)`);
-      }
-      for (const o of c.options) {
-        const option = o.path !== "parent" && o.path !== "custom";
-        lines.push(...renderChange(o, "  ", option ? "option " : "", true));
-      }
-      for (const i of c.inputs) lines.push(...renderChange(i, "  "));
-    }
-    lines.push(...moreLine(more), "");
-  }
-  if (diff.outputs.length > 0) {
-    lines.push(`${h(level + 1)} Stack outputs (${diff.outputs.length})`, "");
-    for (const o of diff.outputs) lines.push(...renderChange(o, ""));
-    lines.push("");
-  }
-  return lines.join("\n").trimEnd() + "\n";
 }

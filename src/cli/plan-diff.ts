@@ -9,7 +9,8 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, type Problem } from "../config/errors";
 import { fileLabel, parseCliArgs, projectRoot, runCli, UsageError } from "./common";
-import { diffPlans, parsePlanDocument, parsePlanPair, renderPlanDiff } from "./plan-changes";
+import { diffPlans, parsePlanDocument, parsePlanPair } from "./plan-changes";
+import { renderPlanDiff } from "./plan-markdown";
 
 const USAGE = `usage: npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>]
 

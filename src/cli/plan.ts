@@ -6,6 +6,7 @@
  * tree with a count per type, or one JSON document (see README, "Plan JSON format").
  */
 import { configKey } from "../config/stack";
+import { refOf } from "../lib/urn";
 import { projectRoot, parseCli, runCli, UsageError } from "./common";
 import type { Plan, PlannedResource } from "./mock-runtime";
 import { planStack } from "./offline";
@@ -15,11 +16,6 @@ const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json]
   --stack <name>    stack to plan (reads Pulumi.<name>.yaml)
   --config <file>   read this stack file instead
   --json            print one JSON document on stdout`;
-
-/** "type::name" of a resource. */
-export function ref(resource: Pick<PlannedResource, "type" | "name">): string {
-  return `${resource.type}::${resource.name}`;
-}
 
 /** Human-readable tree of the plan, with counts per type. */
 export function formatTree(plan: Plan): string {
@@ -42,7 +38,7 @@ export function formatTree(plan: Plan): string {
       lines.push(
         `${indent}${last ? "└─ " : "├─ "}${resource.type}  ${resource.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`,
       );
-      walk(ref(resource), indent + (last ? "   " : "│  "));
+      walk(refOf(resource), indent + (last ? "   " : "│  "));
     });
   };
   walk(null, "");

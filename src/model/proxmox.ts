@@ -14,6 +14,7 @@ import type {
   Storage,
   containerOsTypes,
 } from "../config/proxmox";
+import { canonicalJson } from "../lib/canonical-json";
 import { fnv1a, type AddressPlan } from "./address-plan";
 
 /** Guest ids derived from names fall in [10000, 99999]: clear of hand-picked 1xx-9xxx ids. */
@@ -209,18 +210,6 @@ export function vzdumpCompress(compression: BackupJob["compression"]): string {
 
 // ---------------------------------------------------------------------------------------
 // SDN
-
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
 
 /**
  * A fingerprint of the whole SDN declaration. The SDN apply is replaced (so it runs again)

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { ConfigError } from "../../src/config/errors";
 import { diffLines, formatHunks } from "../../src/cli/line-diff";
+import { canonicalJson } from "../../src/lib/canonical-json";
 import {
   SECRET,
   UNKNOWN,
@@ -14,19 +15,14 @@ import {
 import {
   SECRET_MARK,
   UNKNOWN_MARK,
-  canonicalJson,
-  code,
   diffPlans,
-  elide,
   diffValues,
   jsonEqual,
   parsePlanDocument,
   parsePlanPair,
-  renderPlanDiff,
-  renderValue,
-  summaryLine,
   type WarningKind,
 } from "../../src/cli/plan-changes";
+import { code, elide, renderPlanDiff, renderValue, summaryLine } from "../../src/cli/plan-markdown";
 
 type Options = PlannedResource["options"];
 

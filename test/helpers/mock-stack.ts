@@ -11,6 +11,7 @@ import { offlinePlaceholder, planStack } from "../../src/cli/offline";
 import { Homelab } from "../../src/components/homelab";
 import { runtimeSecrets } from "../../src/components/secrets";
 import { buildModel, type SiteModel } from "../../src/model";
+import { urnToRef } from "../../src/lib/urn";
 import { loadFromRuntime } from "../../src/program";
 
 export const ROOT = join(__dirname, "..", "..");
@@ -80,8 +81,5 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 /** "type::name" of a resource, as plans reference it. */
 export async function refOf(resource: pulumi.Resource): Promise<string> {
-  const urn = await valueOf(resource.urn);
-  const parts = urn.split("::");
-  const type = (parts[2] ?? "").split("$").pop() ?? "";
-  return `${type}::${parts.slice(3).join("::")}`;
+  return urnToRef(await valueOf(resource.urn));
 }

@@ -5,12 +5,12 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { loadSite, stackFileSource } from "../../src/config/load";
 import { proxmoxSchema, type ProxmoxConfig } from "../../src/config/proxmox";
+import { canonicalJson } from "../../src/lib/canonical-json";
 import { buildModel } from "../../src/model";
 import { planAddresses } from "../../src/model/address-plan";
 import {
   apiStorage,
   backupJobs,
-  canonicalJson,
   containerOsType,
   DERIVED_VMID_COUNT,
   DERIVED_VMID_FIRST,

@@ -8,7 +8,7 @@ import { after, beforeEach, describe, it } from "node:test";
 import { MiniEngine, type Desired } from "../helpers/engine";
 import { startFortiGate, EMULATOR_TOKEN, type FortiGateEmulator } from "../emulators/fortigate";
 import { FortiosProvider, type CmdbOutputs } from "../../src/providers/fortios/provider";
-import { UNKNOWN } from "../../src/providers/kit";
+import { UNKNOWN } from "../../src/providers/kit/values";
 import { PSK, desiredOf, inputsOf, samples, type Sample } from "./fortios-fixtures";
 import { PATHS } from "../../src/devices/fortios/tables";
 

@@ -20,6 +20,7 @@ import {
   type Method,
   type TlsTrust,
 } from "../http";
+import { DeviceError, type DeviceErrorOptions } from "../kit/errors";
 
 /** Where and how to reach a FortiGate. Never holds the token. */
 export interface FortiosConnection {
@@ -62,33 +63,48 @@ export type FortiosErrorKind =
   | "transport" // network, timeout, TLS (from HttpClient)
   | "config"; // no token configured
 
+export interface FortiosErrorOptions extends DeviceErrorOptions<FortiosErrorKind> {
+  readonly method: Method;
+  /** CMDB path ("firewall/address"). */
+  readonly path: string;
+  readonly key?: string | number;
+  /** FortiOS internal error code (negative), when the envelope had one. */
+  readonly code?: number;
+  /** The CLI's own message (`cli_error`), when given. */
+  readonly cliError?: string;
+  /** The transport failure, when the request got no answer. */
+  readonly transport?: HttpError;
+}
+
 /** A failed FortiOS request, explained. Carries no credential. */
-export class FortiosError extends Error {
-  constructor(
-    message: string,
-    readonly kind: FortiosErrorKind,
-    readonly method: Method,
-    /** CMDB path ("firewall/address"). */
-    readonly path: string,
-    readonly key?: string | number,
-    /** HTTP status, when the device answered. */
-    readonly status?: number,
-    /** FortiOS internal error code (negative), when the envelope had one. */
-    readonly code?: number,
-    /** The CLI's own message (`cli_error`), when given. */
-    readonly cliError?: string,
-    /** The request never reached the device, or surely was not applied. */
-    readonly transport?: HttpError,
-  ) {
-    super(message);
-    // Serialized, Error subclasses only get what the constructor does (see ../http.ts).
-    this.message = message;
-    this.name = "FortiosError";
-    if (typeof this.stack !== "string") Error.captureStackTrace(this, FortiosError);
+export class FortiosError extends DeviceError<FortiosErrorKind> {
+  declare readonly method: Method;
+  readonly key?: string | number;
+  readonly code?: number;
+  readonly cliError?: string;
+  readonly transport?: HttpError;
+
+  constructor(message: string, options: FortiosErrorOptions) {
+    super("FortiosError", message, options);
+    this.key = options.key;
+    this.code = options.code;
+    this.cliError = options.cliError;
+    this.transport = options.transport;
   }
 
-  override toString(): string {
-    return `${this.name}: ${this.message}`;
+  /** The same error with each of `secrets` replaced by "[redacted]" in its texts. */
+  redacted(secrets: readonly string[]): FortiosError {
+    const { kind, method, path, key, status, code, cliError, transport } = this;
+    return new FortiosError(redact(this.message, secrets), {
+      kind,
+      method,
+      path,
+      key,
+      status,
+      code,
+      cliError: cliError === undefined ? undefined : redact(cliError, secrets),
+      transport,
+    });
   }
 }
 
@@ -270,7 +286,15 @@ export function describeFailure(response: HttpResponse, context: FailureContext)
   const cliError = typeof envelope?.cli_error === "string" ? envelope.cli_error : undefined;
   const what = describeObject(path, key);
   const make = (kind: FortiosErrorKind, message: string) =>
-    new FortiosError(message, kind, method, path, key, response.status, code, cliError);
+    new FortiosError(message, {
+      kind,
+      method,
+      path,
+      key,
+      status: response.status,
+      code,
+      cliError,
+    });
   const cli = cliSummary(cliError);
   const cliPart = cli ? ` FortiOS says: ${cli}.` : "";
 
@@ -415,10 +439,7 @@ export class FortiosClient {
     if (!token) {
       throw new FortiosError(
         `no API token for ${this.device}: set it with "pulumi config set --secret homelab:fortigateApiToken" (the key shown once by "execute api-user generate-key <admin>"), or in the environment variable FORTIOS_API_TOKEN.`,
-        "config",
-        method,
-        path,
-        key,
+        { kind: "config", method, path, key },
       );
     }
     let response: HttpResponse;
@@ -432,17 +453,13 @@ export class FortiosClient {
       });
     } catch (error) {
       if (error instanceof HttpError) {
-        throw new FortiosError(
-          redact(error.message, [token]),
-          "transport",
+        throw new FortiosError(redact(error.message, [token]), {
+          kind: "transport",
           method,
           path,
           key,
-          undefined,
-          undefined,
-          undefined,
-          error,
-        );
+          transport: error,
+        });
       }
       throw error;
     }
@@ -455,16 +472,7 @@ export class FortiosClient {
         device: this.device,
         vdom: this.vdom,
       });
-      throw new FortiosError(
-        redact(failure.message, [token]),
-        failure.kind,
-        method,
-        path,
-        key,
-        failure.status,
-        failure.code,
-        failure.cliError === undefined ? undefined : redact(failure.cliError, [token]),
-      );
+      throw failure.redacted([token]);
     }
     return { response, envelope };
   }
@@ -472,10 +480,7 @@ export class FortiosClient {
   private unexpected(method: Method, path: string, key: string | number | undefined, what: string) {
     return new FortiosError(
       `${this.device} answered ${method} ${describeObject(path, key)} with ${what}: is this a FortiGate REST API (FortiOS 7.x)?`,
-      "device",
-      method,
-      path,
-      key,
+      { kind: "device", method, path, key },
     );
   }
 

@@ -13,6 +13,7 @@
  *
  * Runs inside the serialized provider: plain data only at module level.
  */
+import { isPlainObject } from "../kit/values";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -24,10 +25,6 @@ export const MULTI_VALUE_ATTRIBUTES: readonly string[] = [
   "day",
   "ipv6-allowaccess",
 ];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 // Self-contained on purpose: importing src/lib/net.ts would make the serialized provider
 // carry that whole module (the serializer captures every export of an imported module).
@@ -84,7 +81,7 @@ export function equivalent(desired: unknown, actual: unknown, attribute = ""): b
   if (desired === undefined) return true;
   if (Array.isArray(desired)) {
     if (!Array.isArray(actual) || actual.length !== desired.length) return false;
-    if (!desired.every(isRecord)) {
+    if (!desired.every(isPlainObject)) {
       return desired.every((d, i) => equivalent(d, actual[i], attribute));
     }
     // A table: match each desired element with a distinct actual element, in any order.
@@ -96,8 +93,8 @@ export function equivalent(desired: unknown, actual: unknown, attribute = ""): b
       return true;
     });
   }
-  if (isRecord(desired)) {
-    if (!isRecord(actual)) return false;
+  if (isPlainObject(desired)) {
+    if (!isPlainObject(actual)) return false;
     return Object.entries(desired).every(
       ([key, value]) => key === "q_origin_key" || equivalent(value, actual[key], key),
     );
@@ -123,12 +120,12 @@ export function equivalent(desired: unknown, actual: unknown, attribute = ""): b
  */
 export function project(shape: unknown, actual: unknown): Json {
   if (Array.isArray(shape) && Array.isArray(actual)) {
-    const keys = [...new Set(shape.filter(isRecord).flatMap((e) => Object.keys(e)))];
+    const keys = [...new Set(shape.filter(isPlainObject).flatMap((e) => Object.keys(e)))];
     if (keys.length === 0) return actual as Json;
     const template = Object.fromEntries(keys.map((k) => [k, null]));
     return actual.map((element) => project(template, element));
   }
-  if (isRecord(shape) && isRecord(actual)) {
+  if (isPlainObject(shape) && isPlainObject(actual)) {
     const out: { [key: string]: Json } = {};
     for (const key of Object.keys(shape)) {
       if (key === "q_origin_key") continue;

@@ -27,7 +27,17 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { redact } from "../http";
-import { containsUnknown, credential, hashSecret, newSalt, stableStringify, UNKNOWN } from "../kit";
+import { canonicalJson } from "../../lib/canonical-json";
+import { postOnce, readResult } from "../kit/crud";
+import { newSalt, sealSecret } from "../kit/secrets";
+import {
+  configureSession,
+  credentialOf,
+  deviceOf,
+  forgetDevices,
+  type Device,
+} from "../kit/session";
+import { containsUnknown, UNKNOWN } from "../kit/values";
 import {
   FortiosClient,
   FortiosError,
@@ -90,24 +100,6 @@ const IMMUTABLE_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   "vpn.ipsec/phase1-interface": ["type"],
 };
 
-/** Runtime state of a provider instance in this process: never serialized. */
-interface Session {
-  token?: string;
-  readonly clients: Map<string, FortiosClient>;
-  readonly lists: Map<string, { readonly at: number; readonly value: Promise<FortiosObject[]> }>;
-}
-
-function sessionOf(owner: object): Session {
-  const registry = globalThis as unknown as Record<string, WeakMap<object, Session> | undefined>;
-  const sessions = (registry["__homelabFortiosSessions"] ??= new WeakMap<object, Session>());
-  let session = sessions.get(owner);
-  if (!session) {
-    session = { clients: new Map(), lists: new Map() };
-    sessions.set(owner, session);
-  }
-  return session;
-}
-
 function mkeyAttribute(path: string): string {
   return MKEY_ATTRIBUTES[path] ?? "name";
 }
@@ -129,10 +121,9 @@ function secretValues(inputs: Pick<CmdbInputs, "body" | "secretFields">): string
 function hashed(inputs: CmdbInputs, salt: string): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(inputs.body)) {
-    out[key] =
-      (inputs.secretFields ?? []).includes(key) && typeof value === "string" && value !== ""
-        ? hashSecret(value, salt)
-        : (value as Json);
+    out[key] = (inputs.secretFields ?? []).includes(key)
+      ? sealSecret(value, salt)
+      : (value as Json);
   }
   return out;
 }
@@ -149,8 +140,7 @@ function changedAttributes(olds: CmdbOutputs, news: CmdbInputs): Record<string, 
   for (const [key, value] of Object.entries(news.body)) {
     const before = olds.applied[key];
     if (secrets.includes(key)) {
-      const hash = typeof value === "string" && value !== "" ? hashSecret(value, olds.salt) : value;
-      if (hash !== before) changed[key] = value;
+      if (sealSecret(value, olds.salt) !== before) changed[key] = value;
     } else if (before === undefined || !equivalent(value, before, key)) {
       changed[key] = value;
     }
@@ -182,18 +172,7 @@ function configuredComplex(path: string, current: FortiosObject): string | undef
 
 function rethrowScrubbed(error: unknown, secrets: readonly string[]): never {
   if (secrets.length === 0 || !(error instanceof Error)) throw error;
-  if (error instanceof FortiosError) {
-    throw new FortiosError(
-      redact(error.message, secrets),
-      error.kind,
-      error.method,
-      error.path,
-      error.key,
-      error.status,
-      error.code,
-      error.cliError === undefined ? undefined : redact(error.cliError, secrets),
-    );
-  }
+  if (error instanceof FortiosError) throw error.redacted(secrets);
   throw new Error(redact(error.message, secrets));
 }
 
@@ -201,48 +180,34 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
   constructor(readonly options: FortiosProviderOptions = {}) {}
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    sessionOf(this).token = credential(request.config, "fortigateApiToken", TOKEN_ENV);
+    configureSession(this, request.config);
+  }
+
+  private device(connection: FortiosConnection): Device<FortiosClient, FortiosObject> {
+    return deviceOf(
+      this,
+      connection,
+      () =>
+        new FortiosClient(connection, {
+          token: () => credentialOf(this, "fortigateApiToken", TOKEN_ENV),
+          backoffMs: this.options.backoffMs,
+        }),
+      this.options.readCacheMs ?? 2000,
+    );
   }
 
   /** The client for a connection (one per connection and process). */
   client(connection: FortiosConnection): FortiosClient {
-    const session = sessionOf(this);
-    const key = stableStringify(connection);
-    let client = session.clients.get(key);
-    if (!client) {
-      client = new FortiosClient(connection, {
-        token: () => sessionOf(this).token ?? credential(undefined, "fortigateApiToken", TOKEN_ENV),
-        backoffMs: this.options.backoffMs,
-      });
-      session.clients.set(key, client);
-    }
-    return client;
-  }
-
-  /** Requests made by every client of this provider in this process. */
-  stats(): { requests: number; retries: number; byMethod: Record<string, number> } {
-    const total = { requests: 0, retries: 0, byMethod: {} as Record<string, number> };
-    for (const client of sessionOf(this).clients.values()) {
-      total.requests += client.stats.requests;
-      total.retries += client.stats.retries;
-      for (const [method, n] of Object.entries(client.stats.byMethod))
-        total.byMethod[method] = (total.byMethod[method] ?? 0) + n;
-    }
-    return total;
+    return this.device(connection).client;
   }
 
   /** Forgets cached listings (as if time had passed) and closes idle connections. */
   forget(): void {
-    const session = sessionOf(this);
-    session.lists.clear();
-    for (const client of session.clients.values()) client.close();
-    session.clients.clear();
+    forgetDevices(this);
   }
 
   private invalidate(client: FortiosClient): void {
-    const prefix = `${stableStringify(client.connection)}|`;
-    const lists = sessionOf(this).lists;
-    for (const key of [...lists.keys()]) if (key.startsWith(prefix)) lists.delete(key);
+    this.device(client.connection).lists.clear();
   }
 
   /** One entry of a table: from a shared, briefly cached listing of the table. */
@@ -251,20 +216,8 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
     path: string,
     key: string | number,
   ): Promise<FortiosObject | undefined> {
-    const ttl = this.options.readCacheMs ?? 2000;
-    if (ttl <= 0) return client.get(path, key);
-    const lists = sessionOf(this).lists;
-    const cacheKey = `${stableStringify(client.connection)}|${path}`;
-    let entry = lists.get(cacheKey);
-    if (!entry || Date.now() - entry.at > ttl) {
-      const value = client.list(path);
-      entry = { at: Date.now(), value };
-      lists.set(cacheKey, entry);
-      value.catch(() => {
-        if (lists.get(cacheKey)?.value === value) lists.delete(cacheKey);
-      });
-    }
-    const list = await entry.value;
+    if ((this.options.readCacheMs ?? 2000) <= 0) return client.get(path, key);
+    const list = await this.device(client.connection).lists.get(path, () => client.list(path));
     const attribute = mkeyAttribute(path);
     return list.find((o) => String(o.q_origin_key ?? o[attribute]) === String(key));
   }
@@ -341,9 +294,9 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
       Object.keys(changedAttributes(olds, news)).length > 0 ||
       news.version !== olds.version ||
       news.mode !== olds.mode ||
-      stableStringify(news.connection) !== stableStringify(olds.connection) ||
-      stableStringify(news.secretFields ?? []) !== stableStringify(olds.secretFields ?? []) ||
-      stableStringify(news.reset ?? null) !== stableStringify(olds.reset ?? null);
+      canonicalJson(news.connection) !== canonicalJson(olds.connection) ||
+      canonicalJson(news.secretFields ?? []) !== canonicalJson(olds.secretFields ?? []) ||
+      canonicalJson(news.reset ?? null) !== canonicalJson(olds.reset ?? null);
     const sameKey = !replaces.includes("key") && !replaces.includes("path");
     return {
       changes,
@@ -382,10 +335,7 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
   private adoptError(client: FortiosClient, inputs: CmdbInputs, why: string): FortiosError {
     return new FortiosError(
       `${describeObject(inputs.path, inputs.key)} already exists on ${client.device} (VDOM "${client.vdom}") and this stack did not create it: ${why}. Pulumi cannot import dynamic resources ("pulumi import" does not work for them), so to take over objects that already exist set adopt: true (homelab:fortigate.adopt in the stack file): "pulumi up" then updates them in place with a PUT and manages them from then on. Otherwise delete or rename the object on the FortiGate.`,
-      "exists",
-      "POST",
-      inputs.path,
-      inputs.key,
+      { kind: "exists", method: "POST", path: inputs.path, key: inputs.key },
     );
   }
 
@@ -395,10 +345,7 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
     if (!current) {
       throw new FortiosError(
         `${describeObject(inputs.path, inputs.key)} does not exist on ${client.device} in VDOM "${client.vdom}". This object is only ever updated, never created: FortiOS creates it itself (physical ports exist from the factory; the tunnel interface of an IPsec phase1 appears with its phase1-interface). Check the name.`,
-        "not-found",
-        "PUT",
-        inputs.path,
-        inputs.key,
+        { kind: "not-found", method: "PUT", path: inputs.path, key: inputs.key },
       );
     }
   }
@@ -419,22 +366,20 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
     const key = inputs.key!;
     const what = describeObject(inputs.path, key);
     const body = { [mkeyAttribute(inputs.path)]: key, ...inputs.body };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await client.create(inputs.path, body);
-        return false;
-      } catch (error) {
-        if (!(error instanceof FortiosError)) throw error;
-        if (error.kind === "exists") {
+    const taken = (why: string) =>
+      new FortiosError(why, { kind: "exists", method: "POST", path: inputs.path, key });
+    return postOnce({
+      post: async () => {
+        try {
+          await client.create(inputs.path, body);
+          return false;
+        } catch (error) {
+          if (!(error instanceof FortiosError) || error.kind !== "exists") throw error;
           const existing = await client.get(inputs.path, key);
           const mismatch = existing ? this.identityMismatch(inputs, existing) : undefined;
           if (existing && mismatch) {
-            throw new FortiosError(
+            throw taken(
               `${what} is already taken on ${client.device} by an object that is not this stack's (${mismatch}); adopt only takes over matching objects. Move or delete that entry on the FortiGate, or change the id range of this stack (homelab:fortigate.idBase).`,
-              "exists",
-              "POST",
-              inputs.path,
-              key,
             );
           }
           if (!inputs.adopt)
@@ -442,30 +387,26 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
           await client.update(inputs.path, key, inputs.body);
           return true;
         }
-        const unanswered =
-          (error.kind === "transport" && error.transport?.kind !== "tls") ||
-          error.kind === "device";
-        if (!unanswered) throw error;
-        // The answer was lost (or the device failed): was the POST applied?
+      },
+      // The answer was lost (or the device failed): was the POST applied?
+      uncertain: (error) =>
+        error instanceof FortiosError &&
+        ((error.kind === "transport" && error.transport?.kind !== "tls") ||
+          error.kind === "device"),
+      lookUp: async () => {
         const existing = await client.get(inputs.path, key);
-        if (existing) {
-          const secrets = inputs.secretFields ?? [];
-          const ours = Object.entries(inputs.body).every(
-            ([attribute, value]) =>
-              secrets.includes(attribute) || equivalent(value, existing[attribute], attribute),
-          );
-          if (ours) return false;
-          throw new FortiosError(
-            `the answer to POST ${what} on ${client.device} was lost, and ${what} now exists with other values than this stack's: someone else created it meanwhile, or changed it. Check it on the FortiGate; set adopt: true (homelab:fortigate.adopt) to take it over.`,
-            "exists",
-            "POST",
-            inputs.path,
-            key,
-          );
-        }
-        if (attempt >= 3) throw error;
-      }
-    }
+        if (!existing) return undefined;
+        const secrets = inputs.secretFields ?? [];
+        const ours = Object.entries(inputs.body).every(
+          ([attribute, value]) =>
+            secrets.includes(attribute) || equivalent(value, existing[attribute], attribute),
+        );
+        if (ours) return false;
+        throw taken(
+          `the answer to POST ${what} on ${client.device} was lost, and ${what} now exists with other values than this stack's: someone else created it meanwhile, or changed it. Check it on the FortiGate; set adopt: true (homelab:fortigate.adopt) to take it over.`,
+        );
+      },
+    });
   }
 
   async read(id: string, props: CmdbOutputs): Promise<pulumi.dynamic.ReadResult<CmdbOutputs>> {
@@ -474,12 +415,13 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
       props.key === undefined
         ? await client.getComplex(props.path)
         : await this.lookup(client, props.path, props.key);
-    if (!device) return { id: "", props: undefined };
+    if (!device) return readResult(id, undefined);
     const { view, drifted } = observed(props.applied, device, props.secretFields ?? []);
-    if (drifted.length === 0) return { id, props };
-    const refreshed: CmdbOutputs = { ...props, applied: view };
-    const { applied, salt: _salt, adopted: _adopted, ...inputs } = refreshed;
-    return { id, props: refreshed, inputs: { ...inputs, body: applied } as unknown as CmdbOutputs };
+    const refreshed: CmdbOutputs = drifted.length === 0 ? props : { ...props, applied: view };
+    return readResult(id, refreshed, drifted.length > 0, () => {
+      const { applied, salt: _salt, adopted: _adopted, ...inputs } = refreshed;
+      return { ...inputs, body: applied } as unknown as CmdbOutputs;
+    });
   }
 
   async update(

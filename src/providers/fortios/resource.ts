@@ -4,26 +4,17 @@
  * plan shows: the CMDB `path`, the mkey `key` and the exact JSON `body` that would be sent
  * (secret values stay secret Outputs inside it and print as "[secret]").
  */
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { sourceVersion } from "../kit";
+import { providerVersion } from "../kit/version";
 import type { FortiosConnection } from "./client";
 import { fortiosProvider, type CmdbMode } from "./provider";
 
-/** The provider's source files: their hash is every object's `version` input. */
-export const PROVIDER_SOURCES: readonly string[] = [
-  join(__dirname, "client.ts"),
-  join(__dirname, "compare.ts"),
-  join(__dirname, "provider.ts"),
-  join(__dirname, "..", "http.ts"),
-  join(__dirname, "..", "kit.ts"),
-];
-
-let cachedVersion: string | undefined;
+/** The provider's module: its code and what it imports make every object's `version`. */
+export const PROVIDER_MODULE = require.resolve("./provider");
 
 /** The provider code version (SHA-256 of its sources), computed once per program run. */
 export function fortiosVersion(): string {
-  return (cachedVersion ??= sourceVersion(PROVIDER_SOURCES));
+  return providerVersion(PROVIDER_MODULE);
 }
 
 export interface CmdbObjectArgs {

@@ -21,7 +21,7 @@ import {
   type Method,
   type TlsTrust,
 } from "../http";
-import { explainCode, shortCode, UnifiError } from "./errors";
+import { explainCode, shortCode, UnifiError, type UnifiErrorOptions } from "./errors";
 import { NETWORK_PREFIX } from "../../devices/unifi/api";
 
 /** Where and how to reach a controller (no credential: those come from the stack secrets). */
@@ -119,9 +119,7 @@ export class UnifiClient {
     if (connection.auth === "password" && !connection.username) {
       throw new UnifiError(
         "auth: password needs the local admin's username: set homelab:unifi.username",
-        "auth",
-        "-",
-        "-",
+        { kind: "auth", method: "-", path: "-" },
       );
     }
   }
@@ -145,15 +143,8 @@ export class UnifiClient {
     return `UniFi controller ${new URL(this.options.connection.controller).host}`;
   }
 
-  private fail(
-    message: string,
-    kind: UnifiError["kind"],
-    method: string,
-    path: string,
-    status?: number,
-    code?: string,
-  ): UnifiError {
-    return new UnifiError(this.scrub(message), kind, method, path, status, code);
+  private fail(message: string, options: UnifiErrorOptions): UnifiError {
+    return new UnifiError(this.scrub(message), options);
   }
 
   /** Sends one request through the shared transport; transport failures become UnifiErrors. */
@@ -168,7 +159,7 @@ export class UnifiClient {
       return await this.http.request({ method, path, headers, body, idempotent });
     } catch (error) {
       if (error instanceof HttpError) {
-        throw this.fail(error.message, "transport", method, path);
+        throw this.fail(error.message, { kind: "transport", method, path });
       }
       throw error;
     }
@@ -180,9 +171,7 @@ export class UnifiClient {
     if (!password) {
       throw this.fail(
         "no UniFi password: set it with pulumi config set --secret homelab:unifiPassword (or the UNIFI_PASSWORD environment variable)",
-        "auth",
-        "POST",
-        "/api/auth/login",
+        { kind: "auth", method: "POST", path: "/api/auth/login" },
       );
     }
     const response = await this.send(
@@ -197,10 +186,7 @@ export class UnifiClient {
       if (!cookie) {
         throw this.fail(
           `${this.label}: the login answered ${response.status} but opened no session (the console may be throttling logins): wait a minute and retry`,
-          "auth",
-          "POST",
-          "/api/auth/login",
-          response.status,
+          { kind: "auth", method: "POST", path: "/api/auth/login", status: response.status },
         );
       }
       const csrf =
@@ -214,31 +200,34 @@ export class UnifiClient {
     if (response.status === 429 || known === "AUTHENTICATION_FAILED_LIMIT_REACHED") {
       throw this.fail(
         `${this.label}: login refused (HTTP ${response.status}): ${explainCode("AUTHENTICATION_FAILED_LIMIT_REACHED") ?? ""}`,
-        "auth",
-        "POST",
-        "/api/auth/login",
-        response.status,
-        known ?? "AUTHENTICATION_FAILED_LIMIT_REACHED",
+        {
+          kind: "auth",
+          method: "POST",
+          path: "/api/auth/login",
+          status: response.status,
+          code: known ?? "AUTHENTICATION_FAILED_LIMIT_REACHED",
+        },
       );
     }
     if (response.status === 401 || response.status === 403) {
       throw this.fail(
         `${this.label}: login of "${connection.username ?? ""}" refused (HTTP ${response.status}): ${explainCode("AUTHENTICATION_FAILED_INVALID_CREDENTIALS") ?? ""}`,
-        "auth",
-        "POST",
-        "/api/auth/login",
-        response.status,
-        known ?? "AUTHENTICATION_FAILED_INVALID_CREDENTIALS",
+        {
+          kind: "auth",
+          method: "POST",
+          path: "/api/auth/login",
+          status: response.status,
+          code: known ?? "AUTHENTICATION_FAILED_INVALID_CREDENTIALS",
+        },
       );
     }
-    throw this.fail(
-      `${this.label}: login failed with HTTP ${response.status}`,
-      "auth",
-      "POST",
-      "/api/auth/login",
-      response.status,
-      known,
-    );
+    throw this.fail(`${this.label}: login failed with HTTP ${response.status}`, {
+      kind: "auth",
+      method: "POST",
+      path: "/api/auth/login",
+      status: response.status,
+      code: known,
+    });
   }
 
   /** Logs in once for all concurrent callers. */
@@ -270,20 +259,14 @@ export class UnifiClient {
       if (!credentials.apiKey) {
         throw this.fail(
           "no UniFi API key: create one in the Network application (Settings > Control Plane > Integrations) and set it with pulumi config set --secret homelab:unifiApiKey (or the UNIFI_API_KEY environment variable)",
-          "auth",
-          method,
-          path,
+          { kind: "auth", method, path },
         );
       }
       const response = await this.send(method, path, { "X-API-KEY": credentials.apiKey }, body);
       if (response.status === 401) {
         throw this.fail(
           `${this.label}: the API key was rejected (HTTP 401): check the secret homelab:unifiApiKey; API keys need UniFi Network 9.0.114 or newer (older controllers: use auth: password with a local admin)`,
-          "auth",
-          method,
-          path,
-          401,
-          "api.err.LoginRequired",
+          { kind: "auth", method, path, status: 401, code: "api.err.LoginRequired" },
         );
       }
       return response;
@@ -303,20 +286,13 @@ export class UnifiClient {
       if (response.status === 401) {
         throw this.fail(
           `${this.label}: the session was refused again right after a fresh login (HTTP 401): does the local admin "${connection.username ?? ""}" have access to the Network application?`,
-          "auth",
-          method,
-          path,
-          401,
-          "api.err.LoginRequired",
+          { kind: "auth", method, path, status: 401, code: "api.err.LoginRequired" },
         );
       }
       if (staleCsrf) {
         throw this.fail(
           `${this.label}: ${method} ${path} refused (HTTP 403) even with a fresh CSRF token: the admin may lack write access to the Network application`,
-          "auth",
-          method,
-          path,
-          403,
+          { kind: "auth", method, path, status: 403 },
         );
       }
       return response;
@@ -376,7 +352,7 @@ export class UnifiClient {
       (details.length > 0 ? ` (${details.join("; ")})` : "") +
       (code ? ` [${code}, HTTP ${response.status}]` : ` [HTTP ${response.status}]`);
     const kind = notFound ? "notFound" : response.status === 401 ? "auth" : "api";
-    return this.fail(message, kind, method, path, response.status, code);
+    return this.fail(message, { kind, method, path, status: response.status, code });
   }
 
   /** A classic call: the `data` array, or an error (also for HTTP 200 with `rc: "error"`). */
@@ -398,10 +374,7 @@ export class UnifiClient {
       if (response.json === undefined) {
         throw this.fail(
           `${this.label}: ${method} ${path} answered ${response.status} with a body that is not JSON`,
-          "api",
-          method,
-          path,
-          response.status,
+          { kind: "api", method, path, status: response.status },
         );
       }
       return response.json;
@@ -421,7 +394,11 @@ export class UnifiClient {
   async list(path: string): Promise<UnifiObject[]> {
     const answer = await this.call("GET", path);
     if (!Array.isArray(answer)) {
-      throw this.fail(`${this.label}: GET ${path} did not answer a list`, "api", "GET", path);
+      throw this.fail(`${this.label}: GET ${path} did not answer a list`, {
+        kind: "api",
+        method: "GET",
+        path,
+      });
     }
     return answer as UnifiObject[];
   }
@@ -468,12 +445,14 @@ export class UnifiClient {
       hint = "";
     }
     return this.fail(
-      `${this.label}: site "${site}" does not exist${hint} [${error.code ?? `HTTP ${error.status ?? "?"}`}]`,
-      "api",
-      error.method,
-      error.path,
-      error.status,
-      error.code,
+      `${this.label}: site "${site}" does not exist${hint} [${error.code ?? `HTTP {error.status ?? "?"}`}]`,
+      {
+        kind: "api",
+        method: error.method,
+        path: error.path,
+        status: error.status,
+        code: error.code,
+      },
     );
   }
 

@@ -2,6 +2,7 @@
  * UniFi API errors in plain language: what the controller's `api.err.*` (classic) and v2
  * error codes mean and how to fix the cause. Runs inside the serialized provider.
  */
+import { DeviceError, type DeviceErrorOptions } from "../kit/errors";
 
 /** Explanation of each code we know, keyed without the `api.err.` prefix. */
 const EXPLANATIONS: Readonly<Record<string, string>> = {
@@ -73,19 +74,18 @@ export type UnifiErrorKind =
   /** No usable answer (network, timeout, TLS): a POST may or may not have been applied. */
   | "transport";
 
+export interface UnifiErrorOptions extends DeviceErrorOptions<UnifiErrorKind> {
+  /** Controller error code ("api.err.VlanUsed", "AUTHENTICATION_FAILED_…"). */
+  readonly code?: string;
+}
+
 /** A failed UniFi API call; the message is plain language and free of credentials. */
-export class UnifiError extends Error {
-  constructor(
-    message: string,
-    readonly kind: UnifiErrorKind,
-    readonly method: string,
-    readonly path: string,
-    readonly status?: number,
-    /** Controller error code ("api.err.VlanUsed", "AUTHENTICATION_FAILED_…"). */
-    readonly code?: string,
-  ) {
-    super(message);
-    this.name = "UnifiError";
+export class UnifiError extends DeviceError<UnifiErrorKind> {
+  readonly code?: string;
+
+  constructor(message: string, options: UnifiErrorOptions) {
+    super("UnifiError", message, options);
+    this.code = options.code;
   }
 
   /** The controller-side code without its prefix, or undefined. */

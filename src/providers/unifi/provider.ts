@@ -12,20 +12,24 @@
  * - Secret fields (`x_*`, returned in clear by the controller) never enter outputs: a salted
  *   hash is kept and compared instead.
  * - Updates are read-modify-write (the v2 API needs the whole object, classic PUTs merge).
- * - `read` returns props and inputs, so `pulumi refresh` reports real drift. Reads of one
- *   collection share one list request (cached briefly, dropped on any write).
+ * - `read` returns inputs (rebuilt from the controller) only when something drifted, so
+ *   `pulumi refresh` reports real drift and nothing else. Reads of one collection share one
+ *   list request (cached briefly, dropped on any write).
  * - Three kinds: "object" (created, updated, deleted), "lookup" (an object the controller
  *   owns, such as a firewall zone: found, never written) and "ordering" (the order of our
  *   zone-based policies between two zones: `batch-reorder`).
  *
  * Credentials come from `configure` (the stack secrets homelab:unifiApiKey or
- * homelab:unifiPassword) or the environment (UNIFI_API_KEY, UNIFI_PASSWORD); they live in a
- * process-global registry, never on the provider object, so the serialized provider never
- * contains them. Runs serialized: no module-level library objects.
+ * homelab:unifiPassword) or the environment (UNIFI_API_KEY, UNIFI_PASSWORD); they live in
+ * the kit's per-process registry (../kit/session.ts), never on the provider object, so the
+ * serialized provider never contains them. Runs serialized: no module-level library objects.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { containsUnknown, credential, hashSecret, newSalt, type ProviderConfig } from "../kit";
-import { parseCollectionPath, type Collection } from "../../devices/unifi/api";
+import { canonicalJson } from "../../lib/canonical-json";
+import { postOnce, readResult } from "../kit/crud";
+import { newSalt, sealSecret } from "../kit/secrets";
+import { configureSession, credentialOf, deviceOf, type Device } from "../kit/session";
+import { containsUnknown, isPlainObject } from "../kit/values";
 import {
   UnifiClient,
   type UnifiClientOptions,
@@ -33,85 +37,25 @@ import {
   type UnifiObject,
 } from "./client";
 import { isNotFound, UnifiError } from "./errors";
-import { fieldViolations, violationReason } from "../../devices/unifi/fields";
+import { parseCollectionPath } from "../../devices/unifi/api";
+import {
+  checkObject,
+  isScalar,
+  sameValue,
+  type ObjectInputs,
+  type ObjectKind,
+  type ObjectOutputs,
+} from "./objects";
 
-export type ObjectKind = "object" | "lookup" | "ordering";
-
-/** Inputs of every UniFi object resource. */
-export interface ObjectInputs {
-  readonly connection: UnifiConnection;
-  /** Collection path ("/proxy/network/api/s/default/rest/networkconf"). */
-  readonly path: string;
-  /** Natural key: body fields that identify the object ({ name: "servers" }). */
-  readonly key: Readonly<Record<string, string | number>>;
-  /** Exactly what is sent (managed fields). */
-  readonly body: Readonly<Record<string, unknown>>;
-  readonly kind: ObjectKind;
-  /** Take over an existing object with the same key instead of failing. */
-  readonly adopt: boolean;
-  /** Provider code version (a change updates the provider code stored in state). */
-  readonly version: string;
-}
-
-/** Outputs (state): no secret value, only salted hashes of secret fields. */
-export interface ObjectOutputs {
-  readonly connection: UnifiConnection;
-  readonly path: string;
-  readonly key: Readonly<Record<string, string | number>>;
-  readonly kind: ObjectKind;
-  readonly adopt: boolean;
-  readonly version: string;
-  /** The controller's `_id` (internal). */
-  readonly objectId: string;
-  /** Managed non-secret fields as the controller has them (in the desired representation). */
-  readonly body: Record<string, unknown>;
-  /** Every managed field, in the desired order (secret ones included). */
-  readonly fields: readonly string[];
-  /** Salted hash of each managed secret field as the controller has it. */
-  readonly secretHashes: Record<string, string>;
-  readonly salt: string;
-}
+export type { ObjectInputs, ObjectKind, ObjectOutputs };
 
 /** Secret fields: the controller's `x_` prefix. */
-export function isSecretField(field: string): boolean {
+function isSecretField(field: string): boolean {
   return field.startsWith("x_");
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function isScalar(value: unknown): value is string | number | boolean {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean";
-}
-
-/**
- * Whether the controller's value `actual` satisfies the desired `desired`: scalars by their
- * text (10 and "10", true and "true"), objects on the desired keys only, arrays of scalars as
- * multisets unless `ordered`.
- */
-export function sameValue(desired: unknown, actual: unknown, ordered = false): boolean {
-  if (desired === undefined) return true;
-  if (desired === null) return actual === null || actual === undefined;
-  if (isScalar(desired)) return isScalar(actual) && String(desired) === String(actual);
-  if (Array.isArray(desired)) {
-    if (!Array.isArray(actual) || actual.length !== desired.length) return false;
-    if (!ordered && desired.every(isScalar) && actual.every(isScalar)) {
-      const a = desired.map(String).sort();
-      const b = actual.map(String).sort();
-      return a.every((x, i) => x === b[i]);
-    }
-    return desired.every((d, i) => sameValue(d, actual[i], ordered));
-  }
-  if (isPlainObject(desired)) {
-    if (!isPlainObject(actual)) return false;
-    return Object.entries(desired).every(([k, v]) => sameValue(v, actual[k], ordered));
-  }
-  return false;
-}
-
 /** What the controller has, in the desired representation where equivalent. */
-export function observedValue(desired: unknown, actual: unknown, ordered = false): unknown {
+function observedValue(desired: unknown, actual: unknown, ordered = false): unknown {
   if (sameValue(desired, actual, ordered)) return JSON.parse(JSON.stringify(desired)) as unknown;
   if (isPlainObject(desired) && isPlainObject(actual)) {
     const out: Record<string, unknown> = {};
@@ -124,10 +68,7 @@ export function observedValue(desired: unknown, actual: unknown, ordered = false
 }
 
 /** Desired fields merged into the controller's object (nested objects merged too). */
-export function mergeInto(
-  current: Record<string, unknown>,
-  desired: Readonly<Record<string, unknown>>,
-) {
+function mergeInto(current: Record<string, unknown>, desired: Readonly<Record<string, unknown>>) {
   const out: Record<string, unknown> = { ...current };
   for (const [k, v] of Object.entries(desired)) {
     out[k] = isPlainObject(v) && isPlainObject(current[k]) ? mergeInto(current[k], v) : v;
@@ -149,91 +90,61 @@ function collectionLabel(path: string): string {
   return parseCollectionPath(path)?.collection ?? path;
 }
 
-/** Salted hash of a secret field's value (kept instead of the value). */
-function secretHash(value: unknown, salt: string): string {
-  return hashSecret(typeof value === "string" ? value : JSON.stringify(value), salt);
-}
-
-/** A WireGuard private key: 32 bytes in base64 (what `wg genkey` prints). */
-export function isWireguardKey(value: string): boolean {
-  return /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/.test(value);
-}
-
 /** The parent collection of an ordering path (".../firewall-policies/batch-reorder"). */
 function orderingCollection(path: string): string {
   return path.replace(/\/batch-reorder$/, "");
 }
 
-interface ClientEntry {
-  readonly client: UnifiClient;
-  readonly lists: Map<string, { at: number; value: Promise<UnifiObject[]> }>;
-}
-
-interface ProviderState {
-  config?: ProviderConfig;
-  clients: Map<string, ClientEntry>;
-  /** How long a collection list is shared by reads, in ms. */
-  listTtlMs: number;
-  /** Waits between retries of a write refused for a conflict another write is resolving. */
-  conflictWaitsMs: readonly number[];
-  /** Transport settings of new clients (tests and benchmarks shorten timeouts and backoff). */
-  clientOptions: Pick<UnifiClientOptions, "timeoutMs" | "retries" | "maxInFlight" | "sleep">;
-}
-
-/**
- * The process-global provider state (credentials' source, clients, list cache). Deliberately
- * not on the provider object: what is on it is serialized into state.
- */
-export function providerState(): ProviderState {
-  const registry = globalThis as unknown as Record<symbol, ProviderState | undefined>;
-  const key = Symbol.for("homelab.unifi.provider-state");
-  let state = registry[key];
-  if (!state) {
-    state = {
-      clients: new Map(),
-      listTtlMs: 1000,
-      conflictWaitsMs: [250, 500, 1000, 2000, 4000],
-      clientOptions: {},
-    };
-    registry[key] = state;
-  }
-  return state;
+/** The entries of `record` at `keys`. */
+function pick(record: Readonly<Record<string, string>> | undefined, keys: readonly string[]) {
+  const out: Record<string, string> = {};
+  for (const k of keys) if (record?.[k] !== undefined) out[k] = record[k];
+  return out;
 }
 
 /** Codes meaning "a sibling write may be moving out of the way": worth a few waits. */
 const CONFLICT_CODES = ["FirewallRuleIndexExisted"];
 
+export interface UnifiProviderOptions {
+  /**
+   * How long a collection listing serves reads (refresh reads every resource at once), in
+   * milliseconds; 0 lists the collection for each read. Writes clear it. @default 1000
+   */
+  readonly readCacheMs?: number;
+  /**
+   * Waits between retries of a write refused for a conflict another write is resolving.
+   * @default [250, 500, 1000, 2000, 4000]
+   */
+  readonly conflictWaitsMs?: readonly number[];
+  /** Transport settings of the clients (tests and benchmarks shorten timeouts and backoff). */
+  readonly client?: Pick<UnifiClientOptions, "timeoutMs" | "retries" | "maxInFlight" | "sleep">;
+}
+
+type Entry = Device<UnifiClient, UnifiObject>;
+
 export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
+  constructor(readonly options: UnifiProviderOptions = {}) {}
+
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const state = providerState();
-    state.config = req.config;
-    for (const entry of state.clients.values()) entry.client.close();
-    state.clients.clear();
+    // The credentials are read when a client is made: drop the clients made before.
+    configureSession(this, req.config);
   }
 
-  private entry(connection: UnifiConnection): ClientEntry {
-    const state = providerState();
-    const id = JSON.stringify([
-      connection.controller,
-      connection.site,
-      connection.auth,
-      connection.username ?? "",
-      connection.tls,
-    ]);
-    let entry = state.clients.get(id);
-    if (!entry) {
-      const client = new UnifiClient({
-        ...state.clientOptions,
-        connection,
-        credentials: {
-          apiKey: credential(state.config, "unifiApiKey", "UNIFI_API_KEY"),
-          password: credential(state.config, "unifiPassword", "UNIFI_PASSWORD"),
-        },
-      });
-      entry = { client, lists: new Map() };
-      state.clients.set(id, entry);
-    }
-    return entry;
+  private entry(connection: UnifiConnection): Entry {
+    return deviceOf(
+      this,
+      connection,
+      () =>
+        new UnifiClient({
+          ...this.options.client,
+          connection,
+          credentials: {
+            apiKey: credentialOf(this, "unifiApiKey", "UNIFI_API_KEY"),
+            password: credentialOf(this, "unifiPassword", "UNIFI_PASSWORD"),
+          },
+        }),
+      this.options.readCacheMs ?? 1000,
+    );
   }
 
   /**
@@ -241,24 +152,18 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
    * once): reads within a short window share one request. Everything else (lookups before a
    * POST, read-modify-write, orderings) asks the controller afresh.
    */
-  private list(entry: ClientEntry, path: string, shared = false): Promise<UnifiObject[]> {
+  private list(entry: Entry, path: string, shared = false): Promise<UnifiObject[]> {
     if (!shared) return entry.client.list(path);
-    const ttl = providerState().listTtlMs;
-    const cached = entry.lists.get(path);
-    if (cached && Date.now() - cached.at < ttl) return cached.value;
-    const value = entry.client.list(path);
-    entry.lists.set(path, { at: Date.now(), value });
-    value.catch(() => entry.lists.delete(path));
-    return value;
+    return entry.lists.get(path, () => entry.client.list(path));
   }
 
   /** Any write may change any list (a port forward adds a policy): forget them all. */
-  private wrote(entry: ClientEntry): void {
+  private wrote(entry: Entry): void {
     entry.lists.clear();
   }
 
   private async withConflictRetries<T>(write: () => Promise<T>): Promise<T> {
-    const waits = providerState().conflictWaitsMs;
+    const waits = this.options.conflictWaitsMs ?? [250, 500, 1000, 2000, 4000];
     for (let attempt = 0; ; attempt++) {
       try {
         return await write();
@@ -274,70 +179,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
   // ---- check / diff -------------------------------------------------------------------
 
   async check(_olds: ObjectInputs, news: ObjectInputs): Promise<pulumi.dynamic.CheckResult> {
-    const failures: pulumi.dynamic.CheckFailure[] = [];
-    const add = (property: string, reason: string) => failures.push({ property, reason });
-    const connection = news.connection;
-    if (!isPlainObject(connection)) add("connection", "must be an object");
-    else if (!containsUnknown(connection.controller)) {
-      if (typeof connection.controller !== "string" || !/^https:\/\//.test(connection.controller)) {
-        add("connection.controller", "must be an https:// URL of the UniFi OS console");
-      }
-    }
-    const kind = news.kind ?? "object";
-    if (!["object", "lookup", "ordering"].includes(kind)) {
-      add("kind", "must be object, lookup or ordering");
-    }
-    let collection: Collection | undefined;
-    if (!containsUnknown(news.path)) {
-      const parsed = typeof news.path === "string" ? parseCollectionPath(news.path) : undefined;
-      if (!parsed)
-        add("path", `"${String(news.path)}" is not a UniFi collection path this provider knows`);
-      else {
-        collection = parsed.collection;
-        if (
-          isPlainObject(connection) &&
-          !containsUnknown(connection.site) &&
-          parsed.site !== connection.site
-        ) {
-          add(
-            "path",
-            `is on site "${parsed.site}" but the connection is to site "${String(connection.site)}"`,
-          );
-        }
-      }
-    }
-    const body = news.body;
-    if (!isPlainObject(body)) add("body", "must be an object");
-    if (!isPlainObject(news.key) || (kind !== "ordering" && Object.keys(news.key).length === 0)) {
-      add("key", "must name the natural key fields of the object, e.g. { name: ... }");
-    } else if (isPlainObject(body) && kind !== "lookup") {
-      for (const [k, v] of Object.entries(news.key)) {
-        if (containsUnknown(v) || containsUnknown(body[k])) continue;
-        if (!sameValue(v, body[k])) add(`key.${k}`, `must equal body.${k}`);
-      }
-    }
-    if (collection && isPlainObject(body)) {
-      for (const violation of fieldViolations(collection, body, { skip: containsUnknown })) {
-        add(`body.${violation.field}`, violationReason(violation));
-      }
-      const key = body.x_wireguard_private_key;
-      if (typeof key === "string" && !containsUnknown(key) && !isWireguardKey(key)) {
-        add(
-          "body.x_wireguard_private_key",
-          "is not a WireGuard private key (44 base64 characters, as printed by wg genkey): set homelab:wireguardPrivateKey to the output of wg genkey",
-        );
-      }
-    }
-    const inputs: ObjectInputs = {
-      connection: news.connection,
-      path: news.path,
-      key: news.key,
-      body: news.body,
-      kind,
-      adopt: news.adopt === true,
-      version: news.version,
-    };
-    return failures.length > 0 ? { inputs, failures } : { inputs };
+    return checkObject(news);
   }
 
   /** Managed fields whose desired value differs from what state says the controller has. */
@@ -349,7 +191,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
         changed.push(field);
       } else if (isSecretField(field)) {
         const hash = olds.secretHashes?.[field];
-        if (hash === undefined || secretHash(value, olds.salt) !== hash) {
+        if (hash === undefined || sealSecret(value, olds.salt) !== hash) {
           changed.push(field);
         }
       } else if (!(field in (olds.body ?? {})) || !sameValue(value, olds.body[field], ordered)) {
@@ -406,7 +248,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
     for (const field of fields) {
       const value = actual[field];
       if (value === undefined) continue;
-      if (isSecretField(field)) secretHashes[field] = secretHash(value, salt);
+      if (isSecretField(field)) secretHashes[field] = sealSecret(value, salt);
       else body[field] = observedValue(reference[field], value, ordered);
     }
     return {
@@ -440,9 +282,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
     if (found.length > 1) {
       throw new UnifiError(
         `${found.length} ${collectionLabel(inputs.path)} objects have ${describeKey(inputs.key)} on the controller (it allows duplicates): delete or rename the extra ones so that exactly one remains, then retry`,
-        "api",
-        "GET",
-        inputs.path,
+        { kind: "api", method: "GET", path: inputs.path },
       );
     }
     if (inputs.kind === "lookup") {
@@ -450,9 +290,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
       if (!doc?._id) {
         throw new UnifiError(
           `no ${what} on the controller: it is created by the controller itself${collectionLabel(inputs.path) === "firewall/zone" ? " when the zone-based firewall is enabled (otherwise set homelab:unifi.firewall.mode: legacy)" : ""}`,
-          "notFound",
-          "GET",
-          inputs.path,
+          { kind: "notFound", method: "GET", path: inputs.path },
         );
       }
       return { id: doc._id, outs: this.outputs(inputs, doc._id, fields, inputs.body, doc, salt) };
@@ -462,9 +300,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
       if (!inputs.adopt) {
         throw new UnifiError(
           `a ${what} already exists on the controller (not created by this stack): set homelab:unifi.adopt: true to take it over, or rename or delete it`,
-          "api",
-          "POST",
-          inputs.path,
+          { kind: "api", method: "POST", path: inputs.path },
         );
       }
       const doc = await this.writeChanges(entry, inputs, existing, Object.keys(inputs.body));
@@ -481,48 +317,41 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
    * POSTs a new object. When the answer is lost (or a gateway error hides whether it was
    * applied), looks the key up again: found, it is ours; not found, it is posted again.
    */
-  private async post(entry: ClientEntry, inputs: ObjectInputs): Promise<UnifiObject> {
-    const attempts = 3;
-    for (let attempt = 1; ; attempt++) {
-      let answer: unknown;
-      try {
-        answer = await this.withConflictRetries(() =>
+  private post(entry: Entry, inputs: ObjectInputs): Promise<UnifiObject> {
+    const byKey = async () =>
+      (await this.list(entry, inputs.path)).filter((d) => matchesKey(d, inputs.key));
+    return postOnce({
+      post: async () => {
+        const answer = await this.withConflictRetries(() =>
           entry.client.call("POST", inputs.path, inputs.body),
+        ).finally(() => this.wrote(entry));
+        const doc = Array.isArray(answer)
+          ? (answer[0] as UnifiObject | undefined)
+          : (answer as UnifiObject);
+        if (doc?._id) return doc;
+        // Some firmware answers a write with `data: []`: read it back.
+        const back = await byKey();
+        if (back.length === 1 && back[0]?._id) return back[0];
+        throw new UnifiError(
+          `the controller accepted the new ${collectionLabel(inputs.path)} object with ${describeKey(inputs.key)} but it cannot be found by its key`,
+          { kind: "api", method: "POST", path: inputs.path },
         );
-      } catch (error) {
-        const uncertain =
-          error instanceof UnifiError &&
-          (error.kind === "transport" || (error.status !== undefined && error.status >= 500));
-        if (!uncertain) throw error;
-        this.wrote(entry);
-        const again = (await this.list(entry, inputs.path)).filter((d) =>
-          matchesKey(d, inputs.key),
-        );
+      },
+      uncertain: (error) =>
+        error instanceof UnifiError &&
+        (error.kind === "transport" || (error.status !== undefined && error.status >= 500)),
+      lookUp: async (error) => {
+        const again = await byKey();
         if (again.length === 1 && again[0]?._id) return again[0];
-        if (again.length > 1 || attempt >= attempts) throw error;
-        continue;
-      } finally {
-        this.wrote(entry);
-      }
-      const doc = Array.isArray(answer)
-        ? (answer[0] as UnifiObject | undefined)
-        : (answer as UnifiObject);
-      if (doc?._id) return doc;
-      // Some firmware answers a write with `data: []`: read it back.
-      const back = (await this.list(entry, inputs.path)).filter((d) => matchesKey(d, inputs.key));
-      if (back.length === 1 && back[0]?._id) return back[0];
-      throw new UnifiError(
-        `the controller accepted the new ${collectionLabel(inputs.path)} object with ${describeKey(inputs.key)} but it cannot be found by its key`,
-        "api",
-        "POST",
-        inputs.path,
-      );
-    }
+        if (again.length > 1) throw error;
+        return undefined;
+      },
+    });
   }
 
   /** Read-modify-write of an existing object, only when a managed field differs. */
   private async writeChanges(
-    entry: ClientEntry,
+    entry: Entry,
     inputs: ObjectInputs,
     current: UnifiObject,
     changed: readonly string[],
@@ -547,15 +376,13 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
   private gone(inputs: Pick<ObjectInputs, "path" | "key">, method: string): UnifiError {
     return new UnifiError(
       `the ${collectionLabel(inputs.path)} object with ${describeKey(inputs.key)} no longer exists on the controller (deleted outside Pulumi): run pulumi refresh, then pulumi up to create it again`,
-      "notFound",
-      method,
-      inputs.path,
+      { kind: "notFound", method, path: inputs.path },
     );
   }
 
   /** One object by id, from the collection list. */
   private async fetch(
-    entry: ClientEntry,
+    entry: Entry,
     path: string,
     id: string,
     shared = false,
@@ -567,7 +394,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
 
   /** The current order of the listed policies (among themselves), as a body. */
   private async observeOrdering(
-    entry: ClientEntry,
+    entry: Entry,
     inputs: { readonly path: string; readonly body: Readonly<Record<string, unknown>> },
     shared = false,
   ) {
@@ -588,7 +415,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private async applyOrdering(
-    entry: ClientEntry,
+    entry: Entry,
     inputs: ObjectInputs,
   ): Promise<Record<string, unknown>> {
     const current = await this.observeOrdering(entry, inputs);
@@ -639,7 +466,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
     } else {
       actual = await this.fetch(entry, props.path, id, true);
     }
-    if (!actual) return { id: "" };
+    if (!actual) return readResult(id, undefined);
     const outs = this.outputs(props, id, fields, reference, actual, props.salt);
     const body: Record<string, unknown> = {};
     for (const field of fields) {
@@ -657,7 +484,12 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
       const v = props.kind === "lookup" ? props.key[k] : body[k];
       key[k] = isScalar(v) ? (typeof v === "boolean" ? String(v) : v) : props.key[k]!;
     }
-    const inputs: ObjectInputs = {
+    const refreshed = { ...outs, key };
+    const drifted =
+      canonicalJson(refreshed.body) !== canonicalJson(props.body ?? {}) ||
+      canonicalJson(refreshed.secretHashes) !== canonicalJson(props.secretHashes ?? {}) ||
+      canonicalJson(key) !== canonicalJson(props.key);
+    return readResult(id, refreshed, drifted, (): ObjectInputs => ({
       connection: props.connection,
       path: props.path,
       key,
@@ -665,8 +497,7 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
       kind: props.kind,
       adopt: props.adopt,
       version: props.version,
-    };
-    return { id, props: { ...outs, key }, inputs };
+    }));
   }
 
   async delete(id: string, props: ObjectOutputs): Promise<void> {
@@ -680,10 +511,4 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
       this.wrote(entry);
     }
   }
-}
-
-function pick(record: Readonly<Record<string, string>> | undefined, keys: readonly string[]) {
-  const out: Record<string, string> = {};
-  for (const k of keys) if (record?.[k] !== undefined) out[k] = record[k];
-  return out;
 }

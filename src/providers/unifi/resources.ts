@@ -7,9 +7,8 @@
  * Inputs `path`, `key` and `body` are exactly what the controller gets, so plans show them;
  * a secret inside the body (the WireGuard private key) stays a secret Output there.
  */
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { sourceVersion } from "../kit";
+import { providerVersion as sourceVersionOf } from "../kit/version";
 import { collectionPath, type Collection } from "../../devices/unifi/api";
 import {
   dnsRecordBody,
@@ -34,23 +33,12 @@ import { UnifiProvider, type ObjectKind } from "./provider";
 /** The one provider instance of every UniFi resource (its serialization is cached). */
 export const unifiProvider = new UnifiProvider();
 
-/** Source files of the provider: their hash is the `version` input. */
-export const PROVIDER_FILES: readonly string[] = [
-  join(__dirname, "..", "..", "devices", "unifi", "api.ts"),
-  join(__dirname, "client.ts"),
-  join(__dirname, "errors.ts"),
-  join(__dirname, "..", "..", "devices", "unifi", "fields.ts"),
-  join(__dirname, "provider.ts"),
-  join(__dirname, "..", "http.ts"),
-  join(__dirname, "..", "kit.ts"),
-];
-
-let version: string | undefined;
+/** The provider's module: its code and what it imports make every object's `version`. */
+export const PROVIDER_MODULE = require.resolve("./provider");
 
 /** The provider code version (computed once per process). */
 export function providerVersion(): string {
-  version ??= sourceVersion(PROVIDER_FILES);
-  return version;
+  return sourceVersionOf(PROVIDER_MODULE);
 }
 
 /** UniFi resource types (the part after `pulumi-nodejs:dynamic/unifi:`). */

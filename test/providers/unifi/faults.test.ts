@@ -5,12 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { providerState } from "../../../src/providers/unifi/provider";
 import type { Desired } from "../../helpers/engine";
-import { lab, vlanSpec, WG_KEY, type Lab } from "./harness";
+import { lab, providerOptions, vlanSpec, WG_KEY, type Lab } from "./harness";
 
 // Hangs end quickly here.
-providerState().clientOptions = { ...providerState().clientOptions, timeoutMs: 300 };
+providerOptions.client = { ...providerOptions.client, timeoutMs: 300 };
 
 /** A small site; objects that refer to others are built once those exist. */
 function site(l: Lab): Desired[] {

@@ -15,10 +15,10 @@ import {
 } from "../../../src/devices/unifi/bodies";
 import type { UnifiConnection } from "../../../src/providers/unifi/client";
 import {
-  providerState,
   UnifiProvider,
   type ObjectInputs,
   type ObjectKind,
+  type UnifiProviderOptions,
 } from "../../../src/providers/unifi/provider";
 import {
   TEST_API_KEY,
@@ -31,9 +31,13 @@ import { MiniEngine, type Desired } from "../../helpers/engine";
 
 const consoles = useConsoles();
 
-// Tests do not wait for real backoff or long conflicts.
-providerState().conflictWaitsMs = [20, 40, 80];
-providerState().clientOptions = { sleep: () => Promise.resolve(), timeoutMs: 2000 };
+/** Tests do not wait for real backoff or long conflicts (a test file may change these). */
+export const providerOptions: {
+  -readonly [K in keyof UnifiProviderOptions]: UnifiProviderOptions[K];
+} = {
+  conflictWaitsMs: [20, 40, 80],
+  client: { sleep: () => Promise.resolve(), timeoutMs: 2000 },
+};
 
 export const VERSION = "test-version-1";
 
@@ -95,7 +99,7 @@ export async function lab(
   auth: "apiKey" | "password" = "apiKey",
 ): Promise<Lab> {
   const { emulator, url } = await consoles(options);
-  const provider = new UnifiProvider();
+  const provider = new UnifiProvider(providerOptions);
   const engine = new MiniEngine(provider);
   await engine.configure(
     auth === "apiKey"

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UNKNOWN } from "../../../src/providers/kit";
+import { UNKNOWN } from "../../../src/providers/kit/values";
 import {
   legacyRuleBody,
   networkBody,
@@ -13,7 +13,8 @@ import {
   policyOrderBody,
 } from "../../../src/devices/unifi/bodies";
 import { FIELD_RULES } from "../../../src/devices/unifi/fields";
-import { isWireguardKey, type ObjectOutputs } from "../../../src/providers/unifi/provider";
+import { isWireguardKey } from "../../../src/providers/unifi/objects";
+import type { ObjectOutputs } from "../../../src/providers/unifi/provider";
 import { lab, vlanSpec, WG_KEY, WG_KEY_2, type Lab } from "./harness";
 
 const servers = vlanSpec("servers", 10, {

@@ -15,6 +15,8 @@ import {
   url,
   vlanId,
 } from "./primitives";
+import { uniqueBy } from "./problems";
+import { proxmoxRules } from "./proxmox.rules";
 
 /** Proxmox SDN zone and vnet ids: at most 8 characters, letters and digits. */
 const sdnId = z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
@@ -330,40 +332,68 @@ export const guestSchema = strict({
   unprivileged: doc(z.boolean(), "LXC only: run unprivileged.").default(true),
 });
 
+/**
+ * `homelab:proxmox` without the rules between its parts (proxmox.rules.ts): for tests of the
+ * derivations over configurations the rules would refuse.
+ */
+export const proxmoxBaseSchema = strict({
+  endpoint: doc(url, "API address of any powered node.", ["https://172.24.0.11:8006/"]),
+  apiTokenId: doc(
+    z.string().regex(/^[^\s@]+@[^\s@!]+![A-Za-z][A-Za-z0-9._-]*$/, {
+      error: "must be user@realm!tokenid, e.g. pulumi@pve!homelab",
+    }),
+    "API token id; its secret is the stack secret homelab:proxmoxApiToken.",
+    ["pulumi@pve!homelab"],
+  ),
+  tls: strict({
+    insecureSkipVerify: doc(
+      z.boolean(),
+      "Do not verify the API certificate. Prefer installing a trusted certificate on the nodes.",
+    ).default(false),
+  }).default({ insecureSkipVerify: false }),
+  ssh: doc(
+    strict({
+      username: z.string().default("root"),
+      agent: doc(z.boolean(), "Use the local ssh-agent.").default(true),
+    }),
+    "SSH access to the nodes, for the provider operations the Proxmox API cannot do (such as uploading files to a node).",
+  ).optional(),
+  nodes: z
+    .array(nodeSchema)
+    .min(1, { error: "a cluster has at least one node" })
+    .superRefine(uniqueBy((n) => n.name, "node name", ["name"]))
+    .superRefine(uniqueBy((n) => n.address, "node address", ["address"])),
+  storages: z
+    .array(storageSchema)
+    .superRefine(uniqueBy((s) => s.name, "storage name", ["name"]))
+    .default([]),
+  backups: z
+    .array(backupJobSchema)
+    .superRefine(uniqueBy((b) => b.name, "backup job name", ["name"]))
+    .default([]),
+  images: z
+    .array(imageSchema)
+    .superRefine(uniqueBy((i) => i.name, "image name", ["name"]))
+    .default([]),
+  sdn: strict({
+    zones: z
+      .array(zoneSchema)
+      .superRefine(uniqueBy((zone) => zone.name, "zone name", ["name"]))
+      .default([]),
+  }).default({ zones: [] }),
+  guests: z
+    .array(guestSchema)
+    .superRefine(uniqueBy((g) => g.name, "guest name", ["name"]))
+    .superRefine(uniqueBy((g) => g.vmid, "vmid", ["vmid"]))
+    .default([]),
+});
+
+export type ProxmoxConfig = z.infer<typeof proxmoxBaseSchema>;
+
 export const proxmoxSchema = doc(
-  strict({
-    endpoint: doc(url, "API address of any powered node.", ["https://172.24.0.11:8006/"]),
-    apiTokenId: doc(
-      z.string().regex(/^[^\s@]+@[^\s@!]+![A-Za-z][A-Za-z0-9._-]*$/, {
-        error: "must be user@realm!tokenid, e.g. pulumi@pve!homelab",
-      }),
-      "API token id; its secret is the stack secret homelab:proxmoxApiToken.",
-      ["pulumi@pve!homelab"],
-    ),
-    tls: strict({
-      insecureSkipVerify: doc(
-        z.boolean(),
-        "Do not verify the API certificate. Prefer installing a trusted certificate on the nodes.",
-      ).default(false),
-    }).default({ insecureSkipVerify: false }),
-    ssh: doc(
-      strict({
-        username: z.string().default("root"),
-        agent: doc(z.boolean(), "Use the local ssh-agent.").default(true),
-      }),
-      "SSH access to the nodes, for the provider operations the Proxmox API cannot do (such as uploading files to a node).",
-    ).optional(),
-    nodes: z.array(nodeSchema).min(1, { error: "a cluster has at least one node" }),
-    storages: z.array(storageSchema).default([]),
-    backups: z.array(backupJobSchema).default([]),
-    images: z.array(imageSchema).default([]),
-    sdn: strict({ zones: z.array(zoneSchema).default([]) }).default({ zones: [] }),
-    guests: z.array(guestSchema).default([]),
-  }),
+  proxmoxBaseSchema.superRefine(proxmoxRules),
   "The Proxmox VE cluster: nodes, storage, SDN and guests.",
 );
-
-export type ProxmoxConfig = z.infer<typeof proxmoxSchema>;
 export type ProxmoxNode = z.infer<typeof nodeSchema>;
 export type Storage = z.infer<typeof storageSchema>;
 export type Guest = z.infer<typeof guestSchema>;

@@ -17,13 +17,11 @@ import {
 import { configKey, type SiteConfig } from "./stack";
 import {
   containsAddress,
-  formatIPv4,
   formatPrefix,
   isHostOf,
   overlaps,
   parseAddressWithPrefix,
   parseIPv4,
-  parseRange,
   maskOf,
 } from "../lib/net";
 import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "./networks";
@@ -49,7 +47,7 @@ import {
   servicesModel,
 } from "../model/services";
 import { containerOsType, guestVmid, imageContent, imageFileName, quorum } from "../model/proxmox";
-import { containerOsTypes, type Nic, type ProxmoxConfig, type Vnet, type Zone } from "./proxmox";
+import { containerOsTypes, type ProxmoxConfig } from "./proxmox";
 import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
 
 function checkNetworks(config: SiteConfig, out: Problems): void {
@@ -123,70 +121,45 @@ function formatPathShort(path: readonly PathSegment[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
+/** Proxmox rules that need its derivations (quorum, derived vmids, image files). */
 function checkProxmox(config: SiteConfig, out: Problems): void {
   const px = config.proxmox;
   if (!px) return;
-  const root = configKey("proxmox");
-  checkUnique(
-    out,
-    px.nodes,
-    (n) => n.name,
-    (i) => [root, "nodes", i, "name"],
-    "node name",
-  );
-  checkUnique(
-    out,
-    px.nodes,
-    (n) => n.address,
-    (i) => [root, "nodes", i, "address"],
-    "node address",
-  );
-  checkUnique(
-    out,
-    px.storages,
-    (s) => s.name,
-    (i) => [root, "storages", i, "name"],
-    "storage name",
-  );
-  checkUnique(
-    out,
-    px.images,
-    (s) => s.name,
-    (i) => [root, "images", i, "name"],
-    "image name",
-  );
-  checkUnique(
-    out,
-    px.backups,
-    (s) => s.name,
-    (i) => [root, "backups", i, "name"],
-    "backup job name",
-  );
-  checkUnique(
-    out,
-    px.guests,
-    (g) => g.name,
-    (i) => [root, "guests", i, "name"],
-    "guest name",
-  );
-  checkUnique(
-    out,
-    px.guests,
-    (g) => g.vmid,
-    (i) => [root, "guests", i, "vmid"],
-    "vmid",
-  );
-  checkUnique(
-    out,
-    px.sdn.zones,
-    (z) => z.name,
-    (i) => [root, "sdn", "zones", i, "name"],
-    "zone name",
-  );
   checkQuorum(px, out);
-  checkStorages(px, out);
-  checkSdn(px, out);
-  checkGuests(px, out);
+  const root = configKey("proxmox");
+  const vmidOwner = new Map<number, string>();
+  for (const guest of px.guests)
+    if (guest.vmid !== undefined) vmidOwner.set(guest.vmid, guest.name);
+  px.guests.forEach((guest, g) => {
+    if (guest.vmid !== undefined) return;
+    const derived = guestVmid(guest);
+    const other = vmidOwner.get(derived);
+    if (other !== undefined && other !== guest.name) {
+      out.add(
+        [root, "guests", g, "name"],
+        `the vmid derived from this name (${derived}) is already the vmid of guest "${other}": set vmid explicitly`,
+      );
+    } else vmidOwner.set(derived, guest.name);
+  });
+  px.images.forEach((image, i) => {
+    const path: PathSegment[] = [root, "images", i];
+    const content = imageContent(image);
+    const storage = px.storages.find((s) => s.name === image.storage);
+    if (storage && (!("content" in storage) || !storage.content.includes(content))) {
+      out.add(
+        [...path, "storage"],
+        `storage "${storage.name}" (${storage.type}) does not hold "${content}" content, which a ${image.kind} needs: add "${content}" to its content or use another storage`,
+      );
+    }
+    if (image.kind === "container-template" && containerOsType(image) === undefined) {
+      out.add(
+        [...path, "os"],
+        `cannot tell the distribution of template "${imageFileName(image)}" from its name: set os (${containerOsTypes.join(", ")}) so Proxmox configures the container's network`,
+      );
+    } else if (image.kind === "cloud-image" && image.os) {
+      out.add([...path, "os"], "os is for container templates; remove it from a cloud-image");
+    }
+  });
 }
 
 /** The nodes declared powered must hold a corosync majority, or the cluster is read-only. */
@@ -211,414 +184,6 @@ function checkQuorum(px: ProxmoxConfig, out: Problems): void {
       `with the others off the cluster is read-only and guests do not start. Give "${node.name}" votes: ${node.votes + extra} ` +
       `and set the same quorum_votes in /etc/pve/corosync.conf (README, "Proxmox: the manual steps")`,
   );
-}
-
-function checkStorages(px: ProxmoxConfig, out: Problems): void {
-  const root = configKey("proxmox");
-  const nodeNames = px.nodes.map((n) => n.name);
-  const storageNames = px.storages.map((s) => s.name);
-  const checkNodes = (nodes: readonly string[] | undefined, path: PathSegment[]): void =>
-    nodes?.forEach((n, i) => {
-      if (!nodeNames.includes(n)) out.add([...path, i], unknownReference("node", n, nodeNames));
-    });
-
-  px.storages.forEach((storage, i) => {
-    checkNodes(storage.nodes, [root, "storages", i, "nodes"]);
-    if (storage.type === "lvm" && storage.base) {
-      const base = px.storages.find((s) => s.name === storage.base?.storage);
-      if (!base) {
-        out.add(
-          [root, "storages", i, "base", "storage"],
-          unknownReference("storage", storage.base.storage, storageNames),
-        );
-      } else if (base.type !== "iscsi") {
-        out.add(
-          [root, "storages", i, "base", "storage"],
-          `storage "${base.name}" is of type ${base.type}: LVM can only be layered on an iscsi storage`,
-        );
-      }
-    }
-    if (storage.type === "pbs" && storage.port !== 8007) {
-      out.add(
-        [root, "storages", i, "port"],
-        `port ${storage.port} cannot be set: the Proxmox provider only reaches a backup server on 8007. Publish it on 8007 (e.g. a port forward) and remove port`,
-      );
-    }
-  });
-  px.backups.forEach((job, i) => {
-    const storage = px.storages.find((s) => s.name === job.storage);
-    if (!storage) {
-      out.add(
-        [root, "backups", i, "storage"],
-        unknownReference("storage", job.storage, storageNames),
-      );
-    } else if (
-      storage.type !== "pbs" &&
-      !(storage.type !== "iscsi" && storage.content.includes("backup"))
-    ) {
-      out.add(
-        [root, "backups", i, "storage"],
-        `storage "${storage.name}" does not hold backups: use a pbs storage or add "backup" to its content`,
-      );
-    }
-  });
-  const powered = new Map(px.nodes.map((n) => [n.name, n.powered]));
-  px.images.forEach((image, i) => {
-    const path: PathSegment[] = [root, "images", i];
-    if (image.node && !nodeNames.includes(image.node)) {
-      out.add([...path, "node"], unknownReference("node", image.node, nodeNames));
-    } else if (image.node && powered.get(image.node) === false) {
-      out.add(
-        [...path, "node"],
-        `node "${image.node}" is declared powered: false, so nothing can be downloaded to it: remove node (every powered node) or name a powered one`,
-      );
-    }
-    const content = imageContent(image);
-    const storage = px.storages.find((s) => s.name === image.storage);
-    if (storage && (!("content" in storage) || !storage.content.includes(content))) {
-      out.add(
-        [...path, "storage"],
-        `storage "${storage.name}" (${storage.type}) does not hold "${content}" content, which a ${image.kind} needs: add "${content}" to its content or use another storage`,
-      );
-    }
-    if (image.kind === "container-template" && containerOsType(image) === undefined) {
-      out.add(
-        [...path, "os"],
-        `cannot tell the distribution of template "${imageFileName(image)}" from its name: set os (${containerOsTypes.join(", ")}) so Proxmox configures the container's network`,
-      );
-    } else if (image.kind === "cloud-image" && image.os) {
-      out.add([...path, "os"], "os is for container templates; remove it from a cloud-image");
-    }
-  });
-}
-
-function checkSdn(px: ProxmoxConfig, out: Problems): void {
-  const root = configKey("proxmox");
-  const nodeNames = px.nodes.map((n) => n.name);
-  const vnets = px.sdn.zones.flatMap((zone, z) =>
-    zone.vnets.map((vnet, v) => ({ vnet, z, v, zone })),
-  );
-  checkUnique(
-    out,
-    vnets,
-    (x) => x.vnet.name,
-    (i) => [root, "sdn", "zones", vnets[i]!.z, "vnets", vnets[i]!.v, "name"],
-    "vnet name",
-  );
-  const vlanTags = new Map<string, Map<number, string>>();
-  px.sdn.zones.forEach((zone, z) => {
-    const zonePath: PathSegment[] = [root, "sdn", "zones", z];
-    zone.nodes?.forEach((n, i) => {
-      if (!nodeNames.includes(n))
-        out.add([...zonePath, "nodes", i], unknownReference("node", n, nodeNames));
-    });
-    if (zone.type === "vlan" && !zone.bridge) {
-      out.add(
-        [...zonePath, "bridge"],
-        "a vlan zone needs the bridge its VLANs ride on, e.g. bridge: vmbr0",
-      );
-    }
-    if (zone.type !== "vlan" && zone.bridge) {
-      out.add([...zonePath, "bridge"], `bridge is for vlan zones; a ${zone.type} zone has none`);
-    }
-    if (zone.type === "vxlan" && (!zone.peers || zone.peers.length === 0)) {
-      out.add([...zonePath, "peers"], "a vxlan zone needs the peer addresses of its nodes");
-    }
-    zone.vnets.forEach((vnet, v) => {
-      const vnetPath = [...zonePath, "vnets", v];
-      if (zone.type === "simple" && vnet.tag !== undefined) {
-        out.add(
-          [...vnetPath, "tag"],
-          "a vnet in a simple zone has no tag (simple zones are routed, not tagged): remove tag or use a vlan zone",
-        );
-      }
-      if (zone.type !== "simple" && vnet.tag === undefined) {
-        out.add(
-          [...vnetPath, "tag"],
-          `a vnet in a ${zone.type} zone needs a tag (${zone.type === "vlan" ? "VLAN id" : "VXLAN id"})`,
-        );
-      }
-      if (zone.type === "vlan" && vnet.tag !== undefined) {
-        if (vnet.tag > 4094)
-          out.add([...vnetPath, "tag"], `VLAN ids run from 1 to 4094 (got ${vnet.tag})`);
-        const tags = vlanTags.get(zone.bridge ?? zone.name) ?? new Map<number, string>();
-        const other = tags.get(vnet.tag);
-        if (other)
-          out.add(
-            [...vnetPath, "tag"],
-            `VLAN ${vnet.tag} is already used by vnet "${other}" on the same bridge`,
-          );
-        tags.set(vnet.tag, vnet.name);
-        vlanTags.set(zone.bridge ?? zone.name, tags);
-      }
-      vnet.subnets.forEach((subnet, s) => {
-        const subnetPath = [...vnetPath, "subnets", s];
-        const prefix = subnetOf(subnet.cidr);
-        if (!prefix) return;
-        const gateway = subnet.gateway ? parseIPv4(subnet.gateway) : undefined;
-        if (subnet.gateway) checkGateway(out, [...subnetPath, "gateway"], subnet.gateway, prefix);
-        if (subnet.snat && zone.type !== "simple") {
-          out.add(
-            [...subnetPath, "snat"],
-            `snat is done by the nodes of simple zones only; in a ${zone.type} zone the gateway is your router: remove snat`,
-          );
-        } else if (subnet.snat && !subnet.gateway) {
-          out.add(
-            [...subnetPath, "gateway"],
-            "snat needs a gateway: the nodes masquerade traffic routed through it",
-          );
-        }
-        if (subnet.dhcp) {
-          if (zone.type !== "simple") {
-            out.add(
-              [...subnetPath, "dhcp"],
-              `the SDN DHCP server runs in simple zones only; in a ${zone.type} zone use the DHCP server of the VLAN's router and remove dhcp`,
-            );
-          } else if (!subnet.gateway) {
-            out.add(
-              [...subnetPath, "dhcp"],
-              "SDN DHCP needs the subnet's gateway (dnsmasq listens on it): add gateway",
-            );
-          }
-          checkRange(out, [...subnetPath, "dhcp", "range"], subnet.dhcp.range, prefix, gateway);
-        }
-        subnet.reserved.forEach((r, k) =>
-          checkRange(out, [...subnetPath, "reserved", k], r, prefix, undefined),
-        );
-      });
-    });
-  });
-}
-
-function checkGuests(px: ProxmoxConfig, out: Problems): void {
-  const root = configKey("proxmox");
-  const nodeNames = px.nodes.map((n) => n.name);
-  const storageNames = px.storages.map((s) => s.name);
-  const powered = new Map(px.nodes.map((n) => [n.name, n.powered]));
-  const vnets = px.sdn.zones.flatMap((zone) => zone.vnets.map((vnet) => ({ vnet, zone })));
-  const vnetNames = vnets.map((x) => x.vnet.name);
-  const backupNames = px.backups.map((b) => b.name);
-  const imageByName = new Map(px.images.map((img) => [img.name, img]));
-  const vmidOwner = new Map<number, string>();
-  for (const guest of px.guests)
-    if (guest.vmid !== undefined) vmidOwner.set(guest.vmid, guest.name);
-  const usbOwner = new Map<string, string>();
-
-  px.guests.forEach((guest, g) => {
-    const path: PathSegment[] = [root, "guests", g];
-    if (guest.vmid === undefined) {
-      const derived = guestVmid(guest);
-      const other = vmidOwner.get(derived);
-      if (other !== undefined && other !== guest.name) {
-        out.add(
-          [...path, "name"],
-          `the vmid derived from this name (${derived}) is already the vmid of guest "${other}": set vmid explicitly`,
-        );
-      } else vmidOwner.set(derived, guest.name);
-    }
-    if (!powered.has(guest.node)) {
-      out.add([...path, "node"], unknownReference("node", guest.node, nodeNames));
-    } else if (powered.get(guest.node) === false) {
-      const on = px.nodes.filter((n) => n.powered).map((n) => n.name);
-      out.add(
-        [...path, "node"],
-        `node "${guest.node}" is declared powered: false, so nothing may run on it: place the guest on ${on.length ? on.map((n) => `"${n}"`).join(" or ") : "a powered node"}`,
-      );
-    }
-    const disk = px.storages.find((s) => s.name === guest.disk.storage);
-    if (!disk) {
-      out.add(
-        [...path, "disk", "storage"],
-        unknownReference("storage", guest.disk.storage, storageNames),
-      );
-    } else if (disk.type === "pbs" || disk.type === "iscsi") {
-      out.add(
-        [...path, "disk", "storage"],
-        `storage "${disk.name}" (${disk.type}) cannot hold guest disks: use an lvm, nfs or dir storage`,
-      );
-    } else {
-      const content = guest.type === "vm" ? "images" : "rootdir";
-      if (!disk.content.includes(content)) {
-        out.add(
-          [...path, "disk", "storage"],
-          `storage "${disk.name}" does not hold "${content}" content, which a ${guest.type === "vm" ? "VM disk" : "container root disk"} needs: add "${content}" to its content`,
-        );
-      }
-      if (disk.nodes && powered.has(guest.node) && !disk.nodes.includes(guest.node)) {
-        out.add(
-          [...path, "disk", "storage"],
-          `storage "${disk.name}" is limited to ${disk.nodes.map((n) => `"${n}"`).join(", ")}, but the guest runs on "${guest.node}": add the node to the storage or move the guest`,
-        );
-      }
-    }
-    if (guest.backup && !backupNames.includes(guest.backup)) {
-      out.add([...path, "backup"], unknownReference("backup job", guest.backup, backupNames));
-    }
-    if (guest.image && guest.clone !== undefined) {
-      out.add([...path, "clone"], "give either image or clone, not both");
-    }
-    if (guest.type === "lxc") {
-      if (guest.clone !== undefined)
-        out.add(
-          [...path, "clone"],
-          "clone is for VMs; an LXC container is built from a container-template image",
-        );
-      if (!guest.image)
-        out.add([...path, "image"], "an LXC container needs an image of kind container-template");
-      if (guest.usb.length > 0)
-        out.add([...path, "usb"], "USB passthrough is for VMs; use a VM for this guest");
-    } else if (!guest.image && guest.clone === undefined) {
-      out.add([...path, "image"], "a VM needs an image (a cloud-image) or a clone (template vmid)");
-    }
-    if (guest.image) {
-      const image = imageByName.get(guest.image);
-      if (!image) {
-        out.add(
-          [...path, "image"],
-          unknownReference("image", guest.image, [...imageByName.keys()]),
-        );
-      } else {
-        const wanted = guest.type === "lxc" ? "container-template" : "cloud-image";
-        if (image.kind !== wanted) {
-          out.add(
-            [...path, "image"],
-            `image "${image.name}" is a ${image.kind}; a ${guest.type === "lxc" ? "container" : "VM"} needs a ${wanted}`,
-          );
-        }
-        if (image.node && image.node !== guest.node) {
-          out.add(
-            [...path, "image"],
-            `image "${image.name}" is downloaded to node "${image.node}" only, but the guest runs on "${guest.node}"`,
-          );
-        }
-      }
-    }
-    if (guest.type === "vm") {
-      guest.usb.forEach((usb, u) => {
-        const key = `${guest.node}/${usb.host}`;
-        const other = usbOwner.get(key);
-        if (other !== undefined) {
-          out.add(
-            [...path, "usb", u, "host"],
-            `USB device ${usb.host} on node "${guest.node}" is already passed to guest "${other}": a device belongs to one guest`,
-          );
-        } else usbOwner.set(key, guest.name);
-      });
-    }
-    if (guest.docker && guest.nics[0]?.ip === "dhcp") {
-      out.add(
-        [...path, "nics", 0, "ip"],
-        "a Docker host needs a known address to be reached over SSH: use ip: auto or a static address, not dhcp",
-      );
-    }
-    const [routed, ...others] = guest.nics.flatMap((nic, n) =>
-      nic.gateway !== undefined ? [n] : [],
-    );
-    for (const n of others) {
-      out.add(
-        [...path, "nics", n, "gateway"],
-        `a guest has one default gateway, and nics[${routed ?? 0}] already names it: remove this one`,
-      );
-    }
-    guest.nics.forEach((nic, n) => checkNic(nic, [...path, "nics", n], vnets, vnetNames, out));
-  });
-}
-
-function checkNic(
-  nic: Nic,
-  nicPath: PathSegment[],
-  vnets: readonly { vnet: Vnet; zone: Zone }[],
-  vnetNames: readonly string[],
-  out: Problems,
-): void {
-  if (!nic.vnet && !nic.bridge) {
-    out.add(nicPath, "a NIC needs a vnet (SDN) or a bridge");
-    return;
-  }
-  if (nic.vnet && nic.bridge)
-    out.add([...nicPath, "bridge"], "give either vnet or bridge, not both");
-  if (nic.vnet && !vnetNames.includes(nic.vnet)) {
-    out.add([...nicPath, "vnet"], unknownReference("vnet", nic.vnet, vnetNames));
-    return;
-  }
-  if (nic.ip === "dhcp" && nic.gateway !== undefined) {
-    out.add([...nicPath, "gateway"], "a DHCP NIC gets its gateway from DHCP: remove gateway");
-  }
-  if (nic.ip === "auto" && !nic.vnet) {
-    out.add(
-      [...nicPath, "ip"],
-      'ip: auto allocates from a vnet subnet; on a bridge give an address or "dhcp"',
-    );
-  }
-  if (!nic.vnet) {
-    if (nic.ip !== "auto" && nic.ip !== "dhcp" && !nic.ip.includes("/")) {
-      out.add(
-        [...nicPath, "ip"],
-        `on a bridge the subnet is not known: write the address with its prefix length, e.g. ${nic.ip}/24`,
-      );
-    }
-    return;
-  }
-  const { vnet, zone } = vnets.find((x) => x.vnet.name === nic.vnet)!;
-  if (nic.vlan !== undefined && !vnet.vlanAware) {
-    out.add(
-      [...nicPath, "vlan"],
-      `vnet "${vnet.name}" is not VLAN-aware, so a NIC on it cannot carry a tag: set vlanAware: true on the vnet or remove vlan`,
-    );
-  }
-  if (
-    nic.ip === "dhcp" &&
-    zone.type === "simple" &&
-    !vnet.subnets.some((s) => s.dhcp !== undefined)
-  ) {
-    out.add(
-      [...nicPath, "ip"],
-      `no DHCP server answers on vnet "${vnet.name}" (none of its subnets has a dhcp range): use ip: auto, a static address, or add a dhcp range`,
-    );
-  }
-  if (nic.ip === "auto" || nic.ip === "dhcp") return;
-  const parsed = parseAddressWithPrefix(nic.ip) ?? {
-    address: parseIPv4(nic.ip),
-    length: undefined,
-  };
-  const address = parsed.address;
-  if (address === undefined) return;
-  const subnet = vnet.subnets.find((s) => {
-    const p = subnetOf(s.cidr);
-    return p && containsAddress(p, address);
-  });
-  const prefix = subnet ? subnetOf(subnet.cidr) : undefined;
-  if (!subnet || !prefix) {
-    out.add(
-      [...nicPath, "ip"],
-      `${nic.ip} is not inside any subnet of vnet "${vnet.name}" (${vnet.subnets.map((s) => s.cidr).join(", ") || "it has none"})`,
-    );
-    return;
-  }
-  if (parsed.length !== undefined && parsed.length !== prefix.length) {
-    out.add(
-      [...nicPath, "ip"],
-      `${nic.ip} has prefix length /${parsed.length} but vnet "${vnet.name}" uses ${formatPrefix(prefix)}`,
-    );
-  } else if (!isHostOf(prefix, address)) {
-    out.add(
-      [...nicPath, "ip"],
-      `${formatIPv4(address)} is the network or broadcast address of ${formatPrefix(prefix)}: use a host address`,
-    );
-  } else if (subnet.gateway && parseIPv4(subnet.gateway) === address) {
-    out.add(
-      [...nicPath, "ip"],
-      `${formatIPv4(address)} is the gateway of ${formatPrefix(prefix)}: give the guest another address`,
-    );
-  } else {
-    const dhcp = subnet.dhcp ? parseRange(subnet.dhcp.range) : undefined;
-    if (dhcp && address >= dhcp.first && address <= dhcp.last) {
-      out.add(
-        [...nicPath, "ip"],
-        `${formatIPv4(address)} is inside the DHCP range ${subnet.dhcp!.range}, so the DHCP server may hand it to another guest: use an address outside it`,
-      );
-    }
-  }
 }
 
 function checkFortigate(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {

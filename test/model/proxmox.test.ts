@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { loadSite, stackFileSource } from "../../src/config/load";
-import { proxmoxSchema, type ProxmoxConfig } from "../../src/config/proxmox";
+import { proxmoxBaseSchema, type ProxmoxConfig } from "../../src/config/proxmox";
 import { buildModel } from "../../src/model";
 import { planAddresses } from "../../src/model/address-plan";
 import {
@@ -36,7 +36,7 @@ const home = buildModel(
 const px = home.config.proxmox!;
 
 function cluster(extra: Record<string, unknown>): ProxmoxConfig {
-  return proxmoxSchema.parse({
+  return proxmoxBaseSchema.parse({
     endpoint: "https://10.0.0.11:8006/",
     apiTokenId: "pulumi@pve!t",
     nodes: [

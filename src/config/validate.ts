@@ -14,17 +14,10 @@ import {
   subnetOf,
   unknownReference,
 } from "./problems";
+import { referenceProblems } from "./references";
 import { configKey, type SiteConfig } from "./stack";
-import {
-  containsAddress,
-  formatPrefix,
-  isHostOf,
-  overlaps,
-  parseAddressWithPrefix,
-  parseIPv4,
-  maskOf,
-} from "../lib/net";
-import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "./networks";
+import { formatPrefix, isHostOf, parseAddressWithPrefix, parseIPv4, maskOf } from "../lib/net";
+import { BUILTIN_NETWORKS, networkNames, siteNetworks } from "./networks";
 import { CATALOG, CUSTOM_APP, declarableApps } from "../catalog";
 import { unpinnedReason, retag } from "../catalog/types";
 import { planAddresses } from "../model/address-plan";
@@ -49,77 +42,6 @@ import {
 import { containerOsType, guestVmid, imageContent, imageFileName, quorum } from "../model/proxmox";
 import { containerOsTypes, type ProxmoxConfig } from "./proxmox";
 import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
-
-function checkNetworks(config: SiteConfig, out: Problems): void {
-  const networks = siteNetworks(config);
-  // Unique names across the whole site (and not a built-in).
-  const seen = new Map<string, readonly PathSegment[]>();
-  for (const network of networks) {
-    const builtin = (BUILTIN_NETWORKS as readonly string[]).includes(network.name);
-    if (builtin) {
-      out.add(
-        network.source,
-        `"${network.name}" is a reserved network name (${BUILTIN_NETWORKS.join(", ")}): rename this network`,
-      );
-      continue;
-    }
-    const earlier = seen.get(network.name);
-    if (earlier) {
-      out.add(
-        network.source,
-        `network name "${network.name}" is already used by ${formatPathShort(earlier)}: network names are unique across the site`,
-      );
-    } else seen.set(network.name, network.source);
-  }
-  // No overlapping subnets among networks the site routes, nor between them and external ones.
-  for (let i = 0; i < networks.length; i++) {
-    for (let j = i + 1; j < networks.length; j++) {
-      const a = networks[i]!;
-      const b = networks[j]!;
-      const aInternal = INTERNAL_KINDS.has(a.kind);
-      const bInternal = INTERNAL_KINDS.has(b.kind);
-      if (!aInternal && !bInternal) continue;
-      if (a.kind === "remote" || b.kind === "remote") {
-        if (!(aInternal || bInternal)) continue;
-      }
-      for (const pa of a.prefixes) {
-        for (const pb of b.prefixes) {
-          if (overlaps(pa, pb)) {
-            out.add(
-              b.source,
-              `${formatPrefix(pb)} (network "${b.name}") overlaps ${formatPrefix(pa)} (network "${a.name}", ${formatPathShort(a.source)}): subnets of a site must not overlap`,
-            );
-          }
-        }
-      }
-    }
-  }
-  // Host addresses of named hosts must be inside their declared network.
-  config.hosts.forEach((host, i) => {
-    if (!host.network) return;
-    const names = networkNames(networks);
-    if (!names.includes(host.network)) {
-      out.add([configKey("hosts"), i, "network"], unknownReference("network", host.network, names));
-      return;
-    }
-    const network = networks.find((n) => n.name === host.network);
-    const address = parseIPv4(host.address);
-    if (
-      network &&
-      address !== undefined &&
-      !network.prefixes.some((p) => containsAddress(p, address))
-    ) {
-      out.add(
-        [configKey("hosts"), i, "address"],
-        `${host.address} is not inside network "${host.network}" (${network.prefixes.map(formatPrefix).join(", ")})`,
-      );
-    }
-  });
-}
-
-function formatPathShort(path: readonly PathSegment[]): string {
-  return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-}
 
 /** Proxmox rules that need its derivations (quorum, derived vmids, image files). */
 function checkProxmox(config: SiteConfig, out: Problems): void {
@@ -853,7 +775,7 @@ function checkCatalog(config: SiteConfig, out: Problems): void {
 export function validateSite(config: SiteConfig, file: string): Problem[] {
   const out = new Problems(file);
   const allNetworks = networkNames(siteNetworks(config));
-  checkNetworks(config, out);
+  out.list.push(...referenceProblems(config, file));
   checkProxmox(config, out);
   checkFortigate(config, out, allNetworks);
   checkUnifi(config, out, allNetworks);

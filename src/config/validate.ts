@@ -39,74 +39,7 @@ import {
   RESERVED_SERVICE_NAMES,
   servicesModel,
 } from "../model/services";
-import { containerOsType, guestVmid, imageContent, imageFileName, quorum } from "../model/proxmox";
-import { containerOsTypes, type ProxmoxConfig } from "./proxmox";
 import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
-
-/** Proxmox rules that need its derivations (quorum, derived vmids, image files). */
-function checkProxmox(config: SiteConfig, out: Problems): void {
-  const px = config.proxmox;
-  if (!px) return;
-  checkQuorum(px, out);
-  const root = configKey("proxmox");
-  const vmidOwner = new Map<number, string>();
-  for (const guest of px.guests)
-    if (guest.vmid !== undefined) vmidOwner.set(guest.vmid, guest.name);
-  px.guests.forEach((guest, g) => {
-    if (guest.vmid !== undefined) return;
-    const derived = guestVmid(guest);
-    const other = vmidOwner.get(derived);
-    if (other !== undefined && other !== guest.name) {
-      out.add(
-        [root, "guests", g, "name"],
-        `the vmid derived from this name (${derived}) is already the vmid of guest "${other}": set vmid explicitly`,
-      );
-    } else vmidOwner.set(derived, guest.name);
-  });
-  px.images.forEach((image, i) => {
-    const path: PathSegment[] = [root, "images", i];
-    const content = imageContent(image);
-    const storage = px.storages.find((s) => s.name === image.storage);
-    if (storage && (!("content" in storage) || !storage.content.includes(content))) {
-      out.add(
-        [...path, "storage"],
-        `storage "${storage.name}" (${storage.type}) does not hold "${content}" content, which a ${image.kind} needs: add "${content}" to its content or use another storage`,
-      );
-    }
-    if (image.kind === "container-template" && containerOsType(image) === undefined) {
-      out.add(
-        [...path, "os"],
-        `cannot tell the distribution of template "${imageFileName(image)}" from its name: set os (${containerOsTypes.join(", ")}) so Proxmox configures the container's network`,
-      );
-    } else if (image.kind === "cloud-image" && image.os) {
-      out.add([...path, "os"], "os is for container templates; remove it from a cloud-image");
-    }
-  });
-}
-
-/** The nodes declared powered must hold a corosync majority, or the cluster is read-only. */
-function checkQuorum(px: ProxmoxConfig, out: Problems): void {
-  const root = configKey("proxmox");
-  const q = quorum(px.nodes);
-  if (q.quorate) return;
-  const first = px.nodes.findIndex((n) => n.powered);
-  if (first < 0) {
-    out.add([root, "nodes"], "no node is declared powered: nothing could run; power at least one");
-    return;
-  }
-  const node = px.nodes[first]!;
-  let extra = 1;
-  while (
-    !quorum(px.nodes.map((n, i) => (i === first ? { ...n, votes: n.votes + extra } : n))).quorate
-  )
-    extra++;
-  out.add(
-    [root, "nodes", first, "votes"],
-    `the nodes declared powered hold ${q.powered} of ${q.total} corosync votes, but quorum needs ${q.needed}: ` +
-      `with the others off the cluster is read-only and guests do not start. Give "${node.name}" votes: ${node.votes + extra} ` +
-      `and set the same quorum_votes in /etc/pve/corosync.conf (README, "Proxmox: the manual steps")`,
-  );
-}
 
 function checkFortigate(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {
   const fg = config.fortigate;
@@ -776,7 +709,6 @@ export function validateSite(config: SiteConfig, file: string): Problem[] {
   const out = new Problems(file);
   const allNetworks = networkNames(siteNetworks(config));
   out.list.push(...referenceProblems(config, file));
-  checkProxmox(config, out);
   checkFortigate(config, out, allNetworks);
   checkUnifi(config, out, allNetworks);
   checkServices(config, out, allNetworks);

@@ -1,11 +1,8 @@
 /** Proxmox derivations: ids, images, guest networking, backups, SDN fingerprint, quorum. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { loadSite, stackFileSource } from "../../src/config/load";
 import { proxmoxBaseSchema, type ProxmoxConfig } from "../../src/config/proxmox";
-import { buildModel } from "../../src/model";
 import { planAddresses } from "../../src/model/address-plan";
 import {
   apiStorage,
@@ -25,14 +22,9 @@ import {
   vzdumpCompress,
   zoneRunsDhcp,
 } from "../../src/model/proxmox";
+import { siteModel } from "../helpers/site";
 
-const ROOT = join(__dirname, "..", "..");
-const home = buildModel(
-  loadSite(stackFileSource(join(ROOT, "Pulumi.home.yaml"), "home", "Pulumi.home.yaml"), {
-    root: ROOT,
-    requireSecrets: false,
-  }),
-);
+const home = siteModel("home");
 const px = home.config.proxmox!;
 
 function cluster(extra: Record<string, unknown>): ProxmoxConfig {

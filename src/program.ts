@@ -10,7 +10,7 @@ import { Homelab } from "./components/homelab";
 import { runtimeSecrets } from "./components/secrets";
 import { resolveFirewallMode } from "./components/unifi/firewall-mode";
 import { ConfigError } from "./config/errors";
-import { runtimeSource } from "./config/load";
+import { runtimeSource } from "./config/runtime-source";
 import { readYaml, type YamlFile } from "./config/yaml";
 import { evaluateSite, type EvaluatedSite } from "./evaluate";
 import { formatPrefix } from "./lib/net";

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { runUnderMocks } from "../src/cli/mock-runtime";
 import { loadOffline, PROJECT } from "../src/cli/offline";
-import { isConfigSecret } from "../src/config/load";
+import { isConfigSecret } from "../src/config/runtime-source";
 import { evaluateFromRuntime, main } from "../src/program";
 
 const ROOT = join(__dirname, "..");

@@ -1,10 +1,10 @@
 /**
  * Loading a site: from a stack file (offline tools) or from the Pulumi runtime (the real
- * program), through the same validation. The result is a typed SiteConfig, the federation
- * registry it belongs to, and the secrets it needs; or a ConfigError listing every problem.
+ * program: runtime-source.ts), through the same validation. The result is a typed
+ * SiteConfig, the federation registry it belongs to, and the secrets it needs; or a
+ * ConfigError listing every problem.
  */
 import { isAbsolute, join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, formatPath, type PathSegment, type Problem } from "./errors";
 import type { Member, Registry } from "./federation";
 import { checkSiteInsideMember, parseRegistry } from "./registry";
@@ -180,62 +180,6 @@ export function stackFileSource(path: string, stack: string, label: string): Con
     problems,
     unreadable: yaml.problems.length > 0,
     reported,
-  };
-}
-
-/**
- * Whether the engine passed `key` as a secret. The SDK's own check is exported but marked
- * internal, so fall back to the variable it reads (the engine sets it for every program).
- */
-export function isConfigSecret(key: string): boolean {
-  const internal = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean })
-    .isConfigSecret;
-  if (typeof internal === "function") return internal(key);
-  const keys = process.env["PULUMI_CONFIG_SECRET_KEYS"];
-  try {
-    return keys ? (JSON.parse(keys) as string[]).includes(key) : false;
-  } catch {
-    return false;
-  }
-}
-
-/** Reads the configuration the Pulumi engine passed to this program. */
-export function runtimeSource(stack: string, file: string, yaml?: YamlFile): ConfigSource {
-  const all = pulumi.runtime.allConfig();
-  const values: Record<string, unknown> = {};
-  const keys: string[] = [];
-  const problems: Problem[] = [];
-  const plaintext = new Set<string>();
-  for (const [fullKey, raw] of Object.entries(all)) {
-    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
-    const key = fullKey.slice(NAMESPACE.length + 1);
-    keys.push(key);
-    const secret = isConfigSecret(fullKey);
-    if ((SECTION_NAMES as string[]).includes(key)) {
-      if (secret) {
-        problems.push({
-          file,
-          path: [fullKey],
-          message: `contains an encrypted value, but secrets cannot live inside a section: each secret is its own key (see README, Secrets)`,
-        });
-      }
-      try {
-        values[key] = JSON.parse(raw);
-      } catch {
-        values[key] = raw;
-      }
-    } else if (!secret) {
-      plaintext.add(key);
-    }
-  }
-  return {
-    stack,
-    file,
-    yaml,
-    values,
-    keys,
-    secrets: { isSet: (name) => keys.includes(name), isPlaintext: (name) => plaintext.has(name) },
-    problems,
   };
 }
 

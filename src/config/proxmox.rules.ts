@@ -18,7 +18,7 @@ import {
   unknownReference,
   type ProblemSink,
 } from "./problems";
-import type { Guest, Nic, ProxmoxConfig, Vnet, Zone } from "./proxmox";
+import type { Guest, Image, Nic, ProxmoxConfig, Vnet, Zone } from "./proxmox";
 import {
   containsAddress,
   formatIPv4,
@@ -32,50 +32,67 @@ import {
 /** The refinement of `homelab:proxmox`. */
 export function proxmoxRules(px: ProxmoxConfig, ctx: z.RefinementCtx): void {
   const out = issuesOf(ctx);
-  checkStorages(px, out);
-  checkBackups(px, out);
-  checkImages(px, out);
-  checkSdn(px, out);
+  const d = declared(px);
+  checkStorages(d, out);
+  checkBackups(d, out);
+  checkImages(d, out);
+  checkSdn(d, out);
   const usbOwner = new Map<string, string>();
   px.guests.forEach((guest, g) => {
     const path: PathSegment[] = ["guests", g];
-    checkGuestPlacement(px, guest, path, out);
-    checkGuestSource(px, guest, path, out);
+    checkGuestPlacement(d, guest, path, out);
+    checkGuestSource(d, guest, path, out);
     checkGuestDevices(guest, path, usbOwner, out);
-    checkGuestNics(px, guest, path, out);
+    checkGuestNics(d, guest, path, out);
   });
 }
 
-function nodeNames(px: ProxmoxConfig): string[] {
-  return px.nodes.map((n) => n.name);
+/** What the section declares, looked up by the rules (built once per section). */
+interface Declared {
+  readonly px: ProxmoxConfig;
+  readonly nodeNames: readonly string[];
+  /** Node name → declared powered. */
+  readonly powered: ReadonlyMap<string, boolean>;
+  readonly storageNames: readonly string[];
+  readonly backupNames: readonly string[];
+  readonly imageByName: ReadonlyMap<string, Image>;
+  readonly vnets: readonly { readonly vnet: Vnet; readonly zone: Zone }[];
 }
 
-function storageNames(px: ProxmoxConfig): string[] {
-  return px.storages.map((s) => s.name);
+function declared(px: ProxmoxConfig): Declared {
+  return {
+    px,
+    nodeNames: px.nodes.map((n) => n.name),
+    powered: new Map(px.nodes.map((n) => [n.name, n.powered])),
+    storageNames: px.storages.map((s) => s.name),
+    backupNames: px.backups.map((b) => b.name),
+    imageByName: new Map(px.images.map((img) => [img.name, img])),
+    vnets: px.sdn.zones.flatMap((zone) => zone.vnets.map((vnet) => ({ vnet, zone }))),
+  };
 }
 
 /** Every name of `nodes` is a node of the cluster. */
 function checkNodeRefs(
-  px: ProxmoxConfig,
+  d: Declared,
   nodes: readonly string[] | undefined,
   path: PathSegment[],
   out: ProblemSink,
 ): void {
-  const names = nodeNames(px);
   nodes?.forEach((n, i) => {
-    if (!names.includes(n)) out.add([...path, i], unknownReference("node", n, names));
+    if (!d.nodeNames.includes(n)) out.add([...path, i], unknownReference("node", n, d.nodeNames));
   });
 }
 
-function checkStorages(px: ProxmoxConfig, out: ProblemSink): void {
+function checkStorages(d: Declared, out: ProblemSink): void {
+  const px = d.px;
   px.storages.forEach((storage, i) => {
-    checkNodeRefs(px, storage.nodes, ["storages", i, "nodes"], out);
+    checkNodeRefs(d, storage.nodes, ["storages", i, "nodes"], out);
     if (storage.type === "lvm" && storage.base) {
       const base = px.storages.find((s) => s.name === storage.base?.storage);
       if (!base) {
         out.add(
           ["storages", i, "base", "storage"],
-          unknownReference("storage", storage.base.storage, storageNames(px)),
+          unknownReference("storage", storage.base.storage, d.storageNames),
         );
       } else if (base.type !== "iscsi") {
         out.add(
@@ -93,14 +110,11 @@ function checkStorages(px: ProxmoxConfig, out: ProblemSink): void {
   });
 }
 
-function checkBackups(px: ProxmoxConfig, out: ProblemSink): void {
-  px.backups.forEach((job, i) => {
-    const storage = px.storages.find((s) => s.name === job.storage);
+function checkBackups(d: Declared, out: ProblemSink): void {
+  d.px.backups.forEach((job, i) => {
+    const storage = d.px.storages.find((s) => s.name === job.storage);
     if (!storage) {
-      out.add(
-        ["backups", i, "storage"],
-        unknownReference("storage", job.storage, storageNames(px)),
-      );
+      out.add(["backups", i, "storage"], unknownReference("storage", job.storage, d.storageNames));
     } else if (
       storage.type !== "pbs" &&
       !(storage.type !== "iscsi" && storage.content.includes("backup"))
@@ -113,14 +127,12 @@ function checkBackups(px: ProxmoxConfig, out: ProblemSink): void {
   });
 }
 
-function checkImages(px: ProxmoxConfig, out: ProblemSink): void {
-  const names = nodeNames(px);
-  const powered = new Map(px.nodes.map((n) => [n.name, n.powered]));
-  px.images.forEach((image, i) => {
+function checkImages(d: Declared, out: ProblemSink): void {
+  d.px.images.forEach((image, i) => {
     const path: PathSegment[] = ["images", i];
-    if (image.node && !names.includes(image.node)) {
-      out.add([...path, "node"], unknownReference("node", image.node, names));
-    } else if (image.node && powered.get(image.node) === false) {
+    if (image.node && !d.nodeNames.includes(image.node)) {
+      out.add([...path, "node"], unknownReference("node", image.node, d.nodeNames));
+    } else if (image.node && d.powered.get(image.node) === false) {
       out.add(
         [...path, "node"],
         `node "${image.node}" is declared powered: false, so nothing can be downloaded to it: remove node (every powered node) or name a powered one`,
@@ -129,7 +141,8 @@ function checkImages(px: ProxmoxConfig, out: ProblemSink): void {
   });
 }
 
-function checkSdn(px: ProxmoxConfig, out: ProblemSink): void {
+function checkSdn(d: Declared, out: ProblemSink): void {
+  const px = d.px;
   const vnets = px.sdn.zones.flatMap((zone, z) => zone.vnets.map((vnet, v) => ({ vnet, z, v })));
   checkUnique(
     out,
@@ -141,7 +154,7 @@ function checkSdn(px: ProxmoxConfig, out: ProblemSink): void {
   const vlanTags = new Map<string, Map<number, string>>();
   px.sdn.zones.forEach((zone, z) => {
     const zonePath: PathSegment[] = ["sdn", "zones", z];
-    checkNodeRefs(px, zone.nodes, [...zonePath, "nodes"], out);
+    checkNodeRefs(d, zone.nodes, [...zonePath, "nodes"], out);
     if (zone.type === "vlan" && !zone.bridge) {
       out.add(
         [...zonePath, "bridge"],
@@ -241,14 +254,14 @@ function checkSubnet(
 
 /** The guest's node (declared, powered), its disk's storage and its backup job. */
 function checkGuestPlacement(
-  px: ProxmoxConfig,
+  d: Declared,
   guest: Guest,
   path: PathSegment[],
   out: ProblemSink,
 ): void {
-  const powered = new Map(px.nodes.map((n) => [n.name, n.powered]));
+  const { px, powered } = d;
   if (!powered.has(guest.node)) {
-    out.add([...path, "node"], unknownReference("node", guest.node, nodeNames(px)));
+    out.add([...path, "node"], unknownReference("node", guest.node, d.nodeNames));
   } else if (powered.get(guest.node) === false) {
     const on = px.nodes.filter((n) => n.powered).map((n) => n.name);
     out.add(
@@ -260,7 +273,7 @@ function checkGuestPlacement(
   if (!disk) {
     out.add(
       [...path, "disk", "storage"],
-      unknownReference("storage", guest.disk.storage, storageNames(px)),
+      unknownReference("storage", guest.disk.storage, d.storageNames),
     );
   } else if (disk.type === "pbs" || disk.type === "iscsi") {
     out.add(
@@ -282,19 +295,13 @@ function checkGuestPlacement(
       );
     }
   }
-  const backupNames = px.backups.map((b) => b.name);
-  if (guest.backup && !backupNames.includes(guest.backup)) {
-    out.add([...path, "backup"], unknownReference("backup job", guest.backup, backupNames));
+  if (guest.backup && !d.backupNames.includes(guest.backup)) {
+    out.add([...path, "backup"], unknownReference("backup job", guest.backup, d.backupNames));
   }
 }
 
 /** What the guest is built from: an image of the right kind on its node, or a clone. */
-function checkGuestSource(
-  px: ProxmoxConfig,
-  guest: Guest,
-  path: PathSegment[],
-  out: ProblemSink,
-): void {
+function checkGuestSource(d: Declared, guest: Guest, path: PathSegment[], out: ProblemSink): void {
   if (guest.image && guest.clone !== undefined) {
     out.add([...path, "clone"], "give either image or clone, not both");
   }
@@ -310,10 +317,9 @@ function checkGuestSource(
     out.add([...path, "image"], "a VM needs an image (a cloud-image) or a clone (template vmid)");
   }
   if (!guest.image) return;
-  const imageByName = new Map(px.images.map((img) => [img.name, img]));
-  const image = imageByName.get(guest.image);
+  const image = d.imageByName.get(guest.image);
   if (!image) {
-    out.add([...path, "image"], unknownReference("image", guest.image, [...imageByName.keys()]));
+    out.add([...path, "image"], unknownReference("image", guest.image, [...d.imageByName.keys()]));
     return;
   }
   const wanted = guest.type === "lxc" ? "container-template" : "cloud-image";
@@ -355,12 +361,7 @@ function checkGuestDevices(
   });
 }
 
-function checkGuestNics(
-  px: ProxmoxConfig,
-  guest: Guest,
-  path: PathSegment[],
-  out: ProblemSink,
-): void {
+function checkGuestNics(d: Declared, guest: Guest, path: PathSegment[], out: ProblemSink): void {
   if (guest.docker && guest.nics[0]?.ip === "dhcp") {
     out.add(
       [...path, "nics", 0, "ip"],
@@ -376,8 +377,7 @@ function checkGuestNics(
       `a guest has one default gateway, and nics[${routed ?? 0}] already names it: remove this one`,
     );
   }
-  const vnets = px.sdn.zones.flatMap((zone) => zone.vnets.map((vnet) => ({ vnet, zone })));
-  guest.nics.forEach((nic, n) => checkNic(nic, [...path, "nics", n], vnets, out));
+  guest.nics.forEach((nic, n) => checkNic(nic, [...path, "nics", n], d.vnets, out));
 }
 
 function checkNic(

@@ -52,11 +52,30 @@ export function unknownReference(
   return `${unknown}: declared ${what}s are ${candidates.map((c) => `"${c}"`).join(", ")}`;
 }
 
+/** Marks the issues the rules add, so that a rule can tell them from the schema's. */
+const RULE_ISSUE = "homelabRule";
+
 /** A sink that adds each problem as an issue of a zod refinement, at a path relative to it. */
 export function issuesOf(ctx: z.RefinementCtx): ProblemSink {
   return {
-    add: (path, message) => ctx.addIssue({ code: "custom", path: [...path], message }),
+    add: (path, message) =>
+      ctx.addIssue({ code: "custom", path: [...path], message, params: { [RULE_ISSUE]: true } }),
   };
+}
+
+/**
+ * Whether the value being refined passed its schema: it has no issue yet but those of other
+ * rules. Zod runs a refinement past some schema issues (unknown keys, a malformed address);
+ * a rule waits for a well-formed value instead, as the rules across sections wait for every
+ * section to parse, so a broken value never causes misleading reports. Rules do not wait for
+ * each other: all of a section's rule problems come out together.
+ */
+export function wellFormed(ctx: z.RefinementCtx): boolean {
+  return ctx.issues.every(
+    (issue) =>
+      issue.code === "custom" &&
+      (issue as { params?: Record<string, unknown> }).params?.[RULE_ISSUE] === true,
+  );
 }
 
 /** Reports every name used twice in `items` (at the second and later uses). */
@@ -84,7 +103,8 @@ export function duplicateMessage(what: string, value: string | number, earlier: 
 
 /**
  * A zod refinement for a list: every value of `key` is used once. Reports the second and
- * later uses at `[index, ...at]` with the same message as `checkUnique`.
+ * later uses at `[index, ...at]` with the same message as `checkUnique`, once the list is
+ * well-formed (`wellFormed`).
  *
  * @example z.array(node).superRefine(uniqueBy((n) => n.name, "node name", ["name"]))
  */
@@ -93,7 +113,9 @@ export function uniqueBy<T>(
   what: string,
   at: readonly PathSegment[] = [],
 ): (items: readonly T[], ctx: z.RefinementCtx) => void {
-  return (items, ctx) => checkUnique(issuesOf(ctx), items, key, (i) => [i, ...at], what);
+  return (items, ctx) => {
+    if (wellFormed(ctx)) checkUnique(issuesOf(ctx), items, key, (i) => [i, ...at], what);
+  };
 }
 
 // ----- rules several sections share ------------------------------------------------------

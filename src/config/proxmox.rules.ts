@@ -16,6 +16,7 @@ import {
   issuesOf,
   subnetOf,
   unknownReference,
+  wellFormed,
   type ProblemSink,
 } from "./problems";
 import type { Guest, Image, Nic, ProxmoxConfig, Vnet, Zone } from "./proxmox";
@@ -29,8 +30,9 @@ import {
   parseRange,
 } from "../lib/net";
 
-/** The refinement of `homelab:proxmox`. */
+/** The refinement of `homelab:proxmox` (once the section is well-formed). */
 export function proxmoxRules(px: ProxmoxConfig, ctx: z.RefinementCtx): void {
+  if (!wellFormed(ctx)) return;
   const out = issuesOf(ctx);
   const d = declared(px);
   checkStorages(d, out);

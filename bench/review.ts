@@ -90,7 +90,7 @@ function model(stack: string) {
   const file = `Pulumi.${stack}.yaml`;
   return buildModel(
     loadSite(stackFileSource(join(ROOT, file), stack, file), { root: ROOT, requireSecrets: false }),
-  );
+  ).model;
 }
 
 export const reviewSuite: BenchSuite = {

@@ -23,7 +23,7 @@ export const servicesSuite: BenchSuite = {
             root: ROOT,
             requireSecrets: false,
           }),
-        );
+        ).model;
         containers = model.services?.stacks.reduce((n, s) => n + s.containers.length, 0) ?? 0;
       });
       figures.push({

@@ -1,6 +1,6 @@
 /**
- * The Pulumi program: load and validate the site, build the model, instantiate the root
- * component, return the stack outputs. The same function runs under the real engine and
+ * The Pulumi program: load, validate and model the site (src/evaluate.ts), instantiate the
+ * root component, return the stack outputs. The same function runs under the real engine and
  * under the offline plan's mock runtime.
  */
 import { existsSync } from "node:fs";
@@ -10,9 +10,9 @@ import { Homelab } from "./components/homelab";
 import { runtimeSecrets } from "./components/secrets";
 import { resolveFirewallMode } from "./components/unifi/firewall-mode";
 import { ConfigError } from "./config/errors";
-import { loadSite, runtimeSource, type LoadedSite } from "./config/load";
+import { runtimeSource } from "./config/runtime-source";
 import { readYaml, type YamlFile } from "./config/yaml";
-import { buildModel } from "./model";
+import { evaluateSite, type EvaluatedSite } from "./evaluate";
 import { formatPrefix } from "./lib/net";
 
 /**
@@ -35,8 +35,11 @@ function offlineContext(): OfflineContext | undefined {
   return (globalThis as Record<symbol, unknown>)[OFFLINE] as OfflineContext | undefined;
 }
 
-/** Loads the site from the runtime config; configuration problems end the run cleanly. */
-export function loadFromRuntime(): LoadedSite {
+/**
+ * Loads and models the site from the runtime config; configuration problems (the rules of
+ * the derivations included) end the run cleanly.
+ */
+export function evaluateFromRuntime(): EvaluatedSite {
   const offline = offlineContext();
   const stack = pulumi.getStack();
   const root = offline?.root ?? process.cwd();
@@ -48,7 +51,7 @@ export function loadFromRuntime(): LoadedSite {
       ? readYaml(stackPath, file)
       : undefined;
   try {
-    return loadSite(runtimeSource(stack, file, yaml), {
+    return evaluateSite(runtimeSource(stack, file, yaml), {
       root,
       requireSecrets: offline === undefined,
     });
@@ -59,8 +62,7 @@ export function loadFromRuntime(): LoadedSite {
 }
 
 export async function main(): Promise<Record<string, unknown>> {
-  const loaded = loadFromRuntime();
-  const model = buildModel(loaded);
+  const { loaded, model } = evaluateFromRuntime();
   const offline = offlineContext() !== undefined;
   // Decided before any resource exists: it changes which resources there are.
   const unifiFirewall = model.config.unifi

@@ -8,8 +8,8 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { runUnderMocks } from "../src/cli/mock-runtime";
 import { loadOffline, PROJECT } from "../src/cli/offline";
-import { isConfigSecret } from "../src/config/load";
-import { loadFromRuntime, main } from "../src/program";
+import { isConfigSecret } from "../src/config/runtime-source";
+import { evaluateFromRuntime, main } from "../src/program";
 
 const ROOT = join(__dirname, "..");
 
@@ -22,7 +22,7 @@ async function run(config: Record<string, string>, secretKeys: string[]) {
       stack: "home",
       config,
       secretKeys,
-      preflight: loadFromRuntime,
+      preflight: evaluateFromRuntime,
       program: main,
     });
   } finally {

@@ -10,7 +10,7 @@ import { setSecretCommand } from "../config/secrets";
 import { readYaml, withPositions } from "../config/yaml";
 import type { LoadedSite } from "../config/load";
 import { projectRoot, parseCli, runCli, stackNames } from "./common";
-import { loadOffline } from "./offline";
+import { loadOffline } from "./offline-stack";
 
 const USAGE = `usage: npm run check [-- --quiet]
 

@@ -13,7 +13,7 @@ import { configKey } from "../config/stack";
 import { federationDiagram, siteDiagram, type Diagram, type TunnelInfo } from "../diagram/graph";
 import { toMermaid } from "../diagram/mermaid";
 import { toSvg } from "../diagram/svg";
-import { buildModel, type SiteModel } from "../model";
+import type { SiteModel } from "../model";
 import { derivePeerings } from "../model/federation";
 import { parseCli, projectRoot, runCli, UsageError } from "./common";
 import { loadOffline } from "./offline";
@@ -103,8 +103,8 @@ if (require.main === module)
     if (!values.stack) throw new UsageError("--stack is required");
     const format = oneOf("--format", values.format, FORMATS, "mermaid");
     const view = oneOf("--view", values.view, VIEWS, "site");
-    const { loaded } = loadOffline(projectRoot(), values.stack, values.config);
-    const text = render(diagramOf(buildModel(loaded), loaded.file, view), format);
+    const { loaded, model } = loadOffline(projectRoot(), values.stack, values.config);
+    const text = render(diagramOf(model, loaded.file, view), format);
     if (values.out) {
       writeFileSync(values.out, text);
       process.stdout.write(`wrote ${values.out}\n`);

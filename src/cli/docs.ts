@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, type Problem } from "../config/errors";
-import { buildModel, type SiteModel } from "../model";
+import type { SiteModel } from "../model";
 import { parseCli, projectRoot, runCli, stackNames, syncGeneratedFiles } from "./common";
 import { diagramOf, render, VIEWS, type View } from "./diagram";
 import { catalogueEntries, catalogueMarkdown } from "./error-catalogue";
@@ -59,8 +59,8 @@ export function refreshReadme(
 export function generatedFiles(root: string): Record<string, string> {
   const models = new Map<string, { model: SiteModel; file: string }>();
   for (const stack of stackNames(root)) {
-    const { loaded } = loadOffline(root, stack);
-    models.set(stack, { model: buildModel(loaded), file: loaded.file });
+    const { loaded, model } = loadOffline(root, stack);
+    models.set(stack, { model, file: loaded.file });
   }
   const files: Record<string, string> = {};
   for (const [stack, { model, file }] of models) {

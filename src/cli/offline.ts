@@ -1,46 +1,13 @@
 /**
- * Offline evaluation of a stack: validate its file, then run the real program under
- * Pulumi's mock runtime with the file's configuration. Secrets are never decrypted here:
- * set ones and missing ones alike become placeholders marked secret.
+ * Offline evaluation of a stack: validate and model its file (offline-stack.ts), then run
+ * the real program under Pulumi's mock runtime with the file's configuration.
  */
-import { join, isAbsolute } from "node:path";
-import { loadSite, stackFileSource, type LoadedSite } from "../config/load";
-import { configKey } from "../config/stack";
-import { fileLabel } from "./common";
+import type { LoadedSite } from "../config/load";
 import { runUnderMocks, type Plan } from "./mock-runtime";
-import { loadFromRuntime, main, setOfflineContext } from "../program";
+import { evaluateFromRuntime, main, setOfflineContext } from "../program";
+import { PROJECT, loadOffline } from "./offline-stack";
 
-export const PROJECT = "homelab";
-
-/** Placeholder value of an offline secret (never a real secret, never printed). */
-export function offlinePlaceholder(name: string): string {
-  return `offline-placeholder-${name}`;
-}
-
-export interface OfflineStack {
-  readonly loaded: LoadedSite;
-  readonly config: Record<string, string>;
-  readonly secretKeys: string[];
-}
-
-/** Validates a stack file (throws ConfigError) and prepares the engine config for it. */
-export function loadOffline(root: string, stack: string, configFile?: string): OfflineStack {
-  const path = configFile
-    ? isAbsolute(configFile)
-      ? configFile
-      : join(process.cwd(), configFile)
-    : join(root, `Pulumi.${stack}.yaml`);
-  const label = fileLabel(root, path);
-  const source = stackFileSource(path, stack, label);
-  const loaded = loadSite(source, { root, requireSecrets: false });
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(source.values)) {
-    config[configKey(key)] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  const secretKeys = loaded.secrets.map((s) => configKey(s.name));
-  for (const s of loaded.secrets) config[configKey(s.name)] = offlinePlaceholder(s.name);
-  return { loaded, config, secretKeys };
-}
+export { PROJECT, loadOffline, offlinePlaceholder, type OfflineStack } from "./offline-stack";
 
 /**
  * Validates and evaluates a stack offline. `program` defaults to the real program; tests pass
@@ -61,7 +28,7 @@ export async function planStack(
       stack,
       config: offline.config,
       secretKeys: offline.secretKeys,
-      preflight: loadFromRuntime,
+      preflight: evaluateFromRuntime,
       program,
     });
     return { plan, loaded: offline.loaded };

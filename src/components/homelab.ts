@@ -60,10 +60,10 @@ export class Homelab extends pulumi.ComponentResource {
     const { model, secrets } = args;
     this.site = model.config.site.name;
 
-    if (model.config.proxmox) {
+    if (model.proxmox) {
       this.proxmox = new ProxmoxCluster(
         `${name}-proxmox`,
-        { config: model.config.proxmox, addresses: model.addresses, secrets },
+        { plan: model.proxmox, secrets },
         { parent: this },
       );
     }

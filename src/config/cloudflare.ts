@@ -17,12 +17,23 @@ export const cloudflareSchema = doc(
       z.enum(["off", "flexible", "full", "strict"]),
       "SSL/TLS encryption mode; strict = Full (Strict).",
     ).default("strict"),
-    alwaysUseHttps: z.boolean().default(true),
-    minTlsVersion: z.enum(["1.0", "1.1", "1.2", "1.3"]).default("1.2"),
+    alwaysUseHttps: doc(z.boolean(), "Redirect every http:// request to https://.").default(true),
+    minTlsVersion: doc(
+      z.enum(["1.0", "1.1", "1.2", "1.3"]),
+      "Oldest TLS version Cloudflare accepts from visitors.",
+    ).default("1.2"),
     origin: doc(
-      z.union([strict({ ipv4 }), strict({ cname: dnsName })], {
-        error: "must be { ipv4: <address> } or { cname: <dns name> }",
-      }),
+      z.union(
+        [
+          strict({ ipv4: doc(ipv4, "The site's public IPv4 address (A records).") }),
+          strict({
+            cname: doc(dnsName, "A name that follows the site's address (CNAME records)."),
+          }),
+        ],
+        {
+          error: "must be { ipv4: <address> } or { cname: <dns name> }",
+        },
+      ),
       "Where public names point: the site's WAN address, or a dynamic-DNS name.",
       [{ ipv4: "203.0.113.10" }, { cname: "home.dyndns.example" }],
     ),

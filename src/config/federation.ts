@@ -123,9 +123,21 @@ export const registrySchema = doc(
       ["172.31.254.0/24"],
     ),
     topology: doc(
-      z.union([z.literal("full-mesh"), strict({ pairs: z.array(z.tuple([name, name])).min(1) })], {
-        error: 'must be "full-mesh" or { pairs: [[a, b], ...] }',
-      }),
+      z.union(
+        [
+          z.literal("full-mesh"),
+          strict({
+            pairs: doc(
+              z.array(z.tuple([name, name])).min(1),
+              "The peerings, each a pair of member ids.",
+              [[["alexis", "baptiste"]]],
+            ),
+          }),
+        ],
+        {
+          error: 'must be "full-mesh" or { pairs: [[a, b], ...] }',
+        },
+      ),
       'Which members peer: "full-mesh" (every pair), or { pairs: [[a, b], ...] } by member id.',
     ).default("full-mesh"),
     lifetimes: doc(

@@ -75,7 +75,7 @@ export const interfaceSchema = strict({
     "physical ports already exist and are only updated; aggregate (LACP), vlan and loopback are created.",
   ).default("physical"),
   role: doc(z.enum(["lan", "wan", "dmz", "undefined"]), "FortiOS interface role.").default("lan"),
-  alias: z.string().max(25).optional(),
+  alias: doc(z.string().max(25), "Alias shown in the FortiGate UI.").optional(),
   members: doc(z.array(fortiName), "Aggregate members (physical ports).", [
     ["internal1", "internal2"],
   ]).optional(),
@@ -89,7 +89,7 @@ export const interfaceSchema = strict({
   allowaccess: doc(z.array(allowAccess), "Management protocols allowed on the interface.").default([
     "ping",
   ]),
-  description: z.string().max(255).optional(),
+  description: doc(z.string().max(255), "Free text about the interface.").optional(),
 });
 
 export const dhcpServerSchema = strict({
@@ -99,27 +99,36 @@ export const dhcpServerSchema = strict({
   dns: doc(z.array(ipv4), "DNS servers (default: the FortiGate itself).", [
     ["10.128.0.12"],
   ]).default([]),
-  domain: z.string().optional(),
-  leaseSeconds: z.number().int().min(300).max(8_640_000).default(86400),
-  reservations: z
-    .array(
+  domain: doc(z.string(), "DNS domain handed to clients.", ["home.arpa"]).optional(),
+  leaseSeconds: doc(z.number().int().min(300).max(8_640_000), "Lease time in seconds.").default(
+    86400,
+  ),
+  reservations: doc(
+    z.array(
       strict({
-        mac: z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, {
-          error: "must be a MAC address such as 00:11:22:33:44:55",
-        }),
-        ip: ipv4,
-        description: z.string().optional(),
+        mac: doc(
+          z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, {
+            error: "must be a MAC address such as 00:11:22:33:44:55",
+          }),
+          "The client's MAC address.",
+        ),
+        ip: doc(ipv4, "The address it always gets."),
+        description: doc(z.string(), "Free text about the client.").optional(),
       }),
-    )
-    .default([]),
+    ),
+    "Fixed addresses by MAC address.",
+  ).default([]),
 });
 
 export const staticRouteSchema = strict({
   dst: doc(cidr, "Destination prefix.", ["10.128.0.0/24"]),
   gateway: doc(ipv4, "Next hop."),
   device: doc(fortiName, "Outgoing interface."),
-  distance: z.number().int().min(1).max(255).default(10),
-  comment: z.string().max(255).optional(),
+  distance: doc(
+    z.number().int().min(1).max(255),
+    "Administrative distance: the lowest wins among routes to the same prefix.",
+  ).default(10),
+  comment: doc(z.string().max(255), "Comment on the device.").optional(),
 });
 
 export const tunnelSchema = strict({
@@ -129,12 +138,17 @@ export const tunnelSchema = strict({
   localAddress: doc(interfaceAddress, "Tunnel interface address (optional).").optional(),
   remoteSubnets: doc(z.array(cidr).min(1), "Prefixes reached through the tunnel (static routes)."),
   localNetworks: doc(z.array(name).min(1), "Local networks (by name) allowed through the tunnel."),
-  proposals: z
-    .array(z.enum(phase1Proposals))
-    .min(1)
-    .default(["aes256gcm-prfsha384", "aes256-sha256"]),
-  phase2Proposals: z.array(z.enum(phase2Proposals)).min(1).default(["aes256gcm", "aes256-sha256"]),
-  dhGroups: z.array(dhGroup).min(1).default([20, 21]),
+  proposals: doc(
+    z.array(z.enum(phase1Proposals)).min(1),
+    "IKE (phase1) proposals, in order of preference.",
+  ).default(["aes256gcm-prfsha384", "aes256-sha256"]),
+  phase2Proposals: doc(
+    z.array(z.enum(phase2Proposals)).min(1),
+    "ESP (phase2) proposals, in order of preference.",
+  ).default(["aes256gcm", "aes256-sha256"]),
+  dhGroups: doc(z.array(dhGroup).min(1), "Diffie-Hellman groups (IKE, and PFS in phase2).").default(
+    [20, 21],
+  ),
   psk: doc(secretRef, "Pre-shared key."),
 });
 
@@ -148,18 +162,23 @@ export const dialupVpnSchema = strict({
   pool: doc(cidr, "Addresses handed to clients (mode-config).", ["172.26.0.0/24"]),
   dns: doc(z.array(ipv4), "DNS servers pushed to clients.").default([]),
   access: doc(z.array(name).min(1), "Networks (by name) clients may reach.", [["lan", "swprod"]]),
-  proposals: z
-    .array(z.enum(phase1Proposals))
-    .min(1)
-    .default(["aes256gcm-prfsha384", "aes256-sha256"]),
-  phase2Proposals: z.array(z.enum(phase2Proposals)).min(1).default(["aes256gcm", "aes256-sha256"]),
-  dhGroups: z.array(dhGroup).min(1).default([20, 21]),
+  proposals: doc(
+    z.array(z.enum(phase1Proposals)).min(1),
+    "IKE (phase1) proposals, in order of preference.",
+  ).default(["aes256gcm-prfsha384", "aes256-sha256"]),
+  phase2Proposals: doc(
+    z.array(z.enum(phase2Proposals)).min(1),
+    "ESP (phase2) proposals, in order of preference.",
+  ).default(["aes256gcm", "aes256-sha256"]),
+  dhGroups: doc(z.array(dhGroup).min(1), "Diffie-Hellman groups (IKE, and PFS in phase2).").default(
+    [20, 21],
+  ),
 });
 
 export const fortigateSchema = doc(
   strict({
     host: doc(hostOrAddress, "Management address of the FortiGate.", ["172.24.0.1"]),
-    port: port.default(443),
+    port: doc(port, "HTTPS port of the management API.").default(443),
     vdom: doc(z.string().min(1).max(31), "VDOM to manage.").default("root"),
     tls: deviceTls.default({ insecureSkipVerify: false }),
     adopt: doc(
@@ -175,9 +194,12 @@ export const fortigateSchema = doc(
       "First id of the range (idBase to idBase+99999) this stack uses for static routes, firewall policies and DHCP servers; each object's id derives from its identity, so ids never shift. Change it only if objects made by hand already use that range.",
       [100000],
     ).default(100000),
-    interfaces: z.array(interfaceSchema).default([]),
-    dhcp: z.array(dhcpServerSchema).default([]),
-    staticRoutes: z.array(staticRouteSchema).default([]),
+    interfaces: doc(
+      z.array(interfaceSchema),
+      "Interfaces: physical ports to configure, and aggregates, VLANs and loopbacks to create.",
+    ).default([]),
+    dhcp: doc(z.array(dhcpServerSchema), "DHCP servers, one per interface.").default([]),
+    staticRoutes: doc(z.array(staticRouteSchema), "Static routes.").default([]),
     bgp: doc(
       strict({
         redistribute: doc(
@@ -198,7 +220,10 @@ export const fortigateSchema = doc(
       }),
       "How this FortiGate takes part in the federation (tunnels come from the registry).",
     ).optional(),
-    dialupVpn: dialupVpnSchema.optional(),
+    dialupVpn: doc(
+      dialupVpnSchema,
+      "IPsec dial-up server for road-warrior clients (FortiClient, IKEv2).",
+    ).optional(),
     tunnels: doc(
       z.array(tunnelSchema),
       "Extra site-to-site IPsec tunnels outside the federation.",

@@ -12,7 +12,9 @@ type JsonSchema = Record<string, unknown>;
 const secureValue: JsonSchema = {
   description: "An encrypted value: set it with `pulumi config set --secret <key>`, never by hand.",
   type: "object",
-  properties: { secure: { type: "string" } },
+  properties: {
+    secure: { type: "string", description: "The ciphertext Pulumi wrote; only Pulumi reads it." },
+  },
   required: ["secure"],
   additionalProperties: false,
 };
@@ -44,6 +46,8 @@ export function stackJsonSchema(): JsonSchema {
     properties: {
       config: {
         ...configBody,
+        description:
+          "The stack's configuration: one homelab:<section> key per section, one key per secret, and other namespaces' keys.",
         properties: config.properties,
         required: [configKey("site")],
         patternProperties: {
@@ -61,9 +65,18 @@ export function stackJsonSchema(): JsonSchema {
         },
         additionalProperties: false,
       },
-      secretsprovider: { type: "string" },
-      encryptedkey: { type: "string" },
-      encryptionsalt: { type: "string" },
+      secretsprovider: {
+        type: "string",
+        description: "Where Pulumi keeps the key of this stack's secrets (written by Pulumi).",
+      },
+      encryptedkey: {
+        type: "string",
+        description: "The stack's data key, encrypted by the secrets provider (written by Pulumi).",
+      },
+      encryptionsalt: {
+        type: "string",
+        description: "Salt of the passphrase secrets provider (written by Pulumi).",
+      },
       environment: { description: "Pulumi ESC environments to import." },
     },
     required: ["config"],

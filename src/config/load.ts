@@ -1,10 +1,10 @@
 /**
  * Loading a site: from a stack file (offline tools) or from the Pulumi runtime (the real
- * program), through the same validation. The result is a typed SiteConfig, the federation
- * registry it belongs to, and the secrets it needs; or a ConfigError listing every problem.
+ * program: runtime-source.ts), through the same validation. The result is a typed
+ * SiteConfig, the federation registry it belongs to, and the secrets it needs; or a
+ * ConfigError listing every problem.
  */
 import { isAbsolute, join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, formatPath, type PathSegment, type Problem } from "./errors";
 import type { Member, Registry } from "./federation";
 import { checkSiteInsideMember, parseRegistry } from "./registry";
@@ -28,8 +28,7 @@ import { validateSite } from "./validate";
 import { Problems, unknownReference } from "./problems";
 import { readYaml, withPositions, type YamlFile } from "./yaml";
 import { suggestion } from "./primitives";
-import { derivePeerings, peersOf, type Peering } from "../model/federation";
-import { planAddresses } from "../model/address-plan";
+import { peersOf } from "./peerings";
 import { siteNetworks } from "./networks";
 
 /** Where a stack's configuration comes from. */
@@ -61,11 +60,8 @@ export interface LoadedSite {
   readonly registryFile?: string;
   /** Federation peers of this site (member ids), sorted. */
   readonly peers: readonly string[];
-  /**
-   * This site's registry entry and its peerings (sorted by peer id, one per id of `peers`);
-   * set when the site is a member of a valid registry.
-   */
-  readonly federation?: { readonly member: Member; readonly peerings: readonly Peering[] };
+  /** This site's registry entry; set when the site is a member of a valid registry. */
+  readonly member?: Member;
   /** Secrets this site needs. */
   readonly secrets: readonly SecretRequirement[];
   /** Needed secrets that are not set (only non-empty when loaded with requireSecrets: false). */
@@ -187,180 +183,170 @@ export function stackFileSource(path: string, stack: string, label: string): Con
   };
 }
 
-/**
- * Whether the engine passed `key` as a secret. The SDK's own check is exported but marked
- * internal, so fall back to the variable it reads (the engine sets it for every program).
- */
-export function isConfigSecret(key: string): boolean {
-  const internal = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean })
-    .isConfigSecret;
-  if (typeof internal === "function") return internal(key);
-  const keys = process.env["PULUMI_CONFIG_SECRET_KEYS"];
-  try {
-    return keys ? (JSON.parse(keys) as string[]).includes(key) : false;
-  } catch {
-    return false;
-  }
+/** What the configuration rules found in a source. */
+export interface SiteCheck {
+  /** The site, once every section parsed (it may still have problems of its own). */
+  readonly site?: LoadedSite;
+  /**
+   * Every section is sound and so are the references between them: the derivations
+   * (src/model) may run on `site` and add the problems only they can see.
+   */
+  readonly derivable: boolean;
+  readonly problems: readonly Problem[];
+  /** The stack file and the registry, to give problems their line. */
+  readonly source: ConfigSource;
+  readonly registryYaml?: YamlFile;
 }
 
-/** Reads the configuration the Pulumi engine passed to this program. */
-export function runtimeSource(stack: string, file: string, yaml?: YamlFile): ConfigSource {
-  const all = pulumi.runtime.allConfig();
-  const values: Record<string, unknown> = {};
-  const keys: string[] = [];
-  const problems: Problem[] = [];
-  const plaintext = new Set<string>();
-  for (const [fullKey, raw] of Object.entries(all)) {
-    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
-    const key = fullKey.slice(NAMESPACE.length + 1);
-    keys.push(key);
-    const secret = isConfigSecret(fullKey);
-    if ((SECTION_NAMES as string[]).includes(key)) {
-      if (secret) {
-        problems.push({
-          file,
-          path: [fullKey],
-          message: `contains an encrypted value, but secrets cannot live inside a section: each secret is its own key (see README, Secrets)`,
-        });
-      }
-      try {
-        values[key] = JSON.parse(raw);
-      } catch {
-        values[key] = raw;
-      }
-    } else if (!secret) {
-      plaintext.add(key);
-    }
-  }
-  return {
-    stack,
-    file,
-    yaml,
-    values,
-    keys,
-    secrets: { isSet: (name) => keys.includes(name), isPlaintext: (name) => plaintext.has(name) },
-    problems,
-  };
+/** A ConfigError with every problem positioned in the stack file or the registry. */
+export function siteError(check: SiteCheck, problems: readonly Problem[]): ConfigError {
+  return new ConfigError(
+    withPositions(withPositions(problems, check.source.yaml, ["config"]), check.registryYaml),
+  );
 }
 
 /**
  * Validates a source into a LoadedSite. Schema problems of every section are reported
- * together; cross-field rules run once every section is well-formed (so a broken section
- * cannot cause misleading "unknown reference" reports). Throws ConfigError.
+ * together; the rules across sections run once every section is well-formed (so a broken
+ * section cannot cause misleading "unknown reference" reports). Throws ConfigError. The
+ * rules that need a derivation are not checked here: `evaluateSite` (src/evaluate.ts) runs
+ * both.
  */
 export function loadSite(source: ConfigSource, options: LoadOptions): LoadedSite {
+  const check = checkSite(source, options);
+  if (check.problems.length > 0 || !check.site) throw siteError(check, check.problems);
+  return check.site;
+}
+
+/** The configuration rules of a source: every problem, and the site when its sections parse. */
+export function checkSite(source: ConfigSource, options: LoadOptions): SiteCheck {
   const problems: Problem[] = [...source.problems];
-  if (source.unreadable) throw new ConfigError(problems);
+  if (source.unreadable) return { problems, derivable: false, source };
   const parsed = parseSections(source.values, source.file);
   const known = (source.reported ?? []).map((p) => formatPath(p));
   problems.push(...parsed.problems.filter((p) => !known.includes(formatPath(p.path))));
-
-  let config: SiteConfig | undefined;
-  let registry: Registry | undefined;
-  let registryFile: string | undefined;
-  let registryYaml: YamlFile | undefined;
-  let peers: string[] = [];
-  let federation: LoadedSite["federation"];
-  let secrets: SecretRequirement[] = [];
-  const missing: SecretRequirement[] = [];
-
-  if (parsed.problems.length === 0 && source.problems.length === 0) {
-    config = siteConfigOf(parsed.sections);
-    const crossProblems = validateSite(config, source.file);
-    problems.push(...crossProblems);
-    if (crossProblems.length === 0) {
-      const plan = planAddresses(config.proxmox);
-      problems.push(...plan.problems.map((p) => ({ ...p, file: source.file })));
-    }
-    const membership = config.federation;
-    if (membership) {
-      registryFile = membership.registry;
-      const path = isAbsolute(registryFile) ? registryFile : join(options.root, registryFile);
-      registryYaml = readYaml(path, registryFile);
-      problems.push(...registryYaml.problems);
-      let registryValid = false;
-      if (registryYaml.problems.length === 0) {
-        const result = parseRegistry(registryYaml.value, registryFile);
-        problems.push(...result.problems);
-        registry = result.registry;
-        registryValid = result.problems.length === 0;
-      }
-      if (registry) {
-        const ids = registry.members.map((m) => m.id);
-        const member = registry.members.find((m) => m.id === membership.member);
-        if (!member) {
-          const out = new Problems(source.file);
-          out.add(
-            [configKey("federation"), "member"],
-            unknownReference("member", membership.member, ids, registryFile),
-          );
-          problems.push(...out.list);
-        } else {
-          peers = peersOf(registry, member.id);
-          problems.push(
-            ...checkSiteInsideMember(siteNetworks(config), member, registryFile, source.file),
-          );
-          if (registryValid) federation = { member, peerings: derivePeerings(registry, member.id) };
-        }
-      }
-    }
-    secrets = requiredSecrets(config, peers);
-    problems.push(
-      ...secretProblems(secrets, source.secrets, {
-        file: source.file,
-        stack: source.stack,
-        requirePresent: options.requireSecrets,
-      }),
-    );
-    for (const requirement of secrets) {
-      if (!source.secrets.isSet(requirement.name)) missing.push(requirement);
-    }
-    // Keys that are neither a section nor a secret this site uses.
-    const known = new Set<string>([...SECTION_NAMES, ...secrets.map((s) => s.name)]);
-    const candidates = [
-      ...SECTION_NAMES,
-      ...Object.keys(FIXED_SECRETS),
-      ...secrets.map((s) => s.name),
-    ];
-    for (const key of source.keys) {
-      if (!known.has(key)) {
-        const { near: _near, ...problem } = unknownKeyProblem(key, candidates, source.file);
-        problems.push({
-          ...problem,
-          message: `${problem.message} (if it is an old secret, remove it: pulumi config rm ${configKey(key)} --stack ${source.stack})`,
-        });
-      }
-    }
-  } else {
-    // The secrets this site needs are unknown until its sections parse; still flag keys
-    // that are near-misses of section names (and cannot be secret names).
-    for (const key of source.keys) {
-      if (
-        (SECTION_NAMES as string[]).includes(key) ||
-        key in FIXED_SECRETS ||
-        key.startsWith("psk-")
-      ) {
-        continue;
-      }
-      const { near, ...problem } = unknownKeyProblem(key, SECTION_NAMES, source.file);
-      if (near) problems.push(problem);
-    }
+  if (parsed.problems.length > 0 || source.problems.length > 0) {
+    problems.push(...sectionNearMisses(source));
+    return { problems, derivable: false, source };
   }
-
-  if (problems.length > 0) {
-    const located = withPositions(withPositions(problems, source.yaml, ["config"]), registryYaml);
-    throw new ConfigError(located);
-  }
-  return {
+  const config = siteConfigOf(parsed.sections);
+  const crossProblems = validateSite(config, source.file);
+  problems.push(...crossProblems);
+  const federation = config.federation
+    ? loadMembership(config, config.federation, source.file, options)
+    : undefined;
+  problems.push(...(federation?.problems ?? []));
+  const peers = federation?.peers ?? [];
+  const secrets = requiredSecrets(config, peers);
+  problems.push(
+    ...secretProblems(secrets, source.secrets, {
+      file: source.file,
+      stack: source.stack,
+      requirePresent: options.requireSecrets,
+    }),
+    ...unknownKeys(source, secrets),
+  );
+  const site: LoadedSite = {
     stack: source.stack,
     file: source.file,
     root: options.root,
-    config: config as SiteConfig,
-    registry,
-    registryFile,
+    config,
+    registry: federation?.registry,
+    registryFile: config.federation?.registry,
     peers,
-    federation,
+    member: federation?.member,
     secrets,
-    missingSecrets: missing,
+    missingSecrets: secrets.filter((s) => !source.secrets.isSet(s.name)),
   };
+  return {
+    site,
+    derivable: crossProblems.length === 0,
+    problems,
+    source,
+    registryYaml: federation?.yaml,
+  };
+}
+
+/**
+ * The site's federation registry and its entry in it: the registry's own problems, the
+ * member id, every network the site routes inside the prefixes the member owns.
+ */
+function loadMembership(
+  config: SiteConfig,
+  membership: NonNullable<SiteConfig["federation"]>,
+  file: string,
+  options: LoadOptions,
+): {
+  yaml: YamlFile;
+  registry?: Registry;
+  member?: Member;
+  peers: string[];
+  problems: Problem[];
+} {
+  const registryFile = membership.registry;
+  const path = isAbsolute(registryFile) ? registryFile : join(options.root, registryFile);
+  const yaml = readYaml(path, registryFile);
+  const problems: Problem[] = [...yaml.problems];
+  if (yaml.problems.length > 0) return { yaml, peers: [], problems };
+  const result = parseRegistry(yaml.value, registryFile);
+  problems.push(...result.problems);
+  const registry = result.registry;
+  if (!registry) return { yaml, peers: [], problems };
+  const member = registry.members.find((m) => m.id === membership.member);
+  if (!member) {
+    const out = new Problems(file);
+    out.add(
+      [configKey("federation"), "member"],
+      unknownReference(
+        "member",
+        membership.member,
+        registry.members.map((m) => m.id),
+        registryFile,
+      ),
+    );
+    return { yaml, registry, peers: [], problems: [...problems, ...out.list] };
+  }
+  problems.push(...checkSiteInsideMember(siteNetworks(config), member, registryFile, file));
+  return {
+    yaml,
+    registry,
+    // Peerings are derived from a valid registry only (src/model/federation.ts).
+    member: result.problems.length === 0 ? member : undefined,
+    peers: peersOf(registry, member.id),
+    problems,
+  };
+}
+
+/** Keys that are neither a section nor a secret this site uses. */
+function unknownKeys(source: ConfigSource, secrets: readonly SecretRequirement[]): Problem[] {
+  const known = new Set<string>([...SECTION_NAMES, ...secrets.map((s) => s.name)]);
+  const candidates = [
+    ...SECTION_NAMES,
+    ...Object.keys(FIXED_SECRETS),
+    ...secrets.map((s) => s.name),
+  ];
+  return source.keys
+    .filter((key) => !known.has(key))
+    .map((key) => {
+      const { near: _near, ...problem } = unknownKeyProblem(key, candidates, source.file);
+      return {
+        ...problem,
+        message: `${problem.message} (if it is an old secret, remove it: pulumi config rm ${configKey(key)} --stack ${source.stack})`,
+      };
+    });
+}
+
+/**
+ * The secrets a site needs are unknown until its sections parse; still flag keys that are
+ * near-misses of section names (and cannot be secret names).
+ */
+function sectionNearMisses(source: ConfigSource): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of source.keys) {
+    if ((SECTION_NAMES as string[]).includes(key) || key in FIXED_SECRETS || key.startsWith("psk-"))
+      continue;
+    const { near, ...problem } = unknownKeyProblem(key, SECTION_NAMES, source.file);
+    if (near) problems.push(problem);
+  }
+  return problems;
 }

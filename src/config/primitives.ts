@@ -235,9 +235,12 @@ export const SECRET_NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
  */
 export const secretRef = doc(
   strict({
-    secret: z.string().regex(SECRET_NAME, {
-      error: "must be a config key name: letters, digits and hyphens, starting with a letter",
-    }),
+    secret: doc(
+      z.string().regex(SECRET_NAME, {
+        error: "must be a config key name: letters, digits and hyphens, starting with a letter",
+      }),
+      "Name of the stack secret without the namespace: `pbsPassword` reads homelab:pbsPassword.",
+    ),
   }),
   "A Pulumi secret of this stack, set with `pulumi config set --secret homelab:<secret> <value>`.",
   [{ secret: "pbsPassword" }],

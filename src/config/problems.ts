@@ -21,8 +21,16 @@ import {
   type Prefix,
 } from "../lib/net";
 
+/**
+ * Where a rule reports a problem: a `Problems` collector (paths from the file's root), or a
+ * zod refinement through `issuesOf` (paths relative to the refined value).
+ */
+export interface ProblemSink {
+  add(path: readonly PathSegment[], message: string): void;
+}
+
 /** Collects problems for one file. */
-export class Problems {
+export class Problems implements ProblemSink {
   readonly list: Problem[] = [];
   constructor(readonly file: string) {}
   add(path: readonly PathSegment[], message: string): void {
@@ -44,9 +52,35 @@ export function unknownReference(
   return `${unknown}: declared ${what}s are ${candidates.map((c) => `"${c}"`).join(", ")}`;
 }
 
+/** Marks the issues the rules add, so that a rule can tell them from the schema's. */
+const RULE_ISSUE = "homelabRule";
+
+/** A sink that adds each problem as an issue of a zod refinement, at a path relative to it. */
+export function issuesOf(ctx: z.RefinementCtx): ProblemSink {
+  return {
+    add: (path, message) =>
+      ctx.addIssue({ code: "custom", path: [...path], message, params: { [RULE_ISSUE]: true } }),
+  };
+}
+
+/**
+ * Whether the value being refined passed its schema: it has no issue yet but those of other
+ * rules. Zod runs a refinement past some schema issues (unknown keys, a malformed address);
+ * a rule waits for a well-formed value instead, as the rules across sections wait for every
+ * section to parse, so a broken value never causes misleading reports. Rules do not wait for
+ * each other: all of a section's rule problems come out together.
+ */
+export function wellFormed(ctx: z.RefinementCtx): boolean {
+  return ctx.issues.every(
+    (issue) =>
+      issue.code === "custom" &&
+      (issue as { params?: Record<string, unknown> }).params?.[RULE_ISSUE] === true,
+  );
+}
+
 /** Reports every name used twice in `items` (at the second and later uses). */
 export function checkUnique<T>(
-  out: Problems,
+  out: ProblemSink,
   items: readonly T[],
   key: (item: T) => string | number | undefined,
   path: (index: number) => PathSegment[],
@@ -69,7 +103,8 @@ export function duplicateMessage(what: string, value: string | number, earlier: 
 
 /**
  * A zod refinement for a list: every value of `key` is used once. Reports the second and
- * later uses at `[index, ...at]` with the same message as `checkUnique`.
+ * later uses at `[index, ...at]` with the same message as `checkUnique`, once the list is
+ * well-formed (`wellFormed`).
  *
  * @example z.array(node).superRefine(uniqueBy((n) => n.name, "node name", ["name"]))
  */
@@ -79,19 +114,7 @@ export function uniqueBy<T>(
   at: readonly PathSegment[] = [],
 ): (items: readonly T[], ctx: z.RefinementCtx) => void {
   return (items, ctx) => {
-    const first = new Map<string | number, number>();
-    items.forEach((item, i) => {
-      const value = key(item);
-      if (value === undefined) return;
-      const earlier = first.get(value);
-      if (earlier === undefined) first.set(value, i);
-      else
-        ctx.addIssue({
-          code: "custom",
-          path: [i, ...at],
-          message: duplicateMessage(what, value, earlier),
-        });
-    });
+    if (wellFormed(ctx)) checkUnique(issuesOf(ctx), items, key, (i) => [i, ...at], what);
   };
 }
 
@@ -105,7 +128,7 @@ export function subnetOf(text: string): Prefix | undefined {
 
 /** Gateway must be a host address of the subnet. */
 export function checkGateway(
-  out: Problems,
+  out: ProblemSink,
   path: PathSegment[],
   gateway: string,
   subnet: Prefix,
@@ -127,7 +150,7 @@ export function checkGateway(
 
 /** DHCP/reserved range must lie inside the subnet's host addresses, and avoid the gateway. */
 export function checkRange(
-  out: Problems,
+  out: ProblemSink,
   path: PathSegment[],
   text: string,
   subnet: Prefix,
@@ -151,7 +174,7 @@ export function checkRange(
 
 /** Every name of `refs` is a network of `names`. */
 export function checkNetworkRefs(
-  out: Problems,
+  out: ProblemSink,
   names: readonly string[],
   refs: string | readonly string[],
   path: PathSegment[],

@@ -15,6 +15,8 @@ import {
   url,
   vlanId,
 } from "./primitives";
+import { uniqueBy } from "./problems";
+import { proxmoxRules } from "./proxmox.rules";
 
 /** Proxmox SDN zone and vnet ids: at most 8 characters, letters and digits. */
 const sdnId = z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
@@ -38,7 +40,7 @@ export const nodeSchema = strict({
     z.number().int().min(0).max(255),
     "Corosync quorum votes. Proxmox's API cannot set them: see README (manual step).",
   ).default(1),
-  description: z.string().optional(),
+  description: doc(z.string(), "Free text about the node (hardware, role).").optional(),
 });
 
 const storageContent = z.enum([
@@ -51,8 +53,23 @@ const storageContent = z.enum([
   "import",
 ]);
 
+/** What a storage may hold (Proxmox content types). */
+const contents = (defaults: z.infer<typeof storageContent>[]) =>
+  doc(
+    z.array(storageContent),
+    "Content types the storage holds: images (VM disks), rootdir (container disks), iso, vztmpl (container templates), backup, snippets, import (cloud images).",
+  ).default(defaults);
+
+const storageNodes = doc(z.array(name), "Nodes that may use this storage (default: all).");
+
+/** The `type` key of a storage: which kind it is. */
+const storageType = <T extends string>(type: T, what: string) =>
+  doc(z.literal(type), `Storage type: ${what}.`);
+
+const storageName = doc(name, "Storage id in Proxmox.");
+
 const iscsiStorage = strict({
-  type: z.literal("iscsi"),
+  type: storageType("iscsi", "LUNs of an iSCSI target (the base of an LVM storage)"),
   name: doc(name, "Storage id in Proxmox.", ["nas-iscsi"]),
   portal: doc(hostOrAddress, "iSCSI portal (the NAS).", ["172.24.0.20"]),
   target: doc(
@@ -61,12 +78,12 @@ const iscsiStorage = strict({
     }),
     "iSCSI target IQN.",
   ),
-  nodes: doc(z.array(name), "Nodes that may use this storage (default: all).").optional(),
+  nodes: storageNodes.optional(),
 });
 
 const lvmStorage = strict({
-  type: z.literal("lvm"),
-  name,
+  type: storageType("lvm", "an LVM volume group (local, or on an iSCSI LUN)"),
+  name: storageName,
   volumeGroup: doc(
     z.string().regex(/^[A-Za-z0-9+_.-]+$/, { error: "must be an LVM volume group name" }),
     "LVM volume group.",
@@ -84,32 +101,32 @@ const lvmStorage = strict({
   shared: doc(z.boolean(), "true when every node sees the same volume group (iSCSI/FC).").default(
     false,
   ),
-  content: z.array(storageContent).default(["images", "rootdir"]),
-  nodes: z.array(name).optional(),
+  content: contents(["images", "rootdir"]),
+  nodes: storageNodes.optional(),
 });
 
 const nfsStorage = strict({
-  type: z.literal("nfs"),
-  name,
-  server: hostOrAddress,
+  type: storageType("nfs", "an NFS export, shared by every node"),
+  name: storageName,
+  server: doc(hostOrAddress, "NFS server address.", ["172.24.0.20"]),
   export: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Exported path.", [
     "/mnt/tank/pve",
   ]),
-  content: z.array(storageContent).default(["images", "rootdir"]),
+  content: contents(["images", "rootdir"]),
   options: doc(z.string(), "NFS mount options.", ["vers=4.2"]).optional(),
-  nodes: z.array(name).optional(),
+  nodes: storageNodes.optional(),
 });
 
 const pbsStorage = strict({
-  type: z.literal("pbs"),
-  name,
+  type: storageType("pbs", "a datastore on a Proxmox Backup Server"),
+  name: storageName,
   server: doc(hostOrAddress, "Proxmox Backup Server address.", ["pbs.example.org"]),
   port: doc(
     port,
     "Backup server port. Only 8007 is supported: the Proxmox provider cannot set another one.",
   ).default(8007),
   datastore: doc(z.string().min(1), "Datastore on the backup server.", ["alexis"]),
-  namespace: z.string().optional(),
+  namespace: doc(z.string(), "Namespace inside the datastore (default: its root).").optional(),
   username: doc(
     z.string().regex(/^[^\s@]+@[^\s@!]+(![^\s]+)?$/, {
       error: "must be user@realm or user@realm!token, e.g. backup@pbs",
@@ -128,16 +145,21 @@ const pbsStorage = strict({
     secretRef,
     "Client-side encryption key (JSON key file content); backups are encrypted before leaving the site.",
   ).optional(),
-  nodes: z.array(name).optional(),
+  nodes: storageNodes.optional(),
 });
 
 const dirStorage = strict({
-  type: z.literal("dir"),
-  name,
-  path: z.string().regex(/^\//, { error: "must be an absolute path" }),
-  content: z.array(storageContent).default(["iso", "vztmpl", "backup", "snippets", "import"]),
-  shared: z.boolean().default(false),
-  nodes: z.array(name).optional(),
+  type: storageType("dir", "a directory on the nodes"),
+  name: storageName,
+  path: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Directory path.", [
+    "/var/lib/vz",
+  ]),
+  content: contents(["iso", "vztmpl", "backup", "snippets", "import"]),
+  shared: doc(
+    z.boolean(),
+    "true when every node sees the same directory (a shared mount).",
+  ).default(false),
+  nodes: storageNodes.optional(),
 });
 
 export const storageTypes = ["iscsi", "lvm", "nfs", "pbs", "dir"] as const;
@@ -160,15 +182,21 @@ export const backupJobSchema = strict({
     "*-*-* 02:30",
     "sun 03:00",
   ]),
-  mode: z.enum(["snapshot", "suspend", "stop"]).default("snapshot"),
-  compression: z.enum(["zstd", "lzo", "gzip", "none"]).default("zstd"),
+  mode: doc(
+    z.enum(["snapshot", "suspend", "stop"]),
+    "How guests are backed up: snapshot (live), suspend, or stop (shut down meanwhile).",
+  ).default("snapshot"),
+  compression: doc(
+    z.enum(["zstd", "lzo", "gzip", "none"]),
+    "Compression of the backup files.",
+  ).default("zstd"),
   keep: doc(
     strict({
-      last: positiveInt.optional(),
-      daily: positiveInt.optional(),
-      weekly: positiveInt.optional(),
-      monthly: positiveInt.optional(),
-      yearly: positiveInt.optional(),
+      last: doc(positiveInt, "Keep the last n backups.").optional(),
+      daily: doc(positiveInt, "Keep one backup a day for the last n days.").optional(),
+      weekly: doc(positiveInt, "Keep one backup a week for the last n weeks.").optional(),
+      monthly: doc(positiveInt, "Keep one backup a month for the last n months.").optional(),
+      yearly: doc(positiveInt, "Keep one backup a year for the last n years.").optional(),
     }),
     "Retention (prune) settings.",
   ).default({ daily: 7, weekly: 4 }),
@@ -198,10 +226,16 @@ export const imageSchema = strict({
   url: doc(url, "Download address; Proxmox downloads it itself.", [
     "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2",
   ]),
-  checksum: strict({
-    algorithm: z.enum(["sha256", "sha512"]),
-    value: z.string().regex(/^[0-9a-f]+$/, { error: "must be a lowercase hex digest" }),
-  }).optional(),
+  checksum: doc(
+    strict({
+      algorithm: doc(z.enum(["sha256", "sha512"]), "Digest algorithm."),
+      value: doc(
+        z.string().regex(/^[0-9a-f]+$/, { error: "must be a lowercase hex digest" }),
+        "Expected digest, lowercase hex.",
+      ),
+    }),
+    "Verify the download against this digest.",
+  ).optional(),
   fileName: doc(z.string(), "File name on the storage (default: from the URL).").optional(),
   node: doc(name, "Node to download to (default: every powered node).").optional(),
   storage: doc(
@@ -223,7 +257,7 @@ export const sdnSubnetSchema = strict({
       range: doc(addressRange, "Range handed out by the SDN DHCP server.", [
         "10.128.0.200-10.128.0.250",
       ]),
-      dns: ipv4.optional(),
+      dns: doc(ipv4, "DNS server handed out with the leases.").optional(),
     }),
     "SDN DHCP (dnsmasq); guests with static addresses never get one from this range.",
   ).optional(),
@@ -234,13 +268,15 @@ export const sdnSubnetSchema = strict({
 
 export const vnetSchema = strict({
   name: doc(sdnId, "VNet id (at most 8 characters).", ["swprod"]),
-  alias: z.string().max(256).optional(),
+  alias: doc(z.string().max(256), "Free-text name shown in the Proxmox UI.").optional(),
   tag: doc(
     z.number().int().min(1).max(16_777_215),
     "VLAN tag (vlan zones, 1-4094) or VXLAN id (vxlan zones).",
   ).optional(),
-  vlanAware: z.boolean().default(false),
-  subnets: z.array(sdnSubnetSchema).default([]),
+  vlanAware: doc(z.boolean(), "Let guests' NICs on this vnet carry their own VLAN tag.").default(
+    false,
+  ),
+  subnets: doc(z.array(sdnSubnetSchema), "IPv4 subnets of the vnet.").default([]),
 });
 
 export const zoneTypes = ["simple", "vlan", "vxlan"] as const;
@@ -253,9 +289,11 @@ export const zoneSchema = strict({
   ),
   bridge: doc(z.string(), "Bridge of a vlan zone.", ["vmbr0"]).optional(),
   peers: doc(z.array(ipv4), "VXLAN peer addresses (vxlan zones).").optional(),
-  mtu: z.number().int().min(576).max(65520).optional(),
+  mtu: doc(z.number().int().min(576).max(65520), "MTU of the zone's vnets.").optional(),
   nodes: doc(z.array(name), "Nodes the zone exists on (default: all).").optional(),
-  vnets: z.array(vnetSchema).default([]),
+  vnets: doc(z.array(vnetSchema), "Virtual networks (bridges on every node) of the zone.").default(
+    [],
+  ),
 });
 
 export const nicSchema = strict({
@@ -270,12 +308,18 @@ export const nicSchema = strict({
     "Address: auto allocates a stable address from the vnet's subnet.",
     ["auto", "10.128.0.20"],
   ).default("auto"),
-  gateway: ipv4.optional(),
-  mac: z
-    .string()
-    .regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { error: "must be a MAC address in upper case" })
-    .optional(),
-  firewall: z.boolean().default(false),
+  gateway: doc(
+    ipv4,
+    "Default gateway through this NIC (default: the vnet subnet's gateway, on the first NIC that has one).",
+  ).optional(),
+  mac: doc(
+    z
+      .string()
+      .regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { error: "must be a MAC address in upper case" }),
+    "Fixed MAC address (default: one Proxmox picks).",
+    ["BC:24:11:00:00:01"],
+  ).optional(),
+  firewall: doc(z.boolean(), "Apply the Proxmox firewall to this NIC.").default(false),
 });
 
 export const guestSchema = strict({
@@ -283,29 +327,40 @@ export const guestSchema = strict({
   type: doc(z.enum(["vm", "lxc"]), "vm: a QEMU virtual machine; lxc: a container."),
   node: doc(name, "Node to run on (must be powered)."),
   vmid: doc(vmid, "Proxmox id (default: derived from the name, stable).").optional(),
-  description: z.string().optional(),
-  tags: z.array(name).default([]),
-  cores: positiveInt.default(1),
+  description: doc(z.string(), "Notes shown in the Proxmox UI.").optional(),
+  tags: doc(z.array(name), "Proxmox tags.").default([]),
+  cores: doc(positiveInt, "CPU cores.").default(1),
   memoryMiB: doc(positiveInt, "Memory in MiB.", [2048]).default(1024),
-  disk: strict({
-    storage: doc(name, "Storage for the root disk."),
-    sizeGiB: doc(positiveInt, "Root disk size in GiB.", [32]),
-  }),
+  disk: doc(
+    strict({
+      storage: doc(name, "Storage for the root disk."),
+      sizeGiB: doc(positiveInt, "Root disk size in GiB.", [32]),
+    }),
+    "The root disk.",
+  ),
   image: doc(
     name,
     "Image to build from (cloud-image for VMs, container-template for LXC).",
   ).optional(),
   clone: doc(vmid, "Or: VM template to clone (VMs only).").optional(),
-  nics: z.array(nicSchema).min(1, { error: "a guest needs at least one network interface" }),
-  cloudInit: strict({
-    user: doc(z.string().regex(/^[a-z_][a-z0-9_-]*$/), "Login user.", ["debian"]).default("debian"),
-    sshKeys: doc(
-      z.array(z.string().regex(/^(ssh|ecdsa)-[a-z0-9-]+ \S+/)),
-      "Authorized SSH public keys.",
-    ).default([]),
-  }).optional(),
-  startOnBoot: z.boolean().default(true),
-  started: z.boolean().default(true),
+  nics: doc(
+    z.array(nicSchema).min(1, { error: "a guest needs at least one network interface" }),
+    "Network interfaces, in order (net0/eth0 first).",
+  ),
+  cloudInit: doc(
+    strict({
+      user: doc(z.string().regex(/^[a-z_][a-z0-9_-]*$/), "Login user.", ["debian"]).default(
+        "debian",
+      ),
+      sshKeys: doc(
+        z.array(z.string().regex(/^(ssh|ecdsa)-[a-z0-9-]+ \S+/)),
+        "Authorized SSH public keys.",
+      ).default([]),
+    }),
+    "First-boot settings: the login user and its SSH keys (the keys also go into LXC containers).",
+  ).optional(),
+  startOnBoot: doc(z.boolean(), "Start the guest when its node boots.").default(true),
+  started: doc(z.boolean(), "Keep the guest running (false: created stopped).").default(true),
   backup: doc(name, "Backup job that includes this guest.").optional(),
   docker: doc(
     strict({
@@ -313,16 +368,20 @@ export const guestSchema = strict({
         z.string(),
         "SSH user for the Docker daemon (default: the cloud-init user).",
       ).optional(),
-      port: port.default(22),
+      port: doc(port, "SSH port.").default(22),
     }),
     "This guest runs Docker and hosts services; its name is the Docker host's name.",
   ).optional(),
   usb: doc(
     z.array(
       strict({
-        host: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, {
-          error: "must be vendor:product in hex, e.g. 10c4:ea60",
-        }),
+        host: doc(
+          z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, {
+            error: "must be vendor:product in hex, e.g. 10c4:ea60",
+          }),
+          "The device's vendor:product id on the node (lsusb).",
+          ["10c4:ea60"],
+        ),
       }),
     ),
     "USB devices passed through (VMs only), e.g. a ZigBee dongle.",
@@ -330,40 +389,79 @@ export const guestSchema = strict({
   unprivileged: doc(z.boolean(), "LXC only: run unprivileged.").default(true),
 });
 
-export const proxmoxSchema = doc(
-  strict({
-    endpoint: doc(url, "API address of any powered node.", ["https://172.24.0.11:8006/"]),
-    apiTokenId: doc(
-      z.string().regex(/^[^\s@]+@[^\s@!]+![A-Za-z][A-Za-z0-9._-]*$/, {
-        error: "must be user@realm!tokenid, e.g. pulumi@pve!homelab",
-      }),
-      "API token id; its secret is the stack secret homelab:proxmoxApiToken.",
-      ["pulumi@pve!homelab"],
-    ),
-    tls: strict({
+/**
+ * `homelab:proxmox` without the rules between its parts (proxmox.rules.ts): for tests of the
+ * derivations over configurations the rules would refuse.
+ */
+export const proxmoxBaseSchema = strict({
+  endpoint: doc(url, "API address of any powered node.", ["https://172.24.0.11:8006/"]),
+  apiTokenId: doc(
+    z.string().regex(/^[^\s@]+@[^\s@!]+![A-Za-z][A-Za-z0-9._-]*$/, {
+      error: "must be user@realm!tokenid, e.g. pulumi@pve!homelab",
+    }),
+    "API token id; its secret is the stack secret homelab:proxmoxApiToken.",
+    ["pulumi@pve!homelab"],
+  ),
+  tls: doc(
+    strict({
       insecureSkipVerify: doc(
         z.boolean(),
         "Do not verify the API certificate. Prefer installing a trusted certificate on the nodes.",
       ).default(false),
-    }).default({ insecureSkipVerify: false }),
-    ssh: doc(
-      strict({
-        username: z.string().default("root"),
-        agent: doc(z.boolean(), "Use the local ssh-agent.").default(true),
-      }),
-      "SSH access to the nodes, for the provider operations the Proxmox API cannot do (such as uploading files to a node).",
-    ).optional(),
-    nodes: z.array(nodeSchema).min(1, { error: "a cluster has at least one node" }),
-    storages: z.array(storageSchema).default([]),
-    backups: z.array(backupJobSchema).default([]),
-    images: z.array(imageSchema).default([]),
-    sdn: strict({ zones: z.array(zoneSchema).default([]) }).default({ zones: [] }),
-    guests: z.array(guestSchema).default([]),
-  }),
+    }),
+    "How the API certificate is verified.",
+  ).default({ insecureSkipVerify: false }),
+  ssh: doc(
+    strict({
+      username: doc(z.string(), "SSH user on the nodes.").default("root"),
+      agent: doc(z.boolean(), "Use the local ssh-agent.").default(true),
+    }),
+    "SSH access to the nodes, for the provider operations the Proxmox API cannot do (such as uploading files to a node).",
+  ).optional(),
+  nodes: doc(
+    z
+      .array(nodeSchema)
+      .min(1, { error: "a cluster has at least one node" })
+      .superRefine(uniqueBy((n) => n.name, "node name", ["name"]))
+      .superRefine(uniqueBy((n) => n.address, "node address", ["address"])),
+    "The cluster's nodes (the cluster itself is created by hand: README).",
+  ),
+  storages: doc(
+    z.array(storageSchema).superRefine(uniqueBy((s) => s.name, "storage name", ["name"])),
+    "Storages of the cluster (Proxmox's own `local` exists without being declared).",
+  ).default([]),
+  backups: doc(
+    z.array(backupJobSchema).superRefine(uniqueBy((b) => b.name, "backup job name", ["name"])),
+    "Scheduled backup jobs; guests name the job they belong to.",
+  ).default([]),
+  images: doc(
+    z.array(imageSchema).superRefine(uniqueBy((i) => i.name, "image name", ["name"])),
+    "Cloud images and container templates Proxmox downloads.",
+  ).default([]),
+  sdn: doc(
+    strict({
+      zones: doc(
+        z.array(zoneSchema).superRefine(uniqueBy((zone) => zone.name, "zone name", ["name"])),
+        "SDN zones, each with its vnets.",
+      ).default([]),
+    }),
+    "Software-defined networking: zones, vnets and subnets, applied once per change.",
+  ).default({ zones: [] }),
+  guests: doc(
+    z
+      .array(guestSchema)
+      .superRefine(uniqueBy((g) => g.name, "guest name", ["name"]))
+      .superRefine(uniqueBy((g) => g.vmid, "vmid", ["vmid"])),
+    "Virtual machines and LXC containers.",
+  ).default([]),
+});
+
+export type ProxmoxConfig = z.infer<typeof proxmoxBaseSchema>;
+
+export const proxmoxSchema = doc(
+  proxmoxBaseSchema.superRefine(proxmoxRules),
   "The Proxmox VE cluster: nodes, storage, SDN and guests.",
 );
-
-export type ProxmoxConfig = z.infer<typeof proxmoxSchema>;
 export type ProxmoxNode = z.infer<typeof nodeSchema>;
 export type Storage = z.infer<typeof storageSchema>;
 export type Guest = z.infer<typeof guestSchema>;

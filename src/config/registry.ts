@@ -16,13 +16,12 @@ import {
 } from "../lib/net";
 import {
   TUNNEL_PREFIX_LENGTH,
-  negotiateMembers,
   pairIndex,
   peeringPairs,
   poolLengthFor,
   tunnelCapacity,
   tunnelInterfaceName,
-} from "../model/federation";
+} from "./peerings";
 import { INTERNAL_KINDS, type SiteNetwork } from "./networks";
 
 /** A member prefix with where it is declared. */
@@ -166,29 +165,32 @@ function list(what: string, items: readonly unknown[]): string {
   return `${what}${items.length === 1 ? "" : "s"} ${items.join(", ")}`;
 }
 
+/** What both lists hold (whether two routers can agree on anything; the model orders it). */
+function shared<T>(a: readonly T[], b: readonly T[]): T[] {
+  return a.filter((item) => b.includes(item));
+}
+
 /** Each peering's members share an IKE proposal, a DH group and an ESP proposal. */
 function checkNegotiation(registry: Registry, out: Problems): void {
   const position = new Map(registry.members.map((m, i) => [m, i]));
   for (const [x, y] of peeringPairs(registry)) {
     const [a, b] = (position.get(x) ?? 0) < (position.get(y) ?? 0) ? [x, y] : [y, x];
     const at = position.get(b) ?? 0;
-    const negotiated = negotiateMembers(a, b);
     const report = (
       path: PathSegment[],
       what: string,
       left: readonly unknown[],
       right: readonly unknown[],
-    ) =>
+    ) => {
+      if (shared(left, right).length > 0) return;
       out.add(
         ["members", at, ...path],
         `members "${a.id}" and "${b.id}" peer but share no ${what}: ${a.id} supports ${list(what, left)}; ${b.id} supports ${list(what, right)}. Add one that both routers support to either member`,
       );
-    if (negotiated.ikeProposals.length === 0)
-      report(["ike", "proposals"], "IKE proposal", a.ike.proposals, b.ike.proposals);
-    if (negotiated.dhGroups.length === 0)
-      report(["ike", "dhGroups"], "DH group", a.ike.dhGroups, b.ike.dhGroups);
-    if (negotiated.espProposals.length === 0)
-      report(["ipsec", "proposals"], "ESP proposal", a.ipsec.proposals, b.ipsec.proposals);
+    };
+    report(["ike", "proposals"], "IKE proposal", a.ike.proposals, b.ike.proposals);
+    report(["ike", "dhGroups"], "DH group", a.ike.dhGroups, b.ike.dhGroups);
+    report(["ipsec", "proposals"], "ESP proposal", a.ipsec.proposals, b.ipsec.proposals);
   }
 }
 

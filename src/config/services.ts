@@ -9,11 +9,11 @@ export const hostSchema = strict({
   name: doc(name, "Host name (referenced by services).", ["servo"]),
   address: doc(hostOrAddress, "Address used to reach the host over SSH.", ["10.0.10.10"]),
   network: doc(name, "Site network the host lives on.").optional(),
-  description: z.string().optional(),
+  description: doc(z.string(), "Free text about the host.").optional(),
   docker: doc(
     strict({
       user: doc(z.string().min(1), "SSH user allowed to use the Docker socket.").default("root"),
-      port: port.default(22),
+      port: doc(port, "SSH port.").default(22),
       dataRoot: doc(
         z.string().regex(/^\//, { error: "must be an absolute path" }),
         "Directory for bind-mounted configuration files.",
@@ -23,11 +23,18 @@ export const hostSchema = strict({
   ).optional(),
   nfs: doc(
     strict({
-      exports: z.array(
-        strict({
-          name: doc(name, "Export id, referenced by volumes."),
-          path: z.string().regex(/^\//, { error: "must be an absolute path" }),
-        }),
+      exports: doc(
+        z.array(
+          strict({
+            name: doc(name, "Export id, referenced by volumes."),
+            path: doc(
+              z.string().regex(/^\//, { error: "must be an absolute path" }),
+              "Exported path on the host.",
+              ["/mnt/tank/photos"],
+            ),
+          }),
+        ),
+        "The exports, by id.",
       ),
     }),
     "NFS exports this host offers (a NAS).",
@@ -78,9 +85,13 @@ export const volumeSchema = strict({
     z.string().regex(/^\//, { error: "must be an absolute container path" }),
     "Mount path in the container.",
   ),
-  readOnly: z.boolean().default(false),
+  readOnly: doc(z.boolean(), "Mount read-only.").default(false),
   nfs: doc(
-    strict({ host: name, export: name, subPath: z.string().optional() }),
+    strict({
+      host: doc(name, "Site host (homelab:hosts) that exports it."),
+      export: doc(name, "Export id on that host."),
+      subPath: doc(z.string(), "Directory inside the export (default: its root).").optional(),
+    }),
     "Back the volume with an NFS export of a site host.",
   ).optional(),
   hostPath: doc(
@@ -112,19 +123,14 @@ const healthcheckSchema = doc(
       z.array(z.string()).min(1),
       'Docker HEALTHCHECK test: ["CMD", ...] or ["CMD-SHELL", "..."].',
     ),
-    interval: z
-      .string()
-      .regex(/^\d+(ms|s|m|h)$/)
-      .optional(),
-    timeout: z
-      .string()
-      .regex(/^\d+(ms|s|m|h)$/)
-      .optional(),
-    retries: positiveInt.optional(),
-    startPeriod: z
-      .string()
-      .regex(/^\d+(ms|s|m|h)$/)
-      .optional(),
+    interval: doc(z.string().regex(/^\d+(ms|s|m|h)$/), "Time between checks.", ["30s"]).optional(),
+    timeout: doc(z.string().regex(/^\d+(ms|s|m|h)$/), "Time a check may take.", ["5s"]).optional(),
+    retries: doc(positiveInt, "Failed checks in a row before unhealthy.").optional(),
+    startPeriod: doc(
+      z.string().regex(/^\d+(ms|s|m|h)$/),
+      "Grace time after start during which failures do not count.",
+      ["60s"],
+    ).optional(),
   }),
   "How Docker checks the container is healthy.",
 );
@@ -142,7 +148,10 @@ export const serviceSchema = strict({
     [{ "machine-learning": "servo" }],
   ).optional(),
   version: doc(z.string().min(1), "Override the catalog image tag.").optional(),
-  expose: z.union([exposureSchema, z.array(exposureSchema).min(1)]).optional(),
+  expose: doc(
+    z.union([exposureSchema, z.array(exposureSchema).min(1)]),
+    "Publish the service through the reverse proxy: one exposure or a list.",
+  ).optional(),
   env: doc(
     z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), envValue),
     "Extra environment.",
@@ -151,16 +160,17 @@ export const serviceSchema = strict({
   image: doc(z.string().min(1), "Image with a tag (custom apps).", [
     "ghcr.io/ellite/wallos:2.38",
   ]).optional(),
-  ports: z
-    .array(
+  ports: doc(
+    z.array(
       strict({
-        container: port,
-        host: port.optional(),
-        protocol: z.enum(["tcp", "udp"]).default("tcp"),
+        container: doc(port, "Port inside the container."),
+        host: doc(port, "Port on the Docker host (default: the container port).").optional(),
+        protocol: doc(z.enum(["tcp", "udp"]), "Protocol.").default("tcp"),
       }),
-    )
-    .default([]),
-  volumes: z.array(volumeSchema).default([]),
+    ),
+    "Ports published on the Docker host.",
+  ).default([]),
+  volumes: doc(z.array(volumeSchema), "Persistent volumes (custom apps).").default([]),
   command: doc(z.array(z.string()), "Command (custom apps).").optional(),
   entrypoint: doc(z.array(z.string()), "Entrypoint override (custom apps).").optional(),
   user: doc(z.string(), "uid:gid to run as.").optional(),
@@ -186,8 +196,8 @@ export const serviceSchema = strict({
     "Other services on the same host this one reaches by container name (joins their networks).",
     [["defectdojo-db"]],
   ).default([]),
-  memoryMiB: positiveInt.optional(),
-  description: z.string().optional(),
+  memoryMiB: doc(positiveInt, "Memory limit in MiB.").optional(),
+  description: doc(z.string(), "Free text about the service.").optional(),
 });
 
 export const proxySchema = doc(
@@ -207,24 +217,40 @@ export const proxySchema = doc(
           z.union([z.literal("any"), z.literal("cloudflare"), z.array(name).min(1)]),
           "Who may reach the proxy from the WAN: any, cloudflare (its ranges only) or named networks.",
         ).default("any"),
-        ports: z.array(port).min(1).default([80, 443]),
+        ports: doc(z.array(port).min(1), "WAN ports forwarded to the proxy.").default([80, 443]),
       }),
       "Expose the proxy on the WAN (edge port forward or VIP).",
     ).optional(),
     middlewares: doc(
       strict({
         realIp: doc(z.boolean(), "Trust X-Forwarded-For from Cloudflare's ranges.").default(false),
-        rateLimit: strict({ average: positiveInt, burst: positiveInt }).optional(),
-        securityHeaders: z.boolean().default(true),
-        geoBlock: strict({
-          allowCountries: z
-            .array(
+        rateLimit: doc(
+          strict({
+            average: doc(positiveInt, "Requests per second allowed on average."),
+            burst: doc(positiveInt, "Requests allowed at once above the average."),
+          }),
+          "Limit requests per client address (Traefik only).",
+        ).optional(),
+        securityHeaders: doc(
+          z.boolean(),
+          "Add HSTS, nosniff, frame and referrer headers to every response.",
+        ).default(true),
+        geoBlock: doc(
+          strict({
+            allowCountries: doc(
               z
-                .string()
-                .regex(/^[A-Z]{2}$/, { error: "must be an ISO 3166 country code such as FR" }),
-            )
-            .min(1),
-        }).optional(),
+                .array(
+                  z
+                    .string()
+                    .regex(/^[A-Z]{2}$/, { error: "must be an ISO 3166 country code such as FR" }),
+                )
+                .min(1),
+              "Countries allowed (ISO 3166 codes); every other is refused.",
+              [["FR", "BE"]],
+            ),
+          }),
+          "Refuse clients outside the listed countries (Traefik only).",
+        ).optional(),
       }),
       "Security chain applied to every route.",
     ).default({ realIp: false, securityHeaders: true }),
@@ -251,8 +277,8 @@ export const ssoSchema = doc(
     hostname: doc(z.string().regex(/^[a-z0-9-]+$/), "Login portal name.").default("auth"),
     ldap: doc(
       strict({
-        provider: z.enum(["lldap"]),
-        host: name,
+        provider: doc(z.enum(["lldap"]), "Directory implementation."),
+        host: doc(name, "Docker host running the directory."),
         baseDn: doc(z.string().regex(/^(dc=[a-z0-9-]+,)*dc=[a-z0-9-]+$/), "LDAP base DN.", [
           "dc=example,dc=org",
         ]),

@@ -51,7 +51,7 @@ export const namedNetworkSchema = doc(
       z.enum(networkKinds),
       "external: addresses outside the site (an office's public IP); lan/vpn/other: networks of the site that no managed device declares.",
     ).default("external"),
-    description: z.string().optional(),
+    description: doc(z.string(), "Free text about the network.").optional(),
   }),
   "A named set of addresses that rules and access lists refer to by name.",
 );

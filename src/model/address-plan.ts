@@ -154,13 +154,14 @@ const pathOf = (g: number, n: number): PathSegment[] => [
 
 /**
  * Plans every guest NIC. Assumes the config passed schema and cross-field validation
- * (vnets exist, static addresses are inside their vnet).
+ * (vnets exist, static addresses are inside their vnet). Problems belong to `file`, the
+ * stack file's label.
  *
  * Two guests that want the same address are a problem reported at every guest but the
  * first (statics before autos, then by name, so the report does not depend on the order of
  * declaration); nobody is moved, and the message suggests an address nobody wants.
  */
-export function planAddresses(proxmox: ProxmoxConfig | undefined): AddressPlan {
+export function planAddresses(proxmox: ProxmoxConfig | undefined, file = ""): AddressPlan {
   if (!proxmox) return { nics: [], problems: [] };
   const subnetsByVnet = vnetSubnets(proxmox);
   const problems: Problem[] = [];
@@ -179,7 +180,7 @@ export function planAddresses(proxmox: ProxmoxConfig | undefined): AddressPlan {
         const parsed = subnet ? parsePrefix(subnet.cidr) : undefined;
         if (!subnet || !parsed || parsed.hostBits) {
           problems.push({
-            file: "",
+            file,
             path: pathOf(g, n),
             message: nic.vnet
               ? `vnet "${nic.vnet}" has no subnet to allocate from: add a subnet or give a static address`
@@ -191,7 +192,7 @@ export function planAddresses(proxmox: ProxmoxConfig | undefined): AddressPlan {
         const address = autoAddress(pool, guest.name, n);
         if (address === undefined) {
           problems.push({
-            file: "",
+            file,
             path: pathOf(g, n),
             message: `subnet ${formatPrefix(parsed.prefix)} of vnet "${nic.vnet ?? "?"}" has no address left to allocate (gateway, reserved and DHCP ranges take it all): shrink them or use a larger subnet`,
           });
@@ -264,7 +265,7 @@ export function planAddresses(proxmox: ProxmoxConfig | undefined): AddressPlan {
     planned.set(`${first.g}/${first.n}`, first.result);
     for (const other of others) {
       problems.push({
-        file: "",
+        file,
         path: pathOf(other.g, other.n),
         message: collisionMessage(other, first, wanted),
       });

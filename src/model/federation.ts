@@ -6,17 +6,38 @@
  *   transfer pool (collision-free, independent of member order, never moves when others
  *   join or leave); the lower-numbered member takes its first address;
  * - the tunnel interface is named after the peer only (`fgn-<peer>`, at most 15 characters);
+ *   (these two, and who peers with whom, are facts of the registry: src/config/peerings.ts)
  * - proposals and DH groups are the intersection of both members' lists, ordered by the
  *   fixed strength order below (symmetric: both sides compute the same list).
  *
  * Call the derivations with a registry that passed `validateRegistry`; on a registry that
  * breaks its rules they throw instead of producing a half-valid peering.
  */
-import { createHash } from "node:crypto";
 import type { Member, Registry } from "../config/federation";
 import type { dhGroups, phase1Proposals, phase2Proposals } from "../config/fortigate";
+import {
+  TUNNEL_PREFIX_LENGTH,
+  peersOf,
+  transferNetwork,
+  tunnelInterfaceName,
+} from "../config/peerings";
 import { pskSecretName } from "../config/secrets";
 import { formatIPv4, formatPrefix, prefix as parseValidPrefix, type Prefix } from "../lib/net";
+
+// What the registry itself defines (pair numbering, tunnel names, who peers), for the callers
+// of the derivations.
+export {
+  INTERFACE_NAME_MAX,
+  TUNNEL_NAME_PREFIX,
+  TUNNEL_PREFIX_LENGTH,
+  pairIndex,
+  peeringPairs,
+  peersOf,
+  poolLengthFor,
+  transferNetwork,
+  tunnelCapacity,
+  tunnelInterfaceName,
+} from "../config/peerings";
 
 export type IkeProposal = (typeof phase1Proposals)[number];
 export type EspProposal = (typeof phase2Proposals)[number];
@@ -58,13 +79,6 @@ export const ESP_PROPOSAL_ORDER: readonly EspProposal[] = [
  * modp2048 and brainpoolP224 (112).
  */
 export const DH_GROUP_ORDER: readonly DhGroup[] = [21, 30, 32, 20, 29, 16, 31, 19, 28, 15, 14, 27];
-
-/** Prefix length of every tunnel network. */
-export const TUNNEL_PREFIX_LENGTH = 31;
-/** FortiOS limit on phase1-interface (tunnel interface) names. */
-export const INTERFACE_NAME_MAX = 15;
-/** Tunnel interface names start with this. */
-export const TUNNEL_NAME_PREFIX = "fgn-";
 
 /** One side's view of a peering: everything its router needs, nothing it must not know. */
 export interface Peering {
@@ -147,95 +161,6 @@ export function negotiateMembers(a: Member, b: Member): Negotiated {
     ),
     espProposals: negotiate(a.ipsec.proposals, b.ipsec.proposals, ESP_PROPOSAL_ORDER),
   };
-}
-
-/**
- * Index of the /31 of the pair of registry numbers `a` and `b` (distinct, from 1): with
- * i < j, (j-1)(j-2)/2 + (i-1). Pairs (1,2), (1,3), (2,3), (1,4) ... get 0, 1, 2, 3 ...:
- * a bijection between pairs and indexes that depends on nothing but the two numbers.
- */
-export function pairIndex(a: number, b: number): number {
-  const i = Math.min(a, b);
-  const j = Math.max(a, b);
-  return ((j - 1) * (j - 2)) / 2 + (i - 1);
-}
-
-/** How many /31s a pool of this prefix length holds. */
-export function tunnelCapacity(pool: Prefix): number {
-  return pool.length > TUNNEL_PREFIX_LENGTH ? 0 : 2 ** (TUNNEL_PREFIX_LENGTH - pool.length);
-}
-
-/** The longest pool prefix length that holds `count` /31s. */
-export function poolLengthFor(count: number): number {
-  let length = TUNNEL_PREFIX_LENGTH;
-  while (length > 0 && 2 ** (TUNNEL_PREFIX_LENGTH - length) < count) length--;
-  return length;
-}
-
-/** The /31 of the pair of numbers `a`, `b` in `pool`, or undefined when the pool is too small. */
-export function transferNetwork(pool: Prefix, a: number, b: number): Prefix | undefined {
-  const index = pairIndex(a, b);
-  if (index >= tunnelCapacity(pool)) return undefined;
-  return { network: (pool.network + 2 * index) >>> 0, length: TUNNEL_PREFIX_LENGTH };
-}
-
-/**
- * Tunnel interface name for the peering with `peerId`: `fgn-<peerId>` when it fits in 15
- * characters, else `fgn-` + the id's first 6 characters + `-` + 4 hex digits of its SHA-256.
- * Depends on the peer's id alone, so it never changes while the peering exists.
- */
-export function tunnelInterfaceName(peerId: string): string {
-  const full = TUNNEL_NAME_PREFIX + peerId;
-  if (full.length <= INTERFACE_NAME_MAX) return full;
-  const hash = createHash("sha256").update(peerId).digest("hex").slice(0, 4);
-  return `${TUNNEL_NAME_PREFIX}${peerId.slice(0, 6)}-${hash}`;
-}
-
-/**
- * Ids of the members `memberId` peers with, sorted: every other member in a full mesh,
- * or the partners named in explicit pairs.
- */
-export function peersOf(registry: Registry, memberId: string): string[] {
-  const ids = registry.members.map((m) => m.id);
-  if (registry.topology === "full-mesh") return ids.filter((id) => id !== memberId).sort();
-  const peers = new Set<string>();
-  for (const [a, b] of registry.topology.pairs) {
-    if (a === memberId && b !== memberId) peers.add(b);
-    if (b === memberId && a !== memberId) peers.add(a);
-  }
-  return [...peers].sort();
-}
-
-/**
- * Every peering of the registry once, as [a, b] with a's id before b's: all pairs in a full
- * mesh, the declared pairs (deduplicated) otherwise. Pairs naming an unknown member or the
- * same member twice are skipped (validation reports them).
- */
-export function peeringPairs(registry: Registry): [Member, Member][] {
-  const members = [...registry.members].sort((x, y) => compareIds(x.id, y.id));
-  if (registry.topology === "full-mesh") {
-    const out: [Member, Member][] = [];
-    for (let i = 0; i < members.length; i++)
-      for (let j = i + 1; j < members.length; j++) out.push([members[i]!, members[j]!]);
-    return out;
-  }
-  const byId = new Map(members.map((m) => [m.id, m]));
-  const seen = new Set<string>();
-  const out: [Member, Member][] = [];
-  for (const pair of registry.topology.pairs) {
-    const [x, y] = [...pair].sort(compareIds) as [string, string];
-    const a = byId.get(x);
-    const b = byId.get(y);
-    const key = `${x} ${y}`;
-    if (!a || !b || x === y || seen.has(key)) continue;
-    seen.add(key);
-    out.push([a, b]);
-  }
-  return out;
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Members by id, for derivations over many peerings. */

@@ -1,15 +1,18 @@
 /**
  * The resolved model of a site: everything components need, computed without Pulumi,
- * deterministically (same config and registry → same model). Each domain adds its part.
+ * deterministically (same config and registry → same model). Each domain adds its part,
+ * and the problems only its derivation can see.
  */
+import type { Problem } from "../config/errors";
 import type { LoadedSite } from "../config/load";
 import type { SecretRequirement } from "../config/secrets";
 import type { SiteConfig } from "../config/stack";
 import type { Member, Registry } from "../config/federation";
-import type { Peering } from "./federation";
+import { derivePeerings, type Peering } from "./federation";
 import { planAddresses, type AddressPlan } from "./address-plan";
 import { dockerHosts, type DockerHost } from "./hosts";
 import { siteNetworks, type SiteNetwork } from "../config/networks";
+import { planProxmox, type ProxmoxPlan } from "./proxmox-plan";
 import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
 import { servicesModel, type ServicesModel } from "./services";
@@ -32,6 +35,8 @@ export interface SiteModel {
   readonly secrets: readonly SecretRequirement[];
   /** Addresses of every Proxmox guest NIC. */
   readonly addresses: AddressPlan;
+  /** What the Proxmox component creates (when the site declares `homelab:proxmox`). */
+  readonly proxmox?: ProxmoxPlan;
   /** Docker hosts (site hosts and Proxmox guests with docker). */
   readonly dockerHosts: readonly DockerHost[];
   /** Routes the edge router installs (e.g. to routed SDN subnets). */
@@ -46,6 +51,19 @@ export interface SiteModel {
   readonly services?: ServicesModel;
 }
 
+/**
+ * Inputs of the model that do not come from the configuration: what the program decides
+ * before the model exists (the UniFi firewall generation joins here with the device plans).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the edge plans
+export interface BuildOptions {}
+
+/** The model, and the problems its derivations found (positions are the caller's job). */
+export interface BuiltModel {
+  readonly model: SiteModel;
+  readonly problems: readonly Problem[];
+}
+
 /** Prefixes of the federation peers of this site. */
 export function federationPrefixes(loaded: Pick<LoadedSite, "registry" | "peers">): string[] {
   return (loaded.registry?.members ?? [])
@@ -53,14 +71,19 @@ export function federationPrefixes(loaded: Pick<LoadedSite, "registry" | "peers"
     .flatMap((m) => m.prefixes);
 }
 
-export function buildModel(loaded: LoadedSite): SiteModel {
-  const addresses = planAddresses(loaded.config.proxmox);
-  const hosts = dockerHosts(loaded.config, addresses);
-  const networks = siteNetworks(loaded.config);
+/**
+ * The model of a site whose configuration rules passed (`checkSite(...).derivable`): every
+ * derivation once, each returning its own problems of the stack file.
+ */
+export function buildModel(loaded: LoadedSite, _options: BuildOptions = {}): BuiltModel {
   const config = loaded.config;
+  const addresses = planAddresses(config.proxmox, loaded.file);
+  const proxmox = config.proxmox && planProxmox(config.proxmox, addresses, loaded.file);
+  const hosts = dockerHosts(config, addresses);
+  const networks = siteNetworks(config);
   const hasServices =
     config.services.length > 0 || config.proxy !== undefined || config.sso !== undefined;
-  return {
+  const model: SiteModel = {
     services: hasServices
       ? servicesModel({
           config,
@@ -70,18 +93,20 @@ export function buildModel(loaded: LoadedSite): SiteModel {
         })
       : undefined,
     addresses,
+    proxmox: proxmox?.plan,
     dockerHosts: hosts,
-    publish: proxyPublish(loaded.config, hosts, networks),
-    routes: sdnRoutes(loaded.config),
+    publish: proxyPublish(config, hosts, networks),
+    routes: sdnRoutes(config),
     stack: loaded.stack,
-    config: loaded.config,
+    config,
     networks,
     registry: loaded.registry,
     peers: loaded.peers,
-    federation: loaded.federation && {
-      member: loaded.federation.member,
-      peerings: [...loaded.federation.peerings],
-    },
+    federation:
+      loaded.registry && loaded.member
+        ? { member: loaded.member, peerings: derivePeerings(loaded.registry, loaded.member.id) }
+        : undefined,
     secrets: loaded.secrets,
   };
+  return { model, problems: [...addresses.problems, ...(proxmox?.problems ?? [])] };
 }

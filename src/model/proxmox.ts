@@ -293,6 +293,11 @@ function viaApi(
   };
 }
 
+/** "https://172.24.0.11:8006/" → "https://172.24.0.11:8006". */
+export function apiBase(endpoint: string): string {
+  return endpoint.replace(/\/+$/, "");
+}
+
 /** How a storage is created: by the provider's own resource, or through the API. */
 export function apiStorage(storage: Storage): ApiStorage | undefined {
   if (storage.type === "iscsi") {

@@ -78,4 +78,22 @@ describe("npm run check", () => {
       ],
     );
   });
+
+  it("refuses what only a derivation sees, as the plan and the program do (quorum)", () => {
+    const dir = projectCopy();
+    const home = join(dir, "Pulumi.home.yaml");
+    const text = readFileSync(home, "utf8");
+    assert.ok(text.includes("votes: 2 #"));
+    writeFileSync(home, text.replace("votes: 2 #", "votes: 1 #"));
+    const { sites, problems } = checkProject(dir);
+    assert.deepEqual(
+      problems.map((p) => `${p.file}:${p.line ?? "?"} ${formatPath(p.path)}`),
+      [`Pulumi.home.yaml:${lineOf(home, "votes: 1 #")} homelab:proxmox.nodes[0].votes`],
+    );
+    assert.match(problems[0]!.message, /^the nodes declared powered hold 1 of 2 corosync votes/);
+    assert.deepEqual(
+      sites.map((s) => s.stack),
+      ["annex"],
+    );
+  });
 });

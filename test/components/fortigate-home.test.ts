@@ -24,7 +24,7 @@ let peerings: Peering[];
 before(async () => {
   home = await plan("home");
   objects = ofType(home, CMDB);
-  peerings = buildModel(loadHome()).federation!.peerings;
+  peerings = buildModel(loadHome()).model.federation!.peerings;
 });
 
 const find = (path: string, key: string | number) => {

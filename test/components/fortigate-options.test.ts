@@ -44,7 +44,7 @@ describe("FortiGate edge options", () => {
   });
 
   it("a missing or non-PEM CA file is named with the fix", () => {
-    const model = buildModel(loadHome());
+    const model = buildModel(loadHome()).model;
     const withCa = (ca: string) => ({
       ...model,
       config: {

@@ -1,7 +1,8 @@
 /**
  * Negative fixtures: every file in test/fixtures/invalid is a stack file that breaks one
- * rule. Its header says which, and lists the exact problems (path :: message) the loader
- * must report, no more and no fewer:
+ * rule. Its header says which, and lists the exact problems (path :: message) the
+ * evaluation (load, validate and model, as `npm run check` and the program do it) must
+ * report, no more and no fewer:
  *
  *   # rule: <the rule>
  *   # options: require-secrets            (optional: load as a real run would)
@@ -13,7 +14,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../src/config/errors";
-import { loadSite, stackFileSource } from "../../src/config/load";
+import { stackFileSource } from "../../src/config/load";
+import { evaluateSite } from "../../src/evaluate";
 import { assertProblems, readFixtureHeader, type FixtureHeader } from "../helpers/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
@@ -54,7 +56,7 @@ describe("negative fixtures", () => {
       const source = stackFileSource(join(DIR, fixture.file), "fixture", fixture.label);
       let error: unknown;
       try {
-        loadSite(source, { root: ROOT, requireSecrets: fixture.requireSecrets });
+        evaluateSite(source, { root: ROOT, requireSecrets: fixture.requireSecrets });
       } catch (e) {
         error = e;
       }

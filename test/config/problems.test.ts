@@ -41,6 +41,29 @@ describe("uniqueBy", () => {
     );
   });
 
+  it("waits for a well-formed list: zod would refine past an unknown key, the rule does not", () => {
+    const schema = z
+      .array(z.strictObject({ name: z.string() }))
+      .superRefine(uniqueBy((n) => n.name, "node name", ["name"]));
+    const broken = schema.safeParse([{ name: "a" }, { name: "a", nmae: "b" }]);
+    assert.deepEqual(
+      zodProblems(broken.error!, "f.yaml", []).map((p) => p.message),
+      ['Unrecognized key: "nmae"'],
+    );
+    // Rules do not wait for each other: both lists' repeats are reported.
+    const twice = z
+      .array(z.string())
+      .superRefine(uniqueBy((n) => n, "name"))
+      .superRefine(uniqueBy((n) => n.length, "length"));
+    assert.deepEqual(
+      twice.safeParse(["a", "a"]).error?.issues.map((i) => i.message),
+      [
+        'name "a" is already used at index 0: names must be unique',
+        "length 1 is already used at index 0: lengths must be unique",
+      ],
+    );
+  });
+
   it("accepts a list without repeats", () => {
     const schema = z.array(z.number()).superRefine(uniqueBy((n) => n, "VLAN id"));
     assert.equal(schema.safeParse([1, 2, 3]).success, true);

@@ -8,6 +8,24 @@ import { schemaFiles } from "../../src/config/json-schema";
 
 const ROOT = join(__dirname, "..", "..");
 
+/**
+ * Every property of every object in a JSON Schema, wherever it sits (nested objects, list
+ * items, union branches, patterns), as "path" → its schema.
+ */
+function properties(node: unknown, path = ""): [string, Record<string, unknown>][] {
+  if (Array.isArray(node)) return node.flatMap((item, i) => properties(item, `${path}[${i}]`));
+  if (node === null || typeof node !== "object") return [];
+  const out: [string, Record<string, unknown>][] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "properties" && value !== null && typeof value === "object") {
+      for (const [name, schema] of Object.entries(value as Record<string, unknown>))
+        out.push([`${path}.${name}`, schema as Record<string, unknown>]);
+    }
+    out.push(...properties(value, key === "properties" ? path : `${path}/${key}`));
+  }
+  return out;
+}
+
 function validator(file: string) {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   return ajv.compile(JSON.parse(readFileSync(join(ROOT, file), "utf8")) as object);
@@ -21,6 +39,19 @@ describe("JSON Schema for editors", () => {
         content,
         `${file} is stale: run npm run schema`,
       );
+    }
+  });
+
+  it("every field has a description (editors show it on hover)", () => {
+    for (const [file, content] of Object.entries(schemaFiles())) {
+      const fields = properties(JSON.parse(content));
+      // The walk reaches every section (the registry is small).
+      const least = file.includes("federation") ? 20 : 300;
+      assert.ok(fields.length >= least, `${file}: only ${fields.length} fields found`);
+      const bare = fields
+        .filter(([, schema]) => typeof schema.description !== "string" || !schema.description)
+        .map(([path]) => path);
+      assert.deepEqual(bare, [], `${file}: fields without a description`);
     }
   });
 

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, formatPath } from "../../src/config/errors";
 import { loadSite, stackFileSource } from "../../src/config/load";
-import { buildModel } from "../../src/model";
 import { formatPrefix } from "../../src/lib/net";
+import { siteModel } from "../helpers/site";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -41,7 +41,7 @@ describe("example stacks", () => {
   });
 
   it("home's network namespace covers every declaring section", () => {
-    const model = buildModel(load("home"));
+    const model = siteModel("home");
     const byName = Object.fromEntries(model.networks.map((n) => [n.name, n]));
     // wan1 takes its address from DHCP, so it declares no network.
     assert.deepEqual(Object.keys(byName).sort(), ["freebox", "lan", "swprod", "vpn", "work"]);

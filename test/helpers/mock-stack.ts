@@ -10,9 +10,9 @@ import type { Plan, PlannedResource } from "../../src/cli/mock-runtime";
 import { offlinePlaceholder, planStack } from "../../src/cli/offline";
 import { Homelab } from "../../src/components/homelab";
 import { runtimeSecrets } from "../../src/components/secrets";
-import { buildModel, type SiteModel } from "../../src/model";
+import type { SiteModel } from "../../src/model";
+import { evaluateFromRuntime } from "../../src/program";
 import { urnToRef } from "../../src/lib/urn";
-import { loadFromRuntime } from "../../src/program";
 
 export const ROOT = join(__dirname, "..", "..");
 
@@ -50,11 +50,11 @@ export async function runMockStack(stack: string, configFile?: string): Promise<
       });
       return undefined;
     });
-    const site = loadFromRuntime();
-    model = buildModel(site);
+    const site = evaluateFromRuntime();
+    model = site.model;
     homelab = new Homelab(model.config.site.name, {
       model,
-      secrets: runtimeSecrets(site.secrets.map((s) => s.name)),
+      secrets: runtimeSecrets(site.loaded.secrets.map((s) => s.name)),
     });
     return {};
   });

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { formatPath } from "../../src/config/errors";
-import { proxmoxSchema, type ProxmoxConfig } from "../../src/config/proxmox";
+import { proxmoxBaseSchema, type ProxmoxConfig } from "../../src/config/proxmox";
 import {
   allocatablePool,
   autoAddress,
@@ -80,7 +80,7 @@ function host(length: number, offset: number): string {
 function config(subnet: SubnetSpec, guests: readonly GuestSpec[]): ProxmoxConfig {
   const range = (r: [number, number]) =>
     `${host(subnet.length, r[0])}-${host(subnet.length, r[1])}`;
-  return proxmoxSchema.parse({
+  return proxmoxBaseSchema.parse({
     endpoint: "https://10.0.0.11:8006/",
     apiTokenId: "pulumi@pve!t",
     nodes: [{ name: "pve1", address: "10.0.0.11" }],

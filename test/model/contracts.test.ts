@@ -1,20 +1,9 @@
 /** The model pieces several domains consume: routes, Docker hosts, WAN publishing. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
-import { loadSite, stackFileSource } from "../../src/config/load";
 import { CLOUDFLARE_RANGES } from "../../src/data/cloudflare";
-import { buildModel } from "../../src/model";
 import { parsePrefix, isIPv6Prefix } from "../../src/lib/net";
-
-const ROOT = join(__dirname, "..", "..");
-const model = (stack: string) =>
-  buildModel(
-    loadSite(stackFileSource(join(ROOT, `Pulumi.${stack}.yaml`), stack, `Pulumi.${stack}.yaml`), {
-      root: ROOT,
-      requireSecrets: false,
-    }),
-  );
+import { siteModel as model } from "../helpers/site";
 
 describe("model contracts", () => {
   it("home routes the SDN subnet via pve1's LAN address", () => {

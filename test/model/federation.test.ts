@@ -5,10 +5,10 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { fortiName } from "../../src/config/fortigate";
 import type { Registry } from "../../src/config/federation";
-import { loadSite, stackFileSource } from "../../src/config/load";
+import { stackFileSource } from "../../src/config/load";
 import { parseRegistry } from "../../src/config/registry";
 import { readYaml } from "../../src/config/yaml";
-import { buildModel } from "../../src/model";
+import { evaluateSite } from "../../src/evaluate";
 import {
   DH_GROUP_ORDER,
   ESP_PROPOSAL_ORDER,
@@ -146,14 +146,13 @@ describe("the committed registry", () => {
   const fgn = registry("stacks/federation.yaml");
 
   it("the home stack's model has one peering per other member, sorted by peer", () => {
-    const loaded = loadSite(
+    const { loaded, model } = evaluateSite(
       stackFileSource(join(ROOT, "Pulumi.home.yaml"), "home", "Pulumi.home.yaml"),
       {
         root: ROOT,
         requireSecrets: false,
       },
     );
-    const model = buildModel(loaded);
     const federation = model.federation!;
     assert.equal(federation.member.id, "alexis");
     const others = fgn.members.map((m) => m.id).filter((id) => id !== "alexis");

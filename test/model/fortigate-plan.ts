@@ -53,7 +53,7 @@ export const PEERINGS: PeeringIntent[] = [
 ];
 
 export function homeInput(peerings: readonly PeeringIntent[] = PEERINGS): FortigatePlanInput {
-  const model = buildModel(loadHome());
+  const model = buildModel(loadHome()).model;
   return {
     config: model.config.fortigate!,
     networks: model.networks,

@@ -1,12 +1,9 @@
 /** Proxmox derivations: ids, images, guest networking, backups, SDN fingerprint, quorum. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { loadSite, stackFileSource } from "../../src/config/load";
-import { proxmoxSchema, type ProxmoxConfig } from "../../src/config/proxmox";
+import { proxmoxBaseSchema, type ProxmoxConfig } from "../../src/config/proxmox";
 import { canonicalJson } from "../../src/lib/canonical-json";
-import { buildModel } from "../../src/model";
 import { planAddresses } from "../../src/model/address-plan";
 import {
   apiStorage,
@@ -25,18 +22,14 @@ import {
   vzdumpCompress,
   zoneRunsDhcp,
 } from "../../src/model/proxmox";
+import { planProxmox } from "../../src/model/proxmox-plan";
+import { siteModel } from "../helpers/site";
 
-const ROOT = join(__dirname, "..", "..");
-const home = buildModel(
-  loadSite(stackFileSource(join(ROOT, "Pulumi.home.yaml"), "home", "Pulumi.home.yaml"), {
-    root: ROOT,
-    requireSecrets: false,
-  }),
-);
+const home = siteModel("home");
 const px = home.config.proxmox!;
 
 function cluster(extra: Record<string, unknown>): ProxmoxConfig {
-  return proxmoxSchema.parse({
+  return proxmoxBaseSchema.parse({
     endpoint: "https://10.0.0.11:8006/",
     apiTokenId: "pulumi@pve!t",
     nodes: [
@@ -369,5 +362,88 @@ describe("storages through the API", () => {
     }).storages[0]!;
     assert.deepEqual(apiStorage(limited)?.update, { content: "none", nodes: "pve1,pve2" });
     assert.deepEqual(apiStorage(limited)?.clear, []);
+  });
+});
+
+describe("the Proxmox plan", () => {
+  const plan = home.proxmox!;
+
+  it("connection: the endpoint as declared, the API base without its slash, SSH with node addresses", () => {
+    assert.deepEqual(plan.connection, {
+      endpoint: "https://172.24.0.11:8006/",
+      apiBase: "https://172.24.0.11:8006",
+      apiTokenId: "pulumi@pve!homelab",
+      insecureSkipVerify: false,
+      ssh: {
+        username: "root",
+        agent: true,
+        nodes: [
+          { name: "pve1", address: "172.24.0.11" },
+          { name: "pve2", address: "172.24.0.12" },
+        ],
+      },
+    });
+  });
+
+  it("storages in creation order: iSCSI, then the LVM on its LUN (API), then the PBS (provider)", () => {
+    assert.deepEqual(
+      plan.storages.map((s) => [s.name, s.via, s.via === "api" ? s.base : undefined]),
+      [
+        ["nas-iscsi", "api", undefined],
+        ["nas-lvm", "api", "nas-iscsi"],
+        ["friend-pbs", "provider", undefined],
+      ],
+    );
+    const lvmFirst = cluster({
+      storages: [
+        { name: "l", type: "lvm", volumeGroup: "vg", base: { storage: "i", volume: "lun0" } },
+        { name: "i", type: "iscsi", portal: "10.0.0.20", target: "iqn.2005-10.org.example:t" },
+      ],
+    });
+    const planned = planProxmox(lvmFirst, planAddresses(lvmFirst), "f.yaml").plan;
+    assert.deepEqual(
+      planned.storages.map((s) => s.name),
+      ["i", "l"],
+    );
+  });
+
+  it("guests: ids, downloads, OS type, NICs and Docker endpoints from the derivations", () => {
+    const caddy = plan.guests.find((g) => g.name === "caddy")!;
+    assert.equal(caddy.vmid, guestVmid(px.guests.find((g) => g.name === "caddy")!));
+    assert.equal(caddy.download, "debian12-ct/pve1");
+    assert.equal(caddy.osType, "debian");
+    assert.equal(caddy.address, "10.128.0.10");
+    assert.equal(caddy.sshUser, "root");
+    assert.equal(caddy.disk.raw, true, "nas-lvm holds raw volumes");
+    const immich = plan.guests.find((g) => g.name === "immich")!;
+    assert.deepEqual(
+      immich.nics,
+      guestNics(
+        px.guests.find((g) => g.name === "immich")!,
+        home.addresses,
+      ),
+    );
+    assert.deepEqual(
+      plan.guests.map((g) => g.name),
+      px.guests.map((g) => g.name),
+    );
+    assert.deepEqual(plan.downloads, imageFiles(px));
+    assert.deepEqual(
+      plan.backups[0]!.guests,
+      px.guests.map((g) => g.name),
+    );
+    assert.equal(plan.sdn!.fingerprint, sdnFingerprint(px.sdn));
+  });
+
+  it("returns the problems of its derivations with the stack file, and none for the seed", () => {
+    assert.deepEqual(planProxmox(px, home.addresses, "Pulumi.home.yaml").problems, []);
+    const lost = cluster({ nodes: [{ name: "a", address: "10.0.0.1", powered: false }] });
+    assert.deepEqual(planProxmox(lost, planAddresses(lost), "f.yaml").problems, [
+      {
+        file: "f.yaml",
+        path: ["homelab:proxmox", "nodes"],
+        message: "no node is declared powered: nothing could run; power at least one",
+      },
+    ]);
   });
 });

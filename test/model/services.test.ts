@@ -16,7 +16,7 @@ const model = (stack: string) =>
       root: ROOT,
       requireSecrets: false,
     }),
-  ).services!;
+  ).model.services!;
 
 describe("services model", () => {
   const home = model("home");

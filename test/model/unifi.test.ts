@@ -26,7 +26,7 @@ const annex = buildModel(
     root: ROOT,
     requireSecrets: false,
   }),
-);
+).model;
 const config = annex.config.unifi!;
 const input = { config, networks: annex.networks, publish: annex.publish };
 

@@ -4,20 +4,18 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProxmoxConfig } from "../../config/proxmox";
-import { backupJobs, pruneBackups, vzdumpCompress } from "../../model/proxmox";
+import type { BackupPlan } from "../../model/proxmox-plan";
 import { childOptions, type ProxmoxContext } from "./context";
 
 export function createBackupJobs(
   ctx: ProxmoxContext,
-  proxmox: ProxmoxConfig,
+  backups: readonly BackupPlan[],
   storages: ReadonlyMap<string, pulumi.Resource>,
   guests: ReadonlyMap<string, pulumi.Resource>,
 ): proxmoxve.backup.Job[] {
-  return backupJobs(proxmox).map(({ job, vmids }) => {
-    const members = proxmox.guests
-      .filter((g) => g.backup === job.name)
-      .map((g) => guests.get(g.name))
+  return backups.map(({ job, vmids, guests: names, pruneBackups, compress }) => {
+    const members = names
+      .map((name) => guests.get(name))
       .filter((r): r is pulumi.Resource => r !== undefined);
     const storage = storages.get(job.storage);
     return new proxmoxve.backup.Job(
@@ -28,8 +26,8 @@ export function createBackupJobs(
         storage: job.storage,
         vmids: vmids.map(String),
         mode: job.mode,
-        compress: vzdumpCompress(job.compression),
-        pruneBackups: pruneBackups(job.keep),
+        compress,
+        pruneBackups,
         mailtos: job.notify ? [job.notify] : undefined,
         mailnotification: job.notify ? "always" : undefined,
         enabled: true,

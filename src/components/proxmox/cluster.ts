@@ -6,8 +6,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { ProxmoxConfig } from "../../config/proxmox";
-import type { AddressPlan } from "../../model/address-plan";
+import type { ProxmoxPlan } from "../../model/proxmox-plan";
 import type { Secrets } from "../secrets";
 import { createBackupJobs } from "./backups";
 import type { ProxmoxContext } from "./context";
@@ -19,16 +18,11 @@ import { createStorages } from "./storage";
 
 export interface ProxmoxClusterArgs {
   /**
-   * The cluster as declared in `homelab:proxmox` (already validated).
-   * @example loaded.config.proxmox
+   * What to create, computed from `homelab:proxmox` (`SiteModel.proxmox`): its
+   * `connection` is how the provider reaches the API.
+   * @example model.proxmox
    */
-  readonly config: ProxmoxConfig;
-  /**
-   * Addresses of every guest NIC (`SiteModel.addresses`), for cloud-init and LXC network
-   * configuration.
-   * @example model.addresses
-   */
-  readonly addresses: AddressPlan;
+  readonly plan: ProxmoxPlan;
   /**
    * The stack's secrets: `proxmoxApiToken` and the `{ secret }` refs of PBS storages.
    * @example runtimeSecrets(names)
@@ -46,13 +40,14 @@ export class ProxmoxCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProxmoxClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:proxmox:Cluster", name, {}, opts);
-    const px = args.config;
-    const token = apiToken(px.apiTokenId, args.secrets.get("proxmoxApiToken"));
-    const provider = createProvider(`${name}-provider`, px, token, this);
+    const { plan } = args;
+    const connection = plan.connection;
+    const token = apiToken(connection.apiTokenId, args.secrets.get("proxmoxApiToken"));
+    const provider = createProvider(`${name}-provider`, connection, token, this);
     this.provider = provider;
     const ctx: ProxmoxContext = { name, parent: this, provider };
 
-    const sdn = createSdn(ctx, px.sdn);
+    const sdn = createSdn(ctx, plan.sdn);
     this.sdnApply = sdn.apply;
     const storages = createStorages(
       {
@@ -61,24 +56,20 @@ export class ProxmoxCluster extends pulumi.ComponentResource {
         token,
         commandProvider: new command.Provider(`${name}-command`, {}, { parent: this }),
       },
-      px,
+      plan.storages,
+      { base: connection.apiBase, insecure: connection.insecureSkipVerify },
     );
-    const downloads = createImages(ctx, px, storages);
+    const downloads = createImages(ctx, plan.downloads, storages);
 
     const guests: Record<string, GuestOutput> = {};
     const resources = new Map<string, pulumi.Resource>();
-    for (const guest of px.guests) {
-      const created = createGuest(ctx, px, guest, {
-        plan: args.addresses,
-        downloads,
-        storages,
-        sdnApply: sdn.apply,
-      });
+    for (const guest of plan.guests) {
+      const created = createGuest(ctx, guest, { downloads, storages, sdnApply: sdn.apply });
       resources.set(guest.name, created.resource);
       if (created.output) guests[guest.name] = created.output;
     }
     this.guests = guests;
-    createBackupJobs(ctx, px, storages, resources);
+    createBackupJobs(ctx, plan.backups, storages, resources);
 
     this.registerOutputs({
       guests: Object.fromEntries(

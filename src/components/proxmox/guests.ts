@@ -16,10 +16,8 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import type { Guest, ProxmoxConfig } from "../../config/proxmox";
-import { guestAddress, type AddressPlan } from "../../model/address-plan";
-import { guestSshUser } from "../../model/hosts";
-import { containerOsType, guestNics, guestVmid, type GuestNic } from "../../model/proxmox";
+import type { GuestNic } from "../../model/proxmox";
+import type { GuestPlan } from "../../model/proxmox-plan";
 import { childOptions, type ProxmoxContext } from "./context";
 import type { Download } from "./images";
 
@@ -39,7 +37,6 @@ export const GUEST_IGNORED_CHANGES = {
 } as const;
 
 export interface GuestDeps {
-  readonly plan: AddressPlan;
   readonly downloads: ReadonlyMap<string, Download>;
   readonly storages: ReadonlyMap<string, pulumi.Resource>;
   /** The SDN apply, which every guest with a NIC on a vnet waits for. */
@@ -52,38 +49,30 @@ export interface CreatedGuest {
   readonly output?: GuestOutput;
 }
 
-export function createGuest(
-  ctx: ProxmoxContext,
-  proxmox: ProxmoxConfig,
-  guest: Guest,
-  deps: GuestDeps,
-): CreatedGuest {
-  const nics = guestNics(guest, deps.plan);
-  const download = guest.image ? deps.downloads.get(`${guest.image}/${guest.node}`) : undefined;
+export function createGuest(ctx: ProxmoxContext, guest: GuestPlan, deps: GuestDeps): CreatedGuest {
+  const download = guest.download ? deps.downloads.get(guest.download) : undefined;
   const dependsOn: pulumi.Resource[] = [];
   const storage = deps.storages.get(guest.disk.storage);
   if (storage) dependsOn.push(storage);
   if (download) dependsOn.push(download.resource);
-  if (deps.sdnApply && nics.some((nic) => nic.vnet !== undefined)) dependsOn.push(deps.sdnApply);
+  if (deps.sdnApply && guest.nics.some((nic) => nic.vnet !== undefined))
+    dependsOn.push(deps.sdnApply);
 
-  const build: GuestBuild = { ctx, proxmox, guest, nics, download, dependsOn };
+  const build: GuestBuild = { ctx, guest, download, dependsOn };
   const resource = guest.type === "vm" ? createVm(build) : createContainer(build);
-  const address = guestAddress(deps.plan, guest.name)?.address;
   return {
     resource,
     output:
-      address === undefined
+      guest.address === undefined
         ? undefined
-        : { address: pulumi.output(address), sshUser: guestSshUser(guest), resource },
+        : { address: pulumi.output(guest.address), sshUser: guest.sshUser, resource },
   };
 }
 
 /** What creating one guest needs. */
 interface GuestBuild {
   readonly ctx: ProxmoxContext;
-  readonly proxmox: ProxmoxConfig;
-  readonly guest: Guest;
-  readonly nics: readonly GuestNic[];
+  readonly guest: GuestPlan;
   readonly download?: Download;
   /** Resources the guest waits for (the VM adds its USB mappings). */
   readonly dependsOn: pulumi.Resource[];
@@ -109,34 +98,31 @@ function guestOptions(
 }
 
 function createVm(build: GuestBuild): proxmoxve.VmLegacy {
-  const { ctx, proxmox, guest, nics, download, dependsOn } = build;
-  const diskStorage = proxmox.storages.find((s) => s.name === guest.disk.storage);
+  const { ctx, guest, download, dependsOn } = build;
   // USB devices through a cluster mapping: a `host=` device needs root@pam, a mapping only
   // Mapping.Use, which an API token can hold.
   const usbs = guest.usb.map((usb, i) => {
-    const mappingName = `${guest.name}-usb${i}`;
     const mapping = new proxmoxve.hardware.mapping.Usb(
       `${ctx.name}-usb-${guest.name}-${i}`,
       {
-        name: mappingName,
+        name: usb.mapping,
         comment: `USB ${usb.host} of guest ${guest.name} (homelab)`,
         maps: [{ node: guest.node, id: usb.host }],
       },
       childOptions(ctx),
     );
     dependsOn.push(mapping);
-    return { mapping: mappingName };
+    return { mapping: usb.mapping };
   });
-  const user = guestSshUser({ type: "vm", cloudInit: guest.cloudInit });
   return new proxmoxve.VmLegacy(
     `${ctx.name}-guest-${guest.name}`,
     {
-      vmId: guestVmid(guest),
+      vmId: guest.vmid,
       name: guest.name,
       nodeName: guest.node,
       migrate: true,
       description: guest.description,
-      tags: [...guest.tags].sort(),
+      tags: [...guest.tags],
       cpu: { cores: guest.cores, type: "x86-64-v2-AES" },
       memory: { dedicated: guest.memoryMiB },
       // Cloud images ship without the QEMU agent; enabled, the provider would wait for it.
@@ -154,12 +140,12 @@ function createVm(build: GuestBuild): proxmoxve.VmLegacy {
           size: guest.disk.sizeGiB,
           importFrom: download?.file.volumeId,
           // LVM holds raw volumes only.
-          fileFormat: diskStorage?.type === "lvm" ? "raw" : undefined,
+          fileFormat: guest.disk.raw ? "raw" : undefined,
           discard: "on",
           iothread: true,
         },
       ],
-      networkDevices: nics.map((nic) => ({
+      networkDevices: guest.nics.map((nic) => ({
         bridge: nic.bridge,
         vlanId: nic.vlan,
         macAddress: nic.mac,
@@ -168,8 +154,8 @@ function createVm(build: GuestBuild): proxmoxve.VmLegacy {
       })),
       initialization: {
         datastoreId: guest.disk.storage,
-        ipConfigs: ipConfigs(nics),
-        userAccount: { username: user, keys: guest.cloudInit?.sshKeys ?? [] },
+        ipConfigs: ipConfigs(guest.nics),
+        userAccount: { username: guest.user, keys: [...guest.sshKeys] },
       },
       usbs,
       onBoot: guest.startOnBoot,
@@ -182,24 +168,23 @@ function createVm(build: GuestBuild): proxmoxve.VmLegacy {
 }
 
 function createContainer(build: GuestBuild): proxmoxve.ContainerLegacy {
-  const { ctx, proxmox, guest, nics, download, dependsOn } = build;
-  const image = proxmox.images.find((i) => i.name === guest.image);
+  const { ctx, guest, download, dependsOn } = build;
   return new proxmoxve.ContainerLegacy(
     `${ctx.name}-guest-${guest.name}`,
     {
-      vmId: guestVmid(guest),
+      vmId: guest.vmid,
       nodeName: guest.node,
       description: guest.description,
-      tags: [...guest.tags].sort(),
+      tags: [...guest.tags],
       unprivileged: guest.unprivileged,
       cpu: { cores: guest.cores },
       memory: { dedicated: guest.memoryMiB },
       disk: { datastoreId: guest.disk.storage, size: guest.disk.sizeGiB },
       operatingSystem: {
         templateFileId: download?.file.volumeId ?? "",
-        type: image ? containerOsType(image) : undefined,
+        type: guest.osType,
       },
-      networkInterfaces: nics.map((nic, i) => ({
+      networkInterfaces: guest.nics.map((nic, i) => ({
         name: `eth${i}`,
         bridge: nic.bridge,
         vlanId: nic.vlan,
@@ -208,8 +193,8 @@ function createContainer(build: GuestBuild): proxmoxve.ContainerLegacy {
       })),
       initialization: {
         hostname: guest.name,
-        ipConfigs: ipConfigs(nics),
-        userAccount: { keys: guest.cloudInit?.sshKeys ?? [] },
+        ipConfigs: ipConfigs(guest.nics),
+        userAccount: { keys: [...guest.sshKeys] },
       },
       // Docker in a container needs nesting (keyctl would need root@pam to set).
       features: guest.docker ? { nesting: true } : undefined,

@@ -8,8 +8,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProxmoxConfig } from "../../config/proxmox";
-import { imageFiles, type ImageFile } from "../../model/proxmox";
+import type { ImageFile } from "../../model/proxmox";
 import { childOptions, type ProxmoxContext } from "./context";
 
 export interface Download {
@@ -23,11 +22,11 @@ export interface Download {
  */
 export function createImages(
   ctx: ProxmoxContext,
-  proxmox: ProxmoxConfig,
+  files: readonly ImageFile[],
   storages: ReadonlyMap<string, pulumi.Resource>,
 ): Map<string, Download> {
   const out = new Map<string, Download>();
-  for (const file of imageFiles(proxmox)) {
+  for (const file of files) {
     const storage = storages.get(file.storage);
     const resource = new proxmoxve.download.File(
       `${ctx.name}-image-${file.image}-${file.node}`,

@@ -8,7 +8,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import type { ProxmoxConfig } from "../../config/proxmox";
+import type { ProxmoxConnection } from "../../model/proxmox-plan";
 
 /** Minimum TLS version of API calls, set explicitly so PROXMOX_VE_MIN_TLS cannot lower it. */
 export const MIN_TLS = "1.3";
@@ -47,25 +47,25 @@ export function apiToken(apiTokenId: string, secret: pulumi.Output<string>): pul
 
 /** Provider arguments: everything explicit, the token secret. */
 export function providerArgs(
-  proxmox: ProxmoxConfig,
+  connection: ProxmoxConnection,
   token: pulumi.Output<string>,
 ): proxmoxve.ProviderArgs {
   return {
-    endpoint: proxmox.endpoint,
+    endpoint: connection.endpoint,
     apiToken: token,
     // Always explicit: unset, PROXMOX_VE_INSECURE=true in the environment would turn
     // certificate verification off.
-    insecure: proxmox.tls.insecureSkipVerify,
+    insecure: connection.insecureSkipVerify,
     minTls: MIN_TLS,
     // Guest ids always come from the config (declared or derived from the name).
     randomVmIds: false,
-    ssh: proxmox.ssh
+    ssh: connection.ssh
       ? {
-          username: proxmox.ssh.username,
-          agent: proxmox.ssh.agent,
+          username: connection.ssh.username,
+          agent: connection.ssh.agent,
           agentForwarding: false,
           // Node addresses come from the config, not from the API or DNS.
-          nodes: proxmox.nodes.map((node) => ({ name: node.name, address: node.address })),
+          nodes: connection.ssh.nodes.map((node) => ({ name: node.name, address: node.address })),
         }
       : undefined,
   };
@@ -73,9 +73,9 @@ export function providerArgs(
 
 export function createProvider(
   name: string,
-  proxmox: ProxmoxConfig,
+  connection: ProxmoxConnection,
   token: pulumi.Output<string>,
   parent: pulumi.Resource,
 ): proxmoxve.Provider {
-  return new proxmoxve.Provider(name, providerArgs(proxmox, token), { parent });
+  return new proxmoxve.Provider(name, providerArgs(connection, token), { parent });
 }

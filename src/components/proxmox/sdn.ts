@@ -18,9 +18,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProxmoxConfig } from "../../config/proxmox";
-import { parseRange, formatIPv4 } from "../../lib/net";
-import { sdnFingerprint, sdnObjectIds, zoneRunsDhcp } from "../../model/proxmox";
+import type { SdnPlan } from "../../model/proxmox-plan";
 import { childOptions, namePart, type ProxmoxContext } from "./context";
 
 export interface Sdn {
@@ -34,19 +32,19 @@ export interface Sdn {
 
 type ZoneResource = proxmoxve.sdn.zone.Simple | proxmoxve.sdn.zone.Vlan | proxmoxve.sdn.zone.Vxlan;
 
-export function createSdn(ctx: ProxmoxContext, sdn: ProxmoxConfig["sdn"]): Sdn {
-  if (sdn.zones.length === 0) return { resources: [] };
+export function createSdn(ctx: ProxmoxContext, sdn: SdnPlan | undefined): Sdn {
+  if (!sdn) return { resources: [] };
   const finalizer = new proxmoxve.sdn.Applier(
     `${ctx.name}-sdn-finalizer`,
     { onCreate: false, onDestroy: true },
-    childOptions(ctx, { replacementTrigger: sdnObjectIds(sdn).join(" ") }),
+    childOptions(ctx, { replacementTrigger: sdn.objectIds.join(" ") }),
   );
   const after = { dependsOn: [finalizer] };
   const resources: pulumi.CustomResource[] = [];
   for (const zone of sdn.zones) {
     const common = {
       resourceId: zone.name,
-      nodes: zone.nodes,
+      nodes: zone.nodes && [...zone.nodes],
       mtu: zone.mtu,
       ipam: "pve",
     };
@@ -54,19 +52,19 @@ export function createSdn(ctx: ProxmoxContext, sdn: ProxmoxConfig["sdn"]): Sdn {
     if (zone.type === "simple") {
       zoneResource = new proxmoxve.sdn.zone.Simple(
         `${ctx.name}-zone-${zone.name}`,
-        { ...common, dhcp: zoneRunsDhcp(zone) ? "dnsmasq" : undefined },
+        { ...common, dhcp: zone.dhcp },
         childOptions(ctx, after),
       );
     } else if (zone.type === "vlan") {
       zoneResource = new proxmoxve.sdn.zone.Vlan(
         `${ctx.name}-zone-${zone.name}`,
-        { ...common, bridge: zone.bridge ?? "" },
+        { ...common, bridge: zone.bridge },
         childOptions(ctx, after),
       );
     } else {
       zoneResource = new proxmoxve.sdn.zone.Vxlan(
         `${ctx.name}-zone-${zone.name}`,
-        { ...common, peers: zone.peers ?? [] },
+        { ...common, peers: [...zone.peers] },
         childOptions(ctx, after),
       );
     }
@@ -85,7 +83,6 @@ export function createSdn(ctx: ProxmoxContext, sdn: ProxmoxConfig["sdn"]): Sdn {
       );
       resources.push(vnetResource);
       for (const subnet of vnet.subnets) {
-        const range = subnet.dhcp ? parseRange(subnet.dhcp.range) : undefined;
         resources.push(
           new proxmoxve.sdn.Subnet(
             `${ctx.name}-subnet-${vnet.name}-${namePart(subnet.cidr)}`,
@@ -94,10 +91,8 @@ export function createSdn(ctx: ProxmoxContext, sdn: ProxmoxConfig["sdn"]): Sdn {
               cidr: subnet.cidr,
               gateway: subnet.gateway,
               snat: subnet.snat,
-              dhcpRange: range
-                ? { startAddress: formatIPv4(range.first), endAddress: formatIPv4(range.last) }
-                : undefined,
-              dhcpDnsServer: subnet.dhcp?.dns,
+              dhcpRange: subnet.dhcpRange,
+              dhcpDnsServer: subnet.dhcpDnsServer,
             },
             childOptions(ctx, after),
           ),
@@ -108,7 +103,7 @@ export function createSdn(ctx: ProxmoxContext, sdn: ProxmoxConfig["sdn"]): Sdn {
   const apply = new proxmoxve.sdn.Applier(
     `${ctx.name}-sdn-apply`,
     { onCreate: true, onDestroy: false },
-    childOptions(ctx, { dependsOn: resources, replacementTrigger: sdnFingerprint(sdn) }),
+    childOptions(ctx, { dependsOn: resources, replacementTrigger: sdn.fingerprint }),
   );
   return { resources, apply, finalizer };
 }

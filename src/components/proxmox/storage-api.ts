@@ -23,15 +23,10 @@ export function shQuote(text: string): string {
 }
 
 export interface ApiTarget {
-  /** API base, e.g. "https://172.24.0.11:8006" (no trailing slash). */
+  /** API base, e.g. "https://172.24.0.11:8006" (no trailing slash: `apiBase`). */
   readonly base: string;
   /** Do not verify the API certificate (tls.insecureSkipVerify). */
   readonly insecure: boolean;
-}
-
-/** "https://172.24.0.11:8006/" → "https://172.24.0.11:8006". */
-export function apiBase(endpoint: string): string {
-  return endpoint.replace(/\/+$/, "");
 }
 
 const TOKEN_ENV = "PVE_API_TOKEN";

@@ -7,11 +7,10 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type * as command from "@pulumi/command";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProxmoxConfig, Storage } from "../../config/proxmox";
-import { apiStorage } from "../../model/proxmox";
+import type { ProviderStorage, StoragePlan } from "../../model/proxmox-plan";
 import type { Secrets } from "../secrets";
 import { childOptions, type ProxmoxContext } from "./context";
-import { apiBase, createApiStorage } from "./storage-api";
+import { createApiStorage, type ApiTarget } from "./storage-api";
 
 export interface StorageContext extends ProxmoxContext {
   readonly secrets: Secrets;
@@ -21,30 +20,23 @@ export interface StorageContext extends ProxmoxContext {
   readonly commandProvider: command.Provider;
 }
 
-/** Every declared storage by name, in declaration order (bases before the LVM on them). */
+/** Every declared storage by name, in the plan's order (bases before the LVM on them). */
 export function createStorages(
   ctx: StorageContext,
-  proxmox: ProxmoxConfig,
+  storages: readonly StoragePlan[],
+  target: ApiTarget,
 ): Map<string, pulumi.CustomResource> {
   const created = new Map<string, pulumi.CustomResource>();
-  const target = { base: apiBase(proxmox.endpoint), insecure: proxmox.tls.insecureSkipVerify };
-  // iSCSI first: an LVM storage names its base, which must exist before it.
-  const ordered = [...proxmox.storages].sort(
-    (a, b) => Number(b.type === "iscsi") - Number(a.type === "iscsi"),
-  );
-  for (const storage of ordered) {
+  for (const storage of storages) {
     const name = `${ctx.name}-storage-${storage.name}`;
-    const viaApi = apiStorage(storage);
-    if (!viaApi && storage.type !== "iscsi") {
-      created.set(storage.name, createProviderStorage(ctx, name, storage));
+    if (storage.via === "provider") {
+      created.set(storage.name, createProviderStorage(ctx, name, storage.storage));
       continue;
     }
-    if (!viaApi) throw new Error(`internal error: no way to create storage "${storage.name}"`);
-    const base =
-      storage.type === "lvm" && storage.base ? created.get(storage.base.storage) : undefined;
+    const base = storage.base ? created.get(storage.base) : undefined;
     created.set(
       storage.name,
-      createApiStorage(name, viaApi, target, ctx.token, {
+      createApiStorage(name, storage.api, target, ctx.token, {
         parent: ctx.parent,
         provider: ctx.commandProvider,
         dependsOn: base ? [base] : [],
@@ -57,7 +49,7 @@ export function createStorages(
 function createProviderStorage(
   ctx: StorageContext,
   name: string,
-  storage: Exclude<Storage, { type: "iscsi" }>,
+  storage: ProviderStorage,
 ): pulumi.CustomResource {
   const opts = childOptions(ctx);
   switch (storage.type) {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { proxmoxSchema } from "../../../src/config/proxmox";
+import { proxmoxConnection } from "../../../src/model/proxmox-plan";
 import {
   AMBIENT_PROVIDER_ENV,
   AMBIENT_WITHOUT_SSH_ENV,
@@ -30,7 +31,7 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 describe("Proxmox provider arguments", () => {
   it("insecure is always explicit (false by default), TLS 1.3, no random ids, no ssh unless declared", () => {
     const token = pulumi.secret("x");
-    const args = providerArgs(proxmoxSchema.parse(base), token);
+    const args = providerArgs(proxmoxConnection(proxmoxSchema.parse(base)), token);
     assert.equal(args.insecure, false);
     assert.equal(args.minTls, MIN_TLS);
     assert.equal(args.randomVmIds, false);
@@ -38,7 +39,9 @@ describe("Proxmox provider arguments", () => {
     assert.equal(args.apiToken, token);
     assert.equal(args.ssh, undefined);
     const optOut = providerArgs(
-      proxmoxSchema.parse({ ...base, tls: { insecureSkipVerify: true }, ssh: { agent: false } }),
+      proxmoxConnection(
+        proxmoxSchema.parse({ ...base, tls: { insecureSkipVerify: true }, ssh: { agent: false } }),
+      ),
       token,
     );
     assert.equal(optOut.insecure, true);

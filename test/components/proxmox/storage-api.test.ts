@@ -13,13 +13,12 @@ import { after, describe, it } from "node:test";
 import fc from "fast-check";
 import { proxmoxSchema } from "../../../src/config/proxmox";
 import {
-  apiBase,
   deleteScript,
   shQuote,
   upsertScript,
   type ApiTarget,
 } from "../../../src/components/proxmox/storage-api";
-import { apiStorage, type ApiStorage } from "../../../src/model/proxmox";
+import { apiBase, apiStorage, type ApiStorage } from "../../../src/model/proxmox";
 
 const TOKEN = "pulumi@pve!homelab=0f1e2d3c-aaaa-bbbb-cccc-000000000000";
 const dir = mkdtempSync(join(tmpdir(), "fake-curl-"));

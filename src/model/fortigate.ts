@@ -28,6 +28,7 @@ import {
   type Phase1Body,
   type PolicyBody,
 } from "../devices/fortios/tables";
+import { PlanBuilder, type DevicePlan, type PlannedObject } from "../devices/plan";
 import {
   allocateIds,
   fortigateRoutes,
@@ -88,18 +89,10 @@ export interface FortigatePlanInput {
   };
 }
 
-/** One FortiOS object of the plan. */
-export interface FortigateObject {
-  /** Unique within the plan; the resource is named `<component>-<role>`. */
-  readonly role: string;
-  readonly spec: CmdbSpec;
-  /** Roles of the objects this one refers to. */
-  readonly dependsOn: readonly string[];
-}
+/** One FortiOS object of the plan: a `CmdbObject`, after the objects its body names. */
+export type FortigateObject = PlannedObject<"CmdbObject", CmdbSpec>;
 
-export interface FortigatePlan {
-  readonly objects: readonly FortigateObject[];
-}
+export type FortigatePlan = DevicePlan<FortigateObject>;
 
 /** Characters a role keeps; anything else becomes "-" ("10.0.0.0/8" → "10.0.0.0-8"). */
 export function roleName(text: string): string {
@@ -123,28 +116,16 @@ export function tunnelPeerAddress(cidr: string): string {
 }
 
 class Collector {
-  readonly objects: FortigateObject[] = [];
-  private readonly roles = new Set<string>();
+  private readonly plan = new PlanBuilder<FortigateObject>("FortiGate");
+  readonly objects = this.plan.objects;
   add(role: string, spec: CmdbSpec, dependsOn: readonly (string | undefined)[] = []): string {
     const name = roleName(role);
-    if (this.roles.has(name))
-      throw new Error(`internal error: two FortiGate objects named ${name}`);
-    for (const dep of dependsOn) {
-      if (dep !== undefined && !this.roles.has(dep))
-        throw new Error(
-          `internal error: ${name} depends on ${dep}, which is not planned before it`,
-        );
-    }
-    this.roles.add(name);
-    this.objects.push({
-      role: name,
-      spec,
-      dependsOn: [...new Set(dependsOn.filter((d): d is string => d !== undefined))],
-    });
+    const deps = [...new Set(dependsOn.filter((d): d is string => d !== undefined))];
+    this.plan.add({ role: name, kind: "CmdbObject", spec, dependsOn: deps });
     return name;
   }
   has(role: string): boolean {
-    return this.roles.has(roleName(role));
+    return this.plan.has(roleName(role));
   }
 }
 

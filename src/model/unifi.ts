@@ -30,41 +30,40 @@ import type {
 } from "../devices/unifi/bodies";
 import { formatIPv4, formatPrefix, parsePrefix, parseRange } from "../lib/net";
 import type { SiteNetwork } from "../config/networks";
+import { PlanBuilder, type DevicePlan, type PlannedObject, type Ref } from "../devices/plan";
 import type { PublishIntent } from "./publish";
 
 export type FirewallMode = "zone" | "legacy";
-
-/** A reference to another object of the plan, by role. */
-export interface Ref {
-  readonly ref: string;
-}
 
 /** A reference to a stack secret, by name (homelab:<name>). */
 export interface SecretRef {
   readonly secret: string;
 }
 
+/** The WireGuard server and the stack secret holding its private key. */
+export interface WireGuardServerSpec {
+  readonly server: WireGuardSpec;
+  readonly privateKey: SecretRef;
+}
+
+/** The order of the policies between two zones (a batch reorder on the controller). */
+export interface PolicyOrderSpec {
+  readonly sourceZone: Ref;
+  readonly destinationZone: Ref;
+  readonly policies: readonly Ref[];
+}
+
+/** One controller object; the controller's own zones are looked up by key, never created. */
 export type UnifiIntent =
-  | { readonly role: string; readonly kind: "Network"; readonly spec: NetworkSpec }
-  | {
-      readonly role: string;
-      readonly kind: "WireGuardServer";
-      readonly spec: WireGuardSpec;
-      readonly privateKey: SecretRef;
-    }
-  | { readonly role: string; readonly kind: "FirewallGroup"; readonly spec: FirewallGroupSpec }
-  | { readonly role: string; readonly kind: "FirewallRule"; readonly spec: LegacyRuleSpec<Ref> }
-  | { readonly role: string; readonly kind: "FirewallZone"; readonly zoneKey: string }
-  | { readonly role: string; readonly kind: "FirewallPolicy"; readonly spec: PolicySpec<Ref> }
-  | {
-      readonly role: string;
-      readonly kind: "FirewallPolicyOrder";
-      readonly sourceZone: Ref;
-      readonly destinationZone: Ref;
-      readonly policies: readonly Ref[];
-    }
-  | { readonly role: string; readonly kind: "PortForward"; readonly spec: PortForwardSpec<Ref> }
-  | { readonly role: string; readonly kind: "DnsRecord"; readonly spec: DnsRecordSpec };
+  | PlannedObject<"Network", NetworkSpec>
+  | PlannedObject<"WireGuardServer", WireGuardServerSpec>
+  | PlannedObject<"FirewallGroup", FirewallGroupSpec>
+  | PlannedObject<"FirewallRule", LegacyRuleSpec<Ref>>
+  | PlannedObject<"FirewallZone", { readonly zoneKey: string }>
+  | PlannedObject<"FirewallPolicy", PolicySpec<Ref>>
+  | PlannedObject<"FirewallPolicyOrder", PolicyOrderSpec>
+  | PlannedObject<"PortForward", PortForwardSpec<Ref>>
+  | PlannedObject<"DnsRecord", DnsRecordSpec>;
 
 export type UnifiIntentKind = UnifiIntent["kind"];
 
@@ -85,10 +84,8 @@ export interface UnifiPlanInput {
   readonly firewallMode: FirewallMode;
 }
 
-export interface UnifiPlan {
+export interface UnifiPlan extends DevicePlan<UnifiIntent> {
   readonly firewallMode: FirewallMode;
-  /** In dependency order: every reference points to an earlier object. */
-  readonly objects: readonly UnifiIntent[];
 }
 
 /** First index of the explicit legacy allows; established/related sits just before. */
@@ -192,25 +189,18 @@ export function networkSpec(network: UnifiConfig["networks"][number]): NetworkSp
   };
 }
 
-interface Builder {
-  readonly objects: UnifiIntent[];
-  has(role: string): boolean;
-  add(intent: UnifiIntent): Ref;
-}
+type WithoutDependencies<T> = T extends unknown ? Omit<T, "dependsOn"> : never;
 
-function builder(): Builder {
-  const objects: UnifiIntent[] = [];
-  const roles = new Set<string>();
-  return {
-    objects,
-    has: (role) => roles.has(role),
-    add(intent) {
-      if (roles.has(intent.role)) throw new Error(`two UniFi objects have the role ${intent.role}`);
-      roles.add(intent.role);
-      objects.push(intent);
-      return { ref: intent.role };
-    },
-  };
+/** Collects the plan; objects refer to each other by `{ ref }` only (no `dependsOn`). */
+class Builder {
+  private readonly plan = new PlanBuilder<UnifiIntent>("UniFi");
+  readonly objects = this.plan.objects;
+  has(role: string): boolean {
+    return this.plan.has(role);
+  }
+  add(intent: WithoutDependencies<UnifiIntent>): Ref {
+    return this.plan.add({ ...intent, dependsOn: [] });
+  }
 }
 
 /** The networks the console routes: VLANs (not vlan-only ones) then the WireGuard pool. */
@@ -232,7 +222,7 @@ function prefixesOf(networks: readonly SiteNetwork[], names: readonly string[]):
 /** Everything the gateway should have on the controller. */
 export function unifiPlan(input: UnifiPlanInput): UnifiPlan {
   const { config } = input;
-  const b = builder();
+  const b = new Builder();
   const netRefs = new Map<string, Ref>();
   for (const network of config.networks) {
     netRefs.set(
@@ -248,14 +238,16 @@ export function unifiPlan(input: UnifiPlanInput): UnifiPlan {
         role: "wireguard",
         kind: "WireGuardServer",
         spec: {
-          name: wg.name,
-          gateway: wg.gateway,
-          prefixLength: prefixLength(wg.cidr),
-          port: wg.port,
-          dns: wg.dns,
-          wanInterface: wg.wanInterface,
+          server: {
+            name: wg.name,
+            gateway: wg.gateway,
+            prefixLength: prefixLength(wg.cidr),
+            port: wg.port,
+            dns: wg.dns,
+            wanInterface: wg.wanInterface,
+          },
+          privateKey: { secret: "wireguardPrivateKey" },
         },
-        privateKey: { secret: "wireguardPrivateKey" },
       }),
     );
   }
@@ -422,7 +414,7 @@ function zoneFirewall(input: UnifiPlanInput, b: Builder, netRefs: ReadonlyMap<st
   const zone = (key: ZoneKey): Ref => {
     let ref = zones.get(key);
     if (!ref) {
-      ref = b.add({ role: `zone-${key}`, kind: "FirewallZone", zoneKey: key });
+      ref = b.add({ role: `zone-${key}`, kind: "FirewallZone", spec: { zoneKey: key } });
       zones.set(key, ref);
     }
     return ref;
@@ -526,9 +518,11 @@ function zoneFirewall(input: UnifiPlanInput, b: Builder, netRefs: ReadonlyMap<st
       b.add({
         role: `order-${entry.src}-${entry.dst}`,
         kind: "FirewallPolicyOrder",
-        sourceZone: zone(entry.src),
-        destinationZone: zone(entry.dst),
-        policies: entry.policies,
+        spec: {
+          sourceZone: zone(entry.src),
+          destinationZone: zone(entry.dst),
+          policies: entry.policies,
+        },
       });
     }
   }

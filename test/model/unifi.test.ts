@@ -76,7 +76,7 @@ describe("UniFi model, legacy firewall (the annex seed)", () => {
       ["lab", 50, "10.0.50.1", 24],
     ]);
     const [wg] = byKind(plan, "WireGuardServer");
-    assert.deepEqual(wg?.spec, {
+    assert.deepEqual(wg?.spec.server, {
       name: "wireguard",
       gateway: "10.0.3.1",
       prefixLength: 24,
@@ -84,7 +84,7 @@ describe("UniFi model, legacy firewall (the annex seed)", () => {
       dns: ["10.0.10.1"],
       wanInterface: "wan",
     });
-    assert.deepEqual(wg?.privateKey, { secret: "wireguardPrivateKey" });
+    assert.deepEqual(wg?.spec.privateKey, { secret: "wireguardPrivateKey" });
   });
 
   it("allows established/related first, the 11 allows, and drops everything else between the networks last", () => {
@@ -177,7 +177,7 @@ describe("UniFi model, zone-based firewall", () => {
 
   it("looks up the controller's zones instead of creating them", () => {
     assert.deepEqual(
-      byKind(plan, "FirewallZone").map((z) => z.zoneKey),
+      byKind(plan, "FirewallZone").map((z) => z.spec.zoneKey),
       ["internal", "vpn", "external"],
     );
     assert.equal(byKind(plan, "FirewallRule").length, 0);
@@ -189,7 +189,7 @@ describe("UniFi model, zone-based firewall", () => {
       ["order-internal-internal", "order-internal-vpn", "order-vpn-internal"],
     );
     const names = (order: (typeof orders)[number]) =>
-      order.policies.map((p) => policies.find((x) => x.role === p.ref)!.spec.name);
+      order.spec.policies.map((p) => policies.find((x) => x.role === p.ref)!.spec.name);
     const internal = names(orders[0]!);
     assert.equal(internal[0], "homelab allow established/related internal to internal");
     assert.equal(internal.at(-1), "homelab deny inter-VLAN internal to internal");

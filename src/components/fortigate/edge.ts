@@ -10,11 +10,12 @@ import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { configKey } from "../../config/stack";
 import type { SiteModel } from "../../model";
-import { planFortigate, type FortigatePlan } from "../../model/fortigate";
+import { planFortigate, type FortigateObject, type FortigatePlan } from "../../model/fortigate";
 import type { FortiosConnection } from "../../providers/fortios/client";
 import { CmdbObject } from "../../providers/fortios/resource";
 import { mapSecrets } from "../../devices/fortios/tables";
 import type { Secrets } from "../secrets";
+import { applyPlan } from "../apply-plan";
 
 export interface FortigateEdgeArgs {
   /**
@@ -96,29 +97,31 @@ export class FortigateEdge extends pulumi.ComponentResource {
     const fg = args.model.config.fortigate!;
     const plan = fortigatePlan(args.model);
     const connection = connectionOf(args.model, args.root ?? process.cwd());
-    const objects: Record<string, CmdbObject> = {};
-    for (const object of plan.objects) {
-      const { spec } = object;
-      objects[object.role] = new CmdbObject(
-        `${name}-${object.role}`,
-        {
-          connection,
-          path: spec.path,
-          key: spec.key,
-          body: mapSecrets(spec.body, (secret) => args.secrets.get(secret)) as Record<
-            string,
-            pulumi.Input<unknown>
-          >,
-          secretFields: spec.secretFields,
-          identity: spec.identity,
-          mode: spec.mode,
-          adopt: fg.adopt,
-          reset: spec.reset,
-        },
-        { parent: this, dependsOn: object.dependsOn.map((role) => objects[role]!) },
-      );
-    }
-    this.objects = objects;
+    const created = applyPlan<FortigateObject, CmdbObject>(plan, {
+      name,
+      parent: this,
+      idOf: (object) => object.id,
+      create: ({ spec }, { name: childName, opts }) =>
+        new CmdbObject(
+          childName,
+          {
+            connection,
+            path: spec.path,
+            key: spec.key,
+            body: mapSecrets(spec.body, (secret) => args.secrets.get(secret)) as Record<
+              string,
+              pulumi.Input<unknown>
+            >,
+            secretFields: spec.secretFields,
+            identity: spec.identity,
+            mode: spec.mode,
+            adopt: fg.adopt,
+            reset: spec.reset,
+          },
+          opts,
+        ),
+    });
+    this.objects = Object.fromEntries(created);
     this.tunnels = (args.model.federation?.peerings ?? []).map((p) => p.interfaceName);
     this.registerOutputs({});
   }

@@ -20,7 +20,6 @@ import {
   wireguardPublicKey,
   type DnsRecordIntent,
   type FirewallModeDecision,
-  type Ref,
   type UnifiIntent,
 } from "../../model/unifi";
 import type { TlsTrust } from "../../providers/http";
@@ -38,6 +37,7 @@ import {
   type UnifiObject,
 } from "../../providers/unifi/resources";
 import type { Secrets } from "../secrets";
+import { applyPlan, type CreateContext } from "../apply-plan";
 
 /** TLS trust of the console from the config (tls.ca is a PEM file relative to `root`). */
 export function tlsTrust(config: UnifiConfig, root: string): TlsTrust {
@@ -111,25 +111,6 @@ export interface UnifiGatewaySummary {
   readonly wireguardPublicKey?: pulumi.Output<string | undefined>;
 }
 
-/** A model value with its references to other objects replaced by their ids. */
-type Resolved<T> = T extends Ref
-  ? pulumi.Output<string>
-  : T extends readonly (infer U)[]
-    ? Resolved<U>[]
-    : T extends object
-      ? { [K in keyof T]: Resolved<T[K]> }
-      : T;
-
-function isRef(value: unknown): value is Ref {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 1 &&
-    typeof (value as { ref?: unknown }).ref === "string"
-  );
-}
-
 export class UnifiGateway extends pulumi.ComponentResource {
   /** The connection every object of this gateway uses (no credential). */
   readonly connection: UnifiConnection;
@@ -173,37 +154,26 @@ export class UnifiGateway extends pulumi.ComponentResource {
     if (firewall.source === "assumed") void pulumi.log.warn(firewall.message, this);
     if (firewall.source === "detected") void pulumi.log.info(firewall.message, this);
 
-    const objects = new Map<string, UnifiObject>();
-    const id = (ref: Ref): pulumi.Output<string> => {
-      const object = objects.get(ref.ref);
-      if (!object)
-        throw new Error(`internal error: UniFi object ${ref.ref} is used before it exists`);
-      return object.objectId;
-    };
-    const resolve = <T>(value: T): Resolved<T> => {
-      const walk = (v: unknown): unknown => {
-        if (isRef(v)) return id(v);
-        if (Array.isArray(v)) return v.map(walk);
-        if (v !== null && typeof v === "object") {
-          return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-        }
-        return v;
-      };
-      return walk(value) as Resolved<T>;
-    };
     const connection = this.connection;
     const adopt = config.adopt;
     let publicKey: pulumi.Output<string | undefined> | undefined;
-    for (const intent of plan.objects) {
-      const child = { parent: this };
-      const childName = `${name}-${intent.role}`;
-      objects.set(
-        intent.role,
-        this.create(intent, childName, child, connection, adopt, resolve, args.secrets, (key) => {
-          publicKey = key;
-        }),
-      );
-    }
+    const objects = applyPlan<UnifiIntent, UnifiObject>(plan, {
+      name,
+      parent: this,
+      idOf: (object) => object.objectId,
+      create: (intent, { name: childName, opts, resolve }) => {
+        if (intent.kind === "WireGuardServer") {
+          const privateKey = args.secrets.get(intent.spec.privateKey.secret);
+          publicKey = pulumi.unsecret(privateKey.apply((key) => wireguardPublicKey(key)));
+          return new UnifiWireGuardServer(
+            childName,
+            { connection, spec: intent.spec.server, adopt, privateKey },
+            opts,
+          );
+        }
+        return unifiObject(intent, childName, opts, connection, adopt, resolve);
+      },
+    });
     this.objects = objects;
     this.wireguardPublicKey = publicKey;
     this.summary = {
@@ -224,62 +194,39 @@ export class UnifiGateway extends pulumi.ComponentResource {
       ...(publicKey ? { wireguardPublicKey: publicKey } : {}),
     });
   }
+}
 
-  private create(
-    intent: UnifiIntent,
-    name: string,
-    opts: pulumi.CustomResourceOptions,
-    connection: UnifiConnection,
-    adopt: boolean,
-    resolve: <T>(value: T) => Resolved<T>,
-    secrets: Secrets,
-    onPublicKey: (key: pulumi.Output<string | undefined>) => void,
-  ): UnifiObject {
-    switch (intent.kind) {
-      case "Network":
-        return new UnifiNetwork(name, { connection, spec: intent.spec, adopt }, opts);
-      case "WireGuardServer": {
-        const privateKey = secrets.get(intent.privateKey.secret);
-        onPublicKey(pulumi.unsecret(privateKey.apply((key) => wireguardPublicKey(key))));
-        return new UnifiWireGuardServer(
-          name,
-          { connection, spec: intent.spec, adopt, privateKey },
-          opts,
-        );
-      }
-      case "FirewallGroup":
-        return new UnifiFirewallGroup(name, { connection, spec: intent.spec, adopt }, opts);
-      case "FirewallRule":
-        return new UnifiFirewallRule(name, { connection, spec: resolve(intent.spec), adopt }, opts);
-      case "FirewallZone":
-        return new UnifiFirewallZone(name, { connection, zoneKey: intent.zoneKey }, opts);
-      case "FirewallPolicy":
-        return new UnifiFirewallPolicy(
-          name,
-          { connection, spec: resolve(intent.spec), adopt },
-          opts,
-        );
-      case "FirewallPolicyOrder":
-        return new UnifiFirewallPolicyOrder(
-          name,
-          {
-            connection,
-            sourceZone: resolve(intent.sourceZone),
-            destinationZone: resolve(intent.destinationZone),
-            policies: resolve(intent.policies),
-          },
-          opts,
-        );
-      case "PortForward":
-        return new UnifiPortForward(name, { connection, spec: resolve(intent.spec), adopt }, opts);
-      case "DnsRecord":
-        // Like every DNS record of the project, never deleted by a run (retainOnDelete); a
-        // record that stayed behind is adopted when its name comes back.
-        return new UnifiDnsRecord(
-          name,
-          { connection, spec: intent.spec, adopt: true },
-          { ...opts, retainOnDelete: true },
-        );
-    }
+/** The resource of one plan object (the WireGuard server, which needs a secret, aside). */
+function unifiObject(
+  intent: Exclude<UnifiIntent, { kind: "WireGuardServer" }>,
+  name: string,
+  opts: pulumi.CustomResourceOptions,
+  connection: UnifiConnection,
+  adopt: boolean,
+  resolve: CreateContext["resolve"],
+): UnifiObject {
+  switch (intent.kind) {
+    case "Network":
+      return new UnifiNetwork(name, { connection, spec: intent.spec, adopt }, opts);
+    case "FirewallGroup":
+      return new UnifiFirewallGroup(name, { connection, spec: intent.spec, adopt }, opts);
+    case "FirewallRule":
+      return new UnifiFirewallRule(name, { connection, spec: resolve(intent.spec), adopt }, opts);
+    case "FirewallZone":
+      return new UnifiFirewallZone(name, { connection, zoneKey: intent.spec.zoneKey }, opts);
+    case "FirewallPolicy":
+      return new UnifiFirewallPolicy(name, { connection, spec: resolve(intent.spec), adopt }, opts);
+    case "FirewallPolicyOrder":
+      return new UnifiFirewallPolicyOrder(name, { connection, ...resolve(intent.spec) }, opts);
+    case "PortForward":
+      return new UnifiPortForward(name, { connection, spec: resolve(intent.spec), adopt }, opts);
+    case "DnsRecord":
+      // Like every DNS record of the project, never deleted by a run (retainOnDelete); a
+      // record that stayed behind is adopted when its name comes back.
+      return new UnifiDnsRecord(
+        name,
+        { connection, spec: intent.spec, adopt: true },
+        { ...opts, retainOnDelete: true },
+      );
   }
 }

@@ -30,12 +30,8 @@ import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "./
 import { CATALOG, CUSTOM_APP, declarableApps } from "../catalog";
 import { unpinnedReason, retag } from "../catalog/types";
 import { planAddresses } from "../model/address-plan";
-import {
-  describePrefixes,
-  fortigateRoutes,
-  interfacesForNetwork,
-  interfaceTowards,
-} from "../model/fortigate-topology";
+import { reachProblems } from "../model/fortigate/reach";
+import { FortigateTopology } from "../model/fortigate/topology";
 import { proxyPublish } from "../model/publish";
 import { sdnRoutes } from "../model/routes";
 import { dockerHosts } from "../model/hosts";
@@ -801,43 +797,43 @@ function checkFortigateReach(config: SiteConfig, out: Problems): void {
   const fg = config.fortigate!;
   const root = configKey("fortigate");
   const networks = siteNetworks(config);
-  const { routes, unreachable } = fortigateRoutes(fg, sdnRoutes(config));
-  for (const route of unreachable) {
-    out.add(
-      [root, "interfaces"],
-      `the route to ${route.dst} (${route.description}) goes via ${route.gateway}, which is on no FortiGate interface subnet: give the interface facing it an address in that subnet`,
-    );
-  }
-  const checkLocal = (
+  const siteRoutes = sdnRoutes(config);
+  const publish = proxyPublish(
+    config,
+    dockerHosts(config, planAddresses(config.proxmox)),
+    networks,
+  );
+  // What needs the topology is checked by the FortiGate plan's derivation.
+  out.list.push(
+    ...reachProblems(
+      { file: out.file, config: fg, networks, siteRoutes, publish },
+      new FortigateTopology(fg, siteRoutes),
+    ),
+  );
+  const checkBuiltin = (
     refs: readonly string[],
     path: PathSegment[],
     allowed: readonly string[],
     what: string,
   ) => {
     refs.forEach((ref, i) => {
-      if ((BUILTIN_NETWORKS as readonly string[]).includes(ref)) {
-        if (!allowed.includes(ref))
-          out.add(
-            [...path, i],
-            `"${ref}" is not a network of this site: ${what} lists local networks by name${allowed.length ? ` (or ${allowed.map((a) => `"${a}"`).join(", ")})` : ""}`,
-          );
-        return;
-      }
-      const network = networks.find((n) => n.name === ref);
-      if (!network) return; // reported as an unknown network
-      if (!interfacesForNetwork(fg, network, routes)) {
+      if ((BUILTIN_NETWORKS as readonly string[]).includes(ref) && !allowed.includes(ref))
         out.add(
           [...path, i],
-          `network "${ref}" (${describePrefixes(network)}) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it`,
+          `"${ref}" is not a network of this site: ${what} lists local networks by name${allowed.length ? ` (or ${allowed.map((a) => `"${a}"`).join(", ")})` : ""}`,
         );
-      }
     });
   };
   if (fg.federation) {
-    checkLocal(fg.federation.networks, [root, "federation", "networks"], [], "federation.networks");
+    checkBuiltin(
+      fg.federation.networks,
+      [root, "federation", "networks"],
+      [],
+      "federation.networks",
+    );
   }
   if (fg.dialupVpn) {
-    checkLocal(
+    checkBuiltin(
       fg.dialupVpn.access,
       [root, "dialupVpn", "access"],
       config.federation ? ["federation"] : [],
@@ -845,7 +841,7 @@ function checkFortigateReach(config: SiteConfig, out: Problems): void {
     );
   }
   fg.tunnels.forEach((tunnel, t) => {
-    checkLocal(tunnel.localNetworks, [root, "tunnels", t, "localNetworks"], [], "localNetworks");
+    checkBuiltin(tunnel.localNetworks, [root, "tunnels", t, "localNetworks"], [], "localNetworks");
     if (tunnel.localAddress) {
       const parsed = parseAddressWithPrefix(tunnel.localAddress);
       if (parsed && parsed.length !== 30 && parsed.length !== 31) {
@@ -861,25 +857,6 @@ function checkFortigateReach(config: SiteConfig, out: Problems): void {
       [root, "bgp"],
       "BGP runs with the federation (its AS number and router id come from the registry): add homelab:federation, or remove bgp",
     );
-  }
-  const publish = proxyPublish(
-    config,
-    dockerHosts(config, planAddresses(config.proxmox)),
-    networks,
-  );
-  if (publish) {
-    if (!fg.interfaces.some((i) => i.role === "wan")) {
-      out.add(
-        [root, "interfaces"],
-        `the reverse proxy is published on the WAN (homelab:proxy.publish), which needs an interface with role: wan`,
-      );
-    }
-    if (!interfaceTowards(fg, networks, routes, publish.address)) {
-      out.add(
-        [configKey("proxy"), "host"],
-        `the proxy host "${publish.host}" (${publish.address}) is behind no FortiGate interface, so the WAN cannot be forwarded to it`,
-      );
-    }
   }
 }
 

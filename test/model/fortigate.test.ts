@@ -6,13 +6,9 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import fc from "fast-check";
-import {
-  planFortigate,
-  planSecrets,
-  tunnelPeerAddress,
-  type FortigateObject,
-} from "../../src/model/fortigate";
-import { allocateIds, ID_SPAN } from "../../src/model/fortigate-topology";
+import { planFortigate, planSecrets, type FortigateObject } from "../../src/model/fortigate";
+import { tunnelPeerAddress } from "../../src/model/fortigate/ipsec";
+import { allocateIds, ID_SPAN } from "../../src/model/fortigate/topology";
 import { PATHS, mapSecrets } from "../../src/devices/fortios/tables";
 import { fortiosVersion } from "../../src/providers/fortios/resource";
 import { FortiosProvider } from "../../src/providers/fortios/provider";

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { formatReport } from "../../config/errors";
 import { configKey } from "../../config/stack";
 import type { SiteModel } from "../../model";
 import { planFortigate, type FortigateObject, type FortigatePlan } from "../../model/fortigate";
@@ -73,7 +74,8 @@ export function fortigatePlan(model: SiteModel): FortigatePlan {
   const fg = model.config.fortigate;
   if (!fg) throw new Error("internal error: the site has no homelab:fortigate");
   const member = model.federation?.member;
-  return planFortigate({
+  const plan = planFortigate({
+    file: `Pulumi.${model.stack}.yaml`,
     config: fg,
     networks: model.networks,
     siteRoutes: model.routes,
@@ -84,6 +86,8 @@ export function fortigatePlan(model: SiteModel): FortigatePlan {
       peerings: model.federation?.peerings ?? [],
     },
   });
+  if (plan.problems.length > 0) throw new pulumi.RunError(formatReport(plan.problems));
+  return plan;
 }
 
 export class FortigateEdge extends pulumi.ComponentResource {

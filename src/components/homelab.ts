@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SiteModel } from "../model";
-import { decideFirewallMode, type FirewallModeDecision } from "../model/unifi";
+import { decideFirewallMode, type FirewallModeDecision } from "../model/unifi/firewall-mode";
 import { Dns } from "./cloudflare/dns";
 import { Services } from "./docker/services";
 import { FortigateEdge } from "./fortigate/edge";

@@ -46,7 +46,7 @@ import {
 } from "../model/services";
 import { containerOsType, guestVmid, imageContent, imageFileName, quorum } from "../model/proxmox";
 import { containerOsTypes, type Nic, type ProxmoxConfig, type Vnet, type Zone } from "./proxmox";
-import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
+import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi/names";
 
 function checkNetworks(config: SiteConfig, out: Problems): void {
   const networks = siteNetworks(config);

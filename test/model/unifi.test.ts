@@ -6,19 +6,17 @@ import fc from "fast-check";
 import { loadSite, stackFileSource } from "../../src/config/load";
 import { CLOUDFLARE_RANGES } from "../../src/data/cloudflare";
 import { buildModel } from "../../src/model";
+import { unifiPlan, type UnifiIntent, type UnifiPlan } from "../../src/model/unifi";
+import { decideFirewallMode } from "../../src/model/unifi/firewall-mode";
 import {
   allowRuleName,
-  decideFirewallMode,
   groupName,
   legacyAllowIndexes,
   slug,
-  unifiPlan,
-  wireguardPublicKey,
   LEGACY_DENY_INDEX,
   LEGACY_FIRST_INDEX,
-  type UnifiIntent,
-  type UnifiPlan,
-} from "../../src/model/unifi";
+} from "../../src/model/unifi/names";
+import { wireguardPublicKey } from "../../src/model/unifi/wireguard";
 
 const ROOT = join(__dirname, "..", "..");
 const annex = buildModel(

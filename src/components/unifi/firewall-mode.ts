@@ -11,7 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { UnifiConfig } from "../../config/unifi";
-import { decideFirewallMode, type FirewallModeDecision } from "../../model/unifi";
+import { decideFirewallMode, type FirewallModeDecision } from "../../model/unifi/firewall-mode";
 import { UnifiClient } from "../../providers/unifi/client";
 import { detectController } from "../../providers/unifi/detect";
 import { tlsTrust } from "./gateway";

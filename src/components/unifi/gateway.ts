@@ -15,13 +15,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { UnifiConfig } from "../../config/unifi";
 import type { SiteNetwork } from "../../config/networks";
 import type { PublishIntent } from "../../model/publish";
-import {
-  unifiPlan,
-  wireguardPublicKey,
-  type DnsRecordIntent,
-  type FirewallModeDecision,
-  type UnifiIntent,
-} from "../../model/unifi";
+import { unifiPlan, type DnsRecordIntent, type UnifiIntent } from "../../model/unifi";
+import type { FirewallModeDecision } from "../../model/unifi/firewall-mode";
+import { wireguardPublicKey } from "../../model/unifi/wireguard";
 import type { TlsTrust } from "../../providers/http";
 import type { UnifiConnection } from "../../providers/unifi/client";
 import {

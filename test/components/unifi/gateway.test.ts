@@ -11,7 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { runUnderMocks, type Plan } from "../../../src/cli/mock-runtime";
 import { tlsTrust, UnifiGateway } from "../../../src/components/unifi/gateway";
 import { unifiSchema } from "../../../src/config/unifi";
-import { decideFirewallMode, wireguardPublicKey } from "../../../src/model/unifi";
+import { decideFirewallMode } from "../../../src/model/unifi/firewall-mode";
+import { wireguardPublicKey } from "../../../src/model/unifi/wireguard";
 import { siteNetworks } from "../../../src/config/networks";
 import type { SiteConfig } from "../../../src/config/stack";
 

@@ -60,16 +60,16 @@ export function loadFromRuntime(): LoadedSite {
 
 export async function main(): Promise<Record<string, unknown>> {
   const loaded = loadFromRuntime();
-  const model = buildModel(loaded);
   const offline = offlineContext() !== undefined;
-  // Decided before any resource exists: it changes which resources there are.
-  const unifiFirewall = model.config.unifi
-    ? await resolveFirewallMode(model.config.unifi, { offline, root: loaded.root })
+  // Decided before the model: it changes which resources there are.
+  const unifi = loaded.config.unifi;
+  const unifiFirewall = unifi
+    ? await resolveFirewallMode(unifi, { offline, ca: loaded.certificates.unifi })
     : undefined;
+  const model = buildModel(loaded, { unifiFirewall });
   const homelab = new Homelab(model.config.site.name, {
     model,
     secrets: runtimeSecrets(loaded.secrets.map((s) => s.name)),
-    unifiFirewall,
     root: loaded.root,
   });
   return {

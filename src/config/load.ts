@@ -6,6 +6,7 @@
 import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, formatPath, type PathSegment, type Problem } from "./errors";
+import { readDeviceCertificates, type DeviceCertificates } from "./files";
 import type { Member, Registry } from "./federation";
 import { checkSiteInsideMember, parseRegistry } from "./registry";
 import {
@@ -68,6 +69,8 @@ export interface LoadedSite {
   readonly federation?: { readonly member: Member; readonly peerings: readonly Peering[] };
   /** Secrets this site needs. */
   readonly secrets: readonly SecretRequirement[];
+  /** PEM text of the CA files the edge devices are trusted with (read once, here). */
+  readonly certificates: DeviceCertificates;
   /** Needed secrets that are not set (only non-empty when loaded with requireSecrets: false). */
   readonly missingSecrets: readonly SecretRequirement[];
 }
@@ -262,10 +265,14 @@ export function loadSite(source: ConfigSource, options: LoadOptions): LoadedSite
   let peers: string[] = [];
   let federation: LoadedSite["federation"];
   let secrets: SecretRequirement[] = [];
+  let certificates: DeviceCertificates = {};
   const missing: SecretRequirement[] = [];
 
   if (parsed.problems.length === 0 && source.problems.length === 0) {
     config = siteConfigOf(parsed.sections);
+    const files = readDeviceCertificates(config, options.root, source.file);
+    problems.push(...files.problems);
+    certificates = files.certificates;
     const crossProblems = validateSite(config, source.file);
     problems.push(...crossProblems);
     if (crossProblems.length === 0) {
@@ -361,6 +368,7 @@ export function loadSite(source: ConfigSource, options: LoadOptions): LoadedSite
     peers,
     federation,
     secrets,
+    certificates,
     missingSecrets: missing,
   };
 }

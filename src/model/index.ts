@@ -13,6 +13,11 @@ import { siteNetworks, type SiteNetwork } from "../config/networks";
 import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
 import { servicesModel, type ServicesModel } from "./services";
+import { ConfigError } from "../config/errors";
+import { edgePlans } from "./edge";
+import type { FortigatePlan } from "./fortigate";
+import type { UnifiPlan } from "./unifi";
+import type { FirewallModeDecision } from "./unifi/firewall-mode";
 
 export interface SiteModel {
   /** Pulumi stack name. */
@@ -44,6 +49,19 @@ export interface SiteModel {
    * DNS entries, and on a site with Pi-hole, Pi-hole does.
    */
   readonly services?: ServicesModel;
+  /** The FortiGate's objects and how to reach it (when the site declares homelab:fortigate). */
+  readonly fortigate?: FortigatePlan;
+  /** The UniFi gateway's objects and how to reach it (when the site declares homelab:unifi). */
+  readonly unifi?: UnifiPlan;
+}
+
+export interface BuildOptions {
+  /**
+   * The UniFi gateway's firewall generation, resolved by the program before the model
+   * (src/components/unifi/firewall-mode.ts): it decides which objects there are.
+   * @default the configured mode; for auto, the offline assumption
+   */
+  readonly unifiFirewall?: FirewallModeDecision;
 }
 
 /** Prefixes of the federation peers of this site. */
@@ -53,26 +71,41 @@ export function federationPrefixes(loaded: Pick<LoadedSite, "registry" | "peers"
     .flatMap((m) => m.prefixes);
 }
 
-export function buildModel(loaded: LoadedSite): SiteModel {
+export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): SiteModel {
   const addresses = planAddresses(loaded.config.proxmox);
   const hosts = dockerHosts(loaded.config, addresses);
   const networks = siteNetworks(loaded.config);
   const config = loaded.config;
   const hasServices =
     config.services.length > 0 || config.proxy !== undefined || config.sso !== undefined;
+  const services = hasServices
+    ? servicesModel({
+        config,
+        hosts,
+        networks,
+        federationPrefixes: federationPrefixes(loaded),
+      })
+    : undefined;
+  const publish = proxyPublish(loaded.config, hosts, networks);
+  const routes = sdnRoutes(loaded.config);
+  const edge = edgePlans(loaded, {
+    networks,
+    routes,
+    publish,
+    internalRecords: services?.internalRecords ?? [],
+    unifiFirewall: options.unifiFirewall,
+  });
+  // Until buildModel returns its problems (contract point 1), the FortiGate derivation's end
+  // the load here; validateSite runs the same checks first, so a loaded site has none.
+  const problems = edge.fortigate?.problems ?? [];
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
-    services: hasServices
-      ? servicesModel({
-          config,
-          hosts,
-          networks,
-          federationPrefixes: federationPrefixes(loaded),
-        })
-      : undefined,
+    services,
     addresses,
     dockerHosts: hosts,
-    publish: proxyPublish(loaded.config, hosts, networks),
-    routes: sdnRoutes(loaded.config),
+    publish,
+    routes,
+    ...edge,
     stack: loaded.stack,
     config: loaded.config,
     networks,

@@ -54,7 +54,7 @@ function checkOrder(plan: UnifiPlan): void {
 }
 
 describe("UniFi model, legacy firewall (the annex seed)", () => {
-  const plan = unifiPlan({ ...input, firewallMode: "legacy" });
+  const plan = unifiPlan({ ...input, firewall: decideFirewallMode("legacy") });
   const groups = new Map(byKind(plan, "FirewallGroup").map((g) => [g.role, g.spec]));
   const rules = byKind(plan, "FirewallRule");
   const lanIn = rules.filter((r) => r.spec.ruleset === "LAN_IN");
@@ -167,7 +167,7 @@ describe("UniFi model, legacy firewall (the annex seed)", () => {
 describe("UniFi model, zone-based firewall", () => {
   const plan = unifiPlan({
     ...input,
-    firewallMode: "zone",
+    firewall: decideFirewallMode("zone"),
     dnsRecords: [{ name: "photos.home.arpa", address: "10.0.10.11" }],
   });
   const policies = byKind(plan, "FirewallPolicy");
@@ -223,7 +223,7 @@ describe("UniFi model, zone-based firewall", () => {
           allow: [{ name: "admins", from: ["users", "wireguard"], to: "servers", protocol: "all" }],
         },
       },
-      firewallMode: "zone",
+      firewall: decideFirewallMode("zone"),
     });
     assert.deepEqual(
       byKind(plan2, "FirewallPolicy")
@@ -251,7 +251,7 @@ describe("UniFi model, zone-based firewall", () => {
     const open = unifiPlan({
       ...input,
       config: { ...config, firewall: { ...config.firewall, interVlan: "allow" } },
-      firewallMode: "zone",
+      firewall: decideFirewallMode("zone"),
     });
     assert.equal(byKind(open, "FirewallPolicyOrder").length, 0);
     assert.ok(
@@ -262,7 +262,7 @@ describe("UniFi model, zone-based firewall", () => {
     const legacy = unifiPlan({
       ...input,
       config: { ...config, firewall: { ...config.firewall, interVlan: "allow" } },
-      firewallMode: "legacy",
+      firewall: decideFirewallMode("legacy"),
     });
     assert.ok(
       byKind(legacy, "FirewallRule").every(

@@ -11,6 +11,7 @@
 import type { Problem } from "../../config/errors";
 import type { FortigateConfig } from "../../config/fortigate";
 import type { SiteNetwork } from "../../config/networks";
+import type { FortigateEndpoint } from "../../devices/connection";
 import type { CmdbSpec } from "../../devices/fortios/tables";
 import type { DevicePlan, PlannedObject } from "../../devices/plan";
 import type { Peering } from "../federation";
@@ -66,12 +67,20 @@ export interface FortigatePlanInput {
     readonly routerId: string;
     readonly peerings: readonly PeeringIntent[];
   };
+  /** PEM text of `tls.ca`, read when the site loaded. */
+  readonly ca?: string;
 }
 
 /** One FortiOS object of the plan: a `CmdbObject`, after the objects its body names. */
 export type FortigateObject = PlannedObject<"CmdbObject", CmdbSpec>;
 
 export interface FortigatePlan extends DevicePlan<FortigateObject> {
+  /** How the program reaches the FortiGate. */
+  readonly connection: FortigateEndpoint;
+  /** Take over objects that already exist on the device (PUT instead of failing on create). */
+  readonly adopt: boolean;
+  /** Tunnel (phase1) interfaces of the federation peerings. */
+  readonly tunnels: readonly string[];
   /**
    * What the FortiGate cannot reach (a route's gateway, a network a policy names, the
    * published proxy). The plan has no object when there is any.
@@ -79,10 +88,29 @@ export interface FortigatePlan extends DevicePlan<FortigateObject> {
   readonly problems: readonly Problem[];
 }
 
+/** How the program reaches the FortiGate (`ca`: the PEM text of tls.ca, read at load). */
+export function fortigateConnection(config: FortigateConfig, ca?: string): FortigateEndpoint {
+  return {
+    host: config.host,
+    port: config.port,
+    vdom: config.vdom,
+    tls: {
+      ...(ca !== undefined ? { ca } : {}),
+      ...(config.tls.fingerprint !== undefined ? { fingerprint: config.tls.fingerprint } : {}),
+      insecureSkipVerify: config.tls.insecureSkipVerify,
+    },
+  };
+}
+
 export function planFortigate(input: FortigatePlanInput): FortigatePlan {
+  const device = {
+    connection: fortigateConnection(input.config, input.ca),
+    adopt: input.config.adopt,
+    tunnels: (input.federation?.peerings ?? []).map((p) => p.interfaceName),
+  };
   const topology = new FortigateTopology(input.config, input.siteRoutes);
   const problems = reachProblems(input, topology);
-  if (problems.length > 0) return { objects: [], problems };
+  if (problems.length > 0) return { ...device, objects: [], problems };
   const ctx = new FortigateContext(input, topology);
   planInterfaces(ctx);
   planDhcp(ctx);
@@ -93,7 +121,7 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
   planDialup(ctx);
   planPublish(ctx);
   planPolicies(ctx);
-  return { objects: ctx.objects, problems };
+  return { ...device, objects: ctx.objects, problems };
 }
 
 /** The PSK secret names the plan uses (for cross-checks with requiredSecrets()). */

@@ -22,11 +22,12 @@ import type {
   PortForwardSpec,
   WireGuardSpec,
 } from "../../devices/unifi/bodies";
+import type { UnifiEndpoint } from "../../devices/connection";
 import type { DevicePlan, PlannedObject, Ref } from "../../devices/plan";
 import { formatIPv4, parsePrefix, parseRange } from "../../lib/net";
 import type { PublishIntent } from "../publish";
 import { Builder } from "./common";
-import type { FirewallMode } from "./firewall-mode";
+import type { FirewallModeDecision } from "./firewall-mode";
 import { legacyFirewall } from "./legacy";
 import { slug } from "./names";
 import { zoneFirewall } from "./zone";
@@ -74,12 +75,25 @@ export interface UnifiPlanInput {
   /** The site's network namespace (prefixes of every named network). */
   readonly networks: readonly SiteNetwork[];
   readonly publish?: PublishIntent;
+  /** Internal names the console's resolver serves, when the controller can. */
   readonly dnsRecords?: readonly DnsRecordIntent[];
-  readonly firewallMode: FirewallMode;
+  /** The firewall generation, decided before the model (src/components/unifi/firewall-mode.ts). */
+  readonly firewall: FirewallModeDecision;
+  /** PEM text of `tls.ca`, read when the site loaded. */
+  readonly ca?: string;
 }
 
 export interface UnifiPlan extends DevicePlan<UnifiIntent> {
-  readonly firewallMode: FirewallMode;
+  /** How the program reaches the console. */
+  readonly connection: UnifiEndpoint;
+  /** Take over objects that already exist with the same name. */
+  readonly adopt: boolean;
+  /** The firewall generation the objects are for, and why. */
+  readonly firewall: FirewallModeDecision;
+  /** The gateway's networks: its VLANs and the WireGuard pool. */
+  readonly networks: readonly string[];
+  /** Internal names left out: the controller has no static DNS API. */
+  readonly skippedDnsRecords: number;
 }
 
 /** "10.0.10.100-10.0.10.199" → start/stop. */
@@ -117,10 +131,24 @@ export function networkSpec(network: UnifiConfig["networks"][number]): NetworkSp
   };
 }
 
-/** Everything the gateway should have on the controller. */
-export function unifiPlan(input: UnifiPlanInput): UnifiPlan {
-  const { config } = input;
-  const b = new Builder();
+/** How the program reaches the console (`ca`: the PEM text of tls.ca, read at load). */
+export function unifiConnection(config: UnifiConfig, ca?: string): UnifiEndpoint {
+  const { tls } = config;
+  return {
+    controller: config.controller,
+    site: config.site,
+    auth: config.auth,
+    ...(config.username ? { username: config.username } : {}),
+    tls: {
+      ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}),
+      ...(tls.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+      ...(ca !== undefined ? { ca } : {}),
+    },
+  };
+}
+
+/** The VLAN networks and the WireGuard server; returns their references by network name. */
+function planNetworks(config: UnifiConfig, b: Builder): Map<string, Ref> {
   const netRefs = new Map<string, Ref>();
   for (const network of config.networks) {
     netRefs.set(
@@ -149,14 +177,33 @@ export function unifiPlan(input: UnifiPlanInput): UnifiPlan {
       }),
     );
   }
-  if (input.firewallMode === "legacy") legacyFirewall(input, b);
+  return netRefs;
+}
+
+/** Everything the gateway should have on the controller. */
+export function unifiPlan(input: UnifiPlanInput): UnifiPlan {
+  const { config, firewall } = input;
+  const b = new Builder();
+  const netRefs = planNetworks(config, b);
+  if (firewall.mode === "legacy") legacyFirewall(input, b);
   else zoneFirewall(input, b, netRefs);
-  for (const record of input.dnsRecords ?? []) {
+  const records = firewall.staticDns ? (input.dnsRecords ?? []) : [];
+  for (const record of records) {
     b.add({
       role: `dns-${slug(record.name)}`,
       kind: "DnsRecord",
       spec: { name: record.name, type: "A", value: record.address },
     });
   }
-  return { firewallMode: input.firewallMode, objects: b.objects };
+  return {
+    connection: unifiConnection(config, input.ca),
+    adopt: config.adopt,
+    firewall,
+    networks: [
+      ...config.networks.map((n) => n.name),
+      ...(config.wireguard ? [config.wireguard.name] : []),
+    ],
+    skippedDnsRecords: (input.dnsRecords?.length ?? 0) - records.length,
+    objects: b.objects,
+  };
 }

@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Member, Registry } from "../config/federation";
-import type { dhGroups, phase1Proposals, phase2Proposals } from "../config/fortigate";
+import type { dhGroups, phase1Proposals, phase2Proposals } from "../config/ike";
 import { pskSecretName } from "../config/secrets";
 import { formatIPv4, formatPrefix, prefix as parseValidPrefix, type Prefix } from "../lib/net";
 

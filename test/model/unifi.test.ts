@@ -8,8 +8,8 @@ import { CLOUDFLARE_RANGES } from "../../src/data/cloudflare";
 import { buildModel } from "../../src/model";
 import { unifiPlan, type UnifiIntent, type UnifiPlan } from "../../src/model/unifi";
 import { decideFirewallMode } from "../../src/model/unifi/firewall-mode";
+import { allowRuleName } from "../../src/config/unifi";
 import {
-  allowRuleName,
   groupName,
   legacyAllowIndexes,
   slug,

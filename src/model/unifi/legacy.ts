@@ -10,14 +10,8 @@ import type { LegacyRuleSpec } from "../../devices/unifi/bodies";
 import type { Ref } from "../../devices/plan";
 import type { UnifiPlanInput } from ".";
 import { groups, portForwards, publishSources, type Builder } from "./common";
-import {
-  allowRuleName,
-  LEGACY_DENY_INDEX,
-  LEGACY_FIRST_INDEX,
-  legacyAllowIndexes,
-  namesOf,
-  slug,
-} from "./names";
+import { allowRuleName, networkNamesOf } from "../../config/unifi";
+import { LEGACY_DENY_INDEX, LEGACY_FIRST_INDEX, legacyAllowIndexes, slug } from "./names";
 
 export function legacyFirewall(input: UnifiPlanInput, b: Builder): void {
   const { config, publish } = input;
@@ -51,8 +45,8 @@ export function legacyFirewall(input: UnifiPlanInput, b: Builder): void {
         index: indexes[i]!,
         action: "accept",
         protocol: rule.protocol,
-        srcAddressGroup: g.addressGroup(namesOf(rule.from)),
-        dstAddressGroup: g.addressGroup(namesOf(rule.to)),
+        srcAddressGroup: g.addressGroup(networkNamesOf(rule.from)),
+        dstAddressGroup: g.addressGroup(networkNamesOf(rule.to)),
         dstPortGroup: rule.ports ? g.portGroup(rule.ports) : undefined,
       },
     });

@@ -3,16 +3,14 @@
  * controller's 64 characters, the rule names of allows, and stable legacy rule indexes.
  */
 import { createHash } from "node:crypto";
-import type { AllowRule } from "../../config/unifi";
+import { MAX_LEGACY_ALLOWS } from "../../config/unifi";
 import { fnv1a } from "../address-plan";
 
 /** First index of the explicit legacy allows; established/related sits just before. */
 export const LEGACY_FIRST_INDEX = 2000;
-/** Index of the final inter-VLAN drop. */
-export const LEGACY_DENY_INDEX = 2999;
-const ALLOW_SLOTS = LEGACY_DENY_INDEX - LEGACY_FIRST_INDEX - 1;
-/** How many explicit allows fit (validation refuses more). */
-export const MAX_LEGACY_ALLOWS = ALLOW_SLOTS;
+/** Index of the final inter-VLAN drop: the allows (as many as the config accepts) fit before. */
+export const LEGACY_DENY_INDEX = LEGACY_FIRST_INDEX + MAX_LEGACY_ALLOWS + 1;
+const ALLOW_SLOTS = MAX_LEGACY_ALLOWS;
 
 /** "Users to DNS" → "users-to-dns". */
 export function slug(text: string): string {
@@ -39,16 +37,6 @@ export function legacyAllowIndexes(names: readonly string[]): number[] {
     used.add(slot);
     return LEGACY_FIRST_INDEX + 1 + slot;
   });
-}
-
-/** The names of `ref` (a name or a list). */
-export function namesOf(ref: string | readonly string[]): string[] {
-  return typeof ref === "string" ? [ref] : [...ref];
-}
-
-/** The rule's name: given, or "<from> to <to>". */
-export function allowRuleName(rule: AllowRule): string {
-  return rule.name ?? `${namesOf(rule.from).join("+")} to ${namesOf(rule.to).join("+")}`;
 }
 
 /** A firewall group name from a set of names (at most 64 characters). */

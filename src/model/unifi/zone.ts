@@ -5,13 +5,13 @@
  * networks sit in several zones), then block; a batch-reorder object per zone pair gives
  * them that order.
  */
-import type { AllowRule } from "../../config/unifi";
+import { allowRuleName, networkNamesOf, type AllowRule } from "../../config/unifi";
 import type { PolicySpec, PolicyTarget } from "../../devices/unifi/bodies";
 import type { Ref } from "../../devices/plan";
 import type { PublishIntent } from "../publish";
 import type { UnifiPlanInput } from ".";
 import { gatewayNetworks, portForwards, publishSources, type Builder } from "./common";
-import { allowRuleName, namesOf, portsText, slug } from "./names";
+import { portsText, slug } from "./names";
 
 type ZoneKey = "internal" | "vpn" | "external";
 
@@ -124,8 +124,8 @@ function denyPairs(networks: readonly { name: string; zone: ZoneKey }[]): [ZoneK
 /** An explicit allow: one policy per pair of zones its networks sit in. */
 function allow(policies: ZonePolicies, rule: AllowRule): void {
   const name = allowRuleName(rule);
-  const from = namesOf(rule.from);
-  const to = namesOf(rule.to);
+  const from = networkNamesOf(rule.from);
+  const to = networkNamesOf(rule.to);
   const srcZones = [...new Set(from.map((n) => policies.zoneOf(n)))];
   const dstZones = [...new Set(to.map((n) => policies.zoneOf(n)))];
   const split = srcZones.length * dstZones.length > 1;

@@ -121,6 +121,11 @@ export class FortigateContext {
     return this.plan.has(roleName(role));
   }
 
+  /** Plans the firewall address `name` of one subnet (in the device's spelling). */
+  addAddress(name: string, subnet: string, comment: string): string {
+    return this.add(`addr-${name}`, firewallAddress({ name, type: "ipmask", subnet, comment }));
+  }
+
   /** The object that makes interface `name` exist (or be configured), if this plan has one. */
   interfaceRole(name: string): string | undefined {
     for (const role of [`tun-${name}`, `p1-${name}`, `if-${name}`])
@@ -139,15 +144,7 @@ export class FortigateContext {
     const prefixes = this.networkByName.get(network)?.prefixes ?? [];
     if (prefixes.length === 0) throw new Error(`internal error: network ${network} has no prefix`);
     const address = (part: string, prefix: Prefix) =>
-      this.add(
-        `addr-${part}`,
-        firewallAddress({
-          name: part,
-          type: "ipmask",
-          subnet: prefixMask(prefix),
-          comment: `network ${network}`,
-        }),
-      );
+      this.addAddress(part, prefixMask(prefix), `network ${network}`);
     const [only] = prefixes;
     if (only && prefixes.length === 1) {
       address(name, only);

@@ -8,7 +8,6 @@
 import {
   addressGroup,
   existingInterface,
-  firewallAddress,
   phase1,
   phase2,
   type Phase1Body,
@@ -139,17 +138,7 @@ function planTunnel(ctx: FortigateContext, t: SiteToSite): string {
 /** The tunnel, the remote prefixes, and the policies each way (left for the last step). */
 export function siteToSite(ctx: FortigateContext, t: SiteToSite): void {
   planTunnel(ctx, t);
-  for (const { name, prefix } of t.remote) {
-    ctx.add(
-      `addr-${name}`,
-      firewallAddress({
-        name,
-        type: "ipmask",
-        subnet: cidrMask(prefix),
-        comment: t.peerLabel,
-      }),
-    );
-  }
+  for (const { name, prefix } of t.remote) ctx.addAddress(name, cidrMask(prefix), t.peerLabel);
   const nets = `${t.tunnel}-nets`;
   ctx.add(
     `grp-${nets}`,

@@ -2,7 +2,7 @@
  * Step: the reverse proxy published on the WAN. A port-forwarding VIP per port, the allowed
  * sources as one address group (nothing for `any`), and one policy from the WAN.
  */
-import { addressGroup, firewallAddress, virtualIp } from "../../devices/fortios/tables";
+import { addressGroup, virtualIp } from "../../devices/fortios/tables";
 import { addressRole, cidrMask, must, names, roleName, type FortigateContext } from "./context";
 
 /** FortiOS object names: at most 79 characters. */
@@ -40,15 +40,7 @@ export function planPublish(ctx: FortigateContext): void {
   if (publish.sources !== "any") {
     const sources = publish.sources.map((prefix, i) => {
       const name = objectName(`pub-src-${publish.sourceName}-${i}`);
-      ctx.add(
-        `addr-${name}`,
-        firewallAddress({
-          name,
-          type: "ipmask",
-          subnet: cidrMask(prefix),
-          comment: `may reach the reverse proxy (${publish.sourceName})`,
-        }),
-      );
+      ctx.addAddress(name, cidrMask(prefix), `may reach the reverse proxy (${publish.sourceName})`);
       return name;
     });
     const group = objectName(`pub-src-${publish.sourceName}`);

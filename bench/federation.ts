@@ -3,7 +3,7 @@
  * of 5, 50 and 200 members, and the derivation of every peering from both ends (what all
  * the members' stacks compute together) and from one member (what one stack computes).
  */
-import { phase1Proposals, phase2Proposals } from "../src/config/fortigate";
+import { phase1Proposals, phase2Proposals } from "../src/config/ike";
 import type { Registry } from "../src/config/federation";
 import { parseRegistry } from "../src/config/registry";
 import { derivePeerings, poolLengthFor } from "../src/model/federation";

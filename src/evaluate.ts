@@ -12,8 +12,9 @@ import {
   type ConfigSource,
   type LoadOptions,
   type LoadedSite,
+  type SiteCheck,
 } from "./config/load";
-import { buildModel, type BuildOptions, type SiteModel } from "./model";
+import { buildModel, type BuildOptions, type BuiltModel, type SiteModel } from "./model";
 
 export interface EvaluateOptions extends LoadOptions, BuildOptions {}
 
@@ -26,6 +27,26 @@ export interface EvaluatedSite {
 export function evaluateSite(source: ConfigSource, options: EvaluateOptions): EvaluatedSite {
   const check = checkSite(source, options);
   const built = check.site && check.derivable ? buildModel(check.site, options) : undefined;
+  return evaluated(check, built);
+}
+
+/**
+ * `evaluateSite` for the program, which decides some model inputs from the loaded site
+ * before the model exists (the UniFi firewall generation: it asks the controller, so only
+ * once the configuration is sound).
+ */
+export async function evaluateSiteWith(
+  source: ConfigSource,
+  options: LoadOptions,
+  decide: (loaded: LoadedSite) => Promise<BuildOptions>,
+): Promise<EvaluatedSite> {
+  const check = checkSite(source, options);
+  const built =
+    check.site && check.derivable ? buildModel(check.site, await decide(check.site)) : undefined;
+  return evaluated(check, built);
+}
+
+function evaluated(check: SiteCheck, built: BuiltModel | undefined): EvaluatedSite {
   const problems = [...check.problems, ...(built?.problems ?? [])];
   if (problems.length > 0 || !check.site || !built) throw siteError(check, problems);
   return { loaded: check.site, model: built.model };

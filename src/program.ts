@@ -12,7 +12,7 @@ import { resolveFirewallMode } from "./components/unifi/firewall-mode";
 import { ConfigError } from "./config/errors";
 import { runtimeSource } from "./config/runtime-source";
 import { readYaml, type YamlFile } from "./config/yaml";
-import { evaluateSite, type EvaluatedSite } from "./evaluate";
+import { evaluateSiteWith, type EvaluatedSite } from "./evaluate";
 import { formatPrefix } from "./lib/net";
 
 /**
@@ -39,7 +39,7 @@ function offlineContext(): OfflineContext | undefined {
  * Loads and models the site from the runtime config; configuration problems (the rules of
  * the derivations included) end the run cleanly.
  */
-export function evaluateFromRuntime(): EvaluatedSite {
+export async function evaluateFromRuntime(): Promise<EvaluatedSite> {
   const offline = offlineContext();
   const stack = pulumi.getStack();
   const root = offline?.root ?? process.cwd();
@@ -51,10 +51,20 @@ export function evaluateFromRuntime(): EvaluatedSite {
       ? readYaml(stackPath, file)
       : undefined;
   try {
-    return evaluateSite(runtimeSource(stack, file, yaml), {
-      root,
-      requireSecrets: offline === undefined,
-    });
+    // The UniFi firewall generation is decided before the model: it changes which
+    // resources there are (a real run asks the controller).
+    return await evaluateSiteWith(
+      runtimeSource(stack, file, yaml),
+      { root, requireSecrets: offline === undefined },
+      async (loaded) => ({
+        unifiFirewall: loaded.config.unifi
+          ? await resolveFirewallMode(loaded.config.unifi, {
+              offline: offline !== undefined,
+              ca: loaded.certificates.unifi,
+            })
+          : undefined,
+      }),
+    );
   } catch (error) {
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
     throw error;
@@ -62,16 +72,10 @@ export function evaluateFromRuntime(): EvaluatedSite {
 }
 
 export async function main(): Promise<Record<string, unknown>> {
-  const { loaded, model } = evaluateFromRuntime();
-  const offline = offlineContext() !== undefined;
-  // Decided before any resource exists: it changes which resources there are.
-  const unifiFirewall = model.config.unifi
-    ? await resolveFirewallMode(model.config.unifi, { offline, root: loaded.root })
-    : undefined;
+  const { loaded, model } = await evaluateFromRuntime();
   const homelab = new Homelab(model.config.site.name, {
     model,
     secrets: runtimeSecrets(loaded.secrets.map((s) => s.name)),
-    unifiFirewall,
     root: loaded.root,
   });
   return {

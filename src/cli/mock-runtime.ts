@@ -143,7 +143,7 @@ export interface MockRunOptions {
    * Runs after the config is set and before the stack starts: validation belongs here, so a
    * configuration error rejects cleanly instead of failing inside the stack's promise chains.
    */
-  readonly preflight?: () => void;
+  readonly preflight?: () => unknown;
   /** The program (returns stack outputs). */
   readonly program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
@@ -173,7 +173,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
     false,
   );
   pulumi.runtime.setAllConfig(options.config, [...options.secretKeys]);
-  options.preflight?.();
+  await options.preflight?.();
 
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
   const register = monitor.registerResource.bind(monitor);

@@ -3,7 +3,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SiteModel } from "../model";
-import { decideFirewallMode, type FirewallModeDecision } from "../model/unifi";
 import { Dns } from "./cloudflare/dns";
 import { Services } from "./docker/services";
 import { FortigateEdge } from "./fortigate/edge";
@@ -17,12 +16,6 @@ export interface HomelabArgs {
   /** The stack's secrets, as secret Outputs. */
   readonly secrets: Secrets;
   /**
-   * The UniFi gateway's firewall generation, resolved by the program (see
-   * src/components/unifi/firewall-mode.ts).
-   * @default the configured mode; for auto, the offline assumption
-   */
-  readonly unifiFirewall?: FirewallModeDecision;
-  /**
    * Extra resources a Docker host waits for before it is connected to, by host name. The
    * Proxmox guests that are Docker hosts are added automatically.
    * @default {}
@@ -30,7 +23,7 @@ export interface HomelabArgs {
    */
   readonly hostDependencies?: Record<string, pulumi.Input<pulumi.Resource>[]>;
   /**
-   * Project root (images built from the project's Dockerfiles, the UniFi console's CA file).
+   * Project root (images built from the project's Dockerfiles).
    * @default process.cwd()
    * @example "/home/me/homelab"
    */
@@ -96,27 +89,18 @@ export class Homelab extends pulumi.ComponentResource {
       );
     }
 
-    if (model.config.fortigate) {
+    if (model.fortigate) {
       this.fortigate = new FortigateEdge(
         `${name}-fortigate`,
-        { model, secrets, root: args.root },
+        { plan: model.fortigate, secrets },
         { parent: this },
       );
     }
 
-    const unifi = model.config.unifi;
-    if (unifi) {
+    if (model.unifi) {
       this.unifi = new UnifiGateway(
         `${name}-unifi`,
-        {
-          config: unifi,
-          networks: model.networks,
-          publish: model.publish,
-          dnsRecords: model.services?.internalRecords ?? [],
-          firewall: args.unifiFirewall ?? decideFirewallMode(unifi.firewall.mode),
-          secrets,
-          root: args.root,
-        },
+        { plan: model.unifi, secrets },
         { parent: this },
       );
     }

@@ -3,7 +3,7 @@
  * `stacks/federation.yaml` that every member's stack reads.
  */
 import { z } from "zod";
-import { phase1Proposals, phase2Proposals, dhGroups } from "./fortigate";
+import { dhGroup, dhGroups, espProposal, ikeProposal } from "./ike";
 import { cidr, doc, hostOrAddress, ipv4, name, strict } from "./primitives";
 
 export const membershipSchema = doc(
@@ -27,13 +27,6 @@ export function isPrivateAsn(asn: number): boolean {
     (asn >= MIN_PRIVATE_ASN_32 && asn <= MAX_PRIVATE_ASN_32)
   );
 }
-
-const dhGroup = z
-  .number()
-  .int()
-  .refine((g) => (dhGroups as readonly number[]).includes(g), {
-    error: `must be one of the DH groups ${dhGroups.join(", ")}`,
-  });
 
 /** Highest registry number a member may take (the /31 allocator stays within 32 bits). */
 export const MAX_MEMBER_NUMBER = 65535;
@@ -82,12 +75,12 @@ export const memberSchema = strict({
   ike: doc(
     strict({
       proposals: doc(
-        z.array(z.enum(phase1Proposals)).min(1),
+        z.array(ikeProposal).min(1),
         "IKE proposals (FortiOS names) this member's router accepts.",
         [["aes256gcm-prfsha384", "aes256-sha256"]],
       ),
       dhGroups: doc(
-        z.array(dhGroup).min(1),
+        z.array(dhGroup(`must be one of the DH groups ${dhGroups.join(", ")}`)).min(1),
         "Diffie-Hellman groups this member's router accepts for IKE and PFS.",
         [[20, 21, 14]],
       ),
@@ -97,7 +90,7 @@ export const memberSchema = strict({
   ipsec: doc(
     strict({
       proposals: doc(
-        z.array(z.enum(phase2Proposals)).min(1),
+        z.array(espProposal).min(1),
         "ESP proposals (FortiOS names) this member's router accepts.",
         [["aes256gcm", "aes256-sha256"]],
       ),

@@ -14,6 +14,9 @@ import {
   strict,
   vlanId,
 } from "./primitives";
+import { fortigateRules } from "./fortigate.rules";
+import { dhGroup, dhGroups, espProposal, ikeProposal } from "./ike";
+import { refineWith, uniqueBy } from "./problems";
 
 /** FortiOS interface and phase1 names: at most 15 characters. */
 export const fortiName = z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, {
@@ -33,40 +36,27 @@ export const allowAccess = z.enum([
   "speed-test",
 ]);
 
-/** IKE phase1 proposals FortiOS accepts (encryption-integrity or AEAD-prf). */
-export const phase1Proposals = [
-  "aes128-sha256",
-  "aes256-sha256",
-  "aes128-sha384",
-  "aes256-sha384",
-  "aes128-sha512",
-  "aes256-sha512",
-  "aes128gcm-prfsha256",
-  "aes256gcm-prfsha384",
-  "chacha20poly1305-prfsha256",
-] as const;
-
-/** IPsec phase2 proposals FortiOS accepts. */
-export const phase2Proposals = [
-  "aes128-sha256",
-  "aes256-sha256",
-  "aes128-sha384",
-  "aes256-sha384",
-  "aes128-sha512",
-  "aes256-sha512",
-  "aes128gcm",
-  "aes256gcm",
-  "chacha20poly1305",
-] as const;
-
-export const dhGroups = [14, 15, 16, 19, 20, 21, 27, 28, 29, 30, 31, 32] as const;
-
-const dhGroup = z
-  .number()
-  .int()
-  .refine((g) => (dhGroups as readonly number[]).includes(g), {
-    error: `must be a DH group FortiOS supports with IKEv2 and that is not weak: ${dhGroups.join(", ")}`,
-  });
+/** Proposals and DH groups of a tunnel or the dial-up VPN (IKEv2, PFS with the same groups). */
+const ikeFields = {
+  proposals: doc(
+    z.array(ikeProposal).min(1),
+    "IKE (phase1) proposals, in order of preference.",
+  ).default(["aes256gcm-prfsha384", "aes256-sha256"]),
+  phase2Proposals: doc(
+    z.array(espProposal).min(1),
+    "ESP (phase2) proposals, in order of preference.",
+  ).default(["aes256gcm", "aes256-sha256"]),
+  dhGroups: doc(
+    z
+      .array(
+        dhGroup(
+          `must be a DH group FortiOS supports with IKEv2 and that is not weak: ${dhGroups.join(", ")}`,
+        ),
+      )
+      .min(1),
+    "Diffie-Hellman groups (IKE, and PFS in phase2).",
+  ).default([20, 21]),
+};
 
 export const interfaceSchema = strict({
   name: doc(fortiName, "Interface name on the FortiGate.", ["lan", "wan1"]),
@@ -138,17 +128,7 @@ export const tunnelSchema = strict({
   localAddress: doc(interfaceAddress, "Tunnel interface address (optional).").optional(),
   remoteSubnets: doc(z.array(cidr).min(1), "Prefixes reached through the tunnel (static routes)."),
   localNetworks: doc(z.array(name).min(1), "Local networks (by name) allowed through the tunnel."),
-  proposals: doc(
-    z.array(z.enum(phase1Proposals)).min(1),
-    "IKE (phase1) proposals, in order of preference.",
-  ).default(["aes256gcm-prfsha384", "aes256-sha256"]),
-  phase2Proposals: doc(
-    z.array(z.enum(phase2Proposals)).min(1),
-    "ESP (phase2) proposals, in order of preference.",
-  ).default(["aes256gcm", "aes256-sha256"]),
-  dhGroups: doc(z.array(dhGroup).min(1), "Diffie-Hellman groups (IKE, and PFS in phase2).").default(
-    [20, 21],
-  ),
+  ...ikeFields,
   psk: doc(secretRef, "Pre-shared key."),
 });
 
@@ -162,75 +142,73 @@ export const dialupVpnSchema = strict({
   pool: doc(cidr, "Addresses handed to clients (mode-config).", ["172.26.0.0/24"]),
   dns: doc(z.array(ipv4), "DNS servers pushed to clients.").default([]),
   access: doc(z.array(name).min(1), "Networks (by name) clients may reach.", [["lan", "swprod"]]),
-  proposals: doc(
-    z.array(z.enum(phase1Proposals)).min(1),
-    "IKE (phase1) proposals, in order of preference.",
-  ).default(["aes256gcm-prfsha384", "aes256-sha256"]),
-  phase2Proposals: doc(
-    z.array(z.enum(phase2Proposals)).min(1),
-    "ESP (phase2) proposals, in order of preference.",
-  ).default(["aes256gcm", "aes256-sha256"]),
-  dhGroups: doc(z.array(dhGroup).min(1), "Diffie-Hellman groups (IKE, and PFS in phase2).").default(
-    [20, 21],
-  ),
+  ...ikeFields,
+});
+
+/** The section's fields (its rules, in fortigate.rules.ts, refine it below). */
+const fortigateFields = strict({
+  host: doc(hostOrAddress, "Management address of the FortiGate.", ["172.24.0.1"]),
+  port: doc(port, "HTTPS port of the management API.").default(443),
+  vdom: doc(z.string().min(1).max(31), "VDOM to manage.").default("root"),
+  tls: deviceTls.default({ insecureSkipVerify: false }),
+  adopt: doc(
+    z.boolean(),
+    "Take over objects that already exist on the device (PUT instead of failing on create): set it once for a FortiGate configured by hand, since Pulumi cannot import dynamic resources.",
+  ).default(false),
+  idBase: doc(
+    z
+      .number()
+      .int({ error: "must be a whole number" })
+      .min(1000, { error: "must be at least 1000: FortiOS numbers objects made by hand from 1" })
+      .max(4_000_000_000, { error: "must be at most 4000000000 (FortiOS ids are 32-bit)" }),
+    "First id of the range (idBase to idBase+99999) this stack uses for static routes, firewall policies and DHCP servers; each object's id derives from its identity, so ids never shift. Change it only if objects made by hand already use that range.",
+    [100000],
+  ).default(100000),
+  interfaces: doc(
+    z.array(interfaceSchema).superRefine(uniqueBy((i) => i.name, "interface name", ["name"])),
+    "Interfaces: physical ports to configure, and aggregates, VLANs and loopbacks to create.",
+  ).default([]),
+  dhcp: doc(
+    z
+      .array(dhcpServerSchema)
+      .superRefine(uniqueBy((d) => d.interface, "DHCP interface", ["interface"])),
+    "DHCP servers, one per interface.",
+  ).default([]),
+  staticRoutes: doc(z.array(staticRouteSchema), "Static routes.").default([]),
+  bgp: doc(
+    strict({
+      redistribute: doc(
+        z.array(z.enum(["connected", "static", "ospf", "rip", "isis"])),
+        "Route sources announced to BGP neighbors.",
+      ).default([]),
+    }),
+    "BGP speaker; the AS number and router id come from the federation registry.",
+  ).optional(),
+  federation: doc(
+    strict({
+      interface: doc(fortiName, "WAN interface the federation tunnels use.", ["wan1"]),
+      networks: doc(
+        z.array(name).min(1),
+        "Local networks (by name) reachable from and to the federation.",
+        [["lan", "swprod"]],
+      ),
+    }),
+    "How this FortiGate takes part in the federation (tunnels come from the registry).",
+  ).optional(),
+  dialupVpn: doc(
+    dialupVpnSchema,
+    "IPsec dial-up server for road-warrior clients (FortiClient, IKEv2).",
+  ).optional(),
+  tunnels: doc(
+    z.array(tunnelSchema),
+    "Extra site-to-site IPsec tunnels outside the federation.",
+  ).default([]),
 });
 
 export const fortigateSchema = doc(
-  strict({
-    host: doc(hostOrAddress, "Management address of the FortiGate.", ["172.24.0.1"]),
-    port: doc(port, "HTTPS port of the management API.").default(443),
-    vdom: doc(z.string().min(1).max(31), "VDOM to manage.").default("root"),
-    tls: deviceTls.default({ insecureSkipVerify: false }),
-    adopt: doc(
-      z.boolean(),
-      "Take over objects that already exist on the device (PUT instead of failing on create): set it once for a FortiGate configured by hand, since Pulumi cannot import dynamic resources.",
-    ).default(false),
-    idBase: doc(
-      z
-        .number()
-        .int({ error: "must be a whole number" })
-        .min(1000, { error: "must be at least 1000: FortiOS numbers objects made by hand from 1" })
-        .max(4_000_000_000, { error: "must be at most 4000000000 (FortiOS ids are 32-bit)" }),
-      "First id of the range (idBase to idBase+99999) this stack uses for static routes, firewall policies and DHCP servers; each object's id derives from its identity, so ids never shift. Change it only if objects made by hand already use that range.",
-      [100000],
-    ).default(100000),
-    interfaces: doc(
-      z.array(interfaceSchema),
-      "Interfaces: physical ports to configure, and aggregates, VLANs and loopbacks to create.",
-    ).default([]),
-    dhcp: doc(z.array(dhcpServerSchema), "DHCP servers, one per interface.").default([]),
-    staticRoutes: doc(z.array(staticRouteSchema), "Static routes.").default([]),
-    bgp: doc(
-      strict({
-        redistribute: doc(
-          z.array(z.enum(["connected", "static", "ospf", "rip", "isis"])),
-          "Route sources announced to BGP neighbors.",
-        ).default([]),
-      }),
-      "BGP speaker; the AS number and router id come from the federation registry.",
-    ).optional(),
-    federation: doc(
-      strict({
-        interface: doc(fortiName, "WAN interface the federation tunnels use.", ["wan1"]),
-        networks: doc(
-          z.array(name).min(1),
-          "Local networks (by name) reachable from and to the federation.",
-          [["lan", "swprod"]],
-        ),
-      }),
-      "How this FortiGate takes part in the federation (tunnels come from the registry).",
-    ).optional(),
-    dialupVpn: doc(
-      dialupVpnSchema,
-      "IPsec dial-up server for road-warrior clients (FortiClient, IKEv2).",
-    ).optional(),
-    tunnels: doc(
-      z.array(tunnelSchema),
-      "Extra site-to-site IPsec tunnels outside the federation.",
-    ).default([]),
-  }),
+  fortigateFields.superRefine(refineWith(fortigateRules)),
   "The FortiGate edge router.",
 );
 
-export type FortigateConfig = z.infer<typeof fortigateSchema>;
+export type FortigateConfig = z.infer<typeof fortigateFields>;
 export type FortigateInterface = z.infer<typeof interfaceSchema>;

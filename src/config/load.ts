@@ -6,6 +6,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { ConfigError, formatPath, type PathSegment, type Problem } from "./errors";
+import { readDeviceCertificates, type DeviceCertificates } from "./files";
 import type { Member, Registry } from "./federation";
 import { checkSiteInsideMember, parseRegistry } from "./registry";
 import {
@@ -64,6 +65,8 @@ export interface LoadedSite {
   readonly member?: Member;
   /** Secrets this site needs. */
   readonly secrets: readonly SecretRequirement[];
+  /** PEM text of the CA files the edge devices are trusted with (read once, here). */
+  readonly certificates: DeviceCertificates;
   /** Needed secrets that are not set (only non-empty when loaded with requireSecrets: false). */
   readonly missingSecrets: readonly SecretRequirement[];
 }
@@ -230,6 +233,8 @@ export function checkSite(source: ConfigSource, options: LoadOptions): SiteCheck
     return { problems, derivable: false, source };
   }
   const config = siteConfigOf(parsed.sections);
+  const files = readDeviceCertificates(config, options.root, source.file);
+  problems.push(...files.problems);
   const crossProblems = validateSite(config, source.file);
   problems.push(...crossProblems);
   const federation = config.federation
@@ -256,6 +261,7 @@ export function checkSite(source: ConfigSource, options: LoadOptions): SiteCheck
     peers,
     member: federation?.member,
     secrets,
+    certificates: files.certificates,
     missingSecrets: secrets.filter((s) => !source.secrets.isSet(s.name)),
   };
   return {

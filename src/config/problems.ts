@@ -197,3 +197,20 @@ export function dockerHostNames(config: SiteConfig): string[] {
     ...(config.proxmox?.guests.filter((g) => g.docker).map((g) => g.name) ?? []),
   ];
 }
+
+/**
+ * A zod refinement from a rule written for a `Problems` collector: what the rule adds
+ * becomes an issue at the same path, relative to the refined value.
+ *
+ * @example fortigateSchema.superRefine(refineWith(fortigateRules))
+ */
+export function refineWith<T>(
+  rule: (value: T, out: Problems) => void,
+): (value: T, ctx: z.RefinementCtx) => void {
+  return (value, ctx) => {
+    const out = new Problems("");
+    rule(value, out);
+    for (const problem of out.list)
+      ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+  };
+}

@@ -12,10 +12,23 @@ import {
   url,
   vlanId,
 } from "./primitives";
+import { refineWith, uniqueBy } from "./problems";
+import { unifiRules } from "./unifi.rules";
 
 const networkRef = z.union([name, z.array(name).min(1)], {
   error: "must be a network name or a list of network names",
 });
+
+/** The names of a network reference (a name or a list). */
+export function networkNamesOf(ref: string | readonly string[]): string[] {
+  return typeof ref === "string" ? [ref] : [...ref];
+}
+
+/**
+ * How many explicit allows the gateway takes: the legacy firewall gives each a rule index
+ * between the established/related rule and the final drop (src/model/unifi/names.ts).
+ */
+export const MAX_LEGACY_ALLOWS = 998;
 
 export const unifiNetworkSchema = strict({
   name: doc(name, "Network name (also its name in firewall rules).", ["servers"]),
@@ -90,45 +103,63 @@ export const allowRuleSchema = strict({
   description: doc(z.string(), "A note for people (not sent to the controller).").optional(),
 });
 
+/** An allow's name: given, or "<from> to <to>" (lists joined with +). */
+export function allowRuleName(rule: AllowRule): string {
+  const { from, to } = rule;
+  return rule.name ?? `${networkNamesOf(from).join("+")} to ${networkNamesOf(to).join("+")}`;
+}
+
+/** The section's fields (its rules, in unifi.rules.ts, refine it below). */
+const unifiFields = strict({
+  controller: doc(url, "Console address (UniFi OS).", ["https://10.0.20.1"]),
+  site: doc(z.string().min(1), "Network application site name (not the description).").default(
+    "default",
+  ),
+  auth: doc(
+    z.enum(["apiKey", "password"]),
+    "apiKey (Network 9+, secret homelab:unifiApiKey) or a local admin (secret homelab:unifiPassword).",
+  ).default("apiKey"),
+  username: doc(z.string(), "Local admin user (auth: password).").optional(),
+  tls: deviceTls.default({ insecureSkipVerify: false }),
+  adopt: doc(
+    z.boolean(),
+    "Take over objects that already exist on the controller with the same name (natural key) instead of failing.",
+  ).default(false),
+  networks: doc(
+    z
+      .array(unifiNetworkSchema)
+      .superRefine(uniqueBy((n) => n.name, "network name", ["name"]))
+      .superRefine(uniqueBy((n) => n.vlan, "VLAN id", ["vlan"])),
+    "VLAN networks of the gateway.",
+  ).default([]),
+  wireguard: doc(
+    wireguardSchema,
+    "WireGuard remote-access server (key: homelab:wireguardPrivateKey).",
+  ).optional(),
+  firewall: doc(
+    strict({
+      mode: doc(
+        z.enum(["auto", "zone", "legacy"]),
+        "zone: zone-based policies (Network 9+ after the upgrade to the zone-based firewall); legacy: LAN_IN/WAN_IN rules; auto: a real run asks the controller, an offline plan assumes zone and says so.",
+      ).default("auto"),
+      interVlan: doc(
+        z.enum(["deny", "allow"]),
+        "Default for traffic between site networks.",
+      ).default("deny"),
+      allow: doc(
+        z.array(allowRuleSchema).superRefine(uniqueBy(allowRuleName, "rule name", ["name"])),
+        "Explicit allows between networks.",
+      ).default([]),
+    }),
+    "Firewall policy between the site's networks.",
+  ).default({ mode: "auto", interVlan: "deny", allow: [] }),
+});
+
 export const unifiSchema = doc(
-  strict({
-    controller: doc(url, "Console address (UniFi OS).", ["https://10.0.20.1"]),
-    site: doc(z.string().min(1), "Network application site name (not the description).").default(
-      "default",
-    ),
-    auth: doc(
-      z.enum(["apiKey", "password"]),
-      "apiKey (Network 9+, secret homelab:unifiApiKey) or a local admin (secret homelab:unifiPassword).",
-    ).default("apiKey"),
-    username: doc(z.string(), "Local admin user (auth: password).").optional(),
-    tls: deviceTls.default({ insecureSkipVerify: false }),
-    adopt: doc(
-      z.boolean(),
-      "Take over objects that already exist on the controller with the same name (natural key) instead of failing.",
-    ).default(false),
-    networks: doc(z.array(unifiNetworkSchema), "VLAN networks of the gateway.").default([]),
-    wireguard: doc(
-      wireguardSchema,
-      "WireGuard remote-access server (key: homelab:wireguardPrivateKey).",
-    ).optional(),
-    firewall: doc(
-      strict({
-        mode: doc(
-          z.enum(["auto", "zone", "legacy"]),
-          "zone: zone-based policies (Network 9+ after the upgrade to the zone-based firewall); legacy: LAN_IN/WAN_IN rules; auto: a real run asks the controller, an offline plan assumes zone and says so.",
-        ).default("auto"),
-        interVlan: doc(
-          z.enum(["deny", "allow"]),
-          "Default for traffic between site networks.",
-        ).default("deny"),
-        allow: doc(z.array(allowRuleSchema), "Explicit allows between networks.").default([]),
-      }),
-      "Firewall policy between the site's networks.",
-    ).default({ mode: "auto", interVlan: "deny", allow: [] }),
-  }),
+  unifiFields.superRefine(refineWith(unifiRules)),
   "The UniFi gateway and its network application.",
 );
 
-export type UnifiConfig = z.infer<typeof unifiSchema>;
+export type UnifiConfig = z.infer<typeof unifiFields>;
 export type UnifiNetwork = z.infer<typeof unifiNetworkSchema>;
 export type AllowRule = z.infer<typeof allowRuleSchema>;

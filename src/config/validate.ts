@@ -6,29 +6,17 @@
 import type { PathSegment, Problem } from "./errors";
 import {
   Problems,
-  checkGateway,
   checkNetworkRefs,
-  checkRange,
   checkUnique,
   dockerHostNames,
-  subnetOf,
   unknownReference,
 } from "./problems";
 import { referenceProblems } from "./references";
 import { configKey, type SiteConfig } from "./stack";
-import { formatPrefix, isHostOf, parseAddressWithPrefix, parseIPv4, maskOf } from "../lib/net";
-import { BUILTIN_NETWORKS, networkNames, siteNetworks } from "./networks";
+import { networkNames, siteNetworks } from "./networks";
 import { CATALOG, CUSTOM_APP, declarableApps } from "../catalog";
 import { unpinnedReason, retag } from "../catalog/types";
 import { planAddresses } from "../model/address-plan";
-import {
-  describePrefixes,
-  fortigateRoutes,
-  interfacesForNetwork,
-  interfaceTowards,
-} from "../model/fortigate-topology";
-import { proxyPublish } from "../model/publish";
-import { sdnRoutes } from "../model/routes";
 import { dockerHosts } from "../model/hosts";
 import {
   appOf,
@@ -39,366 +27,23 @@ import {
   RESERVED_SERVICE_NAMES,
   servicesModel,
 } from "../model/services";
-import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
+import { checkOneEdge, fortigateReferences, unifiReferences } from "./edge.references";
 
+/**
+ * `homelab:fortigate`: its own rules are a refinement of its schema (fortigate.rules.ts);
+ * what it names elsewhere is checked here. What needs its topology is its plan's part.
+ */
 function checkFortigate(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {
-  const fg = config.fortigate;
-  if (!fg) return;
-  const root = configKey("fortigate");
-  const names = fg.interfaces.map((i) => i.name);
-  checkUnique(
-    out,
-    fg.interfaces,
-    (i) => i.name,
-    (i) => [root, "interfaces", i, "name"],
-    "interface name",
-  );
-  const memberOf = new Map<string, string>();
-  const vlanIds = new Map<string, Map<number, string>>();
-  fg.interfaces.forEach((iface, i) => {
-    const path: PathSegment[] = [root, "interfaces", i];
-    if (iface.type === "aggregate") {
-      if (!iface.members || iface.members.length === 0) {
-        out.add(
-          [...path, "members"],
-          "an aggregate needs its member ports, e.g. members: [internal1, internal2]",
-        );
-      }
-      iface.members?.forEach((member, m) => {
-        const other = memberOf.get(member);
-        if (other)
-          out.add(
-            [...path, "members", m],
-            `port "${member}" is already a member of aggregate "${other}"`,
-          );
-        memberOf.set(member, iface.name);
-        if (names.includes(member)) {
-          out.add(
-            [...path, "members", m],
-            `port "${member}" is also declared as an interface: an aggregate member cannot carry its own configuration`,
-          );
-        }
-      });
-    } else if (iface.members) {
-      out.add(
-        [...path, "members"],
-        `members apply to aggregate interfaces only (this one is ${iface.type})`,
-      );
-    }
-    if (iface.type === "vlan") {
-      if (!iface.parent)
-        out.add([...path, "parent"], "a vlan interface needs its parent interface");
-      else if (!names.includes(iface.parent))
-        out.add([...path, "parent"], unknownReference("interface", iface.parent, names));
-      if (iface.vlanId === undefined)
-        out.add([...path, "vlanId"], "a vlan interface needs a vlanId (1-4094)");
-      else if (iface.parent) {
-        const ids = vlanIds.get(iface.parent) ?? new Map<number, string>();
-        const other = ids.get(iface.vlanId);
-        if (other)
-          out.add(
-            [...path, "vlanId"],
-            `VLAN ${iface.vlanId} is already used by "${other}" on ${iface.parent}: VLAN ids must be unique per parent`,
-          );
-        ids.set(iface.vlanId, iface.name);
-        vlanIds.set(iface.parent, ids);
-      }
-    }
-    if (iface.mode === "dhcp" && iface.ip)
-      out.add(
-        [...path, "ip"],
-        "an interface in dhcp mode gets its address from DHCP: remove ip or use mode: static",
-      );
-  });
-  const ifaceIp = (name: string) => {
-    const iface = fg.interfaces.find((i) => i.name === name);
-    return iface?.ip ? parseAddressWithPrefix(iface.ip) : undefined;
-  };
-  fg.dhcp.forEach((server, i) => {
-    const path: PathSegment[] = [root, "dhcp", i];
-    if (!names.includes(server.interface)) {
-      out.add([...path, "interface"], unknownReference("interface", server.interface, names));
-      return;
-    }
-    const ip = ifaceIp(server.interface);
-    if (!ip) {
-      out.add(
-        [...path, "interface"],
-        `interface "${server.interface}" has no static ip, so it cannot serve DHCP`,
-      );
-      return;
-    }
-    const subnet = { network: (ip.address & maskOf(ip.length)) >>> 0, length: ip.length };
-    checkRange(out, [...path, "range"], server.range, subnet, ip.address);
-    if (server.gateway) checkGateway(out, [...path, "gateway"], server.gateway, subnet);
-    server.reservations.forEach((r, k) => {
-      const address = parseIPv4(r.ip);
-      if (address !== undefined && !isHostOf(subnet, address)) {
-        out.add([...path, "reservations", k, "ip"], `${r.ip} is outside ${formatPrefix(subnet)}`);
-      }
-    });
-  });
-  checkUnique(
-    out,
-    fg.dhcp,
-    (d) => d.interface,
-    (i) => [root, "dhcp", i, "interface"],
-    "DHCP interface",
-  );
-  const devices = [
-    ...names,
-    ...fg.tunnels.map((t) => t.name),
-    ...(fg.dialupVpn ? [fg.dialupVpn.name] : []),
-  ];
-  fg.staticRoutes.forEach((route, i) => {
-    if (!devices.includes(route.device)) {
-      out.add(
-        [root, "staticRoutes", i, "device"],
-        unknownReference("interface", route.device, devices),
-      );
-    }
-  });
-  if (fg.federation) {
-    if (!names.includes(fg.federation.interface)) {
-      out.add(
-        [root, "federation", "interface"],
-        unknownReference("interface", fg.federation.interface, names),
-      );
-    }
-    checkNetworkRefs(out, allNetworks, fg.federation.networks, [root, "federation", "networks"]);
-    if (!config.federation) {
-      out.add(
-        [root, "federation"],
-        "this site is not a federation member: add homelab:federation (member: <id>) or remove this block",
-      );
-    }
-  }
-  if (config.federation && !fg.federation) {
-    out.add(
-      [root],
-      "the site is a federation member with a FortiGate edge: add fortigate.federation (interface and networks)",
-    );
-  }
-  if (fg.dialupVpn) {
-    const vpn = fg.dialupVpn;
-    if (!names.includes(vpn.interface)) {
-      out.add(
-        [root, "dialupVpn", "interface"],
-        unknownReference("interface", vpn.interface, names),
-      );
-    }
-    checkNetworkRefs(out, allNetworks, vpn.access, [root, "dialupVpn", "access"]);
-  }
-  fg.tunnels.forEach((tunnel, i) => {
-    if (!names.includes(tunnel.interface)) {
-      out.add(
-        [root, "tunnels", i, "interface"],
-        unknownReference("interface", tunnel.interface, names),
-      );
-    }
-    checkNetworkRefs(out, allNetworks, tunnel.localNetworks, [root, "tunnels", i, "localNetworks"]);
-  });
-  const tunnelNames = [
-    ...fg.tunnels.map((t) => t.name),
-    ...(fg.dialupVpn ? [fg.dialupVpn.name] : []),
-  ];
-  tunnelNames.forEach((t) => {
-    if (names.includes(t))
-      out.add(
-        [root, "interfaces"],
-        `interface name "${t}" is also a tunnel name: FortiOS creates an interface per tunnel`,
-      );
-  });
-  checkFortigateReach(config, out);
+  if (!config.fortigate) return;
+  fortigateReferences(config, out, allNetworks);
 }
 
 /**
- * What the FortiGate must reach: every network its policies name (behind one of its
- * interfaces, a route or a tunnel), the gateways of the site's routes, the published proxy;
- * and what BGP and tunnel addresses need.
+ * `homelab:unifi`: its own rules are a refinement of its schema (unifi.rules.ts); what its
+ * allows name is checked here.
  */
-function checkFortigateReach(config: SiteConfig, out: Problems): void {
-  const fg = config.fortigate!;
-  const root = configKey("fortigate");
-  const networks = siteNetworks(config);
-  const { routes, unreachable } = fortigateRoutes(fg, sdnRoutes(config));
-  for (const route of unreachable) {
-    out.add(
-      [root, "interfaces"],
-      `the route to ${route.dst} (${route.description}) goes via ${route.gateway}, which is on no FortiGate interface subnet: give the interface facing it an address in that subnet`,
-    );
-  }
-  const checkLocal = (
-    refs: readonly string[],
-    path: PathSegment[],
-    allowed: readonly string[],
-    what: string,
-  ) => {
-    refs.forEach((ref, i) => {
-      if ((BUILTIN_NETWORKS as readonly string[]).includes(ref)) {
-        if (!allowed.includes(ref))
-          out.add(
-            [...path, i],
-            `"${ref}" is not a network of this site: ${what} lists local networks by name${allowed.length ? ` (or ${allowed.map((a) => `"${a}"`).join(", ")})` : ""}`,
-          );
-        return;
-      }
-      const network = networks.find((n) => n.name === ref);
-      if (!network) return; // reported as an unknown network
-      if (!interfacesForNetwork(fg, network, routes)) {
-        out.add(
-          [...path, i],
-          `network "${ref}" (${describePrefixes(network)}) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it`,
-        );
-      }
-    });
-  };
-  if (fg.federation) {
-    checkLocal(fg.federation.networks, [root, "federation", "networks"], [], "federation.networks");
-  }
-  if (fg.dialupVpn) {
-    checkLocal(
-      fg.dialupVpn.access,
-      [root, "dialupVpn", "access"],
-      config.federation ? ["federation"] : [],
-      "dialupVpn.access",
-    );
-  }
-  fg.tunnels.forEach((tunnel, t) => {
-    checkLocal(tunnel.localNetworks, [root, "tunnels", t, "localNetworks"], [], "localNetworks");
-    if (tunnel.localAddress) {
-      const parsed = parseAddressWithPrefix(tunnel.localAddress);
-      if (parsed && parsed.length !== 30 && parsed.length !== 31) {
-        out.add(
-          [root, "tunnels", t, "localAddress"],
-          `a tunnel address is one end of a /31 or /30 (the other end is the peer's): ${tunnel.localAddress} is a /${parsed.length}`,
-        );
-      }
-    }
-  });
-  if (fg.bgp && !config.federation) {
-    out.add(
-      [root, "bgp"],
-      "BGP runs with the federation (its AS number and router id come from the registry): add homelab:federation, or remove bgp",
-    );
-  }
-  const publish = proxyPublish(
-    config,
-    dockerHosts(config, planAddresses(config.proxmox)),
-    networks,
-  );
-  if (publish) {
-    if (!fg.interfaces.some((i) => i.role === "wan")) {
-      out.add(
-        [root, "interfaces"],
-        `the reverse proxy is published on the WAN (homelab:proxy.publish), which needs an interface with role: wan`,
-      );
-    }
-    if (!interfaceTowards(fg, networks, routes, publish.address)) {
-      out.add(
-        [configKey("proxy"), "host"],
-        `the proxy host "${publish.host}" (${publish.address}) is behind no FortiGate interface, so the WAN cannot be forwarded to it`,
-      );
-    }
-  }
-}
-
 function checkUnifi(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {
-  const uf = config.unifi;
-  if (!uf) return;
-  const root = configKey("unifi");
-  checkUnique(
-    out,
-    uf.networks,
-    (n) => n.name,
-    (i) => [root, "networks", i, "name"],
-    "network name",
-  );
-  checkUnique(
-    out,
-    uf.networks,
-    (n) => n.vlan,
-    (i) => [root, "networks", i, "vlan"],
-    "VLAN id",
-  );
-  uf.networks.forEach((network, i) => {
-    const prefix = subnetOf(network.cidr);
-    if (!prefix) return;
-    checkGateway(out, [root, "networks", i, "gateway"], network.gateway, prefix);
-    if (network.dhcp) {
-      checkRange(
-        out,
-        [root, "networks", i, "dhcp", "range"],
-        network.dhcp.range,
-        prefix,
-        parseIPv4(network.gateway),
-      );
-    }
-  });
-  if (uf.wireguard) {
-    const prefix = subnetOf(uf.wireguard.cidr);
-    if (prefix) checkGateway(out, [root, "wireguard", "gateway"], uf.wireguard.gateway, prefix);
-  }
-  if (uf.auth === "password" && !uf.username) {
-    out.add([root, "username"], "auth: password needs the local admin username");
-  }
-  uf.networks.forEach((network, i) => {
-    if (network.purpose === "vlan-only" && network.dhcp) {
-      out.add(
-        [root, "networks", i, "dhcp"],
-        "a vlan-only network is layer 2 only (no gateway on the console), so it has no DHCP server: remove dhcp, or make the network corporate",
-      );
-    }
-  });
-  // Allows are between the networks the console routes: its VLANs and the WireGuard pool.
-  const routed = [
-    ...uf.networks.filter((n) => n.purpose !== "vlan-only").map((n) => n.name),
-    ...(uf.wireguard ? [uf.wireguard.name] : []),
-  ];
-  const layer2 = uf.networks.filter((n) => n.purpose === "vlan-only").map((n) => n.name);
-  const checkEnds = (refs: string | readonly string[], path: PathSegment[]) => {
-    const list = typeof refs === "string" ? [refs] : refs;
-    list.forEach((ref, j) => {
-      const at = typeof refs === "string" ? path : [...path, j];
-      if (routed.includes(ref)) return;
-      if (layer2.includes(ref)) {
-        out.add(
-          at,
-          `network "${ref}" is vlan-only (layer 2, not routed by the console), so no firewall rule sees its traffic: make it corporate, or leave it out`,
-        );
-      } else if (allNetworks.includes(ref)) {
-        out.add(
-          at,
-          `"${ref}" is not a network of the UniFi gateway: allows are between its networks (${routed.map((n) => `"${n}"`).join(", ")}); WAN exposure comes from homelab:proxy.publish`,
-        );
-      } else {
-        out.add(at, unknownReference("network", ref, routed));
-      }
-    });
-  };
-  checkUnique(
-    out,
-    uf.firewall.allow,
-    (rule) => allowRuleName(rule),
-    (i) => [root, "firewall", "allow", i, "name"],
-    "rule name",
-  );
-  if (uf.firewall.allow.length > MAX_LEGACY_ALLOWS) {
-    out.add(
-      [root, "firewall", "allow"],
-      `at most ${MAX_LEGACY_ALLOWS} allow rules fit between the console's rule indexes (there are ${uf.firewall.allow.length}): merge some`,
-    );
-  }
-  uf.firewall.allow.forEach((rule, i) => {
-    checkEnds(rule.from, [root, "firewall", "allow", i, "from"]);
-    checkEnds(rule.to, [root, "firewall", "allow", i, "to"]);
-    if (rule.ports && !["tcp", "udp", "tcp_udp"].includes(rule.protocol)) {
-      out.add(
-        [root, "firewall", "allow", i, "ports"],
-        `ports need protocol tcp, udp or tcp_udp (this rule is ${rule.protocol})`,
-      );
-    }
-  });
+  unifiReferences(config, out, allNetworks);
 }
 
 function checkServices(config: SiteConfig, out: Problems, allNetworks: readonly string[]): void {
@@ -713,11 +358,6 @@ export function validateSite(config: SiteConfig, file: string): Problem[] {
   checkUnifi(config, out, allNetworks);
   checkServices(config, out, allNetworks);
   if (out.list.length === 0) checkCatalog(config, out);
-  if (config.fortigate && config.unifi) {
-    out.add(
-      [configKey("unifi")],
-      "a site has one edge router: declare homelab:fortigate or homelab:unifi, not both",
-    );
-  }
+  checkOneEdge(config, out);
   return out.list;
 }

@@ -14,7 +14,7 @@
  * breaks its rules they throw instead of producing a half-valid peering.
  */
 import type { Member, Registry } from "../config/federation";
-import type { dhGroups, phase1Proposals, phase2Proposals } from "../config/fortigate";
+import type { dhGroups, phase1Proposals, phase2Proposals } from "../config/ike";
 import {
   TUNNEL_PREFIX_LENGTH,
   peersOf,

@@ -16,6 +16,10 @@ import { planProxmox, type ProxmoxPlan } from "./proxmox-plan";
 import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
 import { servicesModel, type ServicesModel } from "./services";
+import { edgePlans } from "./edge";
+import type { FortigatePlan } from "./fortigate";
+import type { UnifiPlan } from "./unifi";
+import type { FirewallModeDecision } from "./unifi/firewall-mode";
 
 export interface SiteModel {
   /** Pulumi stack name. */
@@ -49,14 +53,20 @@ export interface SiteModel {
    * DNS entries, and on a site with Pi-hole, Pi-hole does.
    */
   readonly services?: ServicesModel;
+  /** The FortiGate's objects and how to reach it (when the site declares homelab:fortigate). */
+  readonly fortigate?: FortigatePlan;
+  /** The UniFi gateway's objects and how to reach it (when the site declares homelab:unifi). */
+  readonly unifi?: UnifiPlan;
 }
 
-/**
- * Inputs of the model that do not come from the configuration: what the program decides
- * before the model exists (the UniFi firewall generation joins here with the device plans).
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the edge plans
-export interface BuildOptions {}
+export interface BuildOptions {
+  /**
+   * The UniFi gateway's firewall generation, resolved by the program before the model
+   * (src/components/unifi/firewall-mode.ts): it decides which objects there are.
+   * @default the configured mode; for auto, the offline assumption
+   */
+  readonly unifiFirewall?: FirewallModeDecision;
+}
 
 /** The model, and the problems its derivations found (positions are the caller's job). */
 export interface BuiltModel {
@@ -75,7 +85,7 @@ export function federationPrefixes(loaded: Pick<LoadedSite, "registry" | "peers"
  * The model of a site whose configuration rules passed (`checkSite(...).derivable`): every
  * derivation once, each returning its own problems of the stack file.
  */
-export function buildModel(loaded: LoadedSite, _options: BuildOptions = {}): BuiltModel {
+export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): BuiltModel {
   const config = loaded.config;
   const addresses = planAddresses(config.proxmox, loaded.file);
   const proxmox = config.proxmox && planProxmox(config.proxmox, addresses, loaded.file);
@@ -83,30 +93,50 @@ export function buildModel(loaded: LoadedSite, _options: BuildOptions = {}): Bui
   const networks = siteNetworks(config);
   const hasServices =
     config.services.length > 0 || config.proxy !== undefined || config.sso !== undefined;
+  const services = hasServices
+    ? servicesModel({
+        config,
+        hosts,
+        networks,
+        federationPrefixes: federationPrefixes(loaded),
+      })
+    : undefined;
+  const publish = proxyPublish(config, hosts, networks);
+  const routes = sdnRoutes(config);
+  const federation =
+    loaded.registry && loaded.member
+      ? { member: loaded.member, peerings: derivePeerings(loaded.registry, loaded.member.id) }
+      : undefined;
+  const edge = edgePlans(loaded, {
+    networks,
+    routes,
+    publish,
+    federation,
+    internalRecords: services?.internalRecords ?? [],
+    unifiFirewall: options.unifiFirewall,
+  });
   const model: SiteModel = {
-    services: hasServices
-      ? servicesModel({
-          config,
-          hosts,
-          networks,
-          federationPrefixes: federationPrefixes(loaded),
-        })
-      : undefined,
+    services,
     addresses,
     proxmox: proxmox?.plan,
     dockerHosts: hosts,
-    publish: proxyPublish(config, hosts, networks),
-    routes: sdnRoutes(config),
+    publish,
+    routes,
+    ...edge,
     stack: loaded.stack,
     config,
     networks,
     registry: loaded.registry,
     peers: loaded.peers,
-    federation:
-      loaded.registry && loaded.member
-        ? { member: loaded.member, peerings: derivePeerings(loaded.registry, loaded.member.id) }
-        : undefined,
+    federation,
     secrets: loaded.secrets,
   };
-  return { model, problems: [...addresses.problems, ...(proxmox?.problems ?? [])] };
+  return {
+    model,
+    problems: [
+      ...addresses.problems,
+      ...(proxmox?.problems ?? []),
+      ...(edge.fortigate?.problems ?? []),
+    ],
+  };
 }

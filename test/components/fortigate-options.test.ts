@@ -1,15 +1,16 @@
 /**
- * FortiGate edge options: `adopt` reaches every object, the TLS CA file is read (relative to
- * the project) and passed as PEM text; a missing or non-PEM CA file is a clear error.
+ * FortiGate edge options: `adopt` reaches every object, the TLS CA file is read when the
+ * site loads (relative to the project) and passed as PEM text; a missing or non-PEM CA file
+ * is a clear problem at its key and line.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../../src/cli/mock-runtime";
-import { connectionOf } from "../../src/components/fortigate/edge";
+import { ConfigError, formatPath, type Problem } from "../../src/config/errors";
+import { loadSite, stackFileSource, type LoadedSite } from "../../src/config/load";
 import { buildModel } from "../../src/model";
 import { DEVICE_CERT } from "../emulators/server";
 import { loadHome } from "../model/fortigate-plan";
@@ -19,16 +20,45 @@ const CA = "test/fixtures/tls/device-cert.pem";
 
 let adopted: Plan;
 
-before(async () => {
+/** The home stack file with its FortiGate trusting the CA file `ca` (and `adopt: true`). */
+function homeWithCa(ca: string, adopt = ""): string {
   const text = readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8");
   const changed = text.replace(
     / {4}tls:\n {6}fingerprint: "[0-9A-F:]+"\n/,
-    `    adopt: true\n    tls:\n      ca: ${CA}\n`,
+    `${adopt}    tls:\n      ca: ${ca}\n`,
   );
   assert.notEqual(changed, text, "the home stack's FortiGate tls block was found");
   const file = join(mkdtempSync(join(tmpdir(), "fortigate-")), "Pulumi.home.yaml");
   writeFileSync(file, changed);
-  adopted = await plan("home", file);
+  return file;
+}
+
+function load(file: string): LoadedSite {
+  return loadSite(stackFileSource(file, "home", "Pulumi.home.yaml"), {
+    root: ROOT,
+    requireSecrets: false,
+  });
+}
+
+/** The problems of the home stack with tls.ca: `ca`, the report, and the line of `ca:`. */
+function problemsWithCa(ca: string): {
+  problems: readonly Problem[];
+  report: string;
+  line: number;
+} {
+  const file = homeWithCa(ca);
+  try {
+    load(file);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    const line = readFileSync(file, "utf8").split("\n").indexOf(`      ca: ${ca}`) + 1;
+    return { problems: error.problems, report: error.message, line };
+  }
+  return assert.fail(`tls.ca: ${ca} loaded without a problem`);
+}
+
+before(async () => {
+  adopted = await plan("home", homeWithCa(CA, "    adopt: true\n"));
 });
 
 describe("FortiGate edge options", () => {
@@ -43,31 +73,25 @@ describe("FortiGate edge options", () => {
     }
   });
 
-  it("a missing or non-PEM CA file is named with the fix", () => {
-    const model = buildModel(loadHome()).model;
-    const withCa = (ca: string) => ({
-      ...model,
-      config: {
-        ...model.config,
-        fortigate: { ...model.config.fortigate!, tls: { ca, insecureSkipVerify: false } },
-      },
-    });
-    assert.throws(
-      () => connectionOf(withCa("certs/nosuch.pem"), ROOT),
-      (error: Error) => {
-        assert.ok(pulumi.RunError.isInstance(error), "a RunError: printed without a stack trace");
-        assert.equal(
-          error.message,
-          "homelab:fortigate.tls.ca: cannot read certs/nosuch.pem (file not found): give the path, relative to the project, of the PEM file of the CA that signed the FortiGate's certificate, or pin the certificate with tls.fingerprint instead",
-        );
-        return true;
-      },
+  it("a missing or non-PEM CA file is named with the fix, at its line, when the site loads", () => {
+    const missing = problemsWithCa("certs/nosuch.pem");
+    assert.equal(missing.problems.length, 1);
+    const [problem] = missing.problems as [Problem];
+    assert.equal(
+      `${formatPath(problem.path)}: ${problem.message}`,
+      "homelab:fortigate.tls.ca: cannot read certs/nosuch.pem (file not found): give the path, relative to the project, of the PEM file of the CA that signed the FortiGate's certificate, or pin the certificate with tls.fingerprint instead",
     );
-    assert.throws(
-      () => connectionOf(withCa("test/fixtures/tls/README.md"), ROOT),
-      /homelab:fortigate\.tls\.ca: test\/fixtures\/tls\/README\.md is not a PEM certificate/,
+    assert.equal(problem.file, "Pulumi.home.yaml");
+    assert.equal(problem.line, missing.line, "the line of tls.ca");
+    assert.doesNotMatch(missing.report, /\n\s+at /, "printed without a stack trace");
+    const notPem = problemsWithCa("test/fixtures/tls/README.md").problems;
+    assert.deepEqual(
+      notPem.map((p) => `${formatPath(p.path)}: ${p.message}`),
+      [
+        'homelab:fortigate.tls.ca: test/fixtures/tls/README.md is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)',
+      ],
     );
-    assert.equal(connectionOf(withCa(CA), ROOT).tls.ca, DEVICE_CERT);
-    assert.equal(connectionOf(model, ROOT).tls.ca, undefined);
+    assert.equal(buildModel(load(homeWithCa(CA))).model.fortigate?.connection.tls.ca, DEVICE_CERT);
+    assert.equal(buildModel(loadHome()).model.fortigate?.connection.tls.ca, undefined);
   });
 });

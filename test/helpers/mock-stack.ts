@@ -40,7 +40,7 @@ export async function runMockStack(stack: string, configFile?: string): Promise<
   const options: CapturedOptions[] = [];
   let homelab: Homelab | undefined;
   let model: SiteModel | undefined;
-  const { plan, loaded } = await planStack(ROOT, stack, configFile, () => {
+  const { plan, loaded } = await planStack(ROOT, stack, configFile, async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       options.push({
         type: args.type,
@@ -50,7 +50,7 @@ export async function runMockStack(stack: string, configFile?: string): Promise<
       });
       return undefined;
     });
-    const site = evaluateFromRuntime();
+    const site = await evaluateFromRuntime();
     model = site.model;
     homelab = new Homelab(model.config.site.name, {
       model,

@@ -6,7 +6,7 @@
  * (members added, removed, reordered).
  */
 import fc from "fast-check";
-import { phase1Proposals, phase2Proposals, dhGroups } from "../../src/config/fortigate";
+import { phase1Proposals, phase2Proposals, dhGroups } from "../../src/config/ike";
 import type { Registry } from "../../src/config/federation";
 import { parseRegistry } from "../../src/config/registry";
 

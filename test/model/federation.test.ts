@@ -23,7 +23,7 @@ import {
   tunnelCapacity,
   tunnelInterfaceName,
 } from "../../src/model/federation";
-import { dhGroups, phase1Proposals, phase2Proposals } from "../../src/config/fortigate";
+import { dhGroups, phase1Proposals, phase2Proposals } from "../../src/config/ike";
 import { formatPrefix, prefix } from "../../src/lib/net";
 
 const ROOT = join(__dirname, "..", "..");

@@ -55,6 +55,7 @@ export const PEERINGS: PeeringIntent[] = [
 export function homeInput(peerings: readonly PeeringIntent[] = PEERINGS): FortigatePlanInput {
   const model = buildModel(loadHome()).model;
   return {
+    file: "Pulumi.home.yaml",
     config: model.config.fortigate!,
     networks: model.networks,
     siteRoutes: model.routes,

@@ -6,13 +6,9 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import fc from "fast-check";
-import {
-  planFortigate,
-  planSecrets,
-  tunnelPeerAddress,
-  type FortigateObject,
-} from "../../src/model/fortigate";
-import { allocateIds, ID_SPAN } from "../../src/model/fortigate-topology";
+import { planFortigate, planSecrets, type FortigateObject } from "../../src/model/fortigate";
+import { tunnelPeerAddress } from "../../src/model/fortigate/ipsec";
+import { allocateIds, ID_SPAN } from "../../src/model/fortigate/topology";
 import { PATHS, mapSecrets } from "../../src/devices/fortios/tables";
 import { fortiosVersion } from "../../src/providers/fortios/resource";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
@@ -414,6 +410,41 @@ describe("FortiGate plan pieces", () => {
     assert.equal(tunnelPeerAddress("169.254.7.1/31"), "169.254.7.0");
     assert.equal(tunnelPeerAddress("169.254.7.1/30"), "169.254.7.2");
     assert.equal(tunnelPeerAddress("169.254.7.2/30"), "169.254.7.1");
+  });
+
+  it("what the FortiGate cannot reach is a problem of the plan, which then plans nothing", () => {
+    const input = homeInput();
+    const plan = planFortigate({
+      ...input,
+      siteRoutes: [{ dst: "10.200.0.0/24", gateway: "192.0.2.1", description: "a test route" }],
+      publish: { ...input.publish!, address: "192.0.2.10" },
+    });
+    assert.deepEqual(plan.objects, []);
+    assert.deepEqual(
+      plan.problems.map((p) => [p.file, p.path.join("."), p.message]),
+      [
+        [
+          "Pulumi.home.yaml",
+          "homelab:fortigate.interfaces",
+          "the route to 10.200.0.0/24 (a test route) goes via 192.0.2.1, which is on no FortiGate interface subnet: give the interface facing it an address in that subnet",
+        ],
+        [
+          "Pulumi.home.yaml",
+          "homelab:fortigate.federation.networks.1",
+          'network "swprod" (10.128.0.0/24) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it',
+        ],
+        [
+          "Pulumi.home.yaml",
+          "homelab:fortigate.dialupVpn.access.1",
+          'network "swprod" (10.128.0.0/24) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it',
+        ],
+        [
+          "Pulumi.home.yaml",
+          "homelab:proxy.host",
+          'the proxy host "caddy" (192.0.2.10) is behind no FortiGate interface, so the WAN cannot be forwarded to it',
+        ],
+      ],
+    );
   });
 
   it("a site that is not a federation member gets no BGP, no tunnels", () => {

@@ -6,19 +6,17 @@ import fc from "fast-check";
 import { loadSite, stackFileSource } from "../../src/config/load";
 import { CLOUDFLARE_RANGES } from "../../src/data/cloudflare";
 import { buildModel } from "../../src/model";
+import { unifiPlan, type UnifiIntent, type UnifiPlan } from "../../src/model/unifi";
+import { decideFirewallMode } from "../../src/model/unifi/firewall-mode";
+import { allowRuleName } from "../../src/config/unifi";
 import {
-  allowRuleName,
-  decideFirewallMode,
   groupName,
   legacyAllowIndexes,
   slug,
-  unifiPlan,
-  wireguardPublicKey,
   LEGACY_DENY_INDEX,
   LEGACY_FIRST_INDEX,
-  type UnifiIntent,
-  type UnifiPlan,
-} from "../../src/model/unifi";
+} from "../../src/model/unifi/names";
+import { wireguardPublicKey } from "../../src/model/unifi/wireguard";
 
 const ROOT = join(__dirname, "..", "..");
 const annex = buildModel(
@@ -56,7 +54,7 @@ function checkOrder(plan: UnifiPlan): void {
 }
 
 describe("UniFi model, legacy firewall (the annex seed)", () => {
-  const plan = unifiPlan({ ...input, firewallMode: "legacy" });
+  const plan = unifiPlan({ ...input, firewall: decideFirewallMode("legacy") });
   const groups = new Map(byKind(plan, "FirewallGroup").map((g) => [g.role, g.spec]));
   const rules = byKind(plan, "FirewallRule");
   const lanIn = rules.filter((r) => r.spec.ruleset === "LAN_IN");
@@ -76,7 +74,7 @@ describe("UniFi model, legacy firewall (the annex seed)", () => {
       ["lab", 50, "10.0.50.1", 24],
     ]);
     const [wg] = byKind(plan, "WireGuardServer");
-    assert.deepEqual(wg?.spec, {
+    assert.deepEqual(wg?.spec.server, {
       name: "wireguard",
       gateway: "10.0.3.1",
       prefixLength: 24,
@@ -84,7 +82,7 @@ describe("UniFi model, legacy firewall (the annex seed)", () => {
       dns: ["10.0.10.1"],
       wanInterface: "wan",
     });
-    assert.deepEqual(wg?.privateKey, { secret: "wireguardPrivateKey" });
+    assert.deepEqual(wg?.spec.privateKey, { secret: "wireguardPrivateKey" });
   });
 
   it("allows established/related first, the 11 allows, and drops everything else between the networks last", () => {
@@ -169,7 +167,7 @@ describe("UniFi model, legacy firewall (the annex seed)", () => {
 describe("UniFi model, zone-based firewall", () => {
   const plan = unifiPlan({
     ...input,
-    firewallMode: "zone",
+    firewall: decideFirewallMode("zone"),
     dnsRecords: [{ name: "photos.home.arpa", address: "10.0.10.11" }],
   });
   const policies = byKind(plan, "FirewallPolicy");
@@ -177,7 +175,7 @@ describe("UniFi model, zone-based firewall", () => {
 
   it("looks up the controller's zones instead of creating them", () => {
     assert.deepEqual(
-      byKind(plan, "FirewallZone").map((z) => z.zoneKey),
+      byKind(plan, "FirewallZone").map((z) => z.spec.zoneKey),
       ["internal", "vpn", "external"],
     );
     assert.equal(byKind(plan, "FirewallRule").length, 0);
@@ -189,7 +187,7 @@ describe("UniFi model, zone-based firewall", () => {
       ["order-internal-internal", "order-internal-vpn", "order-vpn-internal"],
     );
     const names = (order: (typeof orders)[number]) =>
-      order.policies.map((p) => policies.find((x) => x.role === p.ref)!.spec.name);
+      order.spec.policies.map((p) => policies.find((x) => x.role === p.ref)!.spec.name);
     const internal = names(orders[0]!);
     assert.equal(internal[0], "homelab allow established/related internal to internal");
     assert.equal(internal.at(-1), "homelab deny inter-VLAN internal to internal");
@@ -225,7 +223,7 @@ describe("UniFi model, zone-based firewall", () => {
           allow: [{ name: "admins", from: ["users", "wireguard"], to: "servers", protocol: "all" }],
         },
       },
-      firewallMode: "zone",
+      firewall: decideFirewallMode("zone"),
     });
     assert.deepEqual(
       byKind(plan2, "FirewallPolicy")
@@ -253,7 +251,7 @@ describe("UniFi model, zone-based firewall", () => {
     const open = unifiPlan({
       ...input,
       config: { ...config, firewall: { ...config.firewall, interVlan: "allow" } },
-      firewallMode: "zone",
+      firewall: decideFirewallMode("zone"),
     });
     assert.equal(byKind(open, "FirewallPolicyOrder").length, 0);
     assert.ok(
@@ -264,7 +262,7 @@ describe("UniFi model, zone-based firewall", () => {
     const legacy = unifiPlan({
       ...input,
       config: { ...config, firewall: { ...config.firewall, interVlan: "allow" } },
-      firewallMode: "legacy",
+      firewall: decideFirewallMode("legacy"),
     });
     assert.ok(
       byKind(legacy, "FirewallRule").every(

@@ -1,88 +1,29 @@
 /**
  * `homelab:fortigate:Edge`: the FortiGate of a site, as FortiOS CMDB objects managed by our
- * own dynamic provider (src/providers/fortios). What to create comes from the pure plan
- * (src/model/fortigate.ts); this component only turns it into `CmdbObject`s, with each
- * object's dependencies (referents first, referrers deleted first) and the stack's secrets
- * (PSKs) as secret Outputs inside the bodies.
+ * own dynamic provider (src/providers/fortios). What to create, and on which device, is the
+ * pure plan of the model (src/model/fortigate/); this component only turns it into
+ * `CmdbObject`s, with each object's dependencies (referents first, referrers deleted first)
+ * and the stack's secrets (PSKs) as secret Outputs inside the bodies.
  */
-import { readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { configKey } from "../../config/stack";
-import type { SiteModel } from "../../model";
-import { planFortigate, type FortigatePlan } from "../../model/fortigate";
-import type { FortiosConnection } from "../../providers/fortios/client";
-import { CmdbObject } from "../../providers/fortios/resource";
 import { mapSecrets } from "../../devices/fortios/tables";
+import type { FortigateObject, FortigatePlan } from "../../model/fortigate";
+import { CmdbObject } from "../../providers/fortios/resource";
+import { applyPlan } from "../apply-plan";
 import type { Secrets } from "../secrets";
 
 export interface FortigateEdgeArgs {
   /**
-   * The resolved site model; `model.config.fortigate` must be set.
-   * @example buildModel(loadSite(...))
+   * The FortiGate's plan: its objects in dependency order, and how to reach the device
+   * (host, port, VDOM, TLS trust with the CA read at load; no token).
+   * @example model.fortigate
    */
-  readonly model: SiteModel;
+  readonly plan: FortigatePlan;
   /**
    * The stack's secrets (PSKs: `psk-<peer>`, `dialupPsk`, `{ secret }` of extra tunnels).
    * @example runtimeSecrets(names)
    */
   readonly secrets: Secrets;
-  /**
-   * Project root: `homelab:fortigate.tls.ca` is read relative to it.
-   * @default process.cwd()
-   * @example "/home/me/homelab"
-   */
-  readonly root?: string;
-}
-
-/** How the provider reaches the FortiGate (no token: it comes from the stack secret). */
-export function connectionOf(model: SiteModel, root: string): FortiosConnection {
-  const fg = model.config.fortigate!;
-  let ca: string | undefined;
-  if (fg.tls.ca !== undefined) {
-    const path = isAbsolute(fg.tls.ca) ? fg.tls.ca : join(root, fg.tls.ca);
-    try {
-      ca = readFileSync(path, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new pulumi.RunError(
-        `${configKey("fortigate")}.tls.ca: cannot read ${fg.tls.ca} (${code === "ENOENT" ? "file not found" : (code ?? "unreadable")}): give the path, relative to the project, of the PEM file of the CA that signed the FortiGate's certificate, or pin the certificate with tls.fingerprint instead`,
-      );
-    }
-    if (!ca.includes("-----BEGIN CERTIFICATE-----")) {
-      throw new pulumi.RunError(
-        `${configKey("fortigate")}.tls.ca: ${fg.tls.ca} is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)`,
-      );
-    }
-  }
-  return {
-    host: fg.host,
-    port: fg.port,
-    vdom: fg.vdom,
-    tls: {
-      ...(ca !== undefined ? { ca } : {}),
-      ...(fg.tls.fingerprint !== undefined ? { fingerprint: fg.tls.fingerprint } : {}),
-      insecureSkipVerify: fg.tls.insecureSkipVerify,
-    },
-  };
-}
-
-/** The FortiGate plan of a site model. */
-export function fortigatePlan(model: SiteModel): FortigatePlan {
-  const fg = model.config.fortigate;
-  if (!fg) throw new Error("internal error: the site has no homelab:fortigate");
-  const member = model.federation?.member;
-  return planFortigate({
-    config: fg,
-    networks: model.networks,
-    siteRoutes: model.routes,
-    publish: model.publish,
-    federation: member && {
-      asn: member.asn,
-      routerId: member.routerId,
-      peerings: model.federation?.peerings ?? [],
-    },
-  });
 }
 
 export class FortigateEdge extends pulumi.ComponentResource {
@@ -93,33 +34,33 @@ export class FortigateEdge extends pulumi.ComponentResource {
 
   constructor(name: string, args: FortigateEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:fortigate:Edge", name, {}, opts);
-    const fg = args.model.config.fortigate!;
-    const plan = fortigatePlan(args.model);
-    const connection = connectionOf(args.model, args.root ?? process.cwd());
-    const objects: Record<string, CmdbObject> = {};
-    for (const object of plan.objects) {
-      const { spec } = object;
-      objects[object.role] = new CmdbObject(
-        `${name}-${object.role}`,
-        {
-          connection,
-          path: spec.path,
-          key: spec.key,
-          body: mapSecrets(spec.body, (secret) => args.secrets.get(secret)) as Record<
-            string,
-            pulumi.Input<unknown>
-          >,
-          secretFields: spec.secretFields,
-          identity: spec.identity,
-          mode: spec.mode,
-          adopt: fg.adopt,
-          reset: spec.reset,
-        },
-        { parent: this, dependsOn: object.dependsOn.map((role) => objects[role]!) },
-      );
-    }
-    this.objects = objects;
-    this.tunnels = (args.model.federation?.peerings ?? []).map((p) => p.interfaceName);
-    this.registerOutputs({});
+    const { plan, secrets } = args;
+    const created = applyPlan<FortigateObject, CmdbObject>(plan, {
+      name,
+      parent: this,
+      idOf: (object) => object.id,
+      create: ({ spec }, { name: childName, opts: childOpts }) =>
+        new CmdbObject(
+          childName,
+          {
+            connection: plan.connection,
+            path: spec.path,
+            key: spec.key,
+            body: mapSecrets(spec.body, (secret) => secrets.get(secret)) as Record<
+              string,
+              pulumi.Input<unknown>
+            >,
+            secretFields: spec.secretFields,
+            identity: spec.identity,
+            mode: spec.mode,
+            adopt: plan.adopt,
+            reset: spec.reset,
+          },
+          childOpts,
+        ),
+    });
+    this.objects = Object.fromEntries(created);
+    this.tunnels = plan.tunnels;
+    this.registerOutputs({ objects: this.objects, tunnels: this.tunnels });
   }
 }

@@ -11,16 +11,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { UnifiConfig } from "../../config/unifi";
-import { decideFirewallMode, type FirewallModeDecision } from "../../model/unifi";
+import { unifiConnection } from "../../model/unifi";
+import { decideFirewallMode, type FirewallModeDecision } from "../../model/unifi/firewall-mode";
 import { UnifiClient } from "../../providers/unifi/client";
 import { detectController } from "../../providers/unifi/detect";
-import { tlsTrust } from "./gateway";
 
 export interface ResolveOptions {
   /** Offline plan: never contact the controller. */
   readonly offline: boolean;
-  /** Project root (for tls.ca). */
-  readonly root: string;
+  /** PEM text of tls.ca, read when the site loaded (`LoadedSite.certificates.unifi`). */
+  readonly ca?: string;
   /** The stack secret `homelab:<name>`, in plain text (a real run only). */
   readonly secret?: (name: string) => string | undefined;
 }
@@ -33,13 +33,7 @@ export async function resolveFirewallMode(
   if (configured !== "auto" || options.offline) return decideFirewallMode(configured);
   const secret = options.secret ?? ((name: string) => pulumi.runtime.getConfig(`homelab:${name}`));
   const client = new UnifiClient({
-    connection: {
-      controller: config.controller,
-      site: config.site,
-      auth: config.auth,
-      username: config.username,
-      tls: tlsTrust(config, options.root),
-    },
+    connection: unifiConnection(config, options.ca),
     credentials: {
       apiKey: config.auth === "apiKey" ? secret("unifiApiKey") : undefined,
       password: config.auth === "password" ? secret("unifiPassword") : undefined,

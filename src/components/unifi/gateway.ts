@@ -6,24 +6,12 @@
  * matching firewall rule or policy), and static DNS records (retained on delete, as every
  * DNS record of the project).
  *
- * The objects come from the pure model (src/model/unifi.ts); this component only turns them
+ * The objects come from the pure model (src/model/unifi/); this component only turns them
  * into resources, resolving references to other objects' ids and to secrets.
  */
-import { readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { UnifiConfig } from "../../config/unifi";
-import type { SiteNetwork } from "../../config/networks";
-import type { PublishIntent } from "../../model/publish";
-import {
-  unifiPlan,
-  wireguardPublicKey,
-  type DnsRecordIntent,
-  type FirewallModeDecision,
-  type Ref,
-  type UnifiIntent,
-} from "../../model/unifi";
-import type { TlsTrust } from "../../providers/http";
+import type { UnifiIntent, UnifiPlan } from "../../model/unifi";
+import { wireguardPublicKey } from "../../model/unifi/wireguard";
 import type { UnifiConnection } from "../../providers/unifi/client";
 import {
   UnifiDnsRecord,
@@ -38,64 +26,20 @@ import {
   type UnifiObject,
 } from "../../providers/unifi/resources";
 import type { Secrets } from "../secrets";
-
-/** TLS trust of the console from the config (tls.ca is a PEM file relative to `root`). */
-export function tlsTrust(config: UnifiConfig, root: string): TlsTrust {
-  const tls = config.tls;
-  const trust: { ca?: string; fingerprint?: string; insecureSkipVerify?: boolean } = {};
-  if (tls.fingerprint) trust.fingerprint = tls.fingerprint;
-  if (tls.insecureSkipVerify) trust.insecureSkipVerify = true;
-  if (tls.ca) {
-    const path = isAbsolute(tls.ca) ? tls.ca : join(root, tls.ca);
-    try {
-      trust.ca = readFileSync(path, "utf8");
-    } catch (error) {
-      throw new pulumi.RunError(
-        `homelab:unifi.tls.ca: cannot read ${tls.ca} (${(error as NodeJS.ErrnoException).code ?? String(error)}): put the console's CA certificate (PEM) there, or pin the certificate with tls.fingerprint`,
-      );
-    }
-  }
-  return trust;
-}
+import { applyPlan, type CreateContext } from "../apply-plan";
 
 export interface UnifiGatewayArgs {
   /**
-   * The site's `homelab:unifi` section, validated.
-   * @example loaded.config.unifi
+   * The gateway's plan: its objects for the firewall generation decided before the model,
+   * and how to reach the console (TLS trust with the CA read at load; no credential).
+   * @example model.unifi
    */
-  readonly config: UnifiConfig;
+  readonly plan: UnifiPlan;
   /**
-   * Every network of the site by name (allow rules resolve their prefixes here).
-   * @example model.networks
+   * The stack's secrets (homelab:wireguardPrivateKey).
+   * @example runtimeSecrets(names)
    */
-  readonly networks: readonly SiteNetwork[];
-  /**
-   * What the WAN exposes: the reverse proxy's ports, forwarded to its host, from its
-   * allowed sources only. Nothing is exposed without it.
-   * @default undefined
-   * @example model.publish
-   */
-  readonly publish?: PublishIntent;
-  /**
-   * Internal names served by the console's resolver as static DNS records (v2 API), when the
-   * controller supports them.
-   * @default []
-   * @example [{ name: "photos.home.arpa", address: "10.0.10.11" }]
-   */
-  readonly dnsRecords?: readonly DnsRecordIntent[];
-  /**
-   * The firewall generation to configure, and why (see resolveFirewallMode).
-   * @example decideFirewallMode("legacy")
-   */
-  readonly firewall: FirewallModeDecision;
-  /** The stack's secrets (homelab:wireguardPrivateKey). */
   readonly secrets: Secrets;
-  /**
-   * Where relative paths of the config (tls.ca) start.
-   * @default process.cwd()
-   * @example "/home/me/homelab"
-   */
-  readonly root?: string;
 }
 
 /** What the plan and the stack outputs say about the gateway. */
@@ -109,25 +53,6 @@ export interface UnifiGatewaySummary {
   readonly objects: number;
   /** The WireGuard server's public key (undefined offline: the private key is a placeholder). */
   readonly wireguardPublicKey?: pulumi.Output<string | undefined>;
-}
-
-/** A model value with its references to other objects replaced by their ids. */
-type Resolved<T> = T extends Ref
-  ? pulumi.Output<string>
-  : T extends readonly (infer U)[]
-    ? Resolved<U>[]
-    : T extends object
-      ? { [K in keyof T]: Resolved<T[K]> }
-      : T;
-
-function isRef(value: unknown): value is Ref {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 1 &&
-    typeof (value as { ref?: unknown }).ref === "string"
-  );
 }
 
 export class UnifiGateway extends pulumi.ComponentResource {
@@ -144,142 +69,91 @@ export class UnifiGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: UnifiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:unifi:Gateway", name, {}, opts);
-    const { config, firewall } = args;
+    const { plan, secrets } = args;
+    const { connection, adopt, firewall } = plan;
+    this.connection = connection;
     this.firewallMode = firewall.mode;
-    this.connection = {
-      controller: config.controller,
-      site: config.site,
-      auth: config.auth,
-      ...(config.username ? { username: config.username } : {}),
-      tls: tlsTrust(config, args.root ?? process.cwd()),
-    };
-    let dnsRecords = args.dnsRecords ?? [];
-    if (dnsRecords.length > 0 && !firewall.staticDns) {
+    if (plan.skippedDnsRecords > 0) {
       void pulumi.log.warn(
-        `UniFi: the controller has no static DNS API (UniFi Network ${firewall.version ?? "?"}): ${dnsRecords.length} internal DNS records are not created`,
+        `UniFi: the controller has no static DNS API (UniFi Network ${firewall.version ?? "?"}): ${plan.skippedDnsRecords} internal DNS records are not created`,
         this,
       );
-      dnsRecords = [];
     }
-    const plan = unifiPlan({
-      config,
-      networks: args.networks,
-      publish: args.publish,
-      dnsRecords,
-      firewallMode: firewall.mode,
-    });
     // A configured mode is visible enough (types, names, stack output); the others are told.
     // (Warnings go to stderr under the offline plan, whose stdout is the plan itself.)
     if (firewall.source === "assumed") void pulumi.log.warn(firewall.message, this);
     if (firewall.source === "detected") void pulumi.log.info(firewall.message, this);
 
-    const objects = new Map<string, UnifiObject>();
-    const id = (ref: Ref): pulumi.Output<string> => {
-      const object = objects.get(ref.ref);
-      if (!object)
-        throw new Error(`internal error: UniFi object ${ref.ref} is used before it exists`);
-      return object.objectId;
-    };
-    const resolve = <T>(value: T): Resolved<T> => {
-      const walk = (v: unknown): unknown => {
-        if (isRef(v)) return id(v);
-        if (Array.isArray(v)) return v.map(walk);
-        if (v !== null && typeof v === "object") {
-          return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-        }
-        return v;
-      };
-      return walk(value) as Resolved<T>;
-    };
-    const connection = this.connection;
-    const adopt = config.adopt;
     let publicKey: pulumi.Output<string | undefined> | undefined;
-    for (const intent of plan.objects) {
-      const child = { parent: this };
-      const childName = `${name}-${intent.role}`;
-      objects.set(
-        intent.role,
-        this.create(intent, childName, child, connection, adopt, resolve, args.secrets, (key) => {
-          publicKey = key;
-        }),
-      );
-    }
-    this.objects = objects;
+    this.objects = applyPlan<UnifiIntent, UnifiObject>(plan, {
+      name,
+      parent: this,
+      idOf: (object) => object.objectId,
+      create: (intent, { name: childName, opts: childOpts, resolve }) => {
+        if (intent.kind === "WireGuardServer") {
+          const privateKey = secrets.get(intent.spec.privateKey.secret);
+          publicKey = pulumi.unsecret(privateKey.apply((key) => wireguardPublicKey(key)));
+          return new UnifiWireGuardServer(
+            childName,
+            { connection, spec: intent.spec.server, adopt, privateKey },
+            childOpts,
+          );
+        }
+        return unifiObject(intent, childName, childOpts, connection, adopt, resolve);
+      },
+    });
     this.wireguardPublicKey = publicKey;
     this.summary = {
-      controller: config.controller,
-      site: config.site,
+      controller: connection.controller,
+      site: connection.site,
       firewallMode: firewall.mode,
       firewallModeSource: firewall.source,
       firewallModeMessage: firewall.message,
-      networks: [
-        ...config.networks.map((n) => n.name),
-        ...(config.wireguard ? [config.wireguard.name] : []),
-      ],
+      networks: plan.networks,
       objects: plan.objects.length,
       ...(publicKey ? { wireguardPublicKey: publicKey } : {}),
     };
     this.registerOutputs({
+      connection: this.connection,
       firewallMode: this.firewallMode,
+      objects: Object.fromEntries(this.objects),
+      summary: this.summary,
       ...(publicKey ? { wireguardPublicKey: publicKey } : {}),
     });
   }
+}
 
-  private create(
-    intent: UnifiIntent,
-    name: string,
-    opts: pulumi.CustomResourceOptions,
-    connection: UnifiConnection,
-    adopt: boolean,
-    resolve: <T>(value: T) => Resolved<T>,
-    secrets: Secrets,
-    onPublicKey: (key: pulumi.Output<string | undefined>) => void,
-  ): UnifiObject {
-    switch (intent.kind) {
-      case "Network":
-        return new UnifiNetwork(name, { connection, spec: intent.spec, adopt }, opts);
-      case "WireGuardServer": {
-        const privateKey = secrets.get(intent.privateKey.secret);
-        onPublicKey(pulumi.unsecret(privateKey.apply((key) => wireguardPublicKey(key))));
-        return new UnifiWireGuardServer(
-          name,
-          { connection, spec: intent.spec, adopt, privateKey },
-          opts,
-        );
-      }
-      case "FirewallGroup":
-        return new UnifiFirewallGroup(name, { connection, spec: intent.spec, adopt }, opts);
-      case "FirewallRule":
-        return new UnifiFirewallRule(name, { connection, spec: resolve(intent.spec), adopt }, opts);
-      case "FirewallZone":
-        return new UnifiFirewallZone(name, { connection, zoneKey: intent.zoneKey }, opts);
-      case "FirewallPolicy":
-        return new UnifiFirewallPolicy(
-          name,
-          { connection, spec: resolve(intent.spec), adopt },
-          opts,
-        );
-      case "FirewallPolicyOrder":
-        return new UnifiFirewallPolicyOrder(
-          name,
-          {
-            connection,
-            sourceZone: resolve(intent.sourceZone),
-            destinationZone: resolve(intent.destinationZone),
-            policies: resolve(intent.policies),
-          },
-          opts,
-        );
-      case "PortForward":
-        return new UnifiPortForward(name, { connection, spec: resolve(intent.spec), adopt }, opts);
-      case "DnsRecord":
-        // Like every DNS record of the project, never deleted by a run (retainOnDelete); a
-        // record that stayed behind is adopted when its name comes back.
-        return new UnifiDnsRecord(
-          name,
-          { connection, spec: intent.spec, adopt: true },
-          { ...opts, retainOnDelete: true },
-        );
-    }
+/** The resource of one plan object (the WireGuard server, which needs a secret, aside). */
+function unifiObject(
+  intent: Exclude<UnifiIntent, { kind: "WireGuardServer" }>,
+  name: string,
+  opts: pulumi.CustomResourceOptions,
+  connection: UnifiConnection,
+  adopt: boolean,
+  resolve: CreateContext["resolve"],
+): UnifiObject {
+  switch (intent.kind) {
+    case "Network":
+      return new UnifiNetwork(name, { connection, spec: intent.spec, adopt }, opts);
+    case "FirewallGroup":
+      return new UnifiFirewallGroup(name, { connection, spec: intent.spec, adopt }, opts);
+    case "FirewallRule":
+      return new UnifiFirewallRule(name, { connection, spec: resolve(intent.spec), adopt }, opts);
+    case "FirewallZone":
+      return new UnifiFirewallZone(name, { connection, zoneKey: intent.spec.zoneKey }, opts);
+    case "FirewallPolicy":
+      return new UnifiFirewallPolicy(name, { connection, spec: resolve(intent.spec), adopt }, opts);
+    case "FirewallPolicyOrder":
+      return new UnifiFirewallPolicyOrder(name, { connection, ...resolve(intent.spec) }, opts);
+    case "PortForward":
+      return new UnifiPortForward(name, { connection, spec: resolve(intent.spec), adopt }, opts);
+    case "DnsRecord":
+      // Like every DNS record of the project, never deleted by a run (retainOnDelete); a
+      // record that stayed behind is adopted when its name comes back.
+      return new UnifiDnsRecord(
+        name,
+        { connection, spec: intent.spec, adopt: true },
+        { ...opts, retainOnDelete: true },
+      );
   }
 }

@@ -4,7 +4,6 @@
  * controller that cannot be asked ends the run with the way out.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveFirewallMode } from "../../../src/components/unifi/firewall-mode";
@@ -13,7 +12,6 @@ import { DEVICE_FINGERPRINT } from "../../emulators/server";
 import { TEST_API_KEY, TEST_PASSWORD } from "../../emulators/unifi";
 import { useConsoles } from "../../emulators/unifi-fixtures";
 
-const ROOT = join(__dirname, "..", "..", "..");
 const controller = useConsoles();
 
 const config = (
@@ -36,12 +34,11 @@ describe("firewall mode resolution", () => {
     for (const mode of ["zone", "legacy"] as const) {
       const decision = await resolveFirewallMode(config(url, mode), {
         offline: false,
-        root: ROOT,
         secret: secrets({}),
       });
       assert.deepEqual([decision.mode, decision.source], [mode, "configured"]);
     }
-    const assumed = await resolveFirewallMode(config(url, "auto"), { offline: true, root: ROOT });
+    const assumed = await resolveFirewallMode(config(url, "auto"), { offline: true });
     assert.deepEqual([assumed.mode, assumed.source], ["zone", "assumed"]);
     assert.equal(emulator.server.count(), 0);
   });
@@ -54,7 +51,6 @@ describe("firewall mode resolution", () => {
       const { url } = await controller(options);
       const decision = await resolveFirewallMode(config(url, "auto"), {
         offline: false,
-        root: ROOT,
         secret: secrets({ unifiApiKey: TEST_API_KEY }),
       });
       assert.deepEqual(
@@ -74,7 +70,6 @@ describe("firewall mode resolution", () => {
       config(url, "auto", { auth: "password", username: "admin" }),
       {
         offline: false,
-        root: ROOT,
         secret: secrets({ unifiPassword: TEST_PASSWORD }),
       },
     );
@@ -92,7 +87,6 @@ describe("firewall mode resolution", () => {
     await assert.rejects(
       resolveFirewallMode(config(url, "auto"), {
         offline: false,
-        root: ROOT,
         secret: secrets({ unifiApiKey: wrong }),
       }),
       (error: Error) => {
@@ -112,7 +106,6 @@ describe("firewall mode resolution", () => {
     await assert.rejects(
       resolveFirewallMode(config("https://127.0.0.1:1", "auto"), {
         offline: false,
-        root: ROOT,
         secret: secrets({ unifiApiKey: TEST_API_KEY }),
       }),
       /could not be asked which firewall it runs: .*connection refused/,

@@ -1,7 +1,8 @@
 /**
  * The gateway component on its own, under the mock runtime: static DNS records from
  * `dnsRecords` (skipped, with a warning, on a controller without the API), the WireGuard
- * public key output, TLS trust from a CA file, and a clear error for a missing one.
+ * public key output, TLS trust from a CA file read at load, and a clear problem for a
+ * missing or non-PEM one.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -9,9 +10,16 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { runUnderMocks, type Plan } from "../../../src/cli/mock-runtime";
-import { tlsTrust, UnifiGateway } from "../../../src/components/unifi/gateway";
+import { UnifiGateway } from "../../../src/components/unifi/gateway";
+import { formatPath } from "../../../src/config/errors";
+import { readDeviceCertificates } from "../../../src/config/files";
 import { unifiSchema } from "../../../src/config/unifi";
-import { decideFirewallMode, wireguardPublicKey } from "../../../src/model/unifi";
+import { unifiPlan } from "../../../src/model/unifi";
+import {
+  decideFirewallMode,
+  type FirewallModeDecision,
+} from "../../../src/model/unifi/firewall-mode";
+import { wireguardPublicKey } from "../../../src/model/unifi/wireguard";
 import { siteNetworks } from "../../../src/config/networks";
 import type { SiteConfig } from "../../../src/config/stack";
 
@@ -35,11 +43,15 @@ const config = unifiSchema.parse({
   wireguard: { name: "wireguard", cidr: "10.0.3.0/24", gateway: "10.0.3.1" },
   firewall: { mode: "zone" },
 });
-const networks = siteNetworks({ unifi: config, networks: {} } as unknown as SiteConfig);
+const site = { unifi: config, networks: {} } as unknown as SiteConfig;
+const networks = siteNetworks(site);
 const records = [
   { name: "photos.home.arpa", address: "10.0.10.11" },
   { name: "git.home.arpa", address: "10.0.10.10" },
 ];
+const loaded = readDeviceCertificates(site, ROOT, "Pulumi.test.yaml");
+const planFor = (firewall: FirewallModeDecision) =>
+  unifiPlan({ config, networks, dnsRecords: records, firewall, ca: loaded.certificates.unifi });
 
 let plan: Plan;
 let publicKey: string | undefined;
@@ -53,27 +65,15 @@ before(async () => {
     program: async () => {
       const secrets = { get: () => pulumi.secret(WG_KEY) };
       const withDns = new UnifiGateway("gw", {
-        config,
-        networks,
-        dnsRecords: records,
-        firewall: decideFirewallMode("zone"),
+        plan: planFor(decideFirewallMode("zone")),
         secrets,
-        root: ROOT,
       });
-      new UnifiGateway("old", {
-        config,
-        networks,
-        dnsRecords: records,
-        firewall: {
-          ...decideFirewallMode("auto", {
-            version: "8.1.113",
-            zoneBasedFirewall: false,
-            staticDns: false,
-          }),
-        },
-        secrets,
-        root: ROOT,
+      const old = decideFirewallMode("auto", {
+        version: "8.1.113",
+        zoneBasedFirewall: false,
+        staticDns: false,
       });
+      new UnifiGateway("old", { plan: planFor(old), secrets });
       publicKey = await new Promise((resolve) => withDns.wireguardPublicKey!.apply(resolve));
       return {};
     },
@@ -139,16 +139,32 @@ describe("UniFi gateway component", () => {
     });
   });
 
-  it("trusts the console's CA from the file, and explains a missing one", () => {
+  it("trusts the console's CA from the file read at load, and explains a missing one", () => {
+    assert.deepEqual(loaded.problems, []);
     const connection = named("gw-net-servers")?.inputs.connection as { tls: { ca: string } };
     assert.equal(connection.tls.ca, readFileSync(join(ROOT, CA), "utf8"));
-    assert.throws(
-      () =>
-        tlsTrust({ ...config, tls: { ca: "certs/missing.pem", insecureSkipVerify: false } }, ROOT),
-      (error: Error) =>
-        pulumi.RunError.isInstance(error) &&
-        error.message ===
+    const withCa = (ca: string) =>
+      readDeviceCertificates(
+        { ...site, unifi: { ...config, tls: { ca, insecureSkipVerify: false } } },
+        ROOT,
+        "Pulumi.test.yaml",
+      );
+    const missing = withCa("certs/missing.pem");
+    assert.deepEqual(
+      missing.problems.map((p) => [p.file, `${formatPath(p.path)}: ${p.message}`]),
+      [
+        [
+          "Pulumi.test.yaml",
           "homelab:unifi.tls.ca: cannot read certs/missing.pem (ENOENT): put the console's CA certificate (PEM) there, or pin the certificate with tls.fingerprint",
+        ],
+      ],
+    );
+    assert.equal(missing.certificates.unifi, undefined);
+    assert.deepEqual(
+      withCa("test/fixtures/tls/README.md").problems.map((p) => p.message),
+      [
+        'test/fixtures/tls/README.md is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)',
+      ],
     );
   });
 });

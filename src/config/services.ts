@@ -3,6 +3,7 @@
  * `homelab:proxy` (the reverse proxy and its security chain) and `homelab:sso`.
  */
 import { z } from "zod";
+import type { PathSegment } from "./errors";
 import { doc, hostOrAddress, name, port, positiveInt, secretRef, strict } from "./primitives";
 
 export const hostSchema = strict({
@@ -71,6 +72,25 @@ export const exposureSchema = strict({
     "Proxy this public record through Cloudflare (default: homelab:cloudflare.proxiedDefault).",
   ).optional(),
 });
+
+/** One exposure of a service, with where it is declared (for problems). */
+export type Exposure = z.output<typeof exposureSchema> & {
+  /** Path of the exposure inside its service: `["expose"]` (one mapping) or `["expose", i]`. */
+  readonly at: readonly PathSegment[];
+};
+
+/**
+ * `expose` accepts one mapping or a list of them; its normal form, the only one code reads,
+ * is a list (empty when absent) whose entries know their own path.
+ */
+const exposeSchema = z
+  .union([exposureSchema, z.array(exposureSchema).min(1)])
+  .optional()
+  .transform((value): Exposure[] => {
+    if (value === undefined) return [];
+    if (Array.isArray(value)) return value.map((e, i) => ({ ...e, at: ["expose", i] }));
+    return [{ ...value, at: ["expose"] }];
+  });
 
 export const volumeSchema = strict({
   name: doc(name, "Volume id within the service.", ["data"]),
@@ -142,7 +162,7 @@ export const serviceSchema = strict({
     [{ "machine-learning": "servo" }],
   ).optional(),
   version: doc(z.string().min(1), "Override the catalog image tag.").optional(),
-  expose: z.union([exposureSchema, z.array(exposureSchema).min(1)]).optional(),
+  expose: exposeSchema,
   env: doc(
     z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), envValue),
     "Extra environment.",
@@ -266,6 +286,5 @@ export const ssoSchema = doc(
 
 export type HostConfig = z.infer<typeof hostSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
-export type Exposure = z.infer<typeof exposureSchema>;
 export type ProxyConfig = z.infer<typeof proxySchema>;
 export type SsoConfig = z.infer<typeof ssoSchema>;

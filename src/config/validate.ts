@@ -41,7 +41,6 @@ import { sdnRoutes } from "../model/routes";
 import { dockerHosts } from "../model/hosts";
 import {
   appOf,
-  exposuresOf,
   exposurePath,
   partNamesOf,
   portClashes,
@@ -1022,16 +1021,8 @@ function checkServices(config: SiteConfig, out: Problems, allNetworks: readonly 
     for (const [part, host] of Object.entries(service.placement ?? {})) {
       requireDocker(host, [root, i, "placement", part]);
     }
-    const exposures =
-      service.expose === undefined
-        ? []
-        : Array.isArray(service.expose)
-          ? service.expose
-          : [service.expose];
-    exposures.forEach((exposure, e) => {
-      const path: PathSegment[] = Array.isArray(service.expose)
-        ? [root, i, "expose", e]
-        : [root, i, "expose"];
+    service.expose.forEach((exposure) => {
+      const path: PathSegment[] = [root, i, ...exposure.at];
       if (Array.isArray(exposure.access))
         checkNetworkRefs(out, allNetworks, exposure.access, [...path, "access"]);
       if (exposure.public && !config.site.domains.public) {
@@ -1165,8 +1156,8 @@ function checkCatalog(config: SiteConfig, out: Problems): void {
       if (!parts.includes(part))
         out.add([...path, "placement", part], unknownReference("part", part, parts, app.title));
     }
-    exposuresOf(service).forEach((exposure, e) => {
-      const at = exposurePath(service, i, e);
+    service.expose.forEach((exposure) => {
+      const at = exposurePath(i, exposure);
       const part = exposure.part ?? app.webPart;
       if (exposure.part !== undefined && !parts.includes(exposure.part)) {
         out.add([...at, "part"], unknownReference("part", exposure.part, parts, app.title));

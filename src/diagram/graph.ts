@@ -4,7 +4,7 @@
  * federation registry (the federation view). The Mermaid and SVG renderers only draw it.
  */
 import type { Registry } from "../config/federation";
-import type { Exposure, ServiceConfig } from "../config/services";
+import type { Exposure } from "../config/services";
 import type { SiteModel } from "../model";
 import type { SiteNetwork } from "../config/networks";
 import {
@@ -178,7 +178,7 @@ function networkOf(networks: readonly SiteNetwork[], address: string): SiteNetwo
 
 /** How an exposure reads: "photos.example.net · public · open". */
 export function exposureLine(
-  exposure: Exposure,
+  exposure: Pick<Exposure, "hostname" | "public" | "access">,
   domains: { public?: string; internal: string },
 ): string {
   const domain = exposure.public ? (domains.public ?? "(public domain)") : domains.internal;
@@ -192,18 +192,13 @@ export function exposureLine(
 }
 
 /** The exposure tag of a service: public, SSO, restricted (network list), internal, private. */
-function exposureTag(exposures: readonly Exposure[]): Tag {
+function exposureTag(exposures: readonly Pick<Exposure, "public" | "access">[]): Tag {
   if (exposures.length === 0) return "private";
   const open = exposures.filter((e) => e.public);
   if (open.some((e) => e.access === "open")) return "public";
   if (exposures.some((e) => e.access === "sso")) return "sso";
   if (exposures.some((e) => Array.isArray(e.access))) return "restricted";
   return "internal";
-}
-
-function exposuresOf(service: ServiceConfig): Exposure[] {
-  if (!service.expose) return [];
-  return Array.isArray(service.expose) ? service.expose : [service.expose];
 }
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -434,7 +429,7 @@ export function siteDiagram(model: SiteModel): Diagram {
     });
   }
   for (const service of config.services) {
-    const exposures = exposuresOf(service);
+    const exposures = service.expose;
     const key = `svc:${service.name}`;
     const parent = hostKeys.get(service.host);
     b.node(key, "service", service.name, {

@@ -173,17 +173,9 @@ export function containerName(stack: string, app: string, part: string): string 
   return app === CUSTOM_APP ? stack : `${stack}-${part}`;
 }
 
-/** Exposures of a service as a list. */
-export function exposuresOf(service: ServiceConfig): Exposure[] {
-  if (service.expose === undefined) return [];
-  return Array.isArray(service.expose) ? service.expose : [service.expose];
-}
-
-/** Config path of a service's exposure. */
-export function exposurePath(service: ServiceConfig, index: number, e: number): PathSegment[] {
-  return Array.isArray(service.expose)
-    ? [configKey("services"), index, "expose", e]
-    : [configKey("services"), index, "expose"];
+/** Config path of the exposure of the service at `index`. */
+export function exposurePath(index: number, exposure: Exposure): PathSegment[] {
+  return [configKey("services"), index, ...exposure.at];
 }
 
 /** The app definition of a service (catalog or custom), or undefined for an unknown app. */
@@ -240,7 +232,6 @@ interface StackDraft {
 interface Exposed {
   service: ServiceConfig;
   index: number;
-  e: number;
   exposure: Exposure;
   part: string;
   port: number;
@@ -444,14 +435,13 @@ export function servicesModel(input: ServicesInput): ServicesModel {
   config.services.forEach((service, index) => {
     const app = appOf(service);
     if (!app) return;
-    exposuresOf(service).forEach((exposure, e) => {
+    service.expose.forEach((exposure) => {
       const part = exposure.part ?? app.webPart;
       const port = exposure.port ?? app.webPort;
       if (port === undefined || port === 0) return;
       exposed.push({
         service,
         index,
-        e,
         exposure,
         part,
         port,
@@ -790,8 +780,8 @@ export function servicesModel(input: ServicesInput): ServicesModel {
         protocol: "tcp",
         service: x.service.name,
         source: x.exposure.hostPort
-          ? [...exposurePath(x.service, x.index, x.e), "hostPort"]
-          : exposurePath(x.service, x.index, x.e),
+          ? [...exposurePath(x.index, x.exposure), "hostPort"]
+          : exposurePath(x.index, x.exposure),
         why: `web port for the proxy on ${proxyHost}`,
       });
     }

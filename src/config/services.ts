@@ -73,6 +73,12 @@ export const exposureSchema = strict({
   ).optional(),
 });
 
+/** Names of the stacks the program adds for `homelab:proxy` and `homelab:sso`. */
+export const PROXY_STACK = "proxy";
+export const SSO_STACK = "sso";
+/** Service names a declaration cannot take (the program's own stacks). */
+export const RESERVED_SERVICE_NAMES = [PROXY_STACK, SSO_STACK] as const;
+
 /** One exposure of a service, with where it is declared (for problems). */
 export type Exposure = z.output<typeof exposureSchema> & {
   /** Path of the exposure inside its service: `["expose"]` (one mapping) or `["expose", i]`. */

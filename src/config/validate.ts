@@ -27,7 +27,7 @@ import {
   maskOf,
 } from "../lib/net";
 import { BUILTIN_NETWORKS, INTERNAL_KINDS, networkNames, siteNetworks } from "./networks";
-import { CATALOG, CUSTOM_APP, declarableApps } from "../catalog";
+import { appOf, CATALOG, CUSTOM_APP, declarableApps, partNamesOf } from "../catalog";
 import { unpinnedReason, retag } from "../catalog/types";
 import { planAddresses } from "../model/address-plan";
 import {
@@ -39,14 +39,8 @@ import {
 import { proxyPublish } from "../model/publish";
 import { sdnRoutes } from "../model/routes";
 import { dockerHosts } from "../model/hosts";
-import {
-  appOf,
-  exposurePath,
-  partNamesOf,
-  portClashes,
-  RESERVED_SERVICE_NAMES,
-  servicesModel,
-} from "../model/services";
+import { exposurePath, servicesModel } from "../model/services";
+import { RESERVED_SERVICE_NAMES } from "./services";
 import { containerOsType, guestVmid, imageContent, imageFileName, quorum } from "../model/proxmox";
 import { containerOsTypes, type Nic, type ProxmoxConfig, type Vnet, type Zone } from "./proxmox";
 import { allowRuleName, MAX_LEGACY_ALLOWS } from "../model/unifi";
@@ -1262,17 +1256,9 @@ function checkCatalog(config: SiteConfig, out: Problems): void {
     config,
     hosts: dockerHosts(config, planAddresses(config.proxmox)),
     networks: siteNetworks(config),
+    file: out.file,
   });
-  for (const { use, first } of portClashes(model.ports)) {
-    const owner = first.service === use.service ? "this service" : `service "${first.service}"`;
-    const fix = use.why.startsWith("web port")
-      ? "set expose.hostPort to a free port"
-      : "publish it on another host port, or move one of them to another host";
-    out.add(
-      use.source,
-      `port ${use.port}/${use.protocol} on host "${use.host}" is already published by ${owner} (${first.why}): ${fix}`,
-    );
-  }
+  out.list.push(...model.problems);
 }
 
 /** Every cross-field problem of the site. */

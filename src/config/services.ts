@@ -5,6 +5,10 @@
 import { z } from "zod";
 import type { PathSegment } from "./errors";
 import { doc, hostOrAddress, name, port, positiveInt, secretRef, strict } from "./primitives";
+import { uniqueBy } from "./problems";
+import { connectRefinement, ON_VALID, proxyRefinement, serviceRefinement } from "./services.rules";
+
+export { PROXY_STACK, RESERVED_SERVICE_NAMES, SSO_STACK } from "./services.rules";
 
 export const hostSchema = strict({
   name: doc(name, "Host name (referenced by services).", ["servo"]),
@@ -72,12 +76,6 @@ export const exposureSchema = strict({
     "Proxy this public record through Cloudflare (default: homelab:cloudflare.proxiedDefault).",
   ).optional(),
 });
-
-/** Names of the stacks the program adds for `homelab:proxy` and `homelab:sso`. */
-export const PROXY_STACK = "proxy";
-export const SSO_STACK = "sso";
-/** Service names a declaration cannot take (the program's own stacks). */
-export const RESERVED_SERVICE_NAMES = [PROXY_STACK, SSO_STACK] as const;
 
 /** One exposure of a service, with where it is declared (for problems). */
 export type Exposure = z.output<typeof exposureSchema> & {
@@ -214,7 +212,7 @@ export const serviceSchema = strict({
   ).default([]),
   memoryMiB: positiveInt.optional(),
   description: z.string().optional(),
-});
+}).superRefine(serviceRefinement, ON_VALID);
 
 export const proxySchema = doc(
   strict({
@@ -268,7 +266,7 @@ export const proxySchema = doc(
     ).default({ acme: "http", internal: "self-signed" }),
   }),
   "The reverse proxy in front of every exposed service.",
-);
+).superRefine(proxyRefinement, ON_VALID);
 
 export const ssoSchema = doc(
   strict({
@@ -289,6 +287,25 @@ export const ssoSchema = doc(
   }),
   "Single sign-on for services with access: sso.",
 );
+
+/** `homelab:hosts`: host names are unique. */
+export const hostsSchema = z
+  .array(hostSchema)
+  .superRefine(
+    uniqueBy((h) => h.name, "host name", ["name"]),
+    ON_VALID,
+  )
+  .meta({ description: "Machines outside Proxmox (Docker hosts, a NAS)." });
+
+/** `homelab:services`: service names are unique, `connect` reaches services on the same host. */
+export const servicesSchema = z
+  .array(serviceSchema)
+  .superRefine(
+    uniqueBy((s) => s.name, "service name", ["name"]),
+    ON_VALID,
+  )
+  .superRefine(connectRefinement, ON_VALID)
+  .meta({ description: "Applications run on Docker hosts." });
 
 export type HostConfig = z.infer<typeof hostSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;

@@ -67,6 +67,7 @@ export function buildModel(loaded: LoadedSite): SiteModel {
           hosts,
           networks,
           federationPrefixes: federationPrefixes(loaded),
+          file: loaded.file,
         })
       : undefined,
     addresses,

@@ -1,17 +1,17 @@
 /**
- * `homelab:docker:Service`: one application stack (a declared service, or the proxy/SSO
- * stacks the program adds) on one or several Docker hosts: a network per host, data volumes
- * (`retainOnDelete`, independent of the containers so replacing a container never touches
- * them), pulled or built images, and the containers.
+ * `DockerService` (`homelab:docker:Service`): one application stack (a declared service, or
+ * the proxy/SSO stacks the program adds) on one or several Docker hosts: a network per host,
+ * data volumes (`retainOnDelete`, independent of the containers so replacing a container
+ * never touches them), pulled or built images, and the containers.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerPlan, StackPlan } from "../../model/services";
 import { containerArgs, imageArgs, networkArgs, volumeArgs } from "./args";
-import type { Host } from "./host";
+import type { DockerHost } from "./host";
 import type { ValueResolver } from "./values";
 
-export interface ServiceArgs {
+export interface DockerServiceArgs {
   /**
    * The stack to deploy (from `model.services.stacks`).
    * @example model.services.stacks.find((s) => s.name === "immich")
@@ -21,7 +21,7 @@ export interface ServiceArgs {
    * Docker hosts by name (their providers).
    * @example { servo: servoHost, optiplex: optiplexHost }
    */
-  readonly hosts: Readonly<Record<string, Host>>;
+  readonly hosts: Readonly<Record<string, DockerHost>>;
   /** Resolves catalog values (secrets and generated passwords become secret Outputs). */
   readonly resolve: ValueResolver;
   /**
@@ -39,7 +39,7 @@ export interface ServiceArgs {
   readonly root?: string;
 }
 
-export class Service extends pulumi.ComponentResource {
+export class DockerService extends pulumi.ComponentResource {
   /** Containers by name. */
   readonly containers: Record<string, docker.Container> = {};
   /** Data volumes by `host/name`. */
@@ -47,7 +47,7 @@ export class Service extends pulumi.ComponentResource {
   /** The stack's networks by host. */
   readonly networks: Record<string, docker.Network> = {};
 
-  constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:docker:Service", name, {}, opts);
     const { stack, hosts, resolve } = args;
     const root = args.root ?? process.cwd();

@@ -74,6 +74,6 @@ export class CloudflareDns extends pulumi.ComponentResource {
         { parent: this, provider, retainOnDelete: true },
       );
     }
-    this.registerOutputs({ zoneId: this.zoneId });
+    this.registerOutputs({ zoneId: this.zoneId, records: this.records });
   }
 }

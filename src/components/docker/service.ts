@@ -119,6 +119,10 @@ export class DockerService extends pulumi.ComponentResource {
       return container;
     };
     for (const plan of stack.containers) create(plan);
-    this.registerOutputs({});
+    this.registerOutputs({
+      containers: this.containers,
+      volumes: this.volumes,
+      networks: this.networks,
+    });
   }
 }

@@ -103,6 +103,10 @@ export class DockerServices extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    this.registerOutputs({});
+    this.registerOutputs({
+      hosts: this.hosts,
+      services: this.services,
+      generated: this.generated,
+    });
   }
 }

@@ -26,7 +26,9 @@ import { prometheus } from "./apps/prometheus";
 import { traefik } from "./apps/traefik";
 import { uptimeKuma } from "./apps/uptime-kuma";
 import { vaultwarden } from "./apps/vaultwarden";
-import type { AppDefinition } from "./types";
+import type { ServiceConfig } from "../config/services";
+import { customApp } from "./apps/custom";
+import type { AppContext, AppDefinition } from "./types";
 
 export const CUSTOM_APP = "custom";
 
@@ -70,6 +72,25 @@ export function declarableApps(): string[] {
       .map((a) => a.name),
     CUSTOM_APP,
   ];
+}
+
+/** The app definition of a service (catalog or custom), or undefined for an unknown app. */
+export function appOf(service: ServiceConfig): AppDefinition | undefined {
+  if (service.app === CUSTOM_APP) return customApp(service);
+  const app = CATALOG[service.app];
+  return app && !app.internal ? app : undefined;
+}
+
+/** The part names of an app, from a probe context (for validation). */
+export function partNamesOf(app: AppDefinition, service: ServiceConfig): string[] {
+  const ctx: AppContext = {
+    service: service.name,
+    timezone: "Etc/UTC",
+    hostnames: [],
+    generated: (key) => ({ generated: `${service.name}-${key}` }),
+    reach: (_from, part, port) => `${part}:${port}`,
+  };
+  return Object.keys(app.parts(ctx));
 }
 
 export type { AppDefinition } from "./types";

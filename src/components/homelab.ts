@@ -3,8 +3,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SiteModel } from "../model";
-import { Dns } from "./cloudflare/dns";
-import { Services } from "./docker/services";
+import { CloudflareDns } from "./cloudflare/dns";
+import { DockerServices } from "./docker/services";
 import { FortigateEdge } from "./fortigate/edge";
 import { ProxmoxCluster } from "./proxmox/cluster";
 import type { Secrets } from "./secrets";
@@ -40,9 +40,9 @@ export class Homelab extends pulumi.ComponentResource {
   /** The Proxmox cluster, when the site declares `homelab:proxmox`. */
   readonly proxmox?: ProxmoxCluster;
   /** Docker services, proxy and SSO (when the site declares any). */
-  readonly services?: Services;
+  readonly services?: DockerServices;
   /** Public DNS (when the site declares homelab:cloudflare). */
-  readonly dns?: Dns;
+  readonly dns?: CloudflareDns;
   /** The FortiGate edge (when the site declares homelab:fortigate). */
   readonly fortigate?: FortigateEdge;
   /** The UniFi gateway, when the site has one. */
@@ -70,7 +70,7 @@ export class Homelab extends pulumi.ComponentResource {
       for (const [host, deps] of Object.entries(args.hostDependencies ?? {})) {
         hostDependencies[host] = [...(hostDependencies[host] ?? []), ...deps];
       }
-      this.services = new Services(
+      this.services = new DockerServices(
         `${name}-services`,
         { model: model.services, secrets, hostDependencies, root: args.root },
         { parent: this },
@@ -78,7 +78,7 @@ export class Homelab extends pulumi.ComponentResource {
     }
 
     if (model.config.cloudflare) {
-      this.dns = new Dns(
+      this.dns = new CloudflareDns(
         `${name}-dns`,
         {
           config: model.config.cloudflare,

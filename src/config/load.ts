@@ -25,7 +25,7 @@ import {
   unknownKeyProblem,
   type SiteConfig,
 } from "./stack";
-import { validateSite } from "./validate";
+import { referenceProblems } from "./references";
 import { Problems, unknownReference } from "./problems";
 import { readYaml, withPositions, type YamlFile } from "./yaml";
 import { suggestion } from "./primitives";
@@ -235,7 +235,7 @@ export function checkSite(source: ConfigSource, options: LoadOptions): SiteCheck
   const config = siteConfigOf(parsed.sections);
   const files = readDeviceCertificates(config, options.root, source.file);
   problems.push(...files.problems);
-  const crossProblems = validateSite(config, source.file);
+  const crossProblems = referenceProblems(config, source.file);
   problems.push(...crossProblems);
   const federation = config.federation
     ? loadMembership(config, config.federation, source.file, options)

@@ -2,13 +2,16 @@
  * The rules across sections of one site, run once every section passed its schema (and its
  * own rules): the network namespace (names unique across every section that declares a
  * network, no overlapping subnets) and the names one section uses that another declares.
- * Rules within one section are refinements of its schema; rules that need a derivation live
- * in that derivation (src/model/).
+ * Each section's own references are written next to its rules (edge.references.ts,
+ * services.rules.ts) and run from here. Rules within one section are refinements of its
+ * schema; rules that need a derivation live in that derivation (src/model/).
  */
 import type { PathSegment, Problem } from "./errors";
 import { Problems, unknownReference, type ProblemSink } from "./problems";
 import { configKey, type SiteConfig } from "./stack";
 import { containsAddress, formatPrefix, overlaps, parseIPv4 } from "../lib/net";
+import { checkOneEdge, fortigateReferences, unifiReferences } from "./edge.references";
+import { checkCatalogReferences, checkServiceReferences } from "./services.rules";
 import {
   BUILTIN_NETWORKS,
   INTERNAL_KINDS,
@@ -17,13 +20,23 @@ import {
   type SiteNetwork,
 } from "./networks";
 
-/** Every problem between the sections of the site. */
+/**
+ * Every problem between the sections of the site. What the services' exposures need from
+ * the proxy, SSO and the domains is checked only on an otherwise consistent site: on a
+ * broken one it would only repeat the first problem in other words.
+ */
 export function referenceProblems(config: SiteConfig, file: string): Problem[] {
   const out = new Problems(file);
   const networks = siteNetworks(config);
+  const names = networkNames(networks);
   checkNetworkNames(networks, out);
   checkOverlaps(networks, out);
   checkHostNetworks(config, networks, out);
+  fortigateReferences(config, out, names);
+  unifiReferences(config, out, names);
+  checkServiceReferences(config, out, names);
+  if (out.list.length === 0) checkCatalogReferences(config, out);
+  checkOneEdge(config, out);
   return out.list;
 }
 

@@ -3,7 +3,12 @@
  * `homelab:proxy` (the reverse proxy and its security chain) and `homelab:sso`.
  */
 import { z } from "zod";
+import type { PathSegment } from "./errors";
 import { doc, hostOrAddress, name, port, positiveInt, secretRef, strict } from "./primitives";
+import { uniqueBy } from "./problems";
+import { connectRefinement, ON_VALID, proxyRefinement, serviceRefinement } from "./services.rules";
+
+export { PROXY_STACK, RESERVED_SERVICE_NAMES, SSO_STACK } from "./services.rules";
 
 export const hostSchema = strict({
   name: doc(name, "Host name (referenced by services).", ["servo"]),
@@ -79,6 +84,27 @@ export const exposureSchema = strict({
   ).optional(),
 });
 
+/** One exposure of a service, with where it is declared (for problems). */
+export type Exposure = z.output<typeof exposureSchema> & {
+  /** Path of the exposure inside its service: `["expose"]` (one mapping) or `["expose", i]`. */
+  readonly at: readonly PathSegment[];
+};
+
+/**
+ * `expose` accepts one mapping or a list of them; its normal form, the only one code reads,
+ * is a list (empty when absent) whose entries know their own path.
+ */
+const exposeSchema = doc(
+  z.union([exposureSchema, z.array(exposureSchema).min(1)]),
+  "Publish the service through the reverse proxy: one exposure or a list.",
+)
+  .optional()
+  .transform((value): Exposure[] => {
+    if (value === undefined) return [];
+    if (Array.isArray(value)) return value.map((e, i) => ({ ...e, at: ["expose", i] }));
+    return [{ ...value, at: ["expose"] }];
+  });
+
 export const volumeSchema = strict({
   name: doc(name, "Volume id within the service.", ["data"]),
   path: doc(
@@ -148,10 +174,7 @@ export const serviceSchema = strict({
     [{ "machine-learning": "servo" }],
   ).optional(),
   version: doc(z.string().min(1), "Override the catalog image tag.").optional(),
-  expose: doc(
-    z.union([exposureSchema, z.array(exposureSchema).min(1)]),
-    "Publish the service through the reverse proxy: one exposure or a list.",
-  ).optional(),
+  expose: exposeSchema,
   env: doc(
     z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), envValue),
     "Extra environment.",
@@ -198,7 +221,7 @@ export const serviceSchema = strict({
   ).default([]),
   memoryMiB: doc(positiveInt, "Memory limit in MiB.").optional(),
   description: doc(z.string(), "Free text about the service.").optional(),
-});
+}).superRefine(serviceRefinement, ON_VALID);
 
 export const proxySchema = doc(
   strict({
@@ -268,7 +291,7 @@ export const proxySchema = doc(
     ).default({ acme: "http", internal: "self-signed" }),
   }),
   "The reverse proxy in front of every exposed service.",
-);
+).superRefine(proxyRefinement, ON_VALID);
 
 export const ssoSchema = doc(
   strict({
@@ -290,8 +313,26 @@ export const ssoSchema = doc(
   "Single sign-on for services with access: sso.",
 );
 
+/** `homelab:hosts`: host names are unique. */
+export const hostsSchema = z
+  .array(hostSchema)
+  .superRefine(
+    uniqueBy((h) => h.name, "host name", ["name"]),
+    ON_VALID,
+  )
+  .meta({ description: "Machines outside Proxmox (Docker hosts, a NAS)." });
+
+/** `homelab:services`: service names are unique, `connect` reaches services on the same host. */
+export const servicesSchema = z
+  .array(serviceSchema)
+  .superRefine(
+    uniqueBy((s) => s.name, "service name", ["name"]),
+    ON_VALID,
+  )
+  .superRefine(connectRefinement, ON_VALID)
+  .meta({ description: "Applications run on Docker hosts." });
+
 export type HostConfig = z.infer<typeof hostSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
-export type Exposure = z.infer<typeof exposureSchema>;
 export type ProxyConfig = z.infer<typeof proxySchema>;
 export type SsoConfig = z.infer<typeof ssoSchema>;

@@ -3,7 +3,6 @@
  * make together, and parsing of a raw key → value map (from a stack file or from the
  * Pulumi runtime) into that config plus problems.
  */
-import { z } from "zod";
 import { cloudflareSchema, type CloudflareConfig } from "./cloudflare";
 import { type Problem, zodProblems } from "./errors";
 import { membershipSchema, type Membership } from "./federation";
@@ -11,9 +10,9 @@ import { fortigateSchema, type FortigateConfig } from "./fortigate";
 import { closest } from "./primitives";
 import { proxmoxSchema, type ProxmoxConfig } from "./proxmox";
 import {
-  hostSchema,
+  hostsSchema,
   proxySchema,
-  serviceSchema,
+  servicesSchema,
   ssoSchema,
   type HostConfig,
   type ProxyConfig,
@@ -34,10 +33,8 @@ export const sectionSchemas = {
   proxmox: proxmoxSchema,
   fortigate: fortigateSchema,
   unifi: unifiSchema,
-  hosts: z
-    .array(hostSchema)
-    .meta({ description: "Machines outside Proxmox (Docker hosts, a NAS)." }),
-  services: z.array(serviceSchema).meta({ description: "Applications run on Docker hosts." }),
+  hosts: hostsSchema,
+  services: servicesSchema,
   proxy: proxySchema,
   sso: ssoSchema,
   cloudflare: cloudflareSchema,

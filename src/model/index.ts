@@ -99,6 +99,7 @@ export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): Buil
         hosts,
         networks,
         federationPrefixes: federationPrefixes(loaded),
+        file: loaded.file,
       })
     : undefined;
   const publish = proxyPublish(config, hosts, networks);
@@ -137,6 +138,7 @@ export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): Buil
       ...addresses.problems,
       ...(proxmox?.problems ?? []),
       ...(edge.fortigate?.problems ?? []),
+      ...(services?.problems ?? []),
     ],
   };
 }

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { federationDiagram, siteDiagram, type Diagram } from "../../src/diagram/graph";
 import { mermaidLabel, toMermaid } from "../../src/diagram/mermaid";
-import { textWidth, toSvg, wrapDetail, xml } from "../../src/diagram/svg";
+import { textWidth, wrapDetail } from "../../src/diagram/layout";
+import { toSvg, xml } from "../../src/diagram/svg";
 import { siteModel } from "../helpers/site";
 import { elements, parseXml } from "../helpers/xml";
 

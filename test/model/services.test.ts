@@ -6,17 +6,25 @@ import fc from "fast-check";
 import { loadSite, stackFileSource } from "../../src/config/load";
 import { CATALOG } from "../../src/catalog";
 import { imageRepository, imageTag, retag, unpinnedReason } from "../../src/catalog/types";
+import { serviceSchema } from "../../src/config/services";
 import { buildModel } from "../../src/model";
-import { portClashes, resolveAccess, type PortUse } from "../../src/model/services";
+import {
+  PortLedger,
+  portClashes,
+  resolveAccess,
+  servicesModel,
+  type PortUse,
+} from "../../src/model/services";
 
 const ROOT = join(__dirname, "..", "..");
-const model = (stack: string) =>
+const site = (stack: string) =>
   buildModel(
     loadSite(stackFileSource(join(ROOT, `Pulumi.${stack}.yaml`), stack, `Pulumi.${stack}.yaml`), {
       root: ROOT,
       requireSecrets: false,
     }),
-  ).model.services!;
+  ).model;
+const model = (stack: string) => site(stack).services!;
 
 describe("services model", () => {
   const home = model("home");
@@ -64,6 +72,48 @@ describe("services model", () => {
     assert.deepEqual(portClashes(home.ports), []);
   });
 
+  it("records the ports of the second pass only (the first pass's are dropped)", () => {
+    const ml = annex.ports.filter((p) => p.why === "machine-learning reached from optiplex");
+    assert.deepEqual(ml, [
+      {
+        host: "servo",
+        port: 3003,
+        protocol: "tcp",
+        service: "immich",
+        source: ["homelab:services", ml[0]!.source[1]!, "placement", "machine-learning"],
+        why: "machine-learning reached from optiplex",
+      },
+    ]);
+    assert.deepEqual(annex.problems, []);
+    assert.deepEqual(home.problems, []);
+  });
+
+  it("reports a port clash as a problem of the stack file it is given", () => {
+    const home = site("home");
+    const clash = serviceSchema.parse({
+      name: "web",
+      app: "custom",
+      host: "caddy",
+      image: "nginx:1.27.1",
+      ports: [{ container: 80, host: 443 }],
+    });
+    const config = { ...home.config, services: [...home.config.services, clash] };
+    const services = servicesModel({
+      config,
+      hosts: home.dockerHosts,
+      networks: home.networks,
+      file: "Pulumi.home.yaml",
+    });
+    assert.deepEqual(services.problems, [
+      {
+        file: "Pulumi.home.yaml",
+        path: ["homelab:services", config.services.length - 1, "ports", 0, "host"],
+        message:
+          'port 443/tcp on host "caddy" is already published by service "proxy" (caddy entry point): publish it on another host port, or move one of them to another host',
+      },
+    ]);
+  });
+
   it("generates every password once, sorted, with stable ids", () => {
     const ids = annex.generated.map((g) => g.id);
     assert.deepEqual(ids, [...ids].sort());
@@ -103,6 +153,31 @@ describe("port clashes", () => {
   it("reports a port used twice on the same host, never across hosts", () => {
     assert.equal(portClashes([use("a", 80, "x"), use("a", 80, "y")]).length, 1);
     assert.equal(portClashes([use("a", 80, "x"), use("b", 80, "y")]).length, 0);
+  });
+  it("the ledger keeps uses in order and words the fix for web ports and the rest", () => {
+    const ledger = new PortLedger();
+    ledger.publish(use("a", 80, "x"));
+    ledger.publish({ ...use("a", 80, "x"), why: "web port for the proxy on gw", source: ["p"] });
+    ledger.publish({ ...use("a", 80, "y"), source: ["q"] });
+    ledger.publish(use("a", 80, "x"));
+    assert.deepEqual(
+      ledger.uses.map((u) => `${u.service}:${u.why}`),
+      ["x:declared port", "x:web port for the proxy on gw", "y:declared port", "x:declared port"],
+    );
+    assert.deepEqual(ledger.problems("f.yaml"), [
+      {
+        file: "f.yaml",
+        path: ["p"],
+        message:
+          'port 80/tcp on host "a" is already published by this service (declared port): set expose.hostPort to a free port',
+      },
+      {
+        file: "f.yaml",
+        path: ["q"],
+        message:
+          'port 80/tcp on host "a" is already published by service "x" (declared port): publish it on another host port, or move one of them to another host',
+      },
+    ]);
   });
   it("property: clashes are exactly the duplicates of (host, port)", () => {
     fc.assert(

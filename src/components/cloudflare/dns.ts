@@ -1,9 +1,9 @@
 /**
- * `homelab:cloudflare:Dns`: the public records of the site's public services (a comment marks
- * each as managed by homelab) and the zone's TLS settings, through an explicit Cloudflare
- * provider authenticated with the `cloudflareApiToken` secret. Records are kept when a
- * service goes away (`retainOnDelete`) and are never deleted before their replacement exists
- * (no `deleteBeforeReplace`).
+ * `CloudflareDns` (`homelab:cloudflare:Dns`): the public records of the site's public
+ * services (a comment marks each as managed by homelab) and the zone's TLS settings, through
+ * an explicit Cloudflare provider authenticated with the `cloudflareApiToken` secret. Records
+ * are kept when a service goes away (`retainOnDelete`) and are never deleted before their
+ * replacement exists (no `deleteBeforeReplace`).
  */
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +11,7 @@ import type { CloudflareConfig } from "../../config/cloudflare";
 import type { DnsRecordPlan } from "../../model/services";
 import type { Secrets } from "../secrets";
 
-export interface DnsArgs {
+export interface CloudflareDnsArgs {
   /**
    * The `homelab:cloudflare` section.
    * @example { zone: "example.org", proxiedDefault: true, sslMode: "strict", alwaysUseHttps: true, minTlsVersion: "1.2", origin: { ipv4: "198.51.100.77" } }
@@ -36,11 +36,11 @@ export function zoneSettings(config: CloudflareConfig): { id: string; value: str
   ];
 }
 
-export class Dns extends pulumi.ComponentResource {
+export class CloudflareDns extends pulumi.ComponentResource {
   readonly zoneId: pulumi.Output<string>;
   readonly records: Record<string, cloudflare.DnsRecord> = {};
 
-  constructor(name: string, args: DnsArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: CloudflareDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:cloudflare:Dns", name, {}, opts);
     const provider = new cloudflare.Provider(
       `${name}-provider`,
@@ -74,6 +74,6 @@ export class Dns extends pulumi.ComponentResource {
         { parent: this, provider, retainOnDelete: true },
       );
     }
-    this.registerOutputs({ zoneId: this.zoneId });
+    this.registerOutputs({ zoneId: this.zoneId, records: this.records });
   }
 }

@@ -1,18 +1,19 @@
 /**
- * `homelab:docker:Host`: one explicit `@pulumi/docker` provider per Docker host, reached over
- * SSH (`ssh://user@address:port`, the local ssh-agent's keys). For a Proxmox guest created in
- * the same stack, the provider waits for the guest (`dependsOn`) before connecting.
+ * `DockerHost` (`homelab:docker:Host`): one explicit `@pulumi/docker` provider per Docker
+ * host, reached over SSH (`ssh://user@address:port`, the local ssh-agent's keys). For a
+ * Proxmox guest created in the same stack, the provider waits for the guest (`dependsOn`)
+ * before connecting.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { DockerHost } from "../../model/hosts";
+import type { DockerHost as HostPlan } from "../../model/hosts";
 
-export interface HostArgs {
+export interface DockerHostArgs {
   /**
    * The Docker host (from the model: `homelab:hosts` entries and Proxmox guests with docker).
    * @example { name: "servo", address: "10.0.10.10", user: "deploy", port: 22, dataRoot: "/srv/homelab", kind: "host" }
    */
-  readonly host: DockerHost;
+  readonly host: HostPlan;
   /**
    * Resources to wait for before connecting (the Proxmox guest that is this host).
    * @default []
@@ -29,20 +30,20 @@ export interface HostArgs {
 }
 
 /** The SSH URL of a Docker host. */
-export function dockerHostUrl(host: DockerHost): string {
+export function dockerHostUrl(host: HostPlan): string {
   return `ssh://${host.user}@${host.address}:${host.port}`;
 }
 
 export const DEFAULT_SSH_OPTS = ["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes"];
 
-export class Host extends pulumi.ComponentResource {
+export class DockerHost extends pulumi.ComponentResource {
   /** The explicit Docker provider every resource on this host uses. */
   readonly provider: docker.Provider;
   readonly name: string;
   /** Address the host's published ports are reached at. */
   readonly address: string;
 
-  constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:docker:Host", name, {}, opts);
     this.name = args.host.name;
     this.address = args.host.address;

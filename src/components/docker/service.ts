@@ -1,21 +1,17 @@
 /**
- * `homelab:docker:Service`: one application stack (a declared service, or the proxy/SSO
- * stacks the program adds) on one or several Docker hosts: a network per host, data volumes
- * (`retainOnDelete`, independent of the containers so replacing a container never touches
- * them), pulled or built images, and the containers.
+ * `DockerService` (`homelab:docker:Service`): one application stack (a declared service, or
+ * the proxy/SSO stacks the program adds) on one or several Docker hosts: a network per host,
+ * data volumes (`retainOnDelete`, independent of the containers so replacing a container
+ * never touches them), pulled or built images, and the containers.
  */
-import { join, relative } from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { isSecretValue } from "../../catalog/types";
 import type { ContainerPlan, StackPlan } from "../../model/services";
-import type { Host } from "./host";
+import { containerArgs, imageArgs, networkArgs, volumeArgs } from "./args";
+import type { DockerHost } from "./host";
 import type { ValueResolver } from "./values";
 
-/** Log rotation of every container (Docker's json-file driver). */
-export const LOG_OPTIONS = { "max-size": "10m", "max-file": "3" };
-
-export interface ServiceArgs {
+export interface DockerServiceArgs {
   /**
    * The stack to deploy (from `model.services.stacks`).
    * @example model.services.stacks.find((s) => s.name === "immich")
@@ -25,7 +21,7 @@ export interface ServiceArgs {
    * Docker hosts by name (their providers).
    * @example { servo: servoHost, optiplex: optiplexHost }
    */
-  readonly hosts: Readonly<Record<string, Host>>;
+  readonly hosts: Readonly<Record<string, DockerHost>>;
   /** Resolves catalog values (secrets and generated passwords become secret Outputs). */
   readonly resolve: ValueResolver;
   /**
@@ -43,7 +39,7 @@ export interface ServiceArgs {
   readonly root?: string;
 }
 
-export class Service extends pulumi.ComponentResource {
+export class DockerService extends pulumi.ComponentResource {
   /** Containers by name. */
   readonly containers: Record<string, docker.Container> = {};
   /** Data volumes by `host/name`. */
@@ -51,7 +47,7 @@ export class Service extends pulumi.ComponentResource {
   /** The stack's networks by host. */
   readonly networks: Record<string, docker.Network> = {};
 
-  constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:docker:Service", name, {}, opts);
     const { stack, hosts, resolve } = args;
     const root = args.root ?? process.cwd();
@@ -67,11 +63,7 @@ export class Service extends pulumi.ComponentResource {
     for (const network of stack.networks) {
       this.networks[network.host] = new docker.Network(
         `${name}-network${suffix(network.host)}`,
-        {
-          name: network.name,
-          driver: "bridge",
-          labels: [{ label: "homelab.stack", value: stack.name }],
-        },
+        networkArgs(stack, network),
         { parent: this, provider: providerOf(network.host) },
       );
     }
@@ -79,20 +71,7 @@ export class Service extends pulumi.ComponentResource {
     for (const volume of stack.volumes) {
       this.volumes[`${volume.host}/${volume.name}`] = new docker.Volume(
         `${name}-volume-${volume.id}${suffix(volume.host)}`,
-        {
-          name: volume.name,
-          driver: "local",
-          ...(volume.nfs
-            ? {
-                driverOpts: {
-                  type: "nfs",
-                  o: `addr=${volume.nfs.address},nfsvers=4,rw`,
-                  device: volume.nfs.device,
-                },
-              }
-            : {}),
-          labels: [{ label: "homelab.stack", value: stack.name }],
-        },
+        volumeArgs(stack, volume),
         // Data outlives the stack: removing a service leaves its volumes on the host.
         { parent: this, provider: providerOf(volume.host), retainOnDelete: true },
       );
@@ -107,22 +86,7 @@ export class Service extends pulumi.ComponentResource {
       const provider = providerOf(plan.host);
       const image = new docker.RemoteImage(
         `${name}-image-${plan.part}`,
-        {
-          name: plan.image,
-          keepLocally: true,
-          ...(plan.build
-            ? {
-                build: {
-                  // Relative to the working directory (Pulumi runs the program and the
-                  // provider from the project root): an absolute path would differ between
-                  // checkouts and show every machine's plan as a change.
-                  context: relative(process.cwd(), join(root, plan.build.context)) || ".",
-                  tags: [plan.image],
-                  buildArgs: { ...(plan.build.args ?? {}) },
-                },
-              }
-            : {}),
-        },
+        imageArgs(plan, { root, cwd: process.cwd() }),
         { parent: this, provider },
       );
       const network = this.networks[plan.host];
@@ -132,79 +96,12 @@ export class Service extends pulumi.ComponentResource {
       const volumeResources = plan.volumes.map((v) => this.volumes[`${plan.host}/${v.volume}`]!);
       const container = new docker.Container(
         `${name}-${plan.part}`,
-        {
-          name: plan.name,
+        containerArgs(plan, {
           image: image.imageId,
-          restart: plan.restart,
-          mustRun: !plan.job,
-          ...(plan.job ? { attach: true, logs: true } : {}),
-          ...(plan.command ? { command: [...plan.command] } : {}),
-          ...(plan.entrypoint ? { entrypoints: [...plan.entrypoint] } : {}),
-          envs: Object.entries(plan.env).map(([key, value]) =>
-            isSecretValue(value)
-              ? pulumi.secret(pulumi.interpolate`${key}=${resolve(value)}`)
-              : `${key}=${typeof value === "string" ? value : (value as string[]).join("")}`,
-          ),
-          ...(plan.user ? { user: plan.user } : {}),
-          ports: plan.ports.map((p) => ({
-            internal: p.internal,
-            external: p.external,
-            protocol: p.protocol,
-          })),
-          volumes: [
-            ...plan.volumes.map((v, i) => ({
-              volumeName: volumeResources[i]!.name,
-              containerPath: v.path,
-              readOnly: v.readOnly,
-            })),
-            ...plan.binds.map((b) => ({
-              hostPath: b.hostPath,
-              containerPath: b.path,
-              readOnly: b.readOnly ?? false,
-            })),
-          ],
-          ...(plan.tmpfs.length > 0
-            ? { tmpfs: Object.fromEntries(plan.tmpfs.map((p) => [p, "rw,noexec,nosuid"])) }
-            : {}),
-          uploads: plan.files.map((f) => ({
-            file: f.path,
-            content: resolve(f.content),
-            permissions: f.mode ?? (isSecretValue(f.content) ? "0400" : "0644"),
-          })),
-          ...(plan.healthcheck
-            ? {
-                healthcheck: {
-                  tests: [...plan.healthcheck.test],
-                  interval: plan.healthcheck.interval ?? "30s",
-                  timeout: plan.healthcheck.timeout ?? "10s",
-                  retries: plan.healthcheck.retries ?? 3,
-                  startPeriod: plan.healthcheck.startPeriod ?? "30s",
-                },
-              }
-            : {}),
-          // Containers others wait for are created healthy (when they can tell).
-          ...(plan.healthcheck && waitedOn.has(plan.name) ? { wait: true, waitTimeout: 300 } : {}),
-          capabilities: { adds: [...plan.capAdd], drops: [...plan.capDrop] },
-          privileged: plan.privileged,
-          readOnly: plan.readOnlyRootFs,
-          securityOpts: plan.noNewPrivileges ? ["no-new-privileges:true"] : [],
-          ...(plan.hostNetwork
-            ? { networkMode: "host" }
-            : {
-                networkMode: plan.networks[0]?.name ?? "bridge",
-                networksAdvanced: plan.networks.map((n) => ({
-                  name: n.name,
-                  aliases: [...n.aliases],
-                })),
-              }),
-          ...(plan.hostPid ? { pidMode: "host" } : {}),
-          ...(plan.memoryMiB ? { memory: plan.memoryMiB } : {}),
-          ...(plan.shmSizeMiB ? { shmSize: plan.shmSizeMiB } : {}),
-          labels: Object.entries(plan.labels).map(([label, value]) => ({ label, value })),
-          logDriver: "json-file",
-          logOpts: LOG_OPTIONS,
-          destroyGraceSeconds: 30,
-        },
+          volumeNames: volumeResources.map((v) => v.name),
+          resolve,
+          waitedOn: waitedOn.has(plan.name),
+        }),
         {
           parent: this,
           provider,
@@ -222,6 +119,10 @@ export class Service extends pulumi.ComponentResource {
       return container;
     };
     for (const plan of stack.containers) create(plan);
-    this.registerOutputs({});
+    this.registerOutputs({
+      containers: this.containers,
+      volumes: this.volumes,
+      networks: this.networks,
+    });
   }
 }

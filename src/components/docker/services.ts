@@ -1,8 +1,9 @@
 /**
- * `homelab:docker:Services`: the services domain of a site. One `Host` (Docker provider) per
- * Docker host, the passwords the catalog generates (`@pulumi/random`, secret Outputs), the
- * proxy network on the proxy's host, and one `Service` per stack (declared services, the
- * proxy with CrowdSec, the SSO provider with its directory).
+ * `DockerServices` (`homelab:docker:Services`): the services domain of a site. One
+ * `DockerHost` (Docker provider) per Docker host, the passwords the catalog generates
+ * (`@pulumi/random`, secret Outputs), the proxy network on the proxy's host, and one
+ * `DockerService` per stack (declared services, the proxy with CrowdSec, the SSO provider
+ * with its directory).
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,11 +11,11 @@ import * as random from "@pulumi/random";
 import { PROXY_NETWORK } from "../../catalog/apps/traefik";
 import type { ServicesModel } from "../../model/services";
 import type { Secrets } from "../secrets";
-import { Host } from "./host";
-import { Service } from "./service";
+import { DockerHost } from "./host";
+import { DockerService } from "./service";
 import { valueResolver } from "./values";
 
-export interface ServicesArgs {
+export interface DockerServicesArgs {
   /**
    * The services model (`model.services`).
    * @example buildModel(loaded).services
@@ -37,17 +38,17 @@ export interface ServicesArgs {
   readonly root?: string;
 }
 
-export class Services extends pulumi.ComponentResource {
-  readonly hosts: Record<string, Host> = {};
-  readonly services: Record<string, Service> = {};
+export class DockerServices extends pulumi.ComponentResource {
+  readonly hosts: Record<string, DockerHost> = {};
+  readonly services: Record<string, DockerService> = {};
   /** Generated passwords by id (secret Outputs). */
   readonly generated: Record<string, pulumi.Output<string>> = {};
 
-  constructor(name: string, args: ServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: DockerServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:docker:Services", name, {}, opts);
     const { model } = args;
     for (const host of model.hosts) {
-      this.hosts[host.name] = new Host(
+      this.hosts[host.name] = new DockerHost(
         `${name}-host-${host.name}`,
         { host, dependsOn: args.hostDependencies?.[host.name] ?? [] },
         { parent: this },
@@ -90,7 +91,7 @@ export class Services extends pulumi.ComponentResource {
         const network = this.services[other]?.networks[host];
         if (network) networks[`${host}/${other}`] = network;
       }
-      this.services[stack.name] = new Service(
+      this.services[stack.name] = new DockerService(
         `${name}-${stack.name}`,
         {
           stack,
@@ -102,6 +103,10 @@ export class Services extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    this.registerOutputs({});
+    this.registerOutputs({
+      hosts: this.hosts,
+      services: this.services,
+      generated: this.generated,
+    });
   }
 }

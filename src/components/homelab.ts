@@ -105,6 +105,13 @@ export class Homelab extends pulumi.ComponentResource {
       );
     }
 
-    this.registerOutputs({});
+    this.registerOutputs({
+      site: this.site,
+      ...(this.proxmox ? { proxmox: this.proxmox } : {}),
+      ...(this.services ? { services: this.services } : {}),
+      ...(this.dns ? { dns: this.dns } : {}),
+      ...(this.fortigate ? { fortigate: this.fortigate } : {}),
+      ...(this.unifi ? { unifi: this.unifi } : {}),
+    });
   }
 }

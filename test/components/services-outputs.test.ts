@@ -1,5 +1,5 @@
 /**
- * The services components register their real outputs (not `{}`): what each one exposes,
+ * The services components and the root register their real outputs (not `{}`): what each exposes,
  * as the engine records it (resource references as "type::name", secrets masked).
  */
 import assert from "node:assert/strict";
@@ -78,5 +78,17 @@ describe("registered outputs of the services components", () => {
     assert.ok(Object.keys(records).length > 0);
     for (const [name, ref] of Object.entries(records))
       assert.equal(ref, `cloudflare:index/dnsRecord:DnsRecord::annex-dns-${name}`);
+  });
+});
+
+describe("registered outputs of the root component", () => {
+  it("Homelab: the site and each domain component it created, nothing for the others", () => {
+    const root = annex.get("homelab:index:Homelab::annex")!;
+    assert.deepEqual(root, {
+      site: "annex",
+      services: "homelab:docker:Services::annex-services",
+      dns: "homelab:cloudflare:Dns::annex-dns",
+      unifi: "homelab:unifi:Gateway::annex-unifi",
+    });
   });
 });

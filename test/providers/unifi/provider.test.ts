@@ -133,6 +133,7 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
           protocol: ports ? "tcp" : "all",
           sourceZone: internal,
           destinationZone: internal,
+          destinationZoneKey: "internal",
           source: { kind: "networks", networks: [l.id("net-users")] },
           destination: { kind: "networks", networks: [l.id("net-servers")] },
           ports,

@@ -22,7 +22,7 @@ import {
   type TlsTrust,
 } from "../http";
 import { explainCode, shortCode, UnifiError, type UnifiErrorOptions } from "./errors";
-import { NETWORK_PREFIX } from "../../devices/unifi/api";
+import { NETWORK_PREFIX, siteSegment } from "../../devices/unifi/api";
 
 /** Where and how to reach a controller (no credential: those come from the stack secrets). */
 export interface UnifiConnection {
@@ -414,7 +414,7 @@ export class UnifiClient {
 
   /** Network application version ("9.5.21"), from `stat/sysinfo`. */
   async version(): Promise<string | undefined> {
-    const site = encodeURIComponent(this.options.connection.site);
+    const site = siteSegment(this.options.connection.site);
     const data = await this.classic("GET", `${NETWORK_PREFIX}/api/s/${site}/stat/sysinfo`);
     const version = data[0]?.version;
     return typeof version === "string" ? version : undefined;

@@ -82,6 +82,44 @@ export function isWireguardKey(value: string): boolean {
   return /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/.test(value);
 }
 
+/**
+ * What is wrong with a port list ("80,443,8000-8100"): a port outside 1-65535 or a reversed
+ * range. The controller's port groups take any member text (`group_members: [""]`), so the
+ * provider refuses these itself, before any write.
+ */
+export function portListProblem(text: string): string | undefined {
+  for (const item of text.split(",")) {
+    const bounds = item.split("-");
+    const ports = bounds.map((p) => (/^\d{1,5}$/.test(p) ? Number(p) : NaN));
+    if (bounds.length > 2 || ports.some((p) => !(p >= 1 && p <= 65535))) {
+      return `"${item}" is not a port (1-65535) or a range of ports`;
+    }
+    if (ports.length === 2 && ports[0]! > ports[1]!) {
+      return `"${item}" is a reversed range: write the lower port first`;
+    }
+  }
+  return undefined;
+}
+
+/** The port lists of a body: port group members, policy end ports, port forward ports. */
+function portLists(collection: Collection, body: Record<string, unknown>): [string, unknown][] {
+  if (collection === "firewallgroup" && body.group_type === "port-group") {
+    const members = Array.isArray(body.group_members) ? body.group_members : [];
+    return members.map((m, i): [string, unknown] => [`group_members[${i}]`, m]);
+  }
+  if (collection === "firewall-policies") {
+    return (["source", "destination"] as const)
+      .filter((side) => isPlainObject(body[side]) && body[side].port !== undefined)
+      .map((side): [string, unknown] => [`${side}.port`, (body[side] as { port: unknown }).port]);
+  }
+  if (collection === "portforward") {
+    return (["dst_port", "fwd_port"] as const)
+      .filter((field) => body[field] !== undefined)
+      .map((field): [string, unknown] => [field, body[field]]);
+  }
+  return [];
+}
+
 /** Refuses inputs the controller would refuse, or that cannot be an object, before any write. */
 export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
   const failures: pulumi.dynamic.CheckFailure[] = [];
@@ -90,9 +128,18 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
   }
   const connection = news.connection;
   if (!isPlainObject(connection)) add("connection", "must be an object");
-  else if (!containsUnknown(connection.controller)) {
-    if (typeof connection.controller !== "string" || !/^https:\/\//.test(connection.controller)) {
-      add("connection.controller", "must be an https:// URL of the UniFi OS console");
+  else {
+    if (!containsUnknown(connection.controller)) {
+      if (typeof connection.controller !== "string" || !/^https:\/\//.test(connection.controller)) {
+        add("connection.controller", "must be an https:// URL of the UniFi OS console");
+      }
+    }
+    const site = connection.site;
+    if (!containsUnknown(site) && (typeof site !== "string" || !/^[A-Za-z0-9][\w-]*$/.test(site))) {
+      add(
+        "connection.site",
+        "must be the site's short name (default): it is a segment of every API path",
+      );
     }
   }
   const kind = news.kind ?? "object";
@@ -131,6 +178,11 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
   if (collection && isPlainObject(body)) {
     for (const violation of fieldViolations(collection, body, { skip: containsUnknown })) {
       add(`body.${violation.field}`, violationReason(violation));
+    }
+    for (const [field, value] of portLists(collection, body)) {
+      if (containsUnknown(value)) continue;
+      const problem = portListProblem(String(value));
+      if (problem) add(`body.${field}`, problem);
     }
     const key = body.x_wireguard_private_key;
     if (typeof key === "string" && !containsUnknown(key) && !isWireguardKey(key)) {

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { collectionPath } from "../../../src/devices/unifi/api";
 import { UNKNOWN } from "../../../src/providers/kit/values";
 import {
   legacyRuleBody,
@@ -495,6 +496,53 @@ describe("check and preview", () => {
       ],
     );
     await assert.rejects(l.engine.up([bad]), /check failed for bad/);
+    assert.equal(l.emulator.server.count(), 0);
+  });
+
+  it("refuses ports past 65535, reversed ranges and a site that is not a path segment", async () => {
+    const l = await lab();
+    const failures = async (desired: { inputs: Record<string, unknown> }) =>
+      ((await l.provider.check({} as never, desired.inputs as never)).failures ?? []).map(
+        (f) => `${f.property}: ${f.reason}`,
+      );
+    // Port groups take any member text on the console (group_members: [""]).
+    assert.deepEqual(
+      await failures(l.group("p", "port-group", ["443", "8000-70000", "9100-9000"])),
+      [
+        'body.group_members[1]: "8000-70000" is not a port (1-65535) or a range of ports',
+        'body.group_members[2]: "9100-9000" is a reversed range: write the lower port first',
+      ],
+    );
+    assert.deepEqual(await failures(l.group("a", "address-group", ["10.0.0.1-10.0.0.9"])), []);
+    const forward = l.forward("f", "f", 443, "0123456789abcdef01234567");
+    const body = forward.inputs.body as Record<string, unknown>;
+    assert.deepEqual(
+      await failures({
+        inputs: {
+          ...forward.inputs,
+          body: { ...body, dst_port: "2000-1000", fwd_port: "2000-1000" },
+        },
+      }),
+      [
+        'body.dst_port: "2000-1000" is a reversed range: write the lower port first',
+        'body.fwd_port: "2000-1000" is a reversed range: write the lower port first',
+      ],
+    );
+    const dotted = { ...l.connection, site: ".." };
+    assert.deepEqual(
+      await failures({
+        inputs: {
+          ...l.group("g", "port-group", ["80"]).inputs,
+          connection: dotted,
+          path: "/proxy/network/api/s/../rest/firewallgroup",
+        },
+      }),
+      [
+        "connection.site: must be the site's short name (default): it is a segment of every API path",
+        'path: "/proxy/network/api/s/../rest/firewallgroup" is not a UniFi collection path this provider knows',
+      ],
+    );
+    assert.throws(() => collectionPath("..", "networkconf"), /"\.\." cannot be a UniFi site name/);
     assert.equal(l.emulator.server.count(), 0);
   });
 

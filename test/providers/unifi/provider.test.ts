@@ -341,6 +341,37 @@ describe("idempotency and drift", () => {
     assert.ok((await l.engine.preview(desired)).every((s) => s.op === "same"));
   });
 
+  it("takes a sent field the console does not keep as its default: no PUT on every run", async () => {
+    // The emulator drops the WireGuard server's wireguard_* fields, as the 9.5.21 capture
+    // of a server has none of them.
+    const l = await lab();
+    const desired = await site(l);
+    const stored = l.emulator.find("networkconf", (d) => d.name === "wireguard")!;
+    assert.equal(stored.wireguard_interface, undefined);
+    assert.equal(outs(l, "wg").body.wireguard_interface, "wan");
+    l.emulator.server.resetLog();
+    await l.engine.up(desired);
+    assert.equal(l.emulator.server.writes(), 0);
+    assert.deepEqual(await l.engine.refresh(), []);
+
+    // Kept under the name a UI-made server has (l2tp_*): read there; a value that is not the
+    // desired one is drift, put back.
+    const wan2 = l.object(
+      "wg",
+      "networkconf",
+      { name: "wireguard" },
+      {
+        ...(desired[2]!.inputs.body as Record<string, unknown>),
+        wireguard_interface: "wan2",
+      },
+    );
+    stored.l2tp_interface = "wan2";
+    await l.engine.up([...desired.slice(0, 2), wan2, desired[3]!]);
+    assert.equal(l.emulator.server.writes(), 0, "l2tp_interface already says wan2");
+    stored.l2tp_interface = "wan";
+    assert.deepEqual(await l.engine.refresh(), ["wg"]);
+  });
+
   it("reads one list per collection for a whole refresh", async () => {
     const l = await lab();
     await site(l);

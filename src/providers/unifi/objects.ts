@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { parseCollectionPath, type Collection } from "../../devices/unifi/api";
 import { fieldViolations, violationReason } from "../../devices/unifi/fields";
-import { containsUnknown, isPlainObject } from "../kit/values";
+import { containsUnknown, isPlainObject, UNKNOWN } from "../kit/values";
 import type { UnifiConnection } from "./client";
 
 export type ObjectKind = "object" | "lookup" | "ordering";
@@ -126,8 +126,11 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
   function add(property: string, reason: string): void {
     failures.push({ property, reason });
   }
-  const connection = news.connection;
-  if (!isPlainObject(connection)) add("connection", "must be an object");
+  // An input the engine does not know yet (preview) is checked when it is known.
+  const connection: unknown = news.connection;
+  if (connection === UNKNOWN) {
+    // known at update
+  } else if (!isPlainObject(connection)) add("connection", "must be an object");
   else {
     if (!containsUnknown(connection.controller)) {
       if (typeof connection.controller !== "string" || !/^https:\/\//.test(connection.controller)) {
@@ -165,9 +168,14 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
       }
     }
   }
-  const body = news.body;
-  if (!isPlainObject(body)) add("body", "must be an object");
-  if (!isPlainObject(news.key) || (kind !== "ordering" && Object.keys(news.key).length === 0)) {
+  const body: unknown = news.body;
+  if (!isPlainObject(body) && body !== UNKNOWN) add("body", "must be an object");
+  if ((news.key as unknown) === UNKNOWN) {
+    // known at update
+  } else if (
+    !isPlainObject(news.key) ||
+    (kind !== "ordering" && Object.keys(news.key).length === 0)
+  ) {
     add("key", "must name the natural key fields of the object, e.g. { name: ... }");
   } else if (isPlainObject(body) && kind !== "lookup") {
     for (const [k, v] of Object.entries(news.key)) {

@@ -624,6 +624,18 @@ describe("check and preview", () => {
     assert.deepEqual(await l.engine.preview([unknownMembers]), [
       { name: "group-site", op: "update" },
     ]);
+    // A whole input unknown at preview (body, connection, key) is checked when known.
+    for (const input of ["body", "connection", "key"]) {
+      const desired = { ...unknownMembers.inputs, [input]: UNKNOWN };
+      const result = await l.provider.check({} as never, desired as never);
+      assert.deepEqual(result.failures ?? [], [], input);
+      const diff = await l.provider.diff!(
+        l.id("group-site"),
+        outs(l, "group-site"),
+        desired as never,
+      );
+      assert.equal(diff.changes, true, input);
+    }
   });
 });
 

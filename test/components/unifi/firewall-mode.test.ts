@@ -6,10 +6,16 @@
  * the way out.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveFirewallMode } from "../../../src/components/unifi/firewall-mode";
 import { decideFirewallMode } from "../../../src/model/unifi/firewall-mode";
+import { ConfigError, formatPath } from "../../../src/config/errors";
+import { stackFileSource } from "../../../src/config/load";
+import { evaluateSiteWith } from "../../../src/evaluate";
 import { unifiSchema } from "../../../src/config/unifi";
 import { DEVICE_FINGERPRINT } from "../../emulators/server";
 import { TEST_API_KEY, TEST_PASSWORD } from "../../emulators/unifi";
@@ -165,5 +171,75 @@ describe("firewall mode resolution", () => {
         return true;
       },
     );
+  });
+});
+
+describe("before any write, in the program's evaluation", () => {
+  /** A stack file for a console at `url` with the firewall mode pinned. */
+  function stackFile(url: string, mode: "legacy" | "zone"): string {
+    const file = join(mkdtempSync(join(tmpdir(), "unifi-mode-")), "Pulumi.t.yaml");
+    writeFileSync(
+      file,
+      [
+        "config:",
+        "  homelab:site: { name: t }",
+        "  homelab:unifi:",
+        `    controller: ${url}`,
+        `    tls: { fingerprint: "${DEVICE_FINGERPRINT}" }`,
+        "    networks:",
+        "      - { name: servers, vlan: 10, cidr: 10.0.10.0/24, gateway: 10.0.10.1 }",
+        "      - { name: users, vlan: 30, cidr: 10.0.30.0/24, gateway: 10.0.30.1 }",
+        "    firewall:",
+        `      mode: ${mode}`,
+        "      allow:",
+        "        - { from: users, to: servers, protocol: tcp, ports: [443] }",
+        "",
+      ].join("\n"),
+    );
+    return file;
+  }
+
+  const evaluate = (file: string) =>
+    evaluateSiteWith(
+      stackFileSource(file, "t", "Pulumi.t.yaml"),
+      { root: process.cwd(), requireSecrets: false },
+      async (loaded) => ({
+        unifiFirewall: await resolveFirewallMode(loaded.config.unifi!, {
+          offline: false,
+          secret: secrets({ unifiApiKey: TEST_API_KEY }),
+        }),
+      }),
+    );
+
+  it("stops at firewall.mode, with its line, when the console runs the other firewall", async () => {
+    const { url, emulator } = await controller({});
+    await assert.rejects(evaluate(stackFile(url, "legacy")), (error: Error) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.deepEqual(
+        error.problems.map((p) => [p.file, p.line, formatPath(p.path)]),
+        [["Pulumi.t.yaml", 10, "homelab:unifi.firewall.mode"]],
+      );
+      assert.match(error.message, /runs the zone-based firewall: it refuses every legacy rule/);
+      return true;
+    });
+    assert.equal(emulator.server.writes(), 0);
+  });
+
+  it("gives the rules indexes the console's 11 LAN_IN rules leave free (the seed console)", async () => {
+    const { url, emulator } = await controller({ version: "9.5.21", firewall: "legacy" });
+    for (let i = 0; i < 11; i++) {
+      emulator.insert("firewallrule", {
+        name: `UI rule ${i + 1}`,
+        ruleset: "LAN_IN",
+        rule_index: 2000 + i,
+        action: "accept",
+      });
+    }
+    const { model } = await evaluate(stackFile(url, "legacy"));
+    const rules = model.unifi!.objects.filter((o) => o.kind === "FirewallRule");
+    const indexes = rules.map((r) => (r.spec as { index: number }).index);
+    assert.equal(indexes.length, 3);
+    for (const index of indexes) assert.ok(index > 2010 && index <= 2999, String(index));
+    assert.equal(Math.min(...indexes), 2011, "established/related right after the console's");
   });
 });

@@ -629,7 +629,7 @@ describe("check and preview", () => {
       const desired = { ...unknownMembers.inputs, [input]: UNKNOWN };
       const result = await l.provider.check({} as never, desired as never);
       assert.deepEqual(result.failures ?? [], [], input);
-      const diff = await l.provider.diff!(
+      const diff = await l.provider.diff(
         l.id("group-site"),
         outs(l, "group-site"),
         desired as never,

@@ -216,8 +216,9 @@ export interface PolicySpec<I> {
  * from ALLOW), on ICMP (ubiquiti-community/terraform-provider-unifi CHANGELOG.md:162, #259) and
  * into the External zone (unifig docs/adr/0030; alexklibisz/terraform-provider-terrifi#107);
  * every other ALLOW asks, as the controller's own policies and its defaults template do
- * (`create_allow_respond: true`). Always sent, never left to the stored value: a policy
- * turned from ALLOW to BLOCK would otherwise keep the stored `true` and be refused.
+ * (`create_allow_respond: true`). Always sent (go-unifi sends it on every write too:
+ * unifi/firewall_policy.generated.go:39, no `omitempty`), never left to the stored value: a
+ * policy turned from ALLOW to BLOCK would otherwise keep the stored `true` and be refused.
  */
 export function createAllowRespond(p: {
   readonly action: string;

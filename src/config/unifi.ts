@@ -97,8 +97,12 @@ export const allowRuleSchema = strict({
     "IP protocol matched (ports need tcp, udp or tcp_udp).",
   ).default("all"),
   ports: doc(
-    z.array(z.union([port, z.string().regex(/^\d{1,5}-\d{1,5}$/)])),
-    "Destination ports (tcp/udp): numbers or ranges like 8000-8100.",
+    z.array(
+      z.union([port, z.string().regex(/^\d{1,5}-\d{1,5}$/)], {
+        error: 'must be a port number (1-65535) or a range like "8000-8100"',
+      }),
+    ),
+    "Destination ports (tcp/udp): numbers or ranges like 8000-8100 (1-65535, lower port first).",
   ).optional(),
   description: doc(z.string(), "A note for people (not sent to the controller).").optional(),
 });
@@ -112,9 +116,14 @@ export function allowRuleName(rule: AllowRule): string {
 /** The section's fields (its rules, in unifi.rules.ts, refine it below). */
 const unifiFields = strict({
   controller: doc(url, "Console address (UniFi OS).", ["https://10.0.20.1"]),
-  site: doc(z.string().min(1), "Network application site name (not the description).").default(
-    "default",
-  ),
+  site: doc(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
+      error:
+        'must be the site\'s short name (letters, digits, "-" and "_", as the controller makes them: default, 3kz8w7xq), not its description: it is a segment of every API path',
+    }),
+    "Network application site name (not the description).",
+    ["default"],
+  ).default("default"),
   auth: doc(
     z.enum(["apiKey", "password"]),
     "apiKey (Network 9+, secret homelab:unifiApiKey) or a local admin (secret homelab:unifiPassword).",

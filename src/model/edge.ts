@@ -50,6 +50,7 @@ export function edgePlans(
   const unifi =
     config.unifi &&
     unifiPlan({
+      file: loaded.file,
       config: config.unifi,
       networks: inputs.networks,
       publish: inputs.publish,

@@ -138,6 +138,7 @@ export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): Buil
       ...addresses.problems,
       ...(proxmox?.problems ?? []),
       ...(edge.fortigate?.problems ?? []),
+      ...(edge.unifi?.problems ?? []),
       ...(services?.problems ?? []),
     ],
   };

@@ -8,7 +8,8 @@ import { describe, it } from "node:test";
 import { collectionPath } from "../../src/devices/unifi/api";
 import { UnifiError } from "../../src/providers/unifi/errors";
 import { TEST_API_KEY, type UnifiEmulatorOptions } from "./unifi";
-import { testClient, useConsoles } from "./unifi-fixtures";
+import { UnifiClient } from "../../src/providers/unifi/client";
+import { testClient, testConnection, useConsoles } from "./unifi-fixtures";
 
 const consoles = useConsoles();
 
@@ -33,6 +34,7 @@ const RULE = collectionPath("default", "firewallrule");
 const FORWARD = collectionPath("default", "portforward");
 const POLICY = collectionPath("default", "firewall-policies");
 const ZONE = collectionPath("default", "firewall/zone");
+const MIGRATION = "/proxy/network/v2/api/site/default/site-feature-migration";
 
 const lan = (name: string, vlan: number, third: number, extra: Record<string, unknown> = {}) => ({
   name,
@@ -371,5 +373,176 @@ describe("UniFi emulator: v2 zone-based firewall", () => {
       await code(client.list(collectionPath("default", "static-dns"))),
       "api.err.NotFound",
     );
+  });
+});
+
+describe("UniFi emulator: what issue 12 found consoles do", () => {
+  it("checks classic writes against every field of the controller's own definitions", async () => {
+    const { client } = await start();
+    // A field the controller knows but the provider never sends is accepted; an unknown one
+    // is refused with the field named.
+    const known = await client.classic(
+      "POST",
+      NET,
+      lan("boot", 60, 60, { dhcpd_boot_enabled: false }),
+    );
+    assert.equal(known[0]?.dhcpd_boot_enabled, false);
+    assert.equal(
+      await code(client.classic("POST", NET, lan("typo", 61, 61, { dhcpdv6_enable: true }))),
+      "api.err.InvalidPayload",
+    );
+  });
+
+  it("answers 200 [] for the zone-based firewall's lists on a Network 9 site not upgraded", async () => {
+    const { client } = await start({ version: "9.5.21", firewall: "legacy" });
+    assert.deepEqual(await client.list(ZONE), []);
+    assert.deepEqual(await client.list(POLICY), []);
+    assert.deepEqual(await client.list(MIGRATION), []);
+    assert.equal(
+      await code(client.v2("POST", POLICY, { name: "p", action: "ALLOW" })),
+      "api.err.Invalid",
+    );
+    const upgraded = await start();
+    assert.deepEqual(
+      (await upgraded.client.list(MIGRATION)).map((m) => m.feature),
+      ["ZONE_BASED_FIREWALL"],
+    );
+    assert.equal(
+      await code((await start({ version: "8.6.9" })).client.list(MIGRATION)),
+      "api.err.NotFound",
+    );
+  });
+
+  it("appends each new policy to the end of its zone pair, whatever index is sent", async () => {
+    const { client } = await start();
+    const zones = await client.list(ZONE);
+    const id = (key: string) => zones.find((z) => z.zone_key === key)!._id!;
+    const make = async (name: string, src: string, dst: string) =>
+      (await client.v2("POST", POLICY, {
+        name,
+        action: "BLOCK",
+        index: 1,
+        source: { zone_id: id(src), matching_target: "ANY" },
+        destination: { zone_id: id(dst), matching_target: "ANY" },
+      })) as { index: number };
+    assert.equal((await make("a", "internal", "internal")).index, 10000);
+    assert.equal((await make("b", "vpn", "internal")).index, 10000, "another pair");
+    assert.equal((await make("c", "internal", "internal")).index, 10001);
+  });
+
+  it("refuses a return-traffic request on a BLOCK, ICMP or into External, and keeps a companion", async () => {
+    const { client, emulator } = await start();
+    const zones = await client.list(ZONE);
+    const id = (key: string) => zones.find((z) => z.zone_key === key)!._id!;
+    const policy = (extra: Record<string, unknown>) => ({
+      name: "p",
+      action: "ALLOW",
+      protocol: "tcp",
+      create_allow_respond: true,
+      source: { zone_id: id("internal"), matching_target: "ANY" },
+      destination: { zone_id: id("internal"), matching_target: "ANY" },
+      ...extra,
+    });
+    const refused = "api.err.FirewallPolicyCreateRespondTrafficPolicyNotAllowed";
+    assert.equal(await code(client.v2("POST", POLICY, policy({ action: "BLOCK" }))), refused);
+    assert.equal(await code(client.v2("POST", POLICY, policy({ protocol: "icmp" }))), refused);
+    const external = { zone_id: id("external"), matching_target: "ANY" };
+    assert.equal(await code(client.v2("POST", POLICY, policy({ destination: external }))), refused);
+    assert.equal(
+      await code(
+        client.v2("POST", POLICY, policy({ action: "BLOCK", create_allow_respond: false })),
+      ),
+      "ok",
+    );
+
+    const created = (await client.v2("POST", POLICY, policy({ name: "web" }))) as Record<
+      string,
+      unknown
+    >;
+    const companions = () =>
+      emulator.docs("firewall-policies").filter((p) => p.origin_id === created._id);
+    assert.deepEqual(
+      companions().map((c) => [c.name, c.predefined, c.connection_state_type]),
+      [["web (Return)", true, "RESPOND_ONLY"]],
+    );
+    // ALLOW → BLOCK with the stored `true` is refused; with `false` it goes through and the
+    // companion goes with it.
+    const path = `${POLICY}/${String(created._id)}`;
+    assert.equal(await code(client.v2("PUT", path, { ...created, action: "BLOCK" })), refused);
+    await client.v2("PUT", path, { ...created, action: "BLOCK", create_allow_respond: false });
+    assert.equal(companions().length, 0);
+    await client.v2("PUT", path, { ...created, create_allow_respond: true });
+    assert.equal(companions().length, 1);
+    await client.v2("DELETE", path);
+    assert.equal(companions().length, 0);
+  });
+
+  it("refuses a policy naming a network under a zone it is not in (a guest network is in Hotspot)", async () => {
+    const { client } = await start();
+    const guest = (
+      await client.classic("POST", NET, lan("guests", 70, 70, { purpose: "guest" }))
+    )[0]!;
+    const zones = await client.list(ZONE);
+    const id = (key: string) => zones.find((z) => z.zone_key === key)!._id!;
+    assert.equal(guest.firewall_zone_id, id("hotspot"));
+    const to = (zone: string) => ({
+      name: `guests in ${zone}`,
+      action: "BLOCK",
+      source: {
+        zone_id: id(zone),
+        matching_target: "NETWORK",
+        matching_target_type: "SPECIFIC",
+        network_ids: [guest._id],
+      },
+      destination: { zone_id: id("internal"), matching_target: "ANY" },
+    });
+    assert.equal(await code(client.v2("POST", POLICY, to("internal"))), "api.err.InvalidPayload");
+    assert.equal(await code(client.v2("POST", POLICY, to("hotspot"))), "ok");
+  });
+
+  it("does not keep the WireGuard server's wireguard_* fields, as the 9.5.21 capture has it", async () => {
+    const { client } = await start();
+    const [server] = await client.classic("POST", NET, {
+      name: "wg",
+      purpose: "remote-user-vpn",
+      vpn_type: "wireguard-server",
+      ip_subnet: "10.0.3.1/24",
+      x_wireguard_private_key: "oK56DE9Ue9zK76rAc8pBl6opph+1v36lm7cXXsQKrQM=",
+      wireguard_interface: "wan",
+      wireguard_local_wan_ip: "any",
+    });
+    assert.equal(server?.wireguard_interface, undefined);
+    assert.equal(server?.wireguard_local_wan_ip, undefined);
+    const keeps = await start({ forgets: {} });
+    const [kept] = await keeps.client.classic("POST", NET, { ...lan("x", 80, 80), is_nat: true });
+    assert.equal(kept?.is_nat, true);
+  });
+
+  it("damages answers and rate-limits requests when a test tells it to", async () => {
+    const { client, url, emulator } = await start();
+    emulator.truncate("cut", { methods: ["GET"] });
+    const raw = await client.http.request({
+      method: "GET",
+      path: GROUP,
+      headers: { "x-api-key": TEST_API_KEY },
+    });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.json, undefined, `cut: ${raw.text}`);
+    emulator.rateLimit("2", { methods: ["POST"] });
+    // No retry here (retries: 0): the console's answer itself is under test.
+    const once = new UnifiClient({
+      connection: testConnection(url),
+      credentials: { apiKey: TEST_API_KEY },
+      retries: 0,
+    });
+    const limited = await once.http.request({
+      method: "POST",
+      path: GROUP,
+      headers: { "x-api-key": TEST_API_KEY },
+      body: { name: "g", group_type: "port-group", group_members: ["80"] },
+    });
+    assert.deepEqual([limited.status, limited.headers["retry-after"]], [429, "2"]);
+    assert.equal(emulator.docs("firewallgroup").length, 0, "a 429 applies nothing");
+    once.close();
   });
 });

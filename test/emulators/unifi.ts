@@ -12,11 +12,23 @@
  * - The classic envelope (`data` always an array; errors `{meta: {rc: "error", msg:
  *   "api.err.X"}}`, a soft failure with HTTP 200 for an unknown site) and the v2 bare JSON with
  *   `{code, message, errorCode}` errors; DELETE of v2 policies answers 204.
- * - Validation of every write against the controller's field rules (src/providers/unifi/
- *   fields.ts) and its semantic checks: VlanUsed, SubnetOverlapped, IncorrectIPSubnetSpec,
- *   InvalidDHCPRange, WireguardMissingPrivateKey, FirewallGroupExisted,
+ * - Validation of every classic write against the controller's own field definitions, all
+ *   their fields (test/emulators/unifi-fields.json, extracted from Network 9.5.21 by
+ *   scripts/unifi-fields.mjs), of v2 writes against the documented v2 shapes
+ *   (src/devices/unifi/fields.ts), and the semantic checks: VlanUsed, SubnetOverlapped,
+ *   IncorrectIPSubnetSpec, InvalidDHCPRange, WireguardMissingPrivateKey, FirewallGroupExisted,
  *   FirewallGroupTypeExists, FirewallRuleIndexExisted, FirewallRuleIndexOutOfRange (legacy
- *   rules on a zone-based console), IncorrectMultiportFwdPort, the v2 policy target checks.
+ *   rules on a zone-based console), IncorrectMultiportFwdPort, the v2 policy target checks, a
+ *   policy's networks in its zone, FirewallPolicyCreateRespondTrafficPolicyNotAllowed.
+ * - The zone-based firewall's order and return traffic: a new policy goes to the end of its
+ *   zone pair (an index sent is ignored), a policy asking for return traffic has a predefined
+ *   "(Return)" companion on the reverse pair, kept in step on update and delete.
+ * - Answers as consoles give them: a Network 9 site not upgraded to the zone-based firewall
+ *   answers its zone and policy lists with 200 [] (Network 8: 404) and
+ *   `site-feature-migration` without ZONE_BASED_FIREWALL; fields a console does not keep
+ *   (the WireGuard server's `wireguard_*`) are dropped.
+ * - Scripted faults beyond the server's: damaged 200 answers (cut, empty, envelope without
+ *   data) after the request was applied, 429 with Retry-After before it is.
  * - PUT merges into the stored document then validates the whole (classic); v2 PUT needs the
  *   full object with its `_id`. Duplicate network and port-forward names are accepted.
  * - What the controller fills or rewrites: `_id`, `site_id`, a network's `firewall_zone_id`
@@ -25,8 +37,14 @@
  * - Secrets are returned in clear on read (`x_*` fields), as a real controller does.
  */
 import { randomBytes } from "node:crypto";
-import { FIELD_RULES, fieldViolations, formatViolation } from "../../src/devices/unifi/fields";
+import {
+  fieldViolations,
+  formatViolation,
+  ruleViolations,
+  type FieldRule,
+} from "../../src/devices/unifi/fields";
 import type { ClassicCollection } from "../../src/devices/unifi/api";
+import CONTROLLER_FIELDS from "./unifi-fields.json";
 import {
   containsAddress,
   overlaps,
@@ -67,6 +85,8 @@ export interface UnifiEmulatorOptions {
   readonly emptyPutAnswer?: boolean;
   /** Answer classic POSTs with `data: []` too. */
   readonly emptyPostAnswer?: boolean;
+  /** Fields each collection does not keep (dropped on store). @default DEFAULT_FORGETS */
+  readonly forgets?: Readonly<Record<string, readonly string[]>>;
   /**
    * Misbehaviours seen on throttled or misconfigured consoles: a login answered 200 without
    * a session, sessions refused right after login, session writes refused (403, empty).
@@ -83,6 +103,40 @@ export const TEST_API_KEY = "unifi-test-key-5b1f2c9a7e3d4f60a8b9";
 export const TEST_PASSWORD = "correct horse battery staple";
 
 const PREFIX = ["proxy", "network"];
+
+/**
+ * The controller's own field definitions of the classic collections (Network 9.5.21 ace.jar
+ * api/fields/*.json, extracted by scripts/unifi-fields.mjs): every classic write is checked
+ * against them, every field of them, not against the provider's subset.
+ */
+const CLASSIC_RULES = CONTROLLER_FIELDS.collections as unknown as Record<
+  ClassicCollection,
+  Record<string, FieldRule>
+>;
+
+/**
+ * Fields a console does not keep by default: a WireGuard server as the 9.5.21 capture has
+ * it (lexfrei/go-unifi dig/api-responses/api-networkconf.json) holds no `wireguard_*` field,
+ * only `l2tp_interface` / `l2tp_local_wan_ip` (UNCERTAIN whether an API-made one keeps them).
+ */
+const DEFAULT_FORGETS: Readonly<Record<string, readonly string[]>> = {
+  networkconf: ["wireguard_interface", "wireguard_local_wan_ip"],
+};
+
+/** A scripted misbehaviour of the next matching requests. */
+interface Scripted {
+  readonly methods?: readonly string[];
+  readonly path?: RegExp;
+  times: number;
+}
+
+/**
+ * What the controller answers for `create_allow_respond: true` where it generates no
+ * return-traffic companion: on a BLOCK or REJECT (liambeeton/unifig docs/adr/0022), ICMP
+ * (terraform-provider-unifi CHANGELOG #259), into the External zone (unifig docs/adr/0030,
+ * terrifi#107). The message is the controller's as unifig recorded it.
+ */
+const RESPOND_NOT_ALLOWED = "api.err.FirewallPolicyCreateRespondTrafficPolicyNotAllowed";
 
 interface Session {
   readonly username: string;
@@ -152,6 +206,17 @@ function cookieToken(header: string | undefined): string | undefined {
   return /(?:^|;\s*)TOKEN=([^;]+)/.exec(header ?? "")?.[1];
 }
 
+/** Whether two policies are of the same (source zone, destination zone) pair. */
+function samePair(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const zone = (p: Record<string, unknown>, side: "source" | "destination") => {
+    const end = p[side];
+    return isObject(end) ? end.zone_id : undefined;
+  };
+  return (
+    zone(a, "source") === zone(b, "source") && zone(a, "destination") === zone(b, "destination")
+  );
+}
+
 function truthy(value: unknown): boolean {
   return value === true || value === "true";
 }
@@ -178,6 +243,8 @@ export class UnifiEmulator {
   private readonly siteIds = new Map<string, string>();
   private counter = 0;
   private wireguardIds = 0;
+  private readonly truncations: (Scripted & { kind: "cut" | "empty" | "no-data" })[] = [];
+  private readonly rateLimits: (Scripted & { retryAfter: string })[] = [];
 
   constructor(private readonly options: UnifiEmulatorOptions = {}) {
     this.version = options.version ?? "9.5.21";
@@ -348,9 +415,59 @@ export class UnifiEmulator {
     }
   }
 
+  // ---- scripted faults ------------------------------------------------------------------
+
+  /**
+   * The next `times` matching answers of 200 arrive damaged, after the request was handled
+   * (a write IS applied): cut in the middle ("cut"), empty ("empty"), or a classic envelope
+   * without its data ("no-data").
+   */
+  truncate(kind: "cut" | "empty" | "no-data", match: Omit<Scripted, "times"> = {}, times = 1) {
+    this.truncations.push({ ...match, kind, times });
+  }
+
+  /**
+   * The next `times` matching requests are refused with 429 and `Retry-After` (seconds),
+   * before anything is applied, as consoles rate-limit API-key clients (go-unifi
+   * unifi/ratelimit_data_test.go; commit aaaaf03 "retry rate-limited (429) requests for
+   * API-key auth, honoring Retry-After").
+   */
+  rateLimit(retryAfter: string, match: Omit<Scripted, "times"> = {}, times = 1) {
+    this.rateLimits.push({ ...match, retryAfter, times });
+  }
+
+  private take<T extends Scripted>(list: T[], request: EmulatorRequest): T | undefined {
+    const found = list.find(
+      (x) =>
+        x.times > 0 &&
+        (!x.methods || x.methods.includes(request.method)) &&
+        (!x.path || x.path.test(request.rawPath)),
+    );
+    if (found) found.times--;
+    return found;
+  }
+
   // ---- HTTP ---------------------------------------------------------------------------
 
   private async handle(request: EmulatorRequest): Promise<EmulatorResponse> {
+    const limited = this.take(this.rateLimits, request);
+    if (limited) return { status: 429, headers: { "retry-after": limited.retryAfter }, body: "" };
+    const response = await this.respond(request);
+    const damaged = response.status === 200 ? this.take(this.truncations, request) : undefined;
+    if (!damaged) return response;
+    const text =
+      damaged.kind === "no-data"
+        ? JSON.stringify({ meta: { rc: "ok" } })
+        : damaged.kind === "empty"
+          ? ""
+          : JSON.stringify(response.body).slice(
+              0,
+              Math.floor(JSON.stringify(response.body).length / 2),
+            );
+    return { status: 200, headers: { "content-type": "application/json" }, body: text };
+  }
+
+  private async respond(request: EmulatorRequest): Promise<EmulatorResponse> {
     const s = request.segments;
     if (s.length === 0 && request.method === "GET") {
       return { status: 200, body: "<html>UniFi OS</html>" };
@@ -491,7 +608,7 @@ export class UnifiEmulator {
     }
     if (s[3] !== "rest" || s.length < 5 || s.length > 6) fail(404, "NotFound");
     const collection = s[4] as ClassicCollection;
-    if (!(collection in FIELD_RULES) || collection.includes("/")) fail(404, "NotFound");
+    if (!(collection in CLASSIC_RULES)) fail(404, "NotFound");
     const id = s[5];
     const docs = this.collection(site, collection);
     if (id === undefined) {
@@ -519,10 +636,10 @@ export class UnifiEmulator {
     return fail(404, "NotFound");
   }
 
-  private validateFields(collection: string, body: Record<string, unknown>): void {
-    const violation = fieldViolations(collection as ClassicCollection, body)[0];
+  private validateFields(collection: ClassicCollection, body: Record<string, unknown>): void {
+    const violation = ruleViolations(CLASSIC_RULES[collection], body)[0];
     if (violation) {
-      const rule = FIELD_RULES[collection as ClassicCollection][violation.field.split(/[.[]/)[0]!];
+      const rule = CLASSIC_RULES[collection][violation.field.split(/[.[]/)[0]!];
       fail(400, "InvalidPayload", formatViolation(violation), {
         field: violation.field,
         pattern: typeof rule === "string" ? rule : violation.expected,
@@ -557,7 +674,7 @@ export class UnifiEmulator {
     );
     // A full-object PUT sends back what the controller stored, including fields it set itself
     // or knows and we have no rule for: those are accepted unchanged; the rest is validated.
-    const rules = FIELD_RULES[collection];
+    const rules = CLASSIC_RULES[collection];
     const checked = Object.fromEntries(
       Object.entries(incoming).filter(
         ([k, v]) => k in rules || JSON.stringify(v) !== JSON.stringify(doc[k]),
@@ -571,10 +688,13 @@ export class UnifiEmulator {
     return merged;
   }
 
-  /** Rewrites the controller applies to what it stores. */
+  /** Rewrites the controller applies to what it stores, and the fields it does not keep. */
   private normalize(collection: string, doc: Doc): void {
     if (collection === "networkconf" && typeof doc.local_port === "number") {
       doc.local_port = str(doc.local_port);
+    }
+    for (const field of (this.options.forgets ?? DEFAULT_FORGETS)[collection] ?? []) {
+      delete doc[field];
     }
   }
 
@@ -772,9 +892,24 @@ export class UnifiEmulator {
     const resource = s.slice(3);
     const method = request.method;
     const head = resource.join("/");
+    const major = Number(this.version.split(".")[0]);
+    if (head === "site-feature-migration" && major >= 9 && method === "GET") {
+      const migrated = this.firewall === "zone";
+      return {
+        status: 200,
+        body: migrated ? [{ _id: this.siteIds.get(site), feature: "ZONE_BASED_FIREWALL" }] : [],
+      };
+    }
     if (head.startsWith("firewall/zone") || head.startsWith("firewall-policies")) {
-      if (this.firewall !== "zone")
-        fail(404, "api.err.NotFound", "the zone-based firewall is not enabled");
+      if (this.firewall !== "zone") {
+        // Network 8 has no such endpoint; a Network 9 site not yet upgraded answers its
+        // (empty) lists as consoles do, and refuses writes (code UNCERTAIN).
+        if (major < 9) fail(404, "api.err.NotFound", "Not found");
+        if (method === "GET" && (head === "firewall/zone" || head === "firewall-policies")) {
+          return { status: 200, body: [] };
+        }
+        fail(400, "api.err.Invalid", "the zone-based firewall is not enabled on this site");
+      }
     }
     if (head.startsWith("static-dns") && this.options.staticDns === false) {
       fail(404, "api.err.NotFound", "Not found");
@@ -885,6 +1020,18 @@ export class UnifiEmulator {
             `Validation failed: ${side}.network_ids must name networks`,
           );
         }
+        // A network sits in exactly one zone (a guest network in Hotspot). UNCERTAIN whether
+        // the controller refuses a policy naming it under another zone or the policy just
+        // never matches: either way it is wrong, so the emulator refuses it.
+        const members = (zones.get(str(end.zone_id))?.network_ids as unknown[] | undefined) ?? [];
+        const outside: unknown = ids.find((id: unknown) => !members.includes(id));
+        if (outside !== undefined) {
+          fail(
+            400,
+            "api.err.InvalidPayload",
+            `Validation failed: ${side}.network_ids: network ${str(outside)} is not in zone ${str(end.zone_id)}`,
+          );
+        }
       }
       if (target === "IP") {
         if (end.matching_target_type === "OBJECT") {
@@ -937,10 +1084,15 @@ export class UnifiEmulator {
         this.v2Fields("firewall-policies", body);
         const doc: Doc = { ...clone(body), _id: this.newId() };
         this.checkPolicy(site, doc);
-        const custom = [...policies.values()].filter((p) => p.predefined !== true);
+        this.checkRespond(site, doc);
+        // Appended to the end of its zone pair; an index sent is ignored (TF-UC CHANGELOG #348).
+        const custom = [...policies.values()].filter(
+          (p) => p.predefined !== true && samePair(p, doc),
+        );
         doc.index = Math.max(9999, ...custom.map((p) => Number(p.index))) + 1;
         doc.predefined = false;
         policies.set(doc._id, doc);
+        this.companion(site, doc);
         return { status: 200, body: clone(doc) };
       }
       return fail(405, "api.err.MethodNotAllowed", "Method not allowed");
@@ -965,14 +1117,62 @@ export class UnifiEmulator {
         predefined: false,
       };
       this.checkPolicy(site, updated);
+      this.checkRespond(site, updated);
       policies.set(doc._id, updated);
+      this.companion(site, updated);
       return { status: 200, body: clone(updated) };
     }
     if (method === "DELETE") {
       policies.delete(id);
+      this.companion(site, { ...doc, create_allow_respond: false });
       return { status: 204 };
     }
     return fail(405, "api.err.MethodNotAllowed", "Method not allowed");
+  }
+
+  /** Refuses the return-traffic request where the controller generates no companion. */
+  private checkRespond(site: string, doc: Record<string, unknown>): void {
+    if (!truthy(doc.create_allow_respond)) return;
+    const destination = isObject(doc.destination) ? doc.destination : {};
+    const into = this.collection(site, "firewall/zone").get(str(destination.zone_id));
+    if (
+      doc.action !== "ALLOW" ||
+      ["icmp", "icmpv6"].includes(str(doc.protocol)) ||
+      into?.zone_key === "external"
+    ) {
+      fail(400, RESPOND_NOT_ALLOWED, "Firewall policy create respond traffic not allowed");
+    }
+  }
+
+  /**
+   * The return-traffic companion the controller keeps for a policy asking for one: created
+   * with it, removed when the request is cleared or the policy deleted, predefined, on the
+   * reverse pair (liambeeton/unifig docs/adr/0022 and 0026, measured on Network 10.5.67).
+   */
+  private companion(site: string, parent: Doc): void {
+    const policies = this.collection(site, "firewall-policies");
+    for (const p of [...policies.values()]) if (p.origin_id === parent._id) policies.delete(p._id);
+    if (!truthy(parent.create_allow_respond)) return;
+    const src = isObject(parent.source) ? parent.source : {};
+    const dst = isObject(parent.destination) ? parent.destination : {};
+    const doc: Doc = {
+      _id: this.newId(),
+      name: `${str(parent.name)} (Return)`,
+      action: "ALLOW",
+      enabled: true,
+      index: 30000,
+      predefined: true,
+      origin_type: "custom_firewall_rule",
+      origin_id: parent._id,
+      protocol: "all",
+      ip_version: "BOTH",
+      connection_state_type: "RESPOND_ONLY",
+      create_allow_respond: false,
+      schedule: { mode: "ALWAYS" },
+      source: { zone_id: dst.zone_id, matching_target: "ANY", port_matching_type: "ANY" },
+      destination: { zone_id: src.zone_id, matching_target: "ANY", port_matching_type: "ANY" },
+    };
+    policies.set(doc._id, doc);
   }
 
   /** `PUT firewall-policies/batch-reorder`: the listed custom policies of a zone pair, in order. */

@@ -9,14 +9,10 @@ import { buildModel } from "../../src/model";
 import { unifiPlan, type UnifiIntent, type UnifiPlan } from "../../src/model/unifi";
 import { decideFirewallMode } from "../../src/model/unifi/firewall-mode";
 import { allowRuleName } from "../../src/config/unifi";
-import {
-  groupName,
-  legacyAllowIndexes,
-  slug,
-  LEGACY_DENY_INDEX,
-  LEGACY_FIRST_INDEX,
-} from "../../src/model/unifi/names";
+import { groupName, slug } from "../../src/model/unifi/names";
+import { legacyRuleIndexes, type ConsoleRule } from "../../src/model/unifi/indexes";
 import { wireguardPublicKey } from "../../src/model/unifi/wireguard";
+import { policyBody } from "../../src/devices/unifi/bodies";
 
 const ROOT = join(__dirname, "..", "..");
 const annex = buildModel(
@@ -26,7 +22,15 @@ const annex = buildModel(
   }),
 ).model;
 const config = annex.config.unifi!;
-const input = { config, networks: annex.networks, publish: annex.publish };
+const input = {
+  file: "Pulumi.annex.yaml",
+  config,
+  networks: annex.networks,
+  publish: annex.publish,
+};
+/** The legacy block when the console leaves it free: established/related first, drop last. */
+const LEGACY_FIRST_INDEX = 2000;
+const LEGACY_DENY_INDEX = 2999;
 
 function byKind<K extends UnifiIntent["kind"]>(plan: UnifiPlan, kind: K) {
   return plan.objects.filter((o): o is Extract<UnifiIntent, { kind: K }> => o.kind === kind);
@@ -205,6 +209,56 @@ describe("UniFi model, zone-based firewall", () => {
     assert.equal(block.source.kind === "networks" && block.source.networks.length, 5);
   });
 
+  it("creates each pair's block after the pair's allows, so it never sits above one", () => {
+    for (const order of orders) {
+      const pair = order.spec.policies.map((p) => policies.find((x) => x.role === p.ref)!);
+      const block = pair.at(-1)!;
+      assert.equal(block.spec.action, "BLOCK");
+      assert.deepEqual(
+        block.dependsOn,
+        pair.slice(0, -1).map((p) => p.role),
+        order.role,
+      );
+      for (const allow of pair.slice(0, -1)) assert.deepEqual(allow.dependsOn, [], allow.role);
+    }
+  });
+
+  it("asks for return traffic on every ALLOW but ICMP or into External, never on a BLOCK", () => {
+    const bodies = policies.map((p) => policyBody(p.spec));
+    for (const body of bodies) {
+      assert.equal(typeof body.create_allow_respond, "boolean", String(body.name));
+      assert.equal(body.create_allow_respond, body.action === "ALLOW", String(body.name));
+    }
+    const spec = policies.find((p) => p.spec.name === "users to web services")!.spec;
+    assert.equal(policyBody({ ...spec, protocol: "icmp" }).create_allow_respond, false);
+    assert.equal(
+      policyBody({ ...spec, destinationZoneKey: "external" }).create_allow_respond,
+      false,
+    );
+    assert.equal(policyBody({ ...spec, action: "BLOCK" }).create_allow_respond, false);
+  });
+
+  it("puts a guest network in the Hotspot zone, and denies between it and the others", () => {
+    const guest = unifiPlan({
+      ...input,
+      config: {
+        ...config,
+        networks: config.networks.map((n) =>
+          n.name === "iot" ? { ...n, purpose: "guest" as const } : n,
+        ),
+      },
+      firewall: decideFirewallMode("zone"),
+    });
+    const zones = byKind(guest, "FirewallZone").map((z) => z.spec.zoneKey);
+    assert.deepEqual(zones, ["internal", "hotspot", "vpn", "external"]);
+    const mqtt = byKind(guest, "FirewallPolicy").find((p) => p.spec.name === "iot to MQTT")!;
+    assert.deepEqual(mqtt.spec.sourceZone, { ref: "zone-hotspot" });
+    assert.deepEqual(mqtt.spec.source, { kind: "networks", networks: [{ ref: "net-iot" }] });
+    assert.ok(
+      byKind(guest, "FirewallPolicyOrder").some((o) => o.role === "order-hotspot-internal"),
+    );
+  });
+
   it("matches networks by id and ports inline", () => {
     const rule = policies.find((p) => p.spec.name === "users to web services")!.spec;
     assert.deepEqual(rule.source, { kind: "networks", networks: [{ ref: "net-users" }] });
@@ -274,22 +328,127 @@ describe("UniFi model, zone-based firewall", () => {
 
 describe("UniFi model helpers", () => {
   it("gives allows stable, unique indexes: adding or removing one moves no other", () => {
+    const indexes = (names: string[], consoleRules?: ConsoleRule[]) => {
+      const result = legacyRuleIndexes(
+        { ruleset: "LAN_IN", first: "first", allows: names, last: "last" },
+        consoleRules,
+      );
+      assert.ok("indexes" in result, JSON.stringify(result));
+      return result.indexes;
+    };
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 60 }),
-        (names) => {
-          const indexes = legacyAllowIndexes(names);
-          assert.equal(new Set(indexes).size, names.length);
-          for (const i of indexes) assert.ok(i > LEGACY_FIRST_INDEX && i < LEGACY_DENY_INDEX);
+        fc.uniqueArray(fc.integer({ min: 2000, max: 2999 }), { maxLength: 40 }),
+        (names, taken) => {
+          const consoleRules = taken.map((index) => ({
+            ruleset: "LAN_IN",
+            index,
+            name: `console ${index}`,
+          }));
+          const got = indexes(names, consoleRules);
+          const all = [got.first!, ...got.allows, got.last!];
+          assert.equal(new Set(all).size, all.length, "unique");
+          for (const i of all) assert.ok(!taken.includes(i), `${i} is the console's`);
+          for (const i of got.allows) assert.ok(i > got.first! && i < got.last!);
           // Appending a name never changes the indexes of the others.
-          const more = legacyAllowIndexes([...names, "\u0000new rule"]);
-          assert.deepEqual(more.slice(0, names.length), indexes);
+          const more = indexes([...names, "\u0000new rule"], consoleRules);
+          assert.deepEqual(more.allows.slice(0, names.length), got.allows);
         },
       ),
     );
-    assert.throws(
-      () => legacyAllowIndexes(Array.from({ length: 999 }, (_, i) => `r${i}`)),
-      /at most 998/,
+    // A free console: established/related at 2000, the drop at 2999.
+    const free = indexes(["a", "b"]);
+    assert.deepEqual([free.first, free.last], [LEGACY_FIRST_INDEX, LEGACY_DENY_INDEX]);
+  });
+
+  it("takes the indexes the console's rules leave free, and its five-digit block", () => {
+    // The seed console: 11 LAN_IN rules of its own at 2000-2010, and one of ours.
+    const seed: ConsoleRule[] = Array.from({ length: 11 }, (_, i) => ({
+      ruleset: "LAN_IN",
+      index: 2000 + i,
+      name: `UI rule ${i + 1}`,
+    }));
+    const ours = { ruleset: "LAN_IN", index: 2999, name: "homelab deny inter-VLAN" };
+    const plan = unifiPlan({
+      ...input,
+      firewall: {
+        ...decideFirewallMode("legacy", {
+          zoneBasedFirewall: false,
+          staticDns: true,
+          legacyRules: [...seed, ours, { ruleset: "WAN_IN", index: 2000, name: "UI wan" }],
+        }),
+      },
+    });
+    assert.deepEqual(plan.problems, []);
+    const rules = byKind(plan, "FirewallRule");
+    const lanIn = rules.filter((r) => r.spec.ruleset === "LAN_IN");
+    const indexOf = (name: string) => rules.find((r) => r.spec.name === name)!.spec.index;
+    assert.equal(indexOf("homelab allow established/related"), 2011);
+    assert.equal(indexOf("homelab deny inter-VLAN"), 2999, "our own rule is not in the way");
+    for (const rule of lanIn) assert.ok(rule.spec.index >= 2011, rule.spec.name);
+    assert.equal(indexOf("homelab allow optiplex from cloudflare"), 2001);
+    assert.equal(new Set(lanIn.map((r) => r.spec.index)).size, 13);
+
+    const fiveDigits = legacyRuleIndexes({ ruleset: "WAN_IN", first: "proxy", allows: [] }, [
+      { ruleset: "WAN_IN", index: 20000, name: "UI" },
+    ]);
+    assert.deepEqual(fiveDigits, { indexes: { first: 20001, allows: [], last: undefined } });
+  });
+
+  it("names the console's rules in the way when no index is free", () => {
+    const full: ConsoleRule[] = Array.from({ length: 999 }, (_, i) => ({
+      ruleset: "LAN_IN",
+      index: 2000 + i,
+      name: `UI rule ${i}`,
+    }));
+    const plan = unifiPlan({
+      ...input,
+      firewall: decideFirewallMode("legacy", {
+        zoneBasedFirewall: false,
+        staticDns: true,
+        legacyRules: full,
+      }),
+    });
+    assert.equal(plan.objects.length, 0);
+    assert.equal(plan.problems.length, 1);
+    const [problem] = plan.problems;
+    assert.equal(problem?.file, "Pulumi.annex.yaml");
+    assert.deepEqual(problem?.path, ["homelab:unifi", "firewall"]);
+    assert.match(
+      problem?.message ?? "",
+      /^no free LAN_IN rule_index for "homelab deny inter-VLAN" between 2000 and 2999: the console's LAN_IN rules "UI rule 0" \(2000\), "UI rule 1" \(2001\), .* and 994 more take them: move or delete some in the UniFi UI/,
+    );
+  });
+
+  it("fails on a pinned mode the console does not run, at the key that fixes it", () => {
+    const plan = unifiPlan({
+      ...input,
+      firewall: decideFirewallMode("legacy", {
+        version: "9.5.21",
+        zoneBasedFirewall: true,
+        staticDns: true,
+      }),
+    });
+    assert.equal(plan.objects.length, 0);
+    assert.deepEqual(
+      plan.problems.map((p) => [p.file, p.path, p.message]),
+      [
+        [
+          "Pulumi.annex.yaml",
+          ["homelab:unifi", "firewall", "mode"],
+          "firewall.mode is legacy, but the console (UniFi Network 9.5.21) runs the zone-based firewall: it refuses every legacy rule (api.err.FirewallRuleIndexOutOfRange) after the networks, groups and port forwards would have been written. Set homelab:unifi.firewall.mode to zone (or auto)",
+        ],
+      ],
+    );
+    const zone = decideFirewallMode("zone", { zoneBasedFirewall: false, staticDns: true });
+    assert.match(
+      zone.mismatch ?? "",
+      /^firewall\.mode is zone, but the console \(the controller\) runs the legacy LAN_IN\/WAN_IN firewall/,
+    );
+    assert.equal(
+      decideFirewallMode("zone", { zoneBasedFirewall: true, staticDns: true }).mismatch,
+      undefined,
     );
   });
 
@@ -330,7 +489,7 @@ describe("UniFi model helpers", () => {
     assert.equal(wireguardPublicKey("offline-placeholder-wireguardPrivateKey"), undefined);
   });
 
-  it("decides the firewall mode and says why", () => {
+  it("decides the firewall mode and says why, and what it assumes offline", () => {
     assert.deepEqual(decideFirewallMode("legacy"), {
       mode: "legacy",
       source: "configured",
@@ -338,7 +497,28 @@ describe("UniFi model helpers", () => {
       version: undefined,
       message:
         "UniFi firewall: legacy LAN_IN/WAN_IN firewall rules, as configured (homelab:unifi.firewall.mode: legacy)",
+      mismatch: undefined,
+      legacyRules: undefined,
+      assumptions: [
+        "UniFi firewall: firewall.mode legacy is NOT CHECKED against the console: an offline plan cannot ask it (a real preview does, and stops when the console runs the other firewall)",
+        "UniFi legacy rules: indexes 2000-2999 of LAN_IN and WAN_IN are ASSUMED free: an offline plan cannot read the console's ruleset (a real preview reads it, takes the free indexes and names a rule in the way)",
+      ],
     });
+    const checked = decideFirewallMode("legacy", {
+      version: "8.6.9",
+      zoneBasedFirewall: false,
+      staticDns: true,
+      legacyRules: [],
+    });
+    assert.deepEqual(
+      [checked.assumptions, checked.mismatch, checked.legacyRules],
+      [[], undefined, []],
+    );
+    assert.equal(
+      checked.message,
+      "UniFi firewall: legacy LAN_IN/WAN_IN firewall rules, as configured (homelab:unifi.firewall.mode: legacy); UniFi Network 8.6.9 runs it",
+    );
+    assert.equal(decideFirewallMode("zone").assumptions.length, 1, "no index assumption");
     const assumed = decideFirewallMode("auto");
     assert.equal(assumed.mode, "zone");
     assert.equal(assumed.source, "assumed");
@@ -346,6 +526,7 @@ describe("UniFi model helpers", () => {
       assumed.message,
       /ASSUMED: firewall\.mode is auto and an offline plan cannot ask the controller/,
     );
+    assert.deepEqual(assumed.assumptions, [assumed.message]);
     const old = decideFirewallMode("auto", {
       version: "8.6.9",
       zoneBasedFirewall: false,

@@ -4,10 +4,13 @@
  * `unifi:FirewallPolicy` `*-policy-*`), so the decision must be made by the program, where
  * the plan shows it, not hidden inside the provider.
  *
- * - `zone` / `legacy`: as configured; nothing is asked.
- * - `auto`, real run: the program asks the controller (version, zones, static DNS) with the
- *   stack's credential, once per run.
- * - `auto`, offline: the zone-based firewall is assumed, and the plan says so.
+ * - Real run (preview or update), whatever the mode: the program asks the controller once,
+ *   with the stack's credential and GETs only, before any resource exists: its version,
+ *   whether it runs the zone-based firewall, its legacy rules (their indexes are in the way of
+ *   ours), static DNS. `auto` takes what it runs; a pinned mode it does not run fails the
+ *   preview (a model problem at firewall.mode), so nothing is half-applied.
+ * - Offline: `auto` assumes the zone-based firewall; a pinned mode is not checked and the
+ *   legacy rule indexes are assumed free. Each assumption is a warning of the plan.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { UnifiConfig } from "../../config/unifi";
@@ -30,7 +33,7 @@ export async function resolveFirewallMode(
   options: ResolveOptions,
 ): Promise<FirewallModeDecision> {
   const configured = config.firewall.mode;
-  if (configured !== "auto" || options.offline) return decideFirewallMode(configured);
+  if (options.offline) return decideFirewallMode(configured);
   const secret = options.secret ?? ((name: string) => pulumi.runtime.getConfig(`homelab:${name}`));
   const client = new UnifiClient({
     connection: unifiConnection(config, options.ca),
@@ -41,10 +44,13 @@ export async function resolveFirewallMode(
     retries: 2,
   });
   try {
-    return decideFirewallMode("auto", await detectController(client));
+    return decideFirewallMode(configured, await detectController(client));
   } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
     throw new pulumi.RunError(
-      `homelab:unifi.firewall.mode is auto, but the controller could not be asked which firewall it runs: ${error instanceof Error ? error.message : String(error)}\nFix the connection, or set homelab:unifi.firewall.mode to zone (Network 9+ with the zone-based firewall) or legacy.`,
+      configured === "auto"
+        ? `homelab:unifi.firewall.mode is auto, but the controller could not be asked which firewall it runs: ${cause}\nFix the connection, or set homelab:unifi.firewall.mode to zone (Network 9+ with the zone-based firewall) or legacy.`
+        : `homelab:unifi.firewall.mode is ${configured}, but the controller could not be asked, before anything is written, whether it runs that firewall${configured === "legacy" ? " and which rule indexes are free" : ""}: ${cause}\nFix the connection (every write of the run would need it too).`,
     );
   } finally {
     client.close();

@@ -79,10 +79,11 @@ export class UnifiGateway extends pulumi.ComponentResource {
         this,
       );
     }
-    // A configured mode is visible enough (types, names, stack output); the others are told.
-    // (Warnings go to stderr under the offline plan, whose stdout is the plan itself.)
-    if (firewall.source === "assumed") void pulumi.log.warn(firewall.message, this);
-    if (firewall.source === "detected") void pulumi.log.info(firewall.message, this);
+    // What an offline plan assumes instead of asking the console is a warning of the plan;
+    // what a real run found is told. (Warnings go to stderr under the offline plan, whose
+    // stdout is the plan itself.)
+    for (const assumption of firewall.assumptions) void pulumi.log.warn(assumption, this);
+    if (firewall.assumptions.length === 0) void pulumi.log.info(firewall.message, this);
 
     let publicKey: pulumi.Output<string | undefined> | undefined;
     this.objects = applyPlan<UnifiIntent, UnifiObject>(plan, {

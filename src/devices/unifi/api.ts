@@ -31,9 +31,21 @@ export const V2_COLLECTIONS: readonly V2Collection[] = [
   "static-dns",
 ];
 
+/**
+ * A site name as one path segment. "." and ".." are refused: percent-encoding leaves them as
+ * they are, and HTTP clients and proxies resolve them as dot-segments (RFC 3986 §5.2.4), so
+ * `/api/s/../rest/networkconf` would address another path than the site's.
+ */
+export function siteSegment(site: string): string {
+  if (site === "" || site === "." || site === "..") {
+    throw new Error(`"${site}" cannot be a UniFi site name: it is not a path segment`);
+  }
+  return encodeURIComponent(site);
+}
+
 /** The path of a collection of `site`. */
 export function collectionPath(site: string, collection: Collection): string {
-  const s = encodeURIComponent(site);
+  const s = siteSegment(site);
   return (CLASSIC_COLLECTIONS as readonly string[]).includes(collection)
     ? `${NETWORK_PREFIX}/api/s/${s}/rest/${collection}`
     : `${NETWORK_PREFIX}/v2/api/site/${s}/${collection}`;
@@ -47,6 +59,7 @@ export interface ParsedPath {
 
 /** The API, site and collection of a collection path; undefined for any other path. */
 export function parseCollectionPath(path: string): ParsedPath | undefined {
+  if (/(^|\/)\.{1,2}(\/|$)/.test(path)) return undefined;
   const classic = /^\/proxy\/network\/api\/s\/([^/]+)\/rest\/([a-z]+)$/.exec(path);
   if (classic) {
     const collection = classic[2] as ClassicCollection;

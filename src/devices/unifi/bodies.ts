@@ -138,6 +138,16 @@ export interface LegacyRuleSpec<I> {
   readonly establishedRelated?: boolean;
 }
 
+/**
+ * The body of a legacy rule: the full set of fields go-unifi sends to real consoles
+ * (ubiquiti-community/go-unifi unifi/firewall_rule.generated.go:36-65: every field without
+ * `omitempty` always goes out, empty or false when unset: `icmp_typename`, `icmpv6_typename`,
+ * `ipsec`, `protocol_v6`, `src_mac_address`, `src_networkconf_id`, `dst_networkconf_id`, the
+ * `state_*` flags; terraform-provider-unifi sets `src_networkconf_type` and
+ * `dst_networkconf_type` to "NETv4" by default, paultyng/terraform-provider-unifi
+ * internal/provider/resource_firewall_rule.go:109,150). A sparse body leaves the controller
+ * to fill what it pleases; this one says every match criterion.
+ */
 export function legacyRuleBody<I>(r: LegacyRuleSpec<I>): Body {
   const src: I[] = r.srcAddressGroup === undefined ? [] : [r.srcAddressGroup];
   const dst: I[] = [
@@ -152,7 +162,10 @@ export function legacyRuleBody<I>(r: LegacyRuleSpec<I>): Body {
     enabled: true,
     action: r.action,
     protocol: r.protocol,
+    protocol_v6: "",
     protocol_match_excepted: false,
+    icmp_typename: "",
+    icmpv6_typename: "",
     logging: false,
     state_established: stateful,
     state_related: stateful,
@@ -160,8 +173,13 @@ export function legacyRuleBody<I>(r: LegacyRuleSpec<I>): Body {
     state_invalid: false,
     src_firewallgroup_ids: src,
     src_address: "",
+    src_mac_address: "",
+    src_networkconf_id: "",
+    src_networkconf_type: "NETv4",
     dst_firewallgroup_ids: dst,
     dst_address: r.dstAddress ?? "",
+    dst_networkconf_id: "",
+    dst_networkconf_type: "NETv4",
     ipsec: "",
   };
 }
@@ -180,12 +198,39 @@ export interface PolicySpec<I> {
   readonly protocol: RuleProtocol;
   readonly sourceZone: I;
   readonly destinationZone: I;
+  /** The controller's key of the destination zone ("internal", "external", ...). */
+  readonly destinationZoneKey: string;
   readonly source: PolicyTarget<I>;
   readonly destination: PolicyTarget<I>;
   /** Destination ports ("80,443", "8000-8100"); omitted: any. */
   readonly ports?: string;
   /** Match only established and related connections. */
   readonly establishedRelated?: boolean;
+}
+
+/**
+ * Whether a policy asks the controller for its return-traffic companion
+ * (`create_allow_respond`). The controller refuses the request
+ * (`api.err.FirewallPolicyCreateRespondTrafficPolicyNotAllowed`, 400) on a BLOCK or REJECT
+ * (liambeeton/unifig docs/adr/0022, measured on Network 10.5.67, on create and on an update
+ * from ALLOW), on ICMP (ubiquiti-community/terraform-provider-unifi CHANGELOG.md:162, #259) and
+ * into the External zone (unifig docs/adr/0030; alexklibisz/terraform-provider-terrifi#107);
+ * every other ALLOW asks, as the controller's own policies and its defaults template do
+ * (`create_allow_respond: true`). Always sent (go-unifi sends it on every write too:
+ * unifi/firewall_policy.generated.go:39, no `omitempty`), never left to the stored value: a
+ * policy turned from ALLOW to BLOCK would otherwise keep the stored `true` and be refused.
+ */
+export function createAllowRespond(p: {
+  readonly action: string;
+  readonly protocol: string;
+  readonly destinationZoneKey: string;
+}): boolean {
+  return (
+    p.action === "ALLOW" &&
+    p.protocol !== "icmp" &&
+    p.protocol !== "icmpv6" &&
+    p.destinationZoneKey !== "external"
+  );
 }
 
 function policyEnd<I>(zone: I, target: PolicyTarget<I>, ports?: string): Body {
@@ -221,7 +266,7 @@ function policyEnd<I>(zone: I, target: PolicyTarget<I>, ports?: string): Body {
 }
 
 export function policyBody<I>(p: PolicySpec<I>): Body {
-  const body: Body = {
+  return {
     name: p.name,
     enabled: true,
     action: p.action,
@@ -233,9 +278,8 @@ export function policyBody<I>(p: PolicySpec<I>): Body {
     schedule: { mode: "ALWAYS" },
     source: policyEnd(p.sourceZone, p.source),
     destination: policyEnd(p.destinationZone, p.destination, p.ports),
+    create_allow_respond: createAllowRespond(p),
   };
-  if (p.action === "ALLOW") body.create_allow_respond = true;
-  return body;
 }
 
 /** The order of our policies between two zones (v2 `firewall-policies/batch-reorder`). */

@@ -1,8 +1,10 @@
 /**
- * Field rules of the UniFi Network controller for the objects we write, encoded from the
- * controller's own field definitions (Network 9.5.21, `ace.jar` `api/fields/*.json`) for the
- * classic collections, and from the documented v2 object shapes for the zone-based firewall
- * and static DNS (the controller ships no field file for those).
+ * Field rules of the UniFi Network controller for the objects we write: for the classic
+ * collections, the controller's own field definitions verbatim (Network 9.5.21, `ace.jar`
+ * `api/fields/*.json`), for the fields we may send; for the zone-based firewall and static
+ * DNS, the documented v2 object shapes (the controller ships no field file for those). The
+ * controller's patterns are not always strict (its port lists take "65536" and reversed
+ * ranges): what they let through, the provider's `check` refuses on its own terms.
  *
  * Semantics, as the controller applies them: each pattern must match the WHOLE value (the
  * controller's alternations are unanchored; Java's `matches()` anchors them); numbers and
@@ -10,9 +12,10 @@
  * every element; an object is the rules of a nested object; "" accepts anything. A key with
  * no rule is unknown: older controllers reject such bodies, so we never send one.
  *
- * Used three ways: the provider pre-validates bodies in `check` (a bad body fails the
- * preview, not half-way through an update), the emulator validates every write, and a test
- * validates every body of the offline plan. Runs inside the serialized provider: plain data
+ * Used two ways: the provider pre-validates bodies in `check` (a bad body fails the
+ * preview, not half-way through an update), and a test validates every body of the offline
+ * plan. The emulator validates classic writes with the controller's complete files
+ * (test/emulators/unifi-fields.json) and v2 writes with these rules. Runs inside the serialized provider: plain data
  * (pattern sources, compiled on use) and functions only.
  */
 import type { Collection } from "./api";
@@ -22,8 +25,6 @@ export type FieldRule = string | readonly [FieldRule] | { readonly [field: strin
 
 const OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 const IPV4 = `${OCTET}(?:\\.${OCTET}){3}`;
-const OPTIONAL_IPV4 = `${IPV4}|^$`;
-const PREFIX_1_32 = "(?:[1-9]|[12][0-9]|3[0-2])";
 const PREFIX_0_32 = "(?:[0-9]|[12][0-9]|3[0-2])";
 const PORT =
   "(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
@@ -32,101 +33,61 @@ const PORT_OR_RANGE = `${PORT}(?:-${PORT})?`;
 const PORT_LIST = `${PORT_OR_RANGE}(?:,${PORT_OR_RANGE}){0,14}`;
 const BOOL = "true|false";
 const OBJECT_ID = "[0-9a-f]{24}";
-/** The controller's id pattern (`[\d\w]+`). */
-const ID = "[0-9A-Za-z_]+";
-const WAN = "wan[2-9]?";
 const DIGITS = "[0-9]+";
-const DOMAIN =
-  "(?=.{3,253}$)(?:(?!-)[a-zA-Z0-9-]{1,63}(?<!-)\\.)+[a-zA-Z]{2,63}|[a-zA-Z0-9-]{1,63}|^$";
 const MAC = "(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}";
 const HOSTNAME =
   "(?=.{1,253}$)(?:(?!-)[a-zA-Z0-9_-]{1,63}(?<!-)\\.)*(?!-)[a-zA-Z0-9_-]{1,63}(?<!-)";
-/** An IPv4 address, range, or CIDR, optionally negated, or "any" (port forward sources). */
-const PFWD_SOURCE = `!?(?:${IPV4}|${IPV4}-${IPV4}|${IPV4}/${PREFIX_0_32})|any`;
 /** An IPv4 address, CIDR or range (zone-based policy targets). */
 const IP_TARGET = `${IPV4}(?:/${PREFIX_0_32}|-${IPV4})?`;
-const RULESETS = ["WAN", "LAN", "GUEST"]
-  .flatMap((zone) =>
-    ["", "v6"].flatMap((v) => ["IN", "OUT", "LOCAL"].map((d) => `${zone}${v}_${d}`)),
-  )
-  .join("|");
 const IP_PROTOCOLS =
   "ah|ax\\.25|dccp|ddp|egp|eigrp|encap|esp|etherip|fc|ggp|gre|hip|hmp|icmp|idpr-cmtp|idrp|igmp|igp|ip|ipcomp|ipencap|ipip|ipv6|ipv6-frag|ipv6-icmp|ipv6-nonxt|ipv6-opts|ipv6-route|isis|iso-tp4|l2tp|manet|mobility-header|mpls-in-ip|ospf|pim|pup|rdp|rohc|rspf|rsvp|sctp|shim6|skip|st|tcp|udp|udplite|vmtp|vrrp|wesp|xns-idp|xtp";
 const PROTOCOL_NUMBER = "25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]";
-const ICMP_TYPES =
-  "any|address-mask-reply|address-mask-request|communication-prohibited|destination-unreachable|echo-reply|echo-request|fragmentation-needed|host-precedence-violation|host-prohibited|host-redirect|host-unknown|host-unreachable|ip-header-bad|network-prohibited|network-redirect|network-unknown|network-unreachable|parameter-problem|port-unreachable|precedence-cutoff|protocol-unreachable|redirect|required-option-missing|router-advertisement|router-solicitation|source-quench|source-route-failed|time-exceeded|timestamp-reply|timestamp-request|TOS-host-redirect|TOS-host-unreachable|TOS-network-redirect|TOS-network-unreachable|ttl-zero-during-reassembly|ttl-zero-during-transit";
+
+// The classic collections: the controller's own patterns, verbatim (Network 9.5.21 ace.jar
+// api/fields/*.json; test/providers/unifi/fields.test.ts holds each one to the extracted
+// copy, test/emulators/unifi-fields.json). Only the fields this project may send are listed
+// (the provider carries this module into every resource's state); the emulator validates
+// against every field of the controller's files.
+const CTL_OPTIONAL_IPV4 =
+  "^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$|^$";
+const CTL_ANY_OR_IPV4 =
+  "^any$|^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$";
+const CTL_PORT_LIST =
+  "(([1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-4][0-9]{3}|[6][5][0-4][0-9]{2}|[6][5][5][0-2][0-9]|[6][5][5][3][0-5])|([1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-4][0-9]{3}|[6][5][0-4][0-9]{2}|[6][5][5][0-2][0-9]|[6][5][5][3][0-5])-([1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-4][0-9]{3}|[6][5][0-4][0-9]{2}|[6][5][5][0-2][0-9]|[6][5][5][3][0-5]))+(,([1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-4][0-9]{3}|[6][5][0-4][0-9]{2}|[6][5][5][0-2][0-9]|[6][5][5][3][0-5])|,([1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-4][0-9]{3}|[6][5][0-4][0-9]{2}|[6][5][5][0-2][0-9]|[6][5][5][3][0-5])-([1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-4][0-9]{3}|[6][5][0-4][0-9]{2}|[6][5][5][0-2][0-9]|[6][5][5][3][0-5])){0,14}";
 
 const networkconf: Record<string, FieldRule> = {
   name: ".{1,128}",
-  enabled: BOOL,
+  enabled: "true|false",
   purpose: "corporate|guest|remote-user-vpn|site-vpn|vlan-only|vpn-client|wan",
   vpn_type:
     "auto|ipsec-vpn|openvpn-client|openvpn-server|openvpn-vpn|pptp-client|l2tp-server|pptp-server|sdwan-hub-spoke-tunnel|sdwan-mesh-tunnel|uid-server|wireguard-server|wireguard-client",
   networkgroup: "LAN[2-8]?",
   setting_preference: "auto|manual",
-  ipv6_setting_preference: "auto|manual",
-  vlan_enabled: BOOL,
-  /** 2-4018 (1 is the untagged default LAN), or empty. */
+  vlan_enabled: "false|true",
   vlan: "[2-9]|[1-9][0-9]{1,2}|[1-3][0-9]{3}|400[0-9]|401[0-8]|^$",
-  gateway_type: "default|switch",
-  /** The GATEWAY address with the prefix length ("10.0.10.1/24"). */
-  ip_subnet: `${IPV4}/${PREFIX_1_32}`,
-  is_nat: BOOL,
-  domain_name: DOMAIN,
-  dhcpd_enabled: BOOL,
-  dhcpd_start: OPTIONAL_IPV4,
-  dhcpd_stop: OPTIONAL_IPV4,
-  dhcpd_leasetime: DIGITS,
-  dhcpd_dns_enabled: BOOL,
-  dhcpd_dns_1: OPTIONAL_IPV4,
-  dhcpd_dns_2: OPTIONAL_IPV4,
-  dhcpd_dns_3: OPTIONAL_IPV4,
-  dhcpd_dns_4: OPTIONAL_IPV4,
-  dhcpd_gateway_enabled: BOOL,
-  dhcpd_gateway: OPTIONAL_IPV4,
-  dhcpd_ntp_enabled: BOOL,
-  dhcpd_ntp_1: OPTIONAL_IPV4,
-  dhcpd_ntp_2: OPTIONAL_IPV4,
-  dhcpd_wins_enabled: BOOL,
-  dhcpd_wins_1: OPTIONAL_IPV4,
-  dhcpd_wins_2: OPTIONAL_IPV4,
-  dhcpd_boot_enabled: BOOL,
-  dhcpd_boot_server: `${OPTIONAL_IPV4}|${DOMAIN}`,
-  dhcpd_boot_filename: ".{1,256}",
-  dhcpd_unifi_controller: OPTIONAL_IPV4,
-  dhcpd_time_offset_enabled: BOOL,
-  dhcpd_tftp_server: "",
-  dhcpd_wpad_url: "",
-  dhcpd_conflict_checking: BOOL,
-  dhcp_relay_enabled: BOOL,
-  dhcpguard_enabled: BOOL,
-  dhcpdv6_enabled: BOOL,
-  igmp_snooping: BOOL,
-  igmp_fastleave: BOOL,
-  internet_access_enabled: BOOL,
-  network_isolation_enabled: BOOL,
-  mdns_enabled: BOOL,
-  upnp_lan_enabled: BOOL,
-  lte_lan_enabled: BOOL,
-  auto_scale_enabled: BOOL,
+  ip_subnet:
+    "^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\/([1-9]|[1-2][0-9]|3[0-2])$",
+  is_nat: "true|false",
+  domain_name:
+    "(?=^.{3,253}$)(^((?!-)[a-zA-Z0-9-]{1,63}(?<!-)\\.)+[a-zA-Z]{2,63}$)|^$|[a-zA-Z0-9-]{1,63}",
+  dhcpd_enabled: "true|false",
+  dhcpd_start: CTL_OPTIONAL_IPV4,
+  dhcpd_stop: CTL_OPTIONAL_IPV4,
+  dhcpd_leasetime: "[\\d]+",
+  dhcpd_dns_enabled: "true|false",
+  dhcpd_dns_1: CTL_OPTIONAL_IPV4,
+  dhcpd_dns_2: CTL_OPTIONAL_IPV4,
+  dhcpd_dns_3: CTL_OPTIONAL_IPV4,
+  dhcpd_dns_4: CTL_OPTIONAL_IPV4,
+  igmp_snooping: "true|false",
+  internet_access_enabled: "true|false",
+  network_isolation_enabled: "true|false",
   ipv6_interface_type: "static|pd|single_network|none",
-  ipv6_client_address_assignment: "slaac|dhcpv6",
-  ipv6_ra_enabled: BOOL,
-  ipv6_ra_priority: "high|medium|low",
-  firewall_zone_id: "",
-  usergroup_id: "",
-  radiusprofile_id: "",
-  dpi_enabled: BOOL,
-  local_port: PORT,
+  local_port:
+    "^([1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-4][0-9]{3}|[6][5][0-4][0-9]{2}|[6][5][5][0-2][0-9]|[6][5][5][3][0-5])$",
   x_wireguard_private_key: "",
-  wireguard_public_key: "",
-  wireguard_interface: WAN,
-  wireguard_local_wan_ip: `any|${IPV4}`,
-  l2tp_interface: WAN,
-  l2tp_local_wan_ip: `any|${IPV4}`,
-  wan_networkgroup: "WAN[2-9]?|WAN_LTE_FAILOVER",
-  wan_type:
-    "disabled|dhcp|static|pppoe|dslite|map-e,hubspoke|map-e,jpix|map-e,ntt|dslite-over-pppoe",
+  wireguard_interface: "wan[2-9]?",
+  wireguard_local_wan_ip: CTL_ANY_OR_IPV4,
 };
 
 const firewallgroup: Record<string, FieldRule> = {
@@ -137,53 +98,52 @@ const firewallgroup: Record<string, FieldRule> = {
 
 const firewallrule: Record<string, FieldRule> = {
   name: ".{1,128}",
-  ruleset: RULESETS,
-  /** 2000-2999 and 20000-29999 before the predefined rules, 4000-4999/40000-49999 after. */
+  ruleset:
+    "WAN_IN|WAN_OUT|WAN_LOCAL|LAN_IN|LAN_OUT|LAN_LOCAL|GUEST_IN|GUEST_OUT|GUEST_LOCAL|WANv6_IN|WANv6_OUT|WANv6_LOCAL|LANv6_IN|LANv6_OUT|LANv6_LOCAL|GUESTv6_IN|GUESTv6_OUT|GUESTv6_LOCAL",
   rule_index: "2[0-9]{3,4}|4[0-9]{3,4}",
-  enabled: BOOL,
+  enabled: "true|false",
   action: "drop|reject|accept",
-  protocol: `^$|all|tcp_udp|${PROTOCOL_NUMBER}|${IP_PROTOCOLS}`,
-  protocol_v6: `^$|all|tcp_udp|icmpv6|${PROTOCOL_NUMBER}|${IP_PROTOCOLS}`,
-  protocol_match_excepted: BOOL,
-  state_established: BOOL,
-  state_invalid: BOOL,
-  state_new: BOOL,
-  state_related: BOOL,
+  protocol:
+    "^$|all|([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])|tcp_udp|ah|ax.25|dccp|ddp|egp|eigrp|encap|esp|etherip|fc|ggp|gre|hip|hmp|icmp|idpr-cmtp|idrp|igmp|igp|ip|ipcomp|ipencap|ipip|ipv6|ipv6-frag|ipv6-icmp|ipv6-nonxt|ipv6-opts|ipv6-route|isis|iso-tp4|l2tp|manet|mobility-header|mpls-in-ip|ospf|pim|pup|rdp|rohc|rspf|rsvp|sctp|shim6|skip|st|tcp|udp|udplite|vmtp|vrrp|wesp|xns-idp|xtp",
+  protocol_v6:
+    "^$|([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])|ah|all|dccp|eigrp|esp|gre|icmpv6|ipcomp|ipv6|ipv6-frag|ipv6-icmp|ipv6-nonxt|ipv6-opts|ipv6-route|isis|l2tp|manet|mobility-header|mpls-in-ip|ospf|pim|rsvp|sctp|shim6|tcp|tcp_udp|udp|vrrp",
+  protocol_match_excepted: "false|true",
+  state_established: "false|true",
+  state_invalid: "false|true",
+  state_new: "false|true",
+  state_related: "false|true",
   ipsec: "match-ipsec|match-none|^$",
-  icmp_typename: `^$|${ICMP_TYPES}`,
-  icmpv6_typename: "",
-  logging: BOOL,
+  icmp_typename:
+    "^$|address-mask-reply|address-mask-request|any|communication-prohibited|destination-unreachable|echo-reply|echo-request|fragmentation-needed|host-precedence-violation|host-prohibited|host-redirect|host-unknown|host-unreachable|ip-header-bad|network-prohibited|network-redirect|network-unknown|network-unreachable|parameter-problem|port-unreachable|precedence-cutoff|protocol-unreachable|redirect|required-option-missing|router-advertisement|router-solicitation|source-quench|source-route-failed|time-exceeded|timestamp-reply|timestamp-request|TOS-host-redirect|TOS-host-unreachable|TOS-network-redirect|TOS-network-unreachable|ttl-zero-during-reassembly|ttl-zero-during-transit",
+  icmpv6_typename:
+    "^$|address-unreachable|bad-header|beyond-scope|communication-prohibited|destination-unreachable|echo-reply|echo-request|failed-policy|neighbor-advertisement|neighbor-solicitation|no-route|packet-too-big|parameter-problem|port-unreachable|redirect|reject-route|router-advertisement|router-solicitation|time-exceeded|ttl-zero-during-reassembly|ttl-zero-during-transit|unknown-header-type|unknown-option",
+  logging: "false|true",
   src_address: "",
-  src_address_ipv6: "",
-  src_port: "",
-  src_firewallgroup_ids: [ID],
-  src_networkconf_id: `${ID}|^$`,
+  src_firewallgroup_ids: ["[\\d\\w]+"],
+  src_networkconf_id: "[\\d\\w]+|^$",
   src_networkconf_type: "ADDRv4|NETv4",
-  src_mac_address: `${MAC}|^$`,
+  src_mac_address: "^([0-9A-Fa-f]{2}:){5}([0-9A-Fa-f]{2})$|^$",
   dst_address: "",
-  dst_address_ipv6: "",
-  dst_port: "",
-  dst_firewallgroup_ids: [ID],
-  dst_networkconf_id: `${ID}|^$`,
+  dst_firewallgroup_ids: ["[\\d\\w]+"],
+  dst_networkconf_id: "[\\d\\w]+|^$",
   dst_networkconf_type: "ADDRv4|NETv4",
-  setting_preference: "auto|manual",
 };
 
 const portforward: Record<string, FieldRule> = {
   name: ".{1,128}",
-  enabled: BOOL,
-  pfwd_interface: `${WAN}|both|all`,
-  destination_ip: `${IPV4}|any`,
-  destination_ips: [{ interface: WAN, destination_ip: `${IPV4}|any` }],
-  src: PFWD_SOURCE,
-  src_limiting_enabled: BOOL,
+  enabled: "true|false",
+  pfwd_interface: "wan[2-9]?|both|all",
+  destination_ip:
+    "^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$|^any$",
+  src: "^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$|^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])-(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$|^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])/([0-9]|[1-2][0-9]|3[0-2])$|^!(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$|^!(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])-(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$|^!(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])/([0-9]|[1-2][0-9]|3[0-2])$|^any$",
+  src_limiting_enabled: "true|false",
   src_limiting_type: "ip|firewall_group",
   src_firewall_group_id: "",
-  dst_port: PORT_LIST,
-  fwd: IPV4,
-  fwd_port: PORT_LIST,
+  dst_port: CTL_PORT_LIST,
+  fwd: "^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$",
+  fwd_port: CTL_PORT_LIST,
   proto: "tcp_udp|tcp|udp",
-  log: BOOL,
+  log: "true|false",
 };
 
 const policyEndpoint: Record<string, FieldRule> = {
@@ -281,6 +241,87 @@ export const CONTROLLER_FIELDS: readonly string[] = [
   "origin_type",
 ];
 
+/**
+ * What the controller takes for a field an object does not have: a field we send that the
+ * controller does not keep compares equal to this, so it is no change (and no PUT on every
+ * run). A sent field without a default here that is missing on read is a change. Sources:
+ * - networkconf: the UI's defaults of a new network (`v2 lan/defaults`, captured on Network
+ *   9.5.21: lexfrei/go-unifi dig/scan/lan-defaults.json); the WireGuard server's WAN and
+ *   listening address as a UI-made server stores them, `l2tp_interface: "wan"`,
+ *   `l2tp_local_wan_ip: "any"`, without any `wireguard_*` field (api-networkconf.json of the
+ *   same capture): the controller may well not keep the `wireguard_*` names we send.
+ * - firewallrule: go-unifi reads a missing field as its zero value ("", false, none:
+ *   unifi/firewall_rule.generated.go), the network types as terraform-provider-unifi's
+ *   default "NETv4".
+ * - portforward: go-unifi's zero values (unifi/port_forward.generated.go), "any" for the
+ *   source and destination as the captured forwards have them.
+ */
+export const FIELD_DEFAULTS: Readonly<
+  Partial<Record<Collection, Readonly<Record<string, unknown>>>>
+> = {
+  networkconf: {
+    networkgroup: "LAN",
+    is_nat: true,
+    domain_name: "",
+    dhcpd_dns_enabled: false,
+    dhcpd_leasetime: 86400,
+    igmp_snooping: false,
+    ipv6_interface_type: "none",
+    wireguard_interface: "wan",
+    wireguard_local_wan_ip: "any",
+  },
+  firewallrule: {
+    protocol_v6: "",
+    protocol_match_excepted: false,
+    icmp_typename: "",
+    icmpv6_typename: "",
+    logging: false,
+    state_established: false,
+    state_related: false,
+    state_new: false,
+    state_invalid: false,
+    src_firewallgroup_ids: [],
+    src_address: "",
+    src_mac_address: "",
+    src_networkconf_id: "",
+    src_networkconf_type: "NETv4",
+    dst_firewallgroup_ids: [],
+    dst_address: "",
+    dst_networkconf_id: "",
+    dst_networkconf_type: "NETv4",
+    ipsec: "",
+  },
+  portforward: { log: false, src: "any", destination_ip: "any", src_limiting_enabled: false },
+};
+
+/**
+ * Fields the controller may keep under another name: a UI-made WireGuard server has
+ * `l2tp_interface` / `l2tp_local_wan_ip` where we send `wireguard_interface` /
+ * `wireguard_local_wan_ip` (the 9.5.21 capture above; UNCERTAIN whether the controller
+ * renames what an API client sends, so both are read).
+ */
+export const FIELD_ALIASES: Readonly<
+  Partial<Record<Collection, Readonly<Record<string, string>>>>
+> = {
+  networkconf: {
+    wireguard_interface: "l2tp_interface",
+    wireguard_local_wan_ip: "l2tp_local_wan_ip",
+  },
+};
+
+/** The controller's value of `field` in `doc`: as kept, under its alias, or its default. */
+export function storedValue(
+  collection: Collection | undefined,
+  doc: Readonly<Record<string, unknown>>,
+  field: string,
+): unknown {
+  if (doc[field] !== undefined) return doc[field];
+  if (collection === undefined) return undefined;
+  const alias = FIELD_ALIASES[collection]?.[field];
+  if (alias !== undefined && doc[alias] !== undefined) return doc[alias];
+  return FIELD_DEFAULTS[collection]?.[field];
+}
+
 export interface FieldViolation {
   /** Dotted path of the field ("source.port", "group_members[1]"). */
   readonly field: string;
@@ -373,15 +414,24 @@ export interface ValidateOptions {
   readonly skip?: (value: unknown) => boolean;
 }
 
+/** Every field of `body` that breaks `rules` (field rules of one object type). */
+export function ruleViolations(
+  rules: Readonly<Record<string, FieldRule>>,
+  body: Readonly<Record<string, unknown>>,
+  options: ValidateOptions = {},
+): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  checkObject(rules, body, "", options.skip ?? (() => false), out);
+  return out;
+}
+
 /** Every field of `body` that breaks the controller's rules for `collection`. */
 export function fieldViolations(
   collection: Collection,
   body: Readonly<Record<string, unknown>>,
   options: ValidateOptions = {},
 ): FieldViolation[] {
-  const out: FieldViolation[] = [];
-  checkObject(FIELD_RULES[collection], body, "", options.skip ?? (() => false), out);
-  return out;
+  return ruleViolations(FIELD_RULES[collection], body, options);
 }
 
 /** What is wrong with the field ("expected one of ..."). */

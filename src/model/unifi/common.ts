@@ -14,24 +14,38 @@ import { groupName, portsText, slug } from "./names";
 
 type WithoutDependencies<T> = T extends unknown ? Omit<T, "dependsOn"> : never;
 
-/** Collects the plan; objects refer to each other by `{ ref }` only (no `dependsOn`). */
+/**
+ * Collects the plan; objects refer to each other by `{ ref }`, and name `dependsOn` only to
+ * be created after objects whose ids they do not hold (a zone pair's block after its allows).
+ */
 export class Builder {
   private readonly plan = new PlanBuilder<UnifiIntent>("UniFi");
   readonly objects = this.plan.objects;
   has(role: string): boolean {
     return this.plan.has(role);
   }
-  add(intent: WithoutDependencies<UnifiIntent>): Ref {
-    return this.plan.add({ ...intent, dependsOn: [] });
+  add(intent: WithoutDependencies<UnifiIntent>, dependsOn: readonly string[] = []): Ref {
+    return this.plan.add({ ...intent, dependsOn });
   }
 }
 
-/** The networks the console routes: VLANs (not vlan-only ones) then the WireGuard pool. */
-export function gatewayNetworks(config: UnifiConfig): { name: string; zone: "internal" | "vpn" }[] {
+/** The controller's zones a gateway network sits in (zone-based firewall). */
+export type GatewayZone = "internal" | "hotspot" | "vpn";
+
+/**
+ * The networks the console routes: VLANs (not vlan-only ones) then the WireGuard pool, each
+ * with the zone the zone-based firewall puts it in: a guest network in the Hotspot zone (it
+ * keeps `purpose: guest` only there: ubiquiti-community/terraform-provider-unifi
+ * CHANGELOG.md:34, #276), the WireGuard server in the Vpn zone, the others in Internal.
+ */
+export function gatewayNetworks(config: UnifiConfig): { name: string; zone: GatewayZone }[] {
   return [
     ...config.networks
       .filter((n) => n.purpose !== "vlan-only")
-      .map((n) => ({ name: n.name, zone: "internal" as const })),
+      .map((n) => ({
+        name: n.name,
+        zone: n.purpose === "guest" ? ("hotspot" as const) : ("internal" as const),
+      })),
     ...(config.wireguard ? [{ name: config.wireguard.name, zone: "vpn" as const }] : []),
   ];
 }

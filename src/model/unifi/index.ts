@@ -11,8 +11,11 @@
  *   2. the explicit allows,
  *   3. drop/block everything between the site's networks (last).
  */
+import type { Problem } from "../../config/errors";
 import type { UnifiConfig } from "../../config/unifi";
 import type { SiteNetwork } from "../../config/networks";
+import { Problems } from "../../config/problems";
+import { configKey } from "../../config/stack";
 import type {
   DnsRecordSpec,
   FirewallGroupSpec,
@@ -71,6 +74,8 @@ export interface DnsRecordIntent {
 }
 
 export interface UnifiPlanInput {
+  /** The stack file label problems are reported in ("Pulumi.annex.yaml"). */
+  readonly file: string;
   readonly config: UnifiConfig;
   /** The site's network namespace (prefixes of every named network). */
   readonly networks: readonly SiteNetwork[];
@@ -94,6 +99,11 @@ export interface UnifiPlan extends DevicePlan<UnifiIntent> {
   readonly networks: readonly string[];
   /** Internal names left out: the controller has no static DNS API. */
   readonly skippedDnsRecords: number;
+  /**
+   * What the console refuses before anything is written: a pinned firewall mode it does not
+   * run, legacy rules that find no free index. With problems, the plan has no objects.
+   */
+  readonly problems: readonly Problem[];
 }
 
 /** "10.0.10.100-10.0.10.199" → start/stop. */
@@ -183,10 +193,14 @@ function planNetworks(config: UnifiConfig, b: Builder): Map<string, Ref> {
 /** Everything the gateway should have on the controller. */
 export function unifiPlan(input: UnifiPlanInput): UnifiPlan {
   const { config, firewall } = input;
+  const out = new Problems(input.file);
+  const root = configKey("unifi");
+  if (firewall.mismatch) out.add([root, "firewall", "mode"], firewall.mismatch);
   const b = new Builder();
   const netRefs = planNetworks(config, b);
-  if (firewall.mode === "legacy") legacyFirewall(input, b);
-  else zoneFirewall(input, b, netRefs);
+  if (firewall.mode === "legacy") {
+    for (const problem of legacyFirewall(input, b)) out.add([root, "firewall"], problem);
+  } else zoneFirewall(input, b, netRefs);
   const records = firewall.staticDns ? (input.dnsRecords ?? []) : [];
   for (const record of records) {
     b.add({
@@ -204,6 +218,7 @@ export function unifiPlan(input: UnifiPlanInput): UnifiPlan {
       ...(config.wireguard ? [config.wireguard.name] : []),
     ],
     skippedDnsRecords: (input.dnsRecords?.length ?? 0) - records.length,
-    objects: b.objects,
+    objects: out.list.length > 0 ? [] : b.objects,
+    problems: out.list,
   };
 }

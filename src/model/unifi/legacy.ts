@@ -1,40 +1,63 @@
 /**
  * The legacy firewall (LAN_IN/WAN_IN rules) of the gateway. Inter-VLAN default deny: allow
  * established/related first, then the explicit allows, then drop everything between the
- * site's networks. Rule indexes are unique per ruleset and the controller refuses a move
- * onto a used index, so allows get stable indexes derived from their names (2001-2998,
- * probing on collision): adding or removing one never renumbers the others. Their relative
- * order does not matter (they all accept).
+ * site's networks. Rule indexes are unique per ruleset and the console's own rules already
+ * hold some (the seed console has 11 LAN_IN rules), so ours are taken from the indexes the
+ * console leaves free, read before any write (indexes.ts); offline, the block is assumed
+ * free and the plan says so. The allows' relative order does not matter (they all accept).
  */
 import type { LegacyRuleSpec } from "../../devices/unifi/bodies";
 import type { Ref } from "../../devices/plan";
 import type { UnifiPlanInput } from ".";
 import { groups, portForwards, publishSources, type Builder } from "./common";
 import { allowRuleName, networkNamesOf } from "../../config/unifi";
-import { LEGACY_DENY_INDEX, LEGACY_FIRST_INDEX, legacyAllowIndexes, slug } from "./names";
+import { legacyRuleIndexes, type RulesetIndexes, type RulesetNames } from "./indexes";
+import { slug } from "./names";
 
-export function legacyFirewall(input: UnifiPlanInput, b: Builder): void {
+const ESTABLISHED = "homelab allow established/related";
+const DENY = "homelab deny inter-VLAN";
+
+/** Plans the legacy rules; returns the problems (rules that find no free index). */
+export function legacyFirewall(input: UnifiPlanInput, b: Builder): string[] {
   const { config, publish } = input;
+  const consoleRules = input.firewall.legacyRules;
+  const problems: string[] = [];
+  const indexesOf = (names: RulesetNames): RulesetIndexes | undefined => {
+    const result = legacyRuleIndexes(names, consoleRules);
+    if ("problem" in result) problems.push(result.problem);
+    return "indexes" in result ? result.indexes : undefined;
+  };
   const firewall = config.firewall;
   const g = groups(input, b);
   const deny = firewall.interVlan === "deny" && g.allNames.length > 1;
+  const names = firewall.allow.map(allowRuleName);
+  const lanIn = indexesOf({
+    ruleset: "LAN_IN",
+    first: deny ? ESTABLISHED : undefined,
+    allows: names,
+    last: deny ? DENY : undefined,
+  });
+  const publishName = publish && `homelab allow ${publish.host} from ${publish.sourceName}`;
+  const wanIn = publishName
+    ? indexesOf({ ruleset: "WAN_IN", first: publishName, allows: [] })
+    : undefined;
+  if (!lanIn || (publishName && !wanIn)) return problems;
+
   const site = deny ? g.addressGroup(g.allNames) : undefined;
   const rules: { role: string; spec: LegacyRuleSpec<Ref> }[] = [];
-  if (deny) {
+  if (lanIn.first !== undefined) {
     rules.push({
       role: "lan-in-established-related",
       spec: {
-        name: "homelab allow established/related",
+        name: ESTABLISHED,
         ruleset: "LAN_IN",
-        index: LEGACY_FIRST_INDEX,
+        index: lanIn.first,
         action: "accept",
         protocol: "all",
         establishedRelated: true,
       },
     });
   }
-  const names = firewall.allow.map(allowRuleName);
-  const indexes = legacyAllowIndexes(names);
   firewall.allow.forEach((rule, i) => {
     const name = names[i]!;
     rules.push({
@@ -42,7 +65,7 @@ export function legacyFirewall(input: UnifiPlanInput, b: Builder): void {
       spec: {
         name,
         ruleset: "LAN_IN",
-        index: indexes[i]!,
+        index: lanIn.allows[i]!,
         action: "accept",
         protocol: rule.protocol,
         srcAddressGroup: g.addressGroup(networkNamesOf(rule.from)),
@@ -51,13 +74,13 @@ export function legacyFirewall(input: UnifiPlanInput, b: Builder): void {
       },
     });
   });
-  if (deny && site) {
+  if (lanIn.last !== undefined && site) {
     rules.push({
       role: "lan-in-deny-inter-vlan",
       spec: {
-        name: "homelab deny inter-VLAN",
+        name: DENY,
         ruleset: "LAN_IN",
-        index: LEGACY_DENY_INDEX,
+        index: lanIn.last,
         action: "drop",
         protocol: "all",
         srcAddressGroup: site,
@@ -66,16 +89,16 @@ export function legacyFirewall(input: UnifiPlanInput, b: Builder): void {
     });
   }
   for (const rule of rules) b.add({ role: rule.role, kind: "FirewallRule", spec: rule.spec });
-  if (publish) {
+  if (publish && publishName && wanIn?.first !== undefined) {
     const source = publishSources(publish, b);
     const ports = g.portGroup(publish.ports);
     b.add({
       role: `wan-in-${slug(`allow ${publish.host} from ${publish.sourceName}`)}`,
       kind: "FirewallRule",
       spec: {
-        name: `homelab allow ${publish.host} from ${publish.sourceName}`,
+        name: publishName,
         ruleset: "WAN_IN",
-        index: LEGACY_FIRST_INDEX,
+        index: wanIn.first,
         action: "accept",
         protocol: "tcp",
         srcAddressGroup: source,
@@ -85,4 +108,5 @@ export function legacyFirewall(input: UnifiPlanInput, b: Builder): void {
     });
     portForwards(publish, source, b);
   }
+  return problems;
 }

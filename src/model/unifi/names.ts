@@ -1,16 +1,8 @@
 /**
- * Names and numbers of the UniFi objects: slugs for roles, readable group names within the
- * controller's 64 characters, the rule names of allows, and stable legacy rule indexes.
+ * Names of the UniFi objects: slugs for roles, readable group names within the controller's
+ * 64 characters (legacy rule indexes: indexes.ts).
  */
 import { createHash } from "node:crypto";
-import { MAX_LEGACY_ALLOWS } from "../../config/unifi";
-import { fnv1a } from "../address-plan";
-
-/** First index of the explicit legacy allows; established/related sits just before. */
-export const LEGACY_FIRST_INDEX = 2000;
-/** Index of the final inter-VLAN drop: the allows (as many as the config accepts) fit before. */
-export const LEGACY_DENY_INDEX = LEGACY_FIRST_INDEX + MAX_LEGACY_ALLOWS + 1;
-const ALLOW_SLOTS = MAX_LEGACY_ALLOWS;
 
 /** "Users to DNS" → "users-to-dns". */
 export function slug(text: string): string {
@@ -20,23 +12,6 @@ export function slug(text: string): string {
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "") || "x"
   );
-}
-
-/**
- * Stable rule indexes for names: each name hashes to a slot in 2001-2998; a slot already
- * taken by an earlier name moves on to the next free one. Names must be unique.
- */
-export function legacyAllowIndexes(names: readonly string[]): number[] {
-  if (names.length > ALLOW_SLOTS) {
-    throw new Error(`at most ${ALLOW_SLOTS} allow rules fit between the legacy rule indexes`);
-  }
-  const used = new Set<number>();
-  return names.map((name) => {
-    let slot = fnv1a(name) % ALLOW_SLOTS;
-    while (used.has(slot)) slot = (slot + 1) % ALLOW_SLOTS;
-    used.add(slot);
-    return LEGACY_FIRST_INDEX + 1 + slot;
-  });
 }
 
 /** A firewall group name from a set of names (at most 64 characters). */

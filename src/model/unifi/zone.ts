@@ -2,29 +2,50 @@
  * The zone-based firewall (Network 9+) of the gateway: policies between the controller's
  * zones (looked up, never created). Inter-VLAN default deny per pair of zones: allow
  * established/related first, then the explicit allows (split per zone pair when their
- * networks sit in several zones), then block; a batch-reorder object per zone pair gives
- * them that order.
+ * networks sit in several zones), then block.
+ *
+ * Order: the controller appends each new policy to the end of its zone pair and ignores an
+ * index sent with it (ubiquiti-community/terraform-provider-unifi CHANGELOG.md:46, #348). So
+ * a pair's block depends on the pair's allows (`dependsOn`): it is created after every one
+ * of them exists, and never at all when one of them fails, so even a partial apply never
+ * leaves the block above an allow. A batch-reorder object per zone pair then states the
+ * order (an allow added later is appended below the block until it runs).
  */
 import { allowRuleName, networkNamesOf, type AllowRule } from "../../config/unifi";
 import type { PolicySpec, PolicyTarget } from "../../devices/unifi/bodies";
 import type { Ref } from "../../devices/plan";
 import type { PublishIntent } from "../publish";
 import type { UnifiPlanInput } from ".";
-import { gatewayNetworks, portForwards, publishSources, type Builder } from "./common";
+import {
+  gatewayNetworks,
+  portForwards,
+  publishSources,
+  type Builder,
+  type GatewayZone,
+} from "./common";
 import { portsText, slug } from "./names";
 
-type ZoneKey = "internal" | "vpn" | "external";
+type ZoneKey = GatewayZone | "external";
 
 /** What a policy says besides its zones and networks. */
 type PolicyRule = Omit<
   PolicySpec<Ref>,
-  "sourceZone" | "destinationZone" | "source" | "destination"
+  "sourceZone" | "destinationZone" | "destinationZoneKey" | "source" | "destination"
 >;
+
+/** The policies of one (source zone, destination zone) pair, in order. */
+interface ZonePair {
+  readonly src: ZoneKey;
+  readonly dst: ZoneKey;
+  readonly policies: Ref[];
+  /** Roles of the pair's allows: its block is created after them. */
+  readonly allows: string[];
+}
 
 /** The zones, and the policies planned so far per (source zone, destination zone). */
 class ZonePolicies {
   private readonly zones = new Map<ZoneKey, Ref>();
-  private readonly pairs = new Map<string, { src: ZoneKey; dst: ZoneKey; policies: Ref[] }>();
+  private readonly pairs = new Map<string, ZonePair>();
   private readonly zoneByNetwork: ReadonlyMap<string, ZoneKey>;
   /** Every network the console routes. */
   readonly all: readonly string[];
@@ -68,22 +89,26 @@ class ZonePolicies {
     const id = `${src}-${dst}`;
     let pair = this.pairs.get(id);
     if (!pair) {
-      pair = { src, dst, policies: [] };
+      pair = { src, dst, policies: [], allows: [] };
       this.pairs.set(id, pair);
     }
-    pair.policies.push(
-      this.b.add({
+    const ref = this.b.add(
+      {
         role: `policy-${slug(role)}`,
         kind: "FirewallPolicy",
         spec: {
           ...rule,
           sourceZone: this.zone(src),
           destinationZone: this.zone(dst),
+          destinationZoneKey: dst,
           source: this.target(from, src),
           destination: this.target(to, dst),
         },
-      }),
+      },
+      rule.action === "ALLOW" ? [] : [...pair.allows],
     );
+    if (rule.action === "ALLOW") pair.allows.push(ref.ref);
+    pair.policies.push(ref);
   }
 
   /** One batch-reorder object per zone pair, in the order its policies were added. */
@@ -153,6 +178,7 @@ function publishProxy(b: Builder, policies: ZonePolicies, publish: PublishIntent
       protocol: "tcp",
       sourceZone: external,
       destinationZone: internal,
+      destinationZoneKey: "internal",
       source: source ? { kind: "addressGroup", group: source } : { kind: "any" },
       destination: { kind: "addresses", addresses: [publish.address] },
       ports: portsText(publish.ports),

@@ -22,7 +22,7 @@ import {
   type TlsTrust,
 } from "../http";
 import { explainCode, shortCode, UnifiError, type UnifiErrorOptions } from "./errors";
-import { NETWORK_PREFIX } from "../../devices/unifi/api";
+import { NETWORK_PREFIX, siteSegment } from "../../devices/unifi/api";
 
 /** Where and how to reach a controller (no credential: those come from the stack secrets). */
 export interface UnifiConnection {
@@ -341,9 +341,15 @@ export class UnifiClient {
     }
     const explanation = code === undefined ? undefined : explainCode(code);
     const v2message = typeof json?.message === "string" ? json.message : undefined;
+    const retryAfter = headerValue(response.headers["retry-after"]);
+    const limited =
+      response.status === 429
+        ? `the console is rate-limiting requests${retryAfter ? ` (it asked to wait ${retryAfter} s)` : ""}: nothing was applied; run again in a moment`
+        : undefined;
     const what =
       explanation ??
       v2message ??
+      limited ??
       (code
         ? `the controller answered ${code}`
         : `HTTP ${response.status}${response.text ? `: ${response.text.slice(0, 200)}` : ""}`);
@@ -355,27 +361,42 @@ export class UnifiClient {
     return this.fail(message, { kind, method, path, status: response.status, code });
   }
 
+  /**
+   * A success whose body cannot be read (cut off, empty, not the controller's JSON): no usable
+   * answer. Never "nothing there" (a lookup would then POST a duplicate, a refresh drop the
+   * object from state): kind "transport", so a POST is looked up before it is sent again.
+   */
+  private unreadable(method: Method, path: string, response: HttpResponse, what: string) {
+    return this.fail(
+      `${this.label}: ${method} ${path} answered HTTP ${response.status} ${what}: the answer is lost${method === "GET" ? "" : " (the change may have been applied)"}`,
+      { kind: "transport", method, path, status: response.status },
+    );
+  }
+
   /** A classic call: the `data` array, or an error (also for HTTP 200 with `rc: "error"`). */
   async classic(method: Method, path: string, body?: unknown): Promise<UnifiObject[]> {
     const response = await this.raw(method, path, body);
     const json = response.json as { meta?: { rc?: unknown }; data?: unknown } | undefined;
-    if (response.status >= 200 && response.status < 300 && json?.meta?.rc === "ok") {
-      return Array.isArray(json.data) ? (json.data as UnifiObject[]) : [];
+    const ok = response.status >= 200 && response.status < 300;
+    if (ok && json?.meta?.rc === "ok") {
+      // The envelope always carries `data`, a list, even for one object or none.
+      if (Array.isArray(json.data)) return json.data as UnifiObject[];
+      throw this.unreadable(method, path, response, "without the data of its envelope");
+    }
+    if (ok && json?.meta === undefined) {
+      throw this.unreadable(method, path, response, "with a body that is cut off or not JSON");
     }
     const error = this.errorOf(method, path, response);
     throw UnifiClient.unknownSite(response) ? await this.siteHint(error) : error;
   }
 
-  /** A v2 call: the bare JSON answer (undefined for 204), or an error. */
+  /** A v2 call: the bare JSON answer (undefined for 204 or an empty body), or an error. */
   async v2(method: Method, path: string, body?: unknown): Promise<unknown> {
     const response = await this.raw(method, path, body);
     if (response.status >= 200 && response.status < 300) {
       if (response.status === 204 || response.text.trim() === "") return undefined;
       if (response.json === undefined) {
-        throw this.fail(
-          `${this.label}: ${method} ${path} answered ${response.status} with a body that is not JSON`,
-          { kind: "api", method, path, status: response.status },
-        );
+        throw this.unreadable(method, path, response, "with a body that is cut off or not JSON");
       }
       return response.json;
     }
@@ -414,7 +435,7 @@ export class UnifiClient {
 
   /** Network application version ("9.5.21"), from `stat/sysinfo`. */
   async version(): Promise<string | undefined> {
-    const site = encodeURIComponent(this.options.connection.site);
+    const site = siteSegment(this.options.connection.site);
     const data = await this.classic("GET", `${NETWORK_PREFIX}/api/s/${site}/stat/sysinfo`);
     const version = data[0]?.version;
     return typeof version === "string" ? version : undefined;

@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { parseCollectionPath, type Collection } from "../../devices/unifi/api";
 import { fieldViolations, violationReason } from "../../devices/unifi/fields";
-import { containsUnknown, isPlainObject } from "../kit/values";
+import { containsUnknown, isPlainObject, UNKNOWN } from "../kit/values";
 import type { UnifiConnection } from "./client";
 
 export type ObjectKind = "object" | "lookup" | "ordering";
@@ -82,17 +82,67 @@ export function isWireguardKey(value: string): boolean {
   return /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/.test(value);
 }
 
+/**
+ * What is wrong with a port list ("80,443,8000-8100"): a port outside 1-65535 or a reversed
+ * range. The controller's port groups take any member text (`group_members: [""]`), so the
+ * provider refuses these itself, before any write.
+ */
+export function portListProblem(text: string): string | undefined {
+  for (const item of text.split(",")) {
+    const bounds = item.split("-");
+    const ports = bounds.map((p) => (/^\d{1,5}$/.test(p) ? Number(p) : NaN));
+    if (bounds.length > 2 || ports.some((p) => !(p >= 1 && p <= 65535))) {
+      return `"${item}" is not a port (1-65535) or a range of ports`;
+    }
+    if (ports.length === 2 && ports[0]! > ports[1]!) {
+      return `"${item}" is a reversed range: write the lower port first`;
+    }
+  }
+  return undefined;
+}
+
+/** The port lists of a body: port group members, policy end ports, port forward ports. */
+function portLists(collection: Collection, body: Record<string, unknown>): [string, unknown][] {
+  if (collection === "firewallgroup" && body.group_type === "port-group") {
+    const members = Array.isArray(body.group_members) ? body.group_members : [];
+    return members.map((m, i): [string, unknown] => [`group_members[${i}]`, m]);
+  }
+  if (collection === "firewall-policies") {
+    return (["source", "destination"] as const)
+      .filter((side) => isPlainObject(body[side]) && body[side].port !== undefined)
+      .map((side): [string, unknown] => [`${side}.port`, (body[side] as { port: unknown }).port]);
+  }
+  if (collection === "portforward") {
+    return (["dst_port", "fwd_port"] as const)
+      .filter((field) => body[field] !== undefined)
+      .map((field): [string, unknown] => [field, body[field]]);
+  }
+  return [];
+}
+
 /** Refuses inputs the controller would refuse, or that cannot be an object, before any write. */
 export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
   const failures: pulumi.dynamic.CheckFailure[] = [];
   function add(property: string, reason: string): void {
     failures.push({ property, reason });
   }
-  const connection = news.connection;
-  if (!isPlainObject(connection)) add("connection", "must be an object");
-  else if (!containsUnknown(connection.controller)) {
-    if (typeof connection.controller !== "string" || !/^https:\/\//.test(connection.controller)) {
-      add("connection.controller", "must be an https:// URL of the UniFi OS console");
+  // An input the engine does not know yet (preview) is checked when it is known.
+  const connection: unknown = news.connection;
+  if (connection === UNKNOWN) {
+    // known at update
+  } else if (!isPlainObject(connection)) add("connection", "must be an object");
+  else {
+    if (!containsUnknown(connection.controller)) {
+      if (typeof connection.controller !== "string" || !/^https:\/\//.test(connection.controller)) {
+        add("connection.controller", "must be an https:// URL of the UniFi OS console");
+      }
+    }
+    const site = connection.site;
+    if (!containsUnknown(site) && (typeof site !== "string" || !/^[A-Za-z0-9][\w-]*$/.test(site))) {
+      add(
+        "connection.site",
+        "must be the site's short name (default): it is a segment of every API path",
+      );
     }
   }
   const kind = news.kind ?? "object";
@@ -118,9 +168,14 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
       }
     }
   }
-  const body = news.body;
-  if (!isPlainObject(body)) add("body", "must be an object");
-  if (!isPlainObject(news.key) || (kind !== "ordering" && Object.keys(news.key).length === 0)) {
+  const body: unknown = news.body;
+  if (!isPlainObject(body) && body !== UNKNOWN) add("body", "must be an object");
+  if ((news.key as unknown) === UNKNOWN) {
+    // known at update
+  } else if (
+    !isPlainObject(news.key) ||
+    (kind !== "ordering" && Object.keys(news.key).length === 0)
+  ) {
     add("key", "must name the natural key fields of the object, e.g. { name: ... }");
   } else if (isPlainObject(body) && kind !== "lookup") {
     for (const [k, v] of Object.entries(news.key)) {
@@ -131,6 +186,11 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
   if (collection && isPlainObject(body)) {
     for (const violation of fieldViolations(collection, body, { skip: containsUnknown })) {
       add(`body.${violation.field}`, violationReason(violation));
+    }
+    for (const [field, value] of portLists(collection, body)) {
+      if (containsUnknown(value)) continue;
+      const problem = portListProblem(String(value));
+      if (problem) add(`body.${field}`, problem);
     }
     const key = body.x_wireguard_private_key;
     if (typeof key === "string" && !containsUnknown(key) && !isWireguardKey(key)) {

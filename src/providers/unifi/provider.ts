@@ -8,7 +8,8 @@
  *   after a POST whose answer was lost, it looks again instead of posting twice.
  * - Only managed fields (the keys of the desired body) are compared: the controller adds
  *   defaults and rewrites types ("51820" for 51820); equal-but-differently-typed values are
- *   no change, and outputs keep the desired representation.
+ *   no change, and outputs keep the desired representation. A sent field the controller does
+ *   not keep compares as its default (`storedValue`), so it is no PUT on every run.
  * - Secret fields (`x_*`, returned in clear by the controller) never enter outputs: a salted
  *   hash is kept and compared instead.
  * - Updates are read-modify-write (the v2 API needs the whole object, classic PUTs merge).
@@ -38,6 +39,7 @@ import {
 } from "./client";
 import { isNotFound, UnifiError } from "./errors";
 import { parseCollectionPath } from "../../devices/unifi/api";
+import { storedValue } from "../../devices/unifi/fields";
 import {
   checkObject,
   isScalar,
@@ -243,10 +245,11 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
     salt: string,
   ): ObjectOutputs {
     const ordered = inputs.kind === "ordering";
+    const collection = parseCollectionPath(inputs.path)?.collection;
     const body: Record<string, unknown> = {};
     const secretHashes: Record<string, string> = {};
     for (const field of fields) {
-      const value = actual[field];
+      const value = storedValue(collection, actual, field);
       if (value === undefined) continue;
       if (isSecretField(field)) secretHashes[field] = sealSecret(value, salt);
       else body[field] = observedValue(reference[field], value, ordered);
@@ -356,7 +359,10 @@ export class UnifiProvider implements pulumi.dynamic.ResourceProvider {
     current: UnifiObject,
     changed: readonly string[],
   ): Promise<UnifiObject> {
-    const differs = changed.some((f) => !sameValue(inputs.body[f], current[f]));
+    const collection = parseCollectionPath(inputs.path)?.collection;
+    const differs = changed.some(
+      (f) => !sameValue(inputs.body[f], storedValue(collection, current, f)),
+    );
     if (!differs) return current;
     const id = current._id!;
     const path = `${inputs.path}/${encodeURIComponent(id)}`;

@@ -130,6 +130,45 @@ describe("annex (seed 001) UniFi gateway, legacy firewall", () => {
     assert.deepEqual(body(byName("annex-unifi-group-ports-53")).group_members, ["53"]);
   });
 
+  it("sends every rule in full, as go-unifi sends rules to real consoles", () => {
+    // ubiquiti-community/go-unifi unifi/firewall_rule.generated.go: the fields without
+    // omitempty always go out; terraform-provider-unifi defaults the network types to NETv4.
+    assert.deepEqual(body(byName("annex-unifi-lan-in-users-to-dns")), {
+      name: "users to DNS",
+      ruleset: "LAN_IN",
+      rule_index: body(byName("annex-unifi-lan-in-users-to-dns")).rule_index,
+      enabled: true,
+      action: "accept",
+      protocol: "tcp_udp",
+      protocol_v6: "",
+      protocol_match_excepted: false,
+      icmp_typename: "",
+      icmpv6_typename: "",
+      logging: false,
+      state_established: false,
+      state_related: false,
+      state_new: false,
+      state_invalid: false,
+      src_firewallgroup_ids: [idOf("annex-unifi-group-nets-users")],
+      src_address: "",
+      src_mac_address: "",
+      src_networkconf_id: "",
+      src_networkconf_type: "NETv4",
+      dst_firewallgroup_ids: [
+        idOf("annex-unifi-group-nets-servers"),
+        idOf("annex-unifi-group-ports-53"),
+      ],
+      dst_address: "",
+      dst_networkconf_id: "",
+      dst_networkconf_type: "NETv4",
+      ipsec: "",
+    });
+    const fields = Object.keys(body(byName("annex-unifi-lan-in-users-to-dns"))).sort();
+    for (const rule of ofType("FirewallRule")) {
+      assert.deepEqual(Object.keys(body(rule)).sort(), fields, rule.name);
+    }
+  });
+
   it("opens the WAN only to Cloudflare's ranges, on 80/443, towards the Traefik host", () => {
     const cloudflare = byName("annex-unifi-group-cloudflare");
     assert.deepEqual(body(cloudflare).group_members, [...CLOUDFLARE_RANGES.ipv4]);

@@ -90,6 +90,27 @@ describe("annex with firewall.mode auto, planned offline", () => {
     });
   });
 
+  it("creates each pair's block only after the pair's allows exist (dependsOn)", () => {
+    // The controller appends a new policy to the end of its pair: created last, the block
+    // can never sit above an allow, even when an apply stops half-way.
+    const deny = byName("annex-unifi-policy-deny-inter-vlan-vpn-internal");
+    assert.deepEqual(deny.options.dependsOn.map((d) => d.split("::").at(-1)).sort(), [
+      "annex-unifi-policy-established-related-vpn-internal",
+      "annex-unifi-policy-vpn-to-management",
+      "annex-unifi-policy-vpn-to-servers",
+    ]);
+    assert.ok(deny.options.dependsOn.every((d) => d.includes("dynamic/unifi:FirewallPolicy::")));
+    for (const r of ofType("FirewallPolicy").filter((p) => body(p).action === "ALLOW")) {
+      assert.deepEqual(r.options.dependsOn, [], r.name);
+    }
+  });
+
+  it("asks for return traffic on its allows and never on a block", () => {
+    for (const r of ofType("FirewallPolicy")) {
+      assert.equal(body(r).create_allow_respond, body(r).action === "ALLOW", r.name);
+    }
+  });
+
   it("opens the WAN to Cloudflare's group only", () => {
     const wan = body(byName("annex-unifi-policy-allow-optiplex-from-cloudflare"));
     assert.deepEqual(wan.source, {

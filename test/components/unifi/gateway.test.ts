@@ -51,12 +51,25 @@ const records = [
 ];
 const loaded = readDeviceCertificates(site, ROOT, "Pulumi.test.yaml");
 const planFor = (firewall: FirewallModeDecision) =>
-  unifiPlan({ config, networks, dnsRecords: records, firewall, ca: loaded.certificates.unifi });
+  unifiPlan({
+    file: "Pulumi.test.yaml",
+    config,
+    networks,
+    dnsRecords: records,
+    firewall,
+    ca: loaded.certificates.unifi,
+  });
 
 let plan: Plan;
 let publicKey: string | undefined;
+const warnings: string[] = [];
 
 before(async () => {
+  const warn = pulumi.log.warn;
+  (pulumi.log as { warn: typeof warn }).warn = (message, resource) => {
+    warnings.push(message);
+    return warn(message, resource);
+  };
   plan = await runUnderMocks({
     project: "homelab",
     stack: "test",
@@ -120,6 +133,14 @@ describe("UniFi gateway component", () => {
     const old = plan.resources.filter((r) => r.parent === "homelab:unifi:Gateway::old");
     assert.equal(old.filter((r) => r.type.endsWith(":DnsRecord")).length, 0);
     assert.ok(old.some((r) => r.type.endsWith(":FirewallRule")));
+  });
+
+  it("warns what it assumes offline, and nothing a real run checked", () => {
+    assert.deepEqual(
+      warnings.filter((w) => w.startsWith("UniFi firewall") || w.startsWith("UniFi legacy")),
+      decideFirewallMode("zone").assumptions,
+    );
+    assert.ok(warnings.some((w) => /8\.1\.113.*2 internal DNS records are not created/.test(w)));
   });
 
   it("publishes the WireGuard server's public key", () => {

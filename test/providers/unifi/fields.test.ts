@@ -9,6 +9,8 @@ import {
   matchesPattern,
   FIELD_RULES,
 } from "../../../src/devices/unifi/fields";
+import { CLASSIC_COLLECTIONS } from "../../../src/devices/unifi/api";
+import CONTROLLER_FIELDS from "../../emulators/unifi-fields.json";
 
 const fieldsOf = (
   collection: Parameters<typeof fieldViolations>[0],
@@ -69,15 +71,9 @@ describe("field rules", () => {
   });
 
   it("check each element of arrays and each field of nested objects", () => {
-    assert.deepEqual(
-      fieldsOf("portforward", {
-        destination_ips: [
-          { interface: "wan", destination_ip: "any" },
-          { interface: "lan", destination_ip: "1.2.3.4" },
-        ],
-      }),
-      ["destination_ips[1].interface"],
-    );
+    assert.deepEqual(fieldsOf("firewallrule", { src_firewallgroup_ids: ["ab12", "a-b"] }), [
+      "src_firewallgroup_ids[1]",
+    ]);
     assert.deepEqual(
       fieldsOf("firewall-policies", {
         source: {
@@ -133,5 +129,26 @@ describe("field rules", () => {
     );
     const [violation] = fieldViolations("firewallrule", { action: "allow" });
     assert.equal(formatViolation(violation!), "action: expected one of drop, reject, accept");
+  });
+});
+
+describe("the classic rules are the controller's own", () => {
+  it("every classic field we may send has the controller's pattern, verbatim", () => {
+    const controller = CONTROLLER_FIELDS.collections as Record<string, Record<string, unknown>>;
+    for (const collection of CLASSIC_COLLECTIONS) {
+      const ours = FIELD_RULES[collection];
+      assert.ok(Object.keys(ours).length > 2, collection);
+      for (const [field, rule] of Object.entries(ours)) {
+        assert.ok(field in controller[collection]!, `${collection}.${field} is not a field`);
+        assert.deepEqual(rule, controller[collection]![field], `${collection}.${field}`);
+      }
+    }
+    assert.equal(CONTROLLER_FIELDS.version, "9.5.21");
+  });
+
+  it("let through what the provider refuses itself: ports past 65535, reversed ranges", () => {
+    // The controller's port list is (PORT|PORT-PORT)+(,…){0,14}: "65536" is "6553" then "6".
+    assert.deepEqual(fieldsOf("portforward", { dst_port: "65536", fwd_port: "9100-9000" }), []);
+    assert.deepEqual(fieldsOf("firewallgroup", { group_members: ["70000", "9-1"] }), []);
   });
 });

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { collectionPath } from "../../../src/devices/unifi/api";
 import { UNKNOWN } from "../../../src/providers/kit/values";
 import {
   legacyRuleBody,
@@ -133,6 +134,7 @@ describe("CRUD per object type (Network 9, zone-based firewall)", () => {
           protocol: ports ? "tcp" : "all",
           sourceZone: internal,
           destinationZone: internal,
+          destinationZoneKey: "internal",
           source: { kind: "networks", networks: [l.id("net-users")] },
           destination: { kind: "networks", networks: [l.id("net-servers")] },
           ports,
@@ -339,6 +341,37 @@ describe("idempotency and drift", () => {
     assert.ok((await l.engine.preview(desired)).every((s) => s.op === "same"));
   });
 
+  it("takes a sent field the console does not keep as its default: no PUT on every run", async () => {
+    // The emulator drops the WireGuard server's wireguard_* fields, as the 9.5.21 capture
+    // of a server has none of them.
+    const l = await lab();
+    const desired = await site(l);
+    const stored = l.emulator.find("networkconf", (d) => d.name === "wireguard")!;
+    assert.equal(stored.wireguard_interface, undefined);
+    assert.equal(outs(l, "wg").body.wireguard_interface, "wan");
+    l.emulator.server.resetLog();
+    await l.engine.up(desired);
+    assert.equal(l.emulator.server.writes(), 0);
+    assert.deepEqual(await l.engine.refresh(), []);
+
+    // Kept under the name a UI-made server has (l2tp_*): read there; a value that is not the
+    // desired one is drift, put back.
+    const wan2 = l.object(
+      "wg",
+      "networkconf",
+      { name: "wireguard" },
+      {
+        ...(desired[2]!.inputs.body as Record<string, unknown>),
+        wireguard_interface: "wan2",
+      },
+    );
+    stored.l2tp_interface = "wan2";
+    await l.engine.up([...desired.slice(0, 2), wan2, desired[3]!]);
+    assert.equal(l.emulator.server.writes(), 0, "l2tp_interface already says wan2");
+    stored.l2tp_interface = "wan";
+    assert.deepEqual(await l.engine.refresh(), ["wg"]);
+  });
+
   it("reads one list per collection for a whole refresh", async () => {
     const l = await lab();
     await site(l);
@@ -497,6 +530,53 @@ describe("check and preview", () => {
     assert.equal(l.emulator.server.count(), 0);
   });
 
+  it("refuses ports past 65535, reversed ranges and a site that is not a path segment", async () => {
+    const l = await lab();
+    const failures = async (desired: { inputs: Record<string, unknown> }) =>
+      ((await l.provider.check({} as never, desired.inputs as never)).failures ?? []).map(
+        (f) => `${f.property}: ${f.reason}`,
+      );
+    // Port groups take any member text on the console (group_members: [""]).
+    assert.deepEqual(
+      await failures(l.group("p", "port-group", ["443", "8000-70000", "9100-9000"])),
+      [
+        'body.group_members[1]: "8000-70000" is not a port (1-65535) or a range of ports',
+        'body.group_members[2]: "9100-9000" is a reversed range: write the lower port first',
+      ],
+    );
+    assert.deepEqual(await failures(l.group("a", "address-group", ["10.0.0.1-10.0.0.9"])), []);
+    const forward = l.forward("f", "f", 443, "0123456789abcdef01234567");
+    const body = forward.inputs.body as Record<string, unknown>;
+    assert.deepEqual(
+      await failures({
+        inputs: {
+          ...forward.inputs,
+          body: { ...body, dst_port: "2000-1000", fwd_port: "2000-1000" },
+        },
+      }),
+      [
+        'body.dst_port: "2000-1000" is a reversed range: write the lower port first',
+        'body.fwd_port: "2000-1000" is a reversed range: write the lower port first',
+      ],
+    );
+    const dotted = { ...l.connection, site: ".." };
+    assert.deepEqual(
+      await failures({
+        inputs: {
+          ...l.group("g", "port-group", ["80"]).inputs,
+          connection: dotted,
+          path: "/proxy/network/api/s/../rest/firewallgroup",
+        },
+      }),
+      [
+        "connection.site: must be the site's short name (default): it is a segment of every API path",
+        'path: "/proxy/network/api/s/../rest/firewallgroup" is not a UniFi collection path this provider knows',
+      ],
+    );
+    assert.throws(() => collectionPath("..", "networkconf"), /"\.\." cannot be a UniFi site name/);
+    assert.equal(l.emulator.server.count(), 0);
+  });
+
   it("explains a malformed WireGuard key without printing it", async () => {
     const l = await lab();
     const secret = "definitely-not-a-key";
@@ -544,6 +624,18 @@ describe("check and preview", () => {
     assert.deepEqual(await l.engine.preview([unknownMembers]), [
       { name: "group-site", op: "update" },
     ]);
+    // A whole input unknown at preview (body, connection, key) is checked when known.
+    for (const input of ["body", "connection", "key"]) {
+      const desired = { ...unknownMembers.inputs, [input]: UNKNOWN };
+      const result = await l.provider.check({} as never, desired as never);
+      assert.deepEqual(result.failures ?? [], [], input);
+      const diff = await l.provider.diff(
+        l.id("group-site"),
+        outs(l, "group-site"),
+        desired as never,
+      );
+      assert.equal(diff.changes, true, input);
+    }
   });
 });
 

@@ -82,8 +82,10 @@ describe("serialized UniFi provider", () => {
     }
     assert.ok(!/\bzod\b/.test(serialized.text), "no library object captured");
     // It is stored in the state of every UniFi object: 100.5 kB before the shared kit
-    // (issue 15), 111.6 kB with it; the budget leaves ~7%.
-    assert.ok(serialized.text.length < 120_000, `${serialized.text.length} characters`);
+    // (issue 15), 111.6 kB with it, 119.6 kB with the controller's own field patterns
+    // verbatim, the defaults of fields it does not keep and the port checks (issue 12);
+    // the budget leaves ~4%.
+    assert.ok(serialized.text.length < 125_000, `${serialized.text.length} characters`);
   });
 
   it("fails from a fresh process with its message: no API key, and how to set one", async () => {

@@ -1,0 +1,132 @@
+/**
+ * Start-up on the `pulumi preview` path: the program launched exactly as the nodejs
+ * language host launches it (node, Pulumi.yaml's `nodeargs`, the SDK's cmd/run with the
+ * monitor and engine addresses, `--pwd` and the entry point as the engine derives them from
+ * Pulumi.yaml's `main`, the stack config in PULUMI_CONFIG), against a fake engine
+ * (fake-engine.ts). Timed from the spawn to the stack's registration, to the first resource
+ * of the program (its root component: the program and every provider SDK are loaded, the
+ * configuration validated, the model built), and to the end of the run (every registration
+ * answered at once, dynamic providers serialized as in a real preview). BENCH_NODE_EXTRA
+ * adds node options before the `nodeargs`, for diagnosis (`--cpu-prof`).
+ */
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { loadOffline } from "../src/cli/offline";
+import { ROOT, runtimeOptions, start } from "./command";
+import { FakeEngine } from "./fake-engine";
+import { runsFromEnv } from "./plan";
+import { median, type BenchSuite, type Figure } from "./types";
+
+const PROJECT = "homelab";
+
+/** The engine's program directory and entry point (pkg/engine/project.go, getPwdMain). */
+function pwdMain(main: string): { pwd: string; entry: string } {
+  if (main === "." || main === "") return { pwd: ROOT, entry: "." };
+  const path = resolve(ROOT, main);
+  if (statSync(path).isDirectory()) return { pwd: path, entry: "." };
+  return { pwd: dirname(path), entry: relative(dirname(path), path) };
+}
+
+interface Startup {
+  stack: number;
+  program: number;
+  end: number;
+  registrations: number;
+}
+
+async function once(stack: string): Promise<Startup> {
+  const options = runtimeOptions();
+  const offline = loadOffline(ROOT, stack);
+  const engine = new FakeEngine(stack, PROJECT);
+  const address = await engine.listen();
+  const { pwd, entry } = pwdMain(options.main);
+  const config = { ...offline.config };
+  const unifi = config[`${PROJECT}:unifi`];
+  if (unifi !== undefined) {
+    // No controller to ask here: the firewall generation the offline plan assumes.
+    const parsed = JSON.parse(unifi) as { firewall?: { mode?: string } };
+    config[`${PROJECT}:unifi`] = JSON.stringify({
+      ...parsed,
+      firewall: { ...parsed.firewall, mode: "zone" },
+    });
+  }
+  const runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [ROOT] });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_CONFIG: JSON.stringify(config),
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(offline.secretKeys),
+    ...(options.typescript ? { PULUMI_NODEJS_TYPESCRIPT: "true" } : {}),
+  };
+  // prettier-ignore
+  const argv = [
+    process.execPath, ...(process.env.BENCH_NODE_EXTRA ?? "").split(" ").filter(Boolean), ...options.nodeargs, runPath,
+    "--monitor", address, "--engine", address, "--organization", "organization",
+    "--project", PROJECT, "--root-directory", ROOT, "--stack", stack, "--pwd", pwd,
+    "--dry-run", "--parallel", "16", entry,
+  ];
+  engine.start();
+  // The language host runs node in the plugin context's directory: the program directory.
+  const child = start(argv, { cwd: pwd, env });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  try {
+    const code = await exited;
+    const end = engine.elapsed();
+    if (code !== 0)
+      throw new Error(
+        `the program failed (exit ${String(code)}):\n${output}${engine.log.join("\n")}`,
+      );
+    const of = (test: (type: string) => boolean) =>
+      engine.registrations.find((r) => test(r.type))?.at ?? NaN;
+    return {
+      stack: of((t) => t === "pulumi:pulumi:Stack"),
+      program: of((t) => t.startsWith(`${PROJECT}:`)),
+      end,
+      registrations: engine.registrations.length,
+    };
+  } finally {
+    engine.close();
+  }
+}
+
+export const previewSuite: BenchSuite = {
+  name: "pulumi preview path: start-up of the program as the language host runs it",
+  async run(): Promise<Figure[]> {
+    if (!existsSync(join(ROOT, "Pulumi.yaml"))) return [];
+    const runs = runsFromEnv(5);
+    const figures: Figure[] = [];
+    for (const stack of ["home", "annex"]) {
+      try {
+        await once(stack); // warm the disk and the transform caches
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const why = message.split("\n").find((l) => /cannot|invalid|error/i.test(l));
+        figures.push({
+          name: `${stack}: the program fails`,
+          value: NaN,
+          unit: "ms",
+          detail: { error: (why ?? message).trim().slice(0, 160) },
+        });
+        continue;
+      }
+      const results: Startup[] = [];
+      for (let i = 0; i < runs; i++) results.push(await once(stack));
+      const ms = (key: keyof Startup) => Math.round(median(results.map((r) => r[key])));
+      figures.push({
+        name: `${stack}: spawn to the first resource of the program`,
+        value: ms("program"),
+        unit: "ms",
+        detail: {
+          "to the stack resource": ms("stack"),
+          "to the end of the run": ms("end"),
+          registrations: results[0]!.registrations,
+          nodeargs: runtimeOptions().nodeargs.join(" "),
+          runs,
+        },
+      });
+    }
+    return figures;
+  },
+};

@@ -4,10 +4,11 @@
  * interleaved (floor, home, annex, floor, ...) so that the machine's load hits every command
  * alike, and figures are medians; the ratio is of medians. The plan runs the command of
  * package.json's `plan` script (without npm: a user pays npm's start-up on top, shown once
- * for scale). Peak memory and CPU time come from GNU time, in separate runs.
+ * for scale). Every run is timed by GNU time (when installed): CPU time (the whole process
+ * tree, less sensitive than wall time to a busy machine) and peak memory.
  */
 import { loadavg } from "node:os";
-import { ok, run, scriptCommand, scriptEnv } from "./command";
+import { ok, run, scriptCommand, scriptEnv, type Timed } from "./command";
 import { median, type BenchSuite, type Figure } from "./types";
 
 const STACKS = ["home", "annex"] as const;
@@ -27,6 +28,8 @@ function plan(stack: string, measure = false) {
   return { ...result, resources };
 }
 
+const round = (n: number | undefined) => (n === undefined ? "n/a" : Math.round(n));
+
 export const planSuite: BenchSuite = {
   name: "offline plan of the example stacks against the floor",
   async run(): Promise<Figure[]> {
@@ -34,37 +37,49 @@ export const planSuite: BenchSuite = {
     const load = loadavg()[0]!.toFixed(2);
     floor();
     for (const stack of STACKS) plan(stack); // warm the disk and the transform caches
-    const times: Record<string, number[]> = { floor: [], home: [], annex: [] };
+    const names = ["floor", ...STACKS] as const;
+    const samples = new Map(names.map((n) => [n, [] as Timed[]]));
     const resources: Record<string, number> = {};
     for (let i = 0; i < runs; i++) {
-      times.floor!.push(floor().wall);
+      samples.get("floor")!.push(floor(true));
       for (const stack of STACKS) {
-        const result = plan(stack);
-        times[stack]!.push(result.wall);
+        const result = plan(stack, true);
+        samples.get(stack)!.push(result);
         resources[stack] = result.resources;
       }
     }
-    const floorMs = median(times.floor!);
+    const med = (name: (typeof names)[number], key: "wall" | "cpu" | "maxRssMiB") => {
+      const values = samples.get(name)!.map((s) => s[key]);
+      return values.every((v) => v !== undefined) ? median(values) : undefined;
+    };
+    const floorMs = med("floor", "wall")!;
+    const floorCpu = med("floor", "cpu");
     const figures: Figure[] = [
       {
         name: `floor: node -e 'require("@pulumi/pulumi")'`,
-        value: floorMs,
+        value: Math.round(floorMs),
         unit: "ms",
-        detail: { runs, "load average": load, "peak MiB": floor(true).maxRssMiB ?? "n/a" },
+        detail: {
+          "CPU ms": round(floorCpu),
+          "peak MiB": round(med("floor", "maxRssMiB")),
+          runs,
+          "load average": load,
+        },
       },
     ];
     for (const stack of STACKS) {
-      const ms = median(times[stack]!);
-      const measured = plan(stack, true);
+      const ms = med(stack, "wall")!;
+      const cpu = med(stack, "cpu");
       figures.push({
         name: `plan --stack ${stack} --json / floor`,
         value: Number((ms / floorMs).toFixed(2)),
         unit: "x",
         detail: {
           ms: Math.round(ms),
+          "CPU ms": round(cpu),
+          "CPU / floor's": cpu && floorCpu ? (cpu / floorCpu).toFixed(2) : "n/a",
+          "peak MiB": round(med(stack, "maxRssMiB")),
           resources: resources[stack]!,
-          "CPU ms": measured.cpu === undefined ? "n/a" : Math.round(measured.cpu),
-          "peak MiB": measured.maxRssMiB === undefined ? "n/a" : Math.round(measured.maxRssMiB),
           command: scriptCommand("plan").join(" ").replace(process.execPath, "node"),
         },
       });

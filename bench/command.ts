@@ -65,6 +65,29 @@ export interface Timed {
 const GNU_TIME = "/usr/bin/time";
 const TIME_MARK = "@@bench-time@@";
 
+/** argv under GNU time when `measure` is set and it is installed. */
+function timedArgv(argv: readonly string[], measure: boolean | undefined): string[] {
+  return measure === true && existsSync(GNU_TIME)
+    ? [GNU_TIME, "-f", `${TIME_MARK} %e %U %S %M`, ...argv]
+    : [...argv];
+}
+
+/** The process's own stderr, and GNU time's figures when it ran under it. */
+function timeFigures(stderr: string): { stderr: string; cpu?: number; maxRssMiB?: number } {
+  const at = stderr.lastIndexOf(TIME_MARK);
+  if (at < 0) return { stderr };
+  const fields = stderr
+    .slice(at + TIME_MARK.length)
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return {
+    stderr: stderr.slice(0, at),
+    cpu: ((fields[1] ?? 0) + (fields[2] ?? 0)) * 1000,
+    maxRssMiB: (fields[3] ?? 0) / 1024,
+  };
+}
+
 /**
  * Runs argv[0] with argv[1..] (found on the PATH of `env`), without a shell. With
  * `measure`, under GNU time (when installed) for CPU time and peak memory.
@@ -73,8 +96,7 @@ export function run(
   argv: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; measure?: boolean } = {},
 ): Timed {
-  const timed = options.measure === true && existsSync(GNU_TIME);
-  const command = timed ? [GNU_TIME, "-f", `${TIME_MARK} %e %U %S %M`, ...argv] : [...argv];
+  const command = timedArgv(argv, options.measure);
   const start = process.hrtime.bigint();
   const result: SpawnSyncReturns<string> = spawnSync(command[0]!, command.slice(1), {
     cwd: options.cwd ?? ROOT,
@@ -84,29 +106,28 @@ export function run(
   });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw result.error;
-  let stderr = result.stderr;
-  let cpu: number | undefined;
-  let maxRssMiB: number | undefined;
-  if (timed) {
-    const at = stderr.lastIndexOf(TIME_MARK);
-    const fields = stderr
-      .slice(at + TIME_MARK.length)
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    stderr = stderr.slice(0, at);
-    cpu = ((fields[1] ?? 0) + (fields[2] ?? 0)) * 1000;
-    maxRssMiB = (fields[3] ?? 0) / 1024;
-  }
-  return { status: result.status, stdout: result.stdout, stderr, wall, cpu, maxRssMiB };
+  return { status: result.status, stdout: result.stdout, wall, ...timeFigures(result.stderr) };
 }
 
 /** Like `run`, asynchronous, for processes the bench talks to while they run. */
 export function start(
   argv: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): ReturnType<typeof spawn> {
-  return spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: "pipe" });
+  options: { cwd: string; env: NodeJS.ProcessEnv; measure?: boolean },
+): Promise<Timed> {
+  const command = timedArgv(argv, options.measure);
+  const begin = process.hrtime.bigint();
+  const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env: options.env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => {
+      const wall = Number(process.hrtime.bigint() - begin) / 1e6;
+      resolve({ status, stdout, wall, ...timeFigures(stderr) });
+    });
+  });
 }
 
 /** Throws with the process's stderr unless it exited 0. */

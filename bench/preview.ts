@@ -31,6 +31,9 @@ interface Startup {
   stack: number;
   program: number;
   end: number;
+  /** CPU time of the whole run. */
+  cpu: number;
+  maxRssMiB: number;
   registrations: number;
 }
 
@@ -66,24 +69,22 @@ async function once(stack: string): Promise<Startup> {
   ];
   engine.start();
   // The language host runs node in the plugin context's directory: the program directory.
-  const child = start(argv, { cwd: pwd, env });
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  const done = start(argv, { cwd: pwd, env, measure: true });
   try {
-    const code = await exited;
+    const result = await done;
     const end = engine.elapsed();
-    if (code !== 0)
-      throw new Error(
-        `the program failed (exit ${String(code)}):\n${output}${engine.log.join("\n")}`,
-      );
+    if (result.status !== 0) {
+      const output = [result.stdout, result.stderr, ...engine.log].join("\n");
+      throw new Error(`the program failed (exit ${String(result.status)}):\n${output}`);
+    }
     const of = (test: (type: string) => boolean) =>
       engine.registrations.find((r) => test(r.type))?.at ?? NaN;
     return {
       stack: of((t) => t === "pulumi:pulumi:Stack"),
       program: of((t) => t.startsWith(`${PROJECT}:`)),
       end,
+      cpu: result.cpu ?? NaN,
+      maxRssMiB: result.maxRssMiB ?? NaN,
       registrations: engine.registrations.length,
     };
   } finally {
@@ -121,6 +122,8 @@ export const previewSuite: BenchSuite = {
         detail: {
           "to the stack resource": ms("stack"),
           "to the end of the run": ms("end"),
+          "CPU ms (whole run)": ms("cpu"),
+          "peak MiB": ms("maxRssMiB"),
           registrations: results[0]!.registrations,
           nodeargs: runtimeOptions().nodeargs.join(" "),
           runs,

@@ -23,6 +23,8 @@ export interface OfflineContext {
   readonly root: string;
   readonly file: string;
   readonly yaml?: YamlFile;
+  /** The site, already validated from the same configuration. */
+  readonly loaded?: LoadedSite;
 }
 
 const OFFLINE = Symbol.for("homelab.offline-context");
@@ -38,6 +40,7 @@ function offlineContext(): OfflineContext | undefined {
 /** Loads the site from the runtime config; configuration problems end the run cleanly. */
 export function loadFromRuntime(): LoadedSite {
   const offline = offlineContext();
+  if (offline?.loaded) return offline.loaded;
   const stack = pulumi.getStack();
   const root = offline?.root ?? process.cwd();
   const file = offline?.file ?? `Pulumi.${stack}.yaml`;

@@ -3,13 +3,15 @@
  * transpiled by esbuild (`transformSync`, types stripped, nothing checked: type-checking is
  * the separate `npm run typecheck`) and the result is kept on disk under
  * node_modules/.cache/homelab-ts, keyed by a hash of the file's path and text, esbuild's
- * version and the options below, so an unchanged file costs one read. Every other file
- * (node_modules) loads exactly as plain node loads it: no lexing, no source maps.
+ * version and the options below, so an unchanged file costs a read of its cached output.
+ * Every other file (node_modules) loads exactly as plain node loads it: no lexing, no
+ * source maps.
  *
- * Stack traces point at the `.ts` lines: frames in a transpiled file are mapped through its
- * source map (read from the cache when a stack first needs it), by this module's
- * `Error.prepareStackTrace` when nothing else formats stacks, and through source-map-support
- * when that is loaded (the Pulumi SDK's `cmd/run` installs it before it loads the program).
+ * Stack traces point at the `.ts` lines: this module's `Error.prepareStackTrace` maps frames
+ * in a transpiled file through its source map (read from the cache when a stack first needs
+ * it), and formats the others as V8 does. It also replaces source-map-support's once that is
+ * installed (the Pulumi SDK's `cmd/run` does, before it loads the program): see
+ * reclaimStackFormatting. The SDK reads resources' source positions from these stacks.
  *
  * Why not tsx: it also runs every `.js` file of node_modules through its ESM lexer and
  * source-map handling, about 0.4 s per process here (issue 17).
@@ -39,10 +41,10 @@ const OPTIONS = {
 
 let esbuild;
 let optionsKey;
-/** Transpiled files of this process: file name → cache entry (where its source map is). */
+/** Transpiled files of this process: file name → cache entry (its source map is there). */
 const compiled = new Map();
-/** Parsed source maps, by file name (null: none could be read). */
-const maps = new Map();
+/** Source maps of transpiled files, parsed when a stack first needs one (null: unreadable). */
+const sourceMaps = new Map();
 
 function cacheKey(filename, source) {
   optionsKey ??= `${require("esbuild/package.json").version} ${JSON.stringify(OPTIONS)}`;
@@ -82,31 +84,20 @@ function transpile(filename) {
   return result.code;
 }
 
-/** The source map of a transpiled file, or undefined. */
-function sourceMapOf(filename) {
-  if (!compiled.has(filename)) return undefined;
-  if (!maps.has(filename)) {
+/** "file:line:column" of a transpiled position in its `.ts` file (1-based), or undefined. */
+function originalPosition(filename, line, column) {
+  if (!sourceMaps.has(filename)) {
     let map = null;
     try {
-      map = JSON.parse(readFileSync(`${compiled.get(filename)}.map`, "utf8"));
+      map = new Module.SourceMap(JSON.parse(readFileSync(`${compiled.get(filename)}.map`, "utf8")));
     } catch {
       // cache cleared under us: positions stay unmapped
     }
-    maps.set(filename, map);
-  }
-  return maps.get(filename) ?? undefined;
-}
-
-const sourceMaps = new Map();
-/** 1-based line and column of a transpiled position in its `.ts` file, or undefined. */
-function originalPosition(filename, line, column) {
-  if (!sourceMaps.has(filename)) {
-    const map = sourceMapOf(filename);
-    sourceMaps.set(filename, map ? new Module.SourceMap(map) : null);
+    sourceMaps.set(filename, map);
   }
   const entry = sourceMaps.get(filename)?.findEntry(line - 1, column - 1);
   if (!entry || entry.originalLine === undefined) return undefined;
-  return { line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+  return `${filename}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
 }
 
 /** V8's text for a frame, with the position mapped when the frame is in a `.ts` file. */
@@ -116,12 +107,11 @@ function formatFrame(frame) {
   if (!file || !compiled.has(file)) return text;
   const line = frame.getLineNumber();
   const column = frame.getColumnNumber();
-  const original = originalPosition(file, line, column);
+  const generated = `${file}:${line}:${column}`;
+  const at = text.lastIndexOf(generated);
+  const original = at < 0 ? undefined : originalPosition(file, line, column);
   if (!original) return text;
-  const at = text.lastIndexOf(`${file}:${line}:${column}`);
-  if (at < 0) return text;
-  const mapped = `${file}:${original.line}:${original.column}`;
-  return text.slice(0, at) + mapped + text.slice(at + `${file}:${line}:${column}`.length);
+  return text.slice(0, at) + original + text.slice(at + generated.length);
 }
 
 /** Formats stacks as V8 does, with `.ts` positions. */
@@ -137,10 +127,13 @@ function prepareStackTrace(error, frames) {
 
 let sourceMapSupport;
 /**
- * Gives source-map-support our maps once it formats stacks in place of ours (the SDK's
- * `cmd/run` installs it before it loads the program).
+ * Takes stack formatting back from source-map-support, which the SDK's `cmd/run` installs
+ * before it loads the program: it copies every call site of every stack the SDK captures
+ * (one per promise, a whole one per resource, for source positions) and maps the SDK's own
+ * frames to TypeScript files the SDK does not ship; about a third of a preview's start-up.
+ * Ours maps the frames of our `.ts` files and leaves the others at their `.js` positions.
  */
-function feedSourceMapSupport() {
+function reclaimStackFormatting() {
   if (sourceMapSupport === null || Error.prepareStackTrace === prepareStackTrace) return;
   try {
     sourceMapSupport ??= require.resolve("source-map-support", { paths: [ROOT] });
@@ -148,16 +141,9 @@ function feedSourceMapSupport() {
     sourceMapSupport = null;
     return;
   }
-  const loaded = require.cache[sourceMapSupport];
-  if (!loaded) return;
-  sourceMapSupport = null; // done
-  loaded.exports.install({
-    handleUncaughtExceptions: false,
-    retrieveSourceMap(source) {
-      const map = sourceMapOf(source);
-      return map ? { url: source, map } : null;
-    },
-  });
+  if (!require.cache[sourceMapSupport]) return;
+  sourceMapSupport = null; // done: from now on, a formatter someone installs stays
+  Error.prepareStackTrace = prepareStackTrace;
 }
 
 /** Installs the hook (once per process). */
@@ -165,17 +151,17 @@ function register() {
   if (Module._extensions[".ts"]?.homelab) return;
   const load = (module, filename) => {
     const code = transpile(filename);
-    feedSourceMapSupport();
+    reclaimStackFormatting();
     module._compile(code, filename);
   };
   load.homelab = true;
   Module._extensions[".ts"] = load;
   // Node's own formatter (Node 20 exposes it as Error.prepareStackTrace) is replaced; one a
-  // library installed is left alone (feedSourceMapSupport covers source-map-support).
+  // library installed is left alone (but see reclaimStackFormatting).
   const current = Error.prepareStackTrace;
   if (current === undefined || current.name === "ErrorPrepareStackTrace") {
     Error.prepareStackTrace = prepareStackTrace;
   }
 }
 
-module.exports = { register, transpile, originalPosition, CACHE };
+module.exports = { register, CACHE };

@@ -1,7 +1,8 @@
 /**
  * The `.ts` require hook (src/boot/typescript.js): TypeScript runs as tsc would emit it, from
- * a disk cache keyed by content, with stack traces at `.ts` lines (alone, and under
- * source-map-support as the Pulumi SDK's cmd/run installs it); nothing else is transformed.
+ * a disk cache keyed by content, with stack traces at `.ts` lines (also once source-map-support
+ * is installed, as the Pulumi SDK's cmd/run does: the hook formats stacks again); nothing else
+ * is transformed.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -63,7 +64,7 @@ describe("the .ts require hook", () => {
     assert.deepEqual(JSON.parse(node([file]).stdout), { answer: 43, esbuild: true });
   });
 
-  it("stack traces point at the .ts line, with its own formatter and under source-map-support", () => {
+  it("stack traces point at the .ts line, also after source-map-support is installed", () => {
     const file = join(dir, "thrower.ts");
     writeFileSync(file, THROWER);
     for (const preload of [[], ["source-map-support/register"]]) {

@@ -16,9 +16,10 @@ function format(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
 }
 
-if (require.main === module)
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, async () => {
-    const values = parseCli(process.argv.slice(2), USAGE, {
+    const values = parseCli(argv, USAGE, {
       json: { type: "boolean", default: false },
       only: { type: "string" },
       "npm-test": { type: "boolean", default: false },
@@ -46,3 +47,5 @@ if (require.main === module)
       process.stdout.write(`\nmachine: node ${machine.node}, ${machine.cpus} x ${machine.cpu}\n`);
     return 0;
   });
+
+if (require.main === module) void main(process.argv.slice(2));

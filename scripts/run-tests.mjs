@@ -9,7 +9,8 @@
 // existing file runs that file whatever its name. Every test has a time limit
 // (TEST_TIMEOUT_MS, default 120000): a test awaiting something that never happens (an
 // Output that never resolves while a server keeps the process alive) fails instead of
-// hanging the run.
+// hanging the run. Node 20 applies the same limit to each test file as a whole (its
+// process), so it is also the longest a file may take.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import "@pulumi/pulumi";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript module
@@ -47,37 +47,43 @@ describe("deferring the SDK's closure modules", () => {
     });
   });
 
+  // One process with the deferral, one without: what loads when, and what serializing gives.
+  const script = `${LOADED}
+    const pulumi = require("@pulumi/pulumi");
+    const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
+    const { fortiosProvider } = require("./src/providers/fortios/provider.ts");
+    const { unifiProvider } = require("./src/providers/unifi/resources.ts");
+    Promise.all([() => 42, () => fortiosProvider, () => unifiProvider].map((f) =>
+      pulumi.runtime.serializeFunction(f, { allowSecrets: true }).then((s) => s.text),
+    )).then((texts) => console.log(JSON.stringify({
+      before, after: loaded("typescript"), texts,
+      real: require.cache[require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure")].exports.serializeFunction.toString().includes("serializeJavaScriptText"),
+    })));`;
+  interface Run {
+    before: { typescript: boolean; arborist: boolean };
+    after: boolean;
+    texts: string[];
+    real: boolean;
+  }
+  let deferred: Run;
+  let eager: Run;
+  before(() => {
+    deferred = node(script, true) as Run;
+    eager = node(script, false) as Run;
+  });
+
   it('require("@pulumi/pulumi") then loads neither TypeScript nor arborist; the first serialization does', () => {
-    const script = `${LOADED}
-      const pulumi = require("@pulumi/pulumi");
-      const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
-      pulumi.runtime.serializeFunction(() => 42).then((s) => console.log(JSON.stringify({
-        before, after: loaded("typescript"), text: s.text.includes("() => 42"),
-        real: require.cache[require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure")].exports.serializeFunction.toString().includes("serializeJavaScriptText"),
-      })));`;
-    assert.deepEqual(node(script, true), {
-      before: { typescript: false, arborist: false },
-      after: true,
-      text: true,
-      real: true,
-    });
-    const eager = node(script, false) as { before: unknown };
+    assert.deepEqual(deferred.before, { typescript: false, arborist: false });
+    assert.equal(deferred.after, true);
+    assert.equal(deferred.real, true, "the real module replaced the stand-in");
+    assert.match(deferred.texts[0]!, /\(\) => 42/);
     assert.deepEqual(eager.before, { typescript: true, arborist: true }, "the SDK loads them");
   });
 
   it("serializes our dynamic providers to the same text, byte for byte", () => {
-    const script = `
-      const pulumi = require("@pulumi/pulumi");
-      const { fortiosProvider } = require("./src/providers/fortios/provider.ts");
-      const { unifiProvider } = require("./src/providers/unifi/resources.ts");
-      Promise.all([fortiosProvider, unifiProvider].map((p) =>
-        pulumi.runtime.serializeFunction(() => p, { allowSecrets: true }).then((s) => s.text),
-      )).then((texts) => console.log(JSON.stringify(texts)));`;
-    const deferred = node(script, true) as string[];
-    const eager = node(script, false) as string[];
-    assert.equal(deferred.length, 2);
-    assert.ok(deferred.every((t) => t.length > 10_000));
-    assert.deepEqual(deferred, eager);
+    assert.equal(deferred.texts.length, 3);
+    assert.ok(deferred.texts.slice(1).every((t) => t.length > 10_000));
+    assert.deepEqual(deferred.texts, eager.texts);
   });
 
   it("does nothing once the SDK is loaded (this file imports it)", () => {

@@ -39,6 +39,9 @@ const OPTIONS = {
   tsconfigRaw: { compilerOptions: { strict: true, useDefineForClassFields: true } },
 };
 
+/** Part of every cache key: bump it when what this module writes to the cache changes. */
+const CACHE_FORMAT = 1;
+
 let esbuild;
 let optionsKey;
 /** Transpiled files of this process: file name → cache entry (its source map is there). */
@@ -47,7 +50,7 @@ const compiled = new Map();
 const sourceMaps = new Map();
 
 function cacheKey(filename, source) {
-  optionsKey ??= `${require("esbuild/package.json").version} ${JSON.stringify(OPTIONS)}`;
+  optionsKey ??= `${CACHE_FORMAT} ${require("esbuild/package.json").version} ${JSON.stringify(OPTIONS)}`;
   return createHash("sha256")
     .update(optionsKey)
     .update("\0")
@@ -76,11 +79,16 @@ function transpile(filename) {
   }
   esbuild ??= require("esbuild");
   const result = esbuild.transformSync(source, { ...OPTIONS, sourcefile: filename });
-  mkdirSync(CACHE, { recursive: true });
   const map = JSON.parse(result.map);
   map.sources = [filename];
-  writeAtomic(`${entry}.map`, JSON.stringify(map));
-  writeAtomic(`${entry}.js`, result.code);
+  try {
+    mkdirSync(CACHE, { recursive: true });
+    writeAtomic(`${entry}.map`, JSON.stringify(map));
+    writeAtomic(`${entry}.js`, result.code);
+  } catch {
+    // a read-only node_modules: every run transpiles again
+    sourceMaps.set(filename, new Module.SourceMap(map));
+  }
   return result.code;
 }
 

@@ -8,7 +8,11 @@ import { writeFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { UNSERIALIZED_PROVIDER } from "../../src/cli/mock-runtime";
+import { planStack } from "../../src/cli/offline";
 import { main } from "../../src/cli/plan";
+import { loadFromRuntime } from "../../src/program";
 import { ROOT, runCli, runMain, type CliResult } from "../helpers/cli";
 
 let home: CliResult;
@@ -111,6 +115,25 @@ describe("npm run plan", () => {
       missing.stderr,
       /Pulumi\.nosuch\.yaml {2}\(top level\)\n {4}cannot read Pulumi\.nosuch\.yaml: file not found/,
     );
+  });
+
+  it("serializes no dynamic provider, and leaves the SDK's serializer working", async () => {
+    const loaded = () => Object.keys(require.cache).some((p) => p.includes("/typescript/"));
+    assert.equal(loaded(), false, "the closure serializer (with TypeScript) never loaded");
+    const provider = { create: async () => ({ id: "x" }) };
+    const serialized = await pulumi.runtime.serializeFunction(() => provider);
+    assert.notEqual(serialized.text, UNSERIALIZED_PROVIDER);
+    assert.match(serialized.text, /return async \(\) => \(\{ id: "x" \}\);/);
+    assert.equal(loaded(), true);
+  });
+
+  it("validates the stack once: the program gets the site the plan validated", async () => {
+    let seen: unknown;
+    const { loaded } = await planStack(ROOT, "annex", undefined, () => {
+      seen = loadFromRuntime();
+      return {};
+    });
+    assert.equal(seen, loaded);
   });
 
   it("as a subprocess, as npm runs it: the same document", () => {

@@ -113,7 +113,7 @@ export function run(
 export function start(
   argv: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; measure?: boolean },
-): Promise<Timed> {
+): { pid: number | undefined; done: Promise<Timed> } {
   const command = timedArgv(argv, options.measure);
   const begin = process.hrtime.bigint();
   const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env: options.env });
@@ -121,14 +121,36 @@ export function start(
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
+  const done = new Promise<Timed>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (status) => {
       const wall = Number(process.hrtime.bigint() - begin) / 1e6;
       resolve({ status, stdout, wall, ...timeFigures(stderr) });
     });
   });
+  return { pid: child.pid, done };
 }
+
+/**
+ * CPU time (user + system, every thread) a running process has used so far, in ms, read from
+ * /proc (Linux); `pid` may be GNU time's, then it is its child's. Undefined elsewhere.
+ */
+export function cpuSoFar(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    const target = children && existsSync(GNU_TIME) ? Number(children.split(" ")[0]) : pid;
+    const stat = readFileSync(`/proc/${target}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc's times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
 
 /** Throws with the process's stderr unless it exited 0. */
 export function ok(result: Timed, what: string): Timed {

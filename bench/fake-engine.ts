@@ -29,6 +29,8 @@ export interface Registration {
   readonly name: string;
   /** ms since `FakeEngine.start`. */
   readonly at: number;
+  /** CPU time the program had used then, ms (when known). */
+  readonly cpu?: number;
 }
 
 type Unary = (
@@ -85,7 +87,7 @@ export class FakeEngine {
       const object = request.getObject();
       if (object) response.setObject(object);
       callback(null, response);
-      this.record({ type, name, at: this.elapsed() });
+      this.record({ type, name, at: this.elapsed(), cpu: this.cpu() });
     };
     monitor.invoke = (call, callback) => {
       const request = call.request as monitorProto.ResourceInvokeRequest;
@@ -127,6 +129,9 @@ export class FakeEngine {
   start(): void {
     this.started = process.hrtime.bigint();
   }
+
+  /** How to read the program's CPU time so far (recorded with every registration). */
+  cpu: () => number | undefined = () => undefined;
 
   elapsed(): number {
     return Number(process.hrtime.bigint() - this.started) / 1e6;

@@ -1,16 +1,16 @@
 /**
  * Offline plan of generated sites of about 100, 1,000 and 3,000 resources: a Proxmox cluster
  * with guests on an SDN subnet, Docker hosts with custom services behind a proxy, public DNS
- * records. Each plan runs in a fresh process, like `npm run plan`.
+ * records. Each plan runs in a fresh process, with the command of package.json's `plan`
+ * script. The cost of one more resource is the slope between the smallest and the largest
+ * site (start-up cancels out).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { measure, type BenchSuite, type Figure } from "./types";
-
-const ROOT = join(__dirname, "..");
+import { ok, run, scriptCommand, type Timed } from "./command";
+import { median, type BenchSuite, type Figure } from "./types";
 
 /**
  * A site whose plan has roughly `services * 6 + guests * 2` resources: each custom service
@@ -79,14 +79,13 @@ export function generatedSite(services: number): Record<string, unknown> {
   };
 }
 
-function plan(file: string): number {
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "src/cli/plan.ts", "--stack", "generated", "--config", file, "--json"],
-    { cwd: ROOT, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 },
-  );
-  if (result.status !== 0) throw new Error(`generated plan failed: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { resources: unknown[] }).resources.length;
+function plan(file: string): Timed & { resources: number } {
+  const command = scriptCommand("plan", ["--stack", "generated", "--config", file, "--json"]);
+  const result = ok(run(command, { measure: true }), "generated plan");
+  return {
+    ...result,
+    resources: (JSON.parse(result.stdout) as { resources: unknown[] }).resources.length,
+  };
 }
 
 export const generatedSuite: BenchSuite = {
@@ -94,18 +93,37 @@ export const generatedSuite: BenchSuite = {
   async run(): Promise<Figure[]> {
     const dir = mkdtempSync(join(tmpdir(), "bench-generated-"));
     const figures: Figure[] = [];
+    const points: { resources: number; wall: number; cpu: number }[] = [];
     for (const services of [15, 165, 500]) {
       const file = join(dir, `Pulumi.generated-${services}.yaml`);
       writeFileSync(file, stringify(generatedSite(services)));
-      let resources = 0;
-      const wall = await measure(services > 200 ? 1 : 2, () => (resources = plan(file)));
+      const runs = Array.from({ length: services > 200 ? 3 : 5 }, () => plan(file));
+      const resources = runs[0]!.resources;
+      const wall = median(runs.map((r) => r.wall));
+      const cpu = median(runs.map((r) => r.cpu ?? NaN));
       figures.push({
         name: `plan of a generated site, ${services} services (fresh process)`,
-        value: wall,
+        value: Math.round(wall),
         unit: "ms",
-        detail: { resources, "ms/resource": Number((wall / resources).toFixed(2)) },
+        detail: {
+          resources,
+          "ms/resource": Number((wall / resources).toFixed(2)),
+          "CPU ms": Math.round(cpu),
+          "peak MiB": Math.round(median(runs.map((r) => r.maxRssMiB ?? NaN))),
+          runs: runs.length,
+        },
       });
+      points.push({ resources, wall, cpu });
     }
+    const [small, large] = [points[0]!, points[points.length - 1]!];
+    const slope = (key: "wall" | "cpu") =>
+      Number(((large[key] - small[key]) / (large.resources - small.resources)).toFixed(2));
+    figures.push({
+      name: `cost of one more resource, ${small.resources} to ${large.resources} resources`,
+      value: slope("wall"),
+      unit: "ms/resource",
+      detail: { "CPU ms/resource": slope("cpu") },
+    });
     return figures;
   },
 };

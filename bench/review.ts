@@ -4,7 +4,6 @@
  * (a fresh `plan-diff` process), a line diff of a long text, and the diagrams of the example
  * stacks (model, graph, Mermaid and SVG).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import { federationDiagram, siteDiagram } from "../src/diagram/graph";
 import { toMermaid } from "../src/diagram/mermaid";
 import { toSvg } from "../src/diagram/svg";
 import { buildModel } from "../src/model";
+import { ok, run, scriptCommand } from "./command";
 import { measure, type BenchSuite, type Figure } from "./types";
 
 const ROOT = join(__dirname, "..");
@@ -116,18 +116,11 @@ export const reviewSuite: BenchSuite = {
         writeFileSync(join(dir, "base.json"), base.text);
         writeFileSync(join(dir, "head.json"), head.text);
         const fresh = await measure(3, () => {
-          const result = spawnSync(
-            process.execPath,
-            [
-              "--import",
-              "tsx",
-              "src/cli/plan-diff.ts",
-              join(dir, "base.json"),
-              join(dir, "head.json"),
-            ],
-            { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-          );
-          if (result.status !== 0) throw new Error(`plan-diff failed: ${result.stderr}`);
+          const command = scriptCommand("plan-diff", [
+            join(dir, "base.json"),
+            join(dir, "head.json"),
+          ]);
+          ok(run(command), "plan-diff");
         });
         figures.push({
           name: `npm run plan-diff, ${count} resources (fresh process)`,

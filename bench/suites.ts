@@ -4,6 +4,7 @@ import { federationSuite } from "./federation";
 import { fortigateSuite } from "./fortigate";
 import { generatedSuite } from "./generated";
 import { planSuite } from "./plan";
+import { previewSuite } from "./preview";
 import { reviewSuite } from "./review";
 import { servicesSuite } from "./services";
 import type { BenchSuite } from "./types";
@@ -11,6 +12,7 @@ import { unifiSuite } from "./unifi";
 
 export const suites: BenchSuite[] = [
   planSuite,
+  previewSuite,
   generatedSuite,
   servicesSuite,
   federationSuite,

@@ -23,6 +23,11 @@ export interface OfflineContext {
   readonly root: string;
   readonly file: string;
   readonly yaml?: YamlFile;
+  /**
+   * The site, already validated and modelled from the same configuration (offline, the
+   * UniFi firewall generation is the configured or assumed one either way).
+   */
+  readonly evaluated?: EvaluatedSite;
 }
 
 const OFFLINE = Symbol.for("homelab.offline-context");
@@ -41,6 +46,7 @@ function offlineContext(): OfflineContext | undefined {
  */
 export async function evaluateFromRuntime(): Promise<EvaluatedSite> {
   const offline = offlineContext();
+  if (offline?.evaluated) return offline.evaluated;
   const stack = pulumi.getStack();
   const root = offline?.root ?? process.cwd();
   const file = offline?.file ?? `Pulumi.${stack}.yaml`;

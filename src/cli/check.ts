@@ -52,9 +52,10 @@ export function checkProject(root: string): CheckResult {
   return { sites, problems };
 }
 
-if (require.main === module)
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
-    const values = parseCli(process.argv.slice(2), USAGE, {
+    const values = parseCli(argv, USAGE, {
       quiet: { type: "boolean", short: "q", default: false },
     });
     const root = projectRoot();
@@ -79,3 +80,5 @@ if (require.main === module)
     }
     return 0;
   });
+
+if (require.main === module) void main(process.argv.slice(2));

@@ -123,10 +123,11 @@ export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
 
 /**
  * Runs a CLI body: configuration problems print their report on stderr (exit 1), usage
- * errors print the usage (exit 2); nothing else is printed on failure but the message.
+ * errors print the usage (exit 2); nothing else is printed on failure but the message. The
+ * exit code is set on `process.exitCode` when the returned promise settles (it never rejects).
  */
-export function runCli(usage: string, body: () => number | Promise<number>): void {
-  Promise.resolve()
+export function runCli(usage: string, body: () => number | Promise<number>): Promise<void> {
+  return Promise.resolve()
     .then(body)
     .then(
       (code) => {

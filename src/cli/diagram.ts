@@ -91,9 +91,10 @@ function oneOf<T extends string>(
   throw new UsageError(`${option} must be one of ${allowed.join(", ")}, got "${value}"`);
 }
 
-if (require.main === module)
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
-    const values = parseCli(process.argv.slice(2), USAGE, {
+    const values = parseCli(argv, USAGE, {
       stack: { type: "string" },
       format: { type: "string" },
       view: { type: "string" },
@@ -111,3 +112,5 @@ if (require.main === module)
     } else process.stdout.write(text);
     return 0;
   });
+
+if (require.main === module) void main(process.argv.slice(2));

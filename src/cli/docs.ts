@@ -84,12 +84,15 @@ export function generatedFiles(root: string): Record<string, string> {
   return files;
 }
 
-if (require.main === module)
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
-    const values = parseCli(process.argv.slice(2), USAGE, {
+    const values = parseCli(argv, USAGE, {
       check: { type: "boolean", default: false },
     });
     const root = projectRoot();
     const stale = syncGeneratedFiles(root, generatedFiles(root), values.check, "npm run docs");
     return values.check && stale > 0 ? 1 : 0;
   });
+
+if (require.main === module) void main(process.argv.slice(2));

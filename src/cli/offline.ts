@@ -3,8 +3,9 @@
  * the real program under Pulumi's mock runtime with the file's configuration.
  */
 import type { LoadedSite } from "../config/load";
-import { runUnderMocks, type Plan } from "./mock-runtime";
-import { evaluateFromRuntime, main, setOfflineContext } from "../program";
+import type * as MockRuntime from "./mock-runtime";
+import type { Plan } from "./mock-runtime";
+import type * as Program from "../program";
 import { PROJECT, loadOffline } from "./offline-stack";
 
 export { PROJECT, loadOffline, offlinePlaceholder, type OfflineStack } from "./offline-stack";
@@ -17,19 +18,28 @@ export async function planStack(
   root: string,
   stack: string,
   configFile?: string,
-  program: () => Record<string, unknown> | Promise<Record<string, unknown>> = main,
+  program?: () => Record<string, unknown> | Promise<Record<string, unknown>>,
 ): Promise<{ plan: Plan; loaded: LoadedSite }> {
   const offline = loadOffline(root, stack, configFile);
+  // Only a valid stack loads the SDK and the program (validation alone does not need them).
   // The program creates no resource at import time, so importing it before setMocks is safe.
-  setOfflineContext({ root, file: offline.loaded.file });
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded here, not at start-up */
+  const { runUnderMocks } = require("./mock-runtime") as typeof MockRuntime;
+  const { main, setOfflineContext } = require("../program") as typeof Program;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  // The program reuses the site validated above instead of validating it again.
+  setOfflineContext({
+    root,
+    file: offline.loaded.file,
+    evaluated: { loaded: offline.loaded, model: offline.model },
+  });
   try {
     const plan = await runUnderMocks({
       project: PROJECT,
       stack,
       config: offline.config,
       secretKeys: offline.secretKeys,
-      preflight: evaluateFromRuntime,
-      program,
+      program: program ?? main,
     });
     return { plan, loaded: offline.loaded };
   } finally {

@@ -121,9 +121,54 @@ export function formatSheet(sheet: PeeringSheet): string {
   return lines.join("\n") + "\n";
 }
 
-if (require.main === module)
+export interface SheetRequest {
+  /** The member whose side this program manages (X). */
+  readonly member: string;
+  /** The member the sheet is for (Y). */
+  readonly peer: string;
+  readonly json: boolean;
+  /** The registry file, as messages name it. */
+  readonly registryFile: string;
+  /** The project's stacks whose site is `member` (stacksOfMember). */
+  readonly memberStacks: SheetStack[];
+}
+
+/**
+ * What the command prints for a request against a validated registry: the sheet as text or
+ * JSON. A member the registry does not declare, a member with itself and members that do not
+ * peer are usage errors.
+ */
+export function sheetOutput(registry: Registry, request: SheetRequest): string {
+  const { member, peer, registryFile } = request;
+  const ids = registry.members.map((m) => m.id);
+  for (const [flag, id] of [
+    ["--member", member],
+    ["--peer", peer],
+  ] as const) {
+    if (!ids.includes(id))
+      throw new UsageError(`${flag}: ${unknownReference("member", id, ids, registryFile)}`);
+  }
+  if (member === peer)
+    throw new UsageError(
+      `--member and --peer are both "${member}": a member does not peer with itself`,
+    );
+  const peers = peersOf(registry, member);
+  if (!peers.includes(peer)) {
+    throw new UsageError(
+      `"${member}" and "${peer}" do not peer in ${registryFile}: ${member}'s peers are ${peers.length > 0 ? peers.map((p) => `"${p}"`).join(", ") : "none"}`,
+    );
+  }
+  const sheet = peeringSheet(registry, member, peer, {
+    registryFile,
+    memberStacks: request.memberStacks,
+  });
+  return request.json ? JSON.stringify(sheet, null, 2) + "\n" : formatSheet(sheet);
+}
+
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
-    const values = parseCli(process.argv.slice(2), USAGE, {
+    const values = parseCli(argv, USAGE, {
       member: { type: "string" },
       peer: { type: "string" },
       json: { type: "boolean", default: false },
@@ -137,28 +182,15 @@ if (require.main === module)
       ? fileLabel(root, resolve(process.cwd(), values.registry))
       : DEFAULT_REGISTRY;
     const registry = loadRegistry(root, registryFile);
-    const ids = registry.members.map((m) => m.id);
-    for (const [flag, id] of [
-      ["--member", values.member],
-      ["--peer", values.peer],
-    ] as const) {
-      if (!ids.includes(id))
-        throw new UsageError(`${flag}: ${unknownReference("member", id, ids, registryFile)}`);
-    }
-    if (values.member === values.peer)
-      throw new UsageError(
-        `--member and --peer are both "${values.member}": a member does not peer with itself`,
-      );
-    if (!peersOf(registry, values.member).includes(values.peer)) {
-      const peers = peersOf(registry, values.member);
-      throw new UsageError(
-        `"${values.member}" and "${values.peer}" do not peer in ${registryFile}: ${values.member}'s peers are ${peers.length > 0 ? peers.map((p) => `"${p}"`).join(", ") : "none"}`,
-      );
-    }
-    const sheet = peeringSheet(registry, values.member, values.peer, {
+    const output = sheetOutput(registry, {
+      member: values.member,
+      peer: values.peer,
+      json: values.json,
       registryFile,
       memberStacks: stacksOfMember(root, registryFile, values.member),
     });
-    process.stdout.write(values.json ? JSON.stringify(sheet, null, 2) + "\n" : formatSheet(sheet));
+    process.stdout.write(output);
     return 0;
   });
+
+if (require.main === module) void main(process.argv.slice(2));

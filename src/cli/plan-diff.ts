@@ -45,10 +45,11 @@ function count(text: string | undefined, option: string, fallback: number, min: 
   return Number(text);
 }
 
-if (require.main === module)
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
     const { values, positionals } = parseCliArgs(
-      process.argv.slice(2),
+      argv,
       USAGE,
       { limit: { type: "string" }, level: { type: "string" } },
       ["<base.json>", "<head.json>"],
@@ -71,3 +72,5 @@ if (require.main === module)
     process.stdout.write(renderPlanDiff(diffPlans(plans.base, plans.head), { limit, level }));
     return 0;
   });
+
+if (require.main === module) void main(process.argv.slice(2));

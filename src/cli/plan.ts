@@ -59,9 +59,10 @@ export function formatTree(plan: Plan): string {
   ].join("\n");
 }
 
-if (require.main === module)
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, async () => {
-    const values = parseCli(process.argv.slice(2), USAGE, {
+    const values = parseCli(argv, USAGE, {
       stack: { type: "string" },
       config: { type: "string" },
       json: { type: "boolean", default: false },
@@ -82,3 +83,5 @@ if (require.main === module)
     }
     return 0;
   });
+
+if (require.main === module) void main(process.argv.slice(2));

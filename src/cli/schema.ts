@@ -9,11 +9,14 @@ const USAGE = `usage: npm run schema [-- --check]
 
   --check   exit 1 if the committed schemas differ from the zod model`;
 
-if (require.main === module)
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
-    const values = parseCli(process.argv.slice(2), USAGE, {
+    const values = parseCli(argv, USAGE, {
       check: { type: "boolean", default: false },
     });
     const stale = syncGeneratedFiles(projectRoot(), schemaFiles(), values.check, "npm run schema");
     return values.check && stale > 0 ? 1 : 0;
   });
+
+if (require.main === module) void main(process.argv.slice(2));

@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { checkProject } from "../../src/cli/check";
+import { checkProject, main } from "../../src/cli/check";
 import { formatPath } from "../../src/config/errors";
-import { ROOT, runCli } from "../helpers/cli";
+import { ROOT, runCli, runMain } from "../helpers/cli";
 
 /** 1-based number of the first line of `file` that contains `text`. */
 function lineOf(file: string, text: string): number {
@@ -25,8 +25,8 @@ function projectCopy(): string {
 }
 
 describe("npm run check", () => {
-  it("passes on the committed stacks and lists the secrets each needs", () => {
-    const result = runCli("check", []);
+  it("passes on the committed stacks and lists the secrets each needs", async () => {
+    const result = await runMain(main, []);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^ok {2}Pulumi\.annex\.yaml {2}\(site annex\)\n/);
     assert.match(
@@ -38,6 +38,20 @@ describe("npm run check", () => {
       /wg genkey \| pulumi config set --secret homelab:wireguardPrivateKey --stack annex/,
     );
     assert.match(result.stdout, /ok {2}stacks\/federation\.yaml\n$/);
+    const quiet = await runMain(main, ["--quiet"]);
+    assert.deepEqual(quiet, { status: 0, stdout: "", stderr: "" });
+  });
+
+  it("an unknown option is a usage error (exit 2)", async () => {
+    const result = await runMain(main, ["--strict"]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^Unknown option '--strict'.*\n\nusage: npm run check/);
+  });
+
+  it("as a subprocess, as npm runs it: the same report", async () => {
+    const result = runCli("check", []);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, (await runMain(main, [])).stdout);
   });
 
   it("reports the problems of every stack and of the registry together", () => {

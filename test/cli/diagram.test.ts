@@ -1,11 +1,14 @@
-/** `npm run diagram` as a user runs it, and `npm run docs` (generated docs are fresh). */
+/**
+ * `npm run diagram` (in process, and once as a subprocess) and `npm run docs` (generated docs
+ * are fresh).
+ */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { tunnelSource } from "../../src/cli/diagram";
-import { generatedFiles, refreshReadme } from "../../src/cli/docs";
+import { main, tunnelSource } from "../../src/cli/diagram";
+import { generatedFiles, main as docs, refreshReadme } from "../../src/cli/docs";
 import {
   REGISTRY_GROUP,
   SECRETS_GROUP,
@@ -16,19 +19,19 @@ import {
 } from "../../src/cli/error-catalogue";
 import type { Problem } from "../../src/config/errors";
 import type { SiteModel } from "../../src/model";
-import { ROOT, runCli } from "../helpers/cli";
+import { ROOT, runCli, runMain } from "../helpers/cli";
 import { siteModel } from "../helpers/site";
 import { parseXml } from "../helpers/xml";
 
 const dir = mkdtempSync(join(tmpdir(), "diagram-"));
 
 describe("npm run diagram", () => {
-  it("prints Mermaid by default, writes SVG with --out", () => {
-    const mermaid = runCli("diagram", ["--stack", "home"]);
+  it("prints Mermaid by default, writes SVG with --out", async () => {
+    const mermaid = await runMain(main, ["--stack", "home"]);
     assert.equal(mermaid.status, 0, mermaid.stderr);
     assert.match(mermaid.stdout, /^---\ntitle: "Site home: .*"\n---\nflowchart TB\n/);
     const out = join(dir, "fgn.svg");
-    const svg = runCli("diagram", [
+    const svg = await runMain(main, [
       "--stack",
       "home",
       "--view",
@@ -43,8 +46,8 @@ describe("npm run diagram", () => {
     assert.equal(parseXml(readFileSync(out, "utf8")).name, "svg");
   });
 
-  it("a stack outside the federation has no federation view: exit 1 with why", () => {
-    const result = runCli("diagram", ["--stack", "annex", "--view", "federation"]);
+  it("a stack outside the federation has no federation view: exit 1 with why", async () => {
+    const result = await runMain(main, ["--stack", "annex", "--view", "federation"]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, "");
     assert.match(
@@ -53,26 +56,35 @@ describe("npm run diagram", () => {
     );
   });
 
-  it("invalid configuration: the report, exit 1", () => {
+  it("invalid configuration: the report, exit 1", async () => {
     const file = join(dir, "Pulumi.broken.yaml");
     writeFileSync(
       file,
       readFileSync(join(ROOT, "Pulumi.annex.yaml"), "utf8").replace("vlan: 20", "vlan: 10"),
     );
-    const result = runCli("diagram", ["--stack", "annex", "--config", file]);
+    const result = await runMain(main, ["--stack", "annex", "--config", file]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^Invalid configuration: 1 problem\n/);
     assert.match(result.stderr, /VLAN id 10 is already used at index 0/);
   });
 
-  it("usage errors exit 2", () => {
-    assert.match(runCli("diagram", []).stderr, /^--stack is required\n\nusage: npm run diagram/);
-    const format = runCli("diagram", ["--stack", "home", "--format", "png"]);
+  it("usage errors exit 2", async () => {
+    assert.match(
+      (await runMain(main, [])).stderr,
+      /^--stack is required\n\nusage: npm run diagram/,
+    );
+    const format = await runMain(main, ["--stack", "home", "--format", "png"]);
     assert.equal(format.status, 2);
     assert.match(format.stderr, /^--format must be one of mermaid, svg, got "png"\n/);
-    const view = runCli("diagram", ["--stack", "home", "--view", "rack"]);
+    const view = await runMain(main, ["--stack", "home", "--view", "rack"]);
     assert.equal(view.status, 2);
     assert.match(view.stderr, /^--view must be one of site, federation, got "rack"\n/);
+  });
+
+  it("as a subprocess, as npm runs it: the same Mermaid", async () => {
+    const result = runCli("diagram", ["--stack", "home"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, (await runMain(main, ["--stack", "home"])).stdout);
   });
 });
 
@@ -196,8 +208,8 @@ describe("generated documentation", () => {
     ]);
   });
 
-  it("npm run docs -- --check passes on the committed docs", () => {
-    const result = runCli("docs", ["--check"]);
+  it("npm run docs -- --check passes on the committed docs", async () => {
+    const result = await runMain(docs, ["--check"]);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, "");
   });

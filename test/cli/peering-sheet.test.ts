@@ -1,60 +1,45 @@
 /**
- * `npm run peering-sheet` as a user runs it (a subprocess), for every pair of the committed
- * registry in both directions, and its errors.
+ * `npm run peering-sheet`: the sheet of every pair of the committed registry in both
+ * directions (what the command prints, a pure function of the registry), its errors (the
+ * command in process), and the command as a subprocess.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { main, sheetOutput, stacksOfMember } from "../../src/cli/peering-sheet";
 import type { Member } from "../../src/config/federation";
 import { parseRegistry } from "../../src/config/registry";
 import { readYaml } from "../../src/config/yaml";
 import { derivePeering } from "../../src/model/federation";
-import type { PeeringSheet } from "../../src/model/peering-sheet";
-import { ROOT, runCli, type CliResult } from "../helpers/cli";
+import type { PeeringSheet, SheetStack } from "../../src/model/peering-sheet";
+import { ROOT, runCli, runMain } from "../helpers/cli";
 
+const REGISTRY = "stacks/federation.yaml";
 const registry = parseRegistry(
-  readYaml(join(ROOT, "stacks", "federation.yaml"), "stacks/federation.yaml").value,
-  "stacks/federation.yaml",
+  readYaml(join(ROOT, "stacks", "federation.yaml"), REGISTRY).value,
+  REGISTRY,
 ).registry!;
 const ids = registry.members.map((m) => m.id);
 const member = (id: string) => registry.members.find((m) => m.id === id) as Member;
 const pairs = ids.flatMap((x) => ids.filter((y) => y !== x).map((y) => [x, y] as const));
 
-/** The sheet CLI as a subprocess, without blocking the test process (two at a time). */
-function sheet(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", join(ROOT, "src", "cli", "peering-sheet.ts"), ...args],
-      { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
-      (error, stdout, stderr) =>
-        resolve({
-          status: error ? (typeof error.code === "number" ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
+const stacks = new Map<string, SheetStack[]>();
+/** What `npm run peering-sheet -- --member x --peer y [--json]` prints. */
+function sheet(x: string, y: string, json: boolean): string {
+  if (!stacks.has(x)) stacks.set(x, stacksOfMember(ROOT, REGISTRY, x));
+  return sheetOutput(registry, {
+    member: x,
+    peer: y,
+    json,
+    registryFile: REGISTRY,
+    memberStacks: stacks.get(x)!,
   });
 }
 
-async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>) {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += size)
-    out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
-  return out;
-}
-
 describe("npm run peering-sheet", () => {
-  it(`--json works for every ordered pair of the committed registry (${pairs.length}) and matches both stacks' derivations`, async () => {
-    const results = await inBatches(pairs, 2, ([x, y]) =>
-      sheet(["--member", x, "--peer", y, "--json"]),
-    );
-    results.forEach((result, k) => {
-      const [x, y] = pairs[k]!;
-      assert.equal(result.status, 0, result.stderr);
-      assert.equal(result.stderr, "");
-      const doc = JSON.parse(result.stdout) as PeeringSheet;
+  it(`--json works for every ordered pair of the committed registry (${pairs.length}) and matches both stacks' derivations`, () => {
+    for (const [x, y] of pairs) {
+      const doc = JSON.parse(sheet(x, y, true)) as PeeringSheet;
       // What X's own stack configures for this peering, and Y's view of it.
       const xSide = derivePeering(registry, x, y)!;
       const ySide = derivePeering(registry, y, x)!;
@@ -93,20 +78,12 @@ describe("npm run peering-sheet", () => {
         x === "alexis" ? [{ stack: "home", file: "Pulumi.home.yaml" }] : [],
       );
       assert.match(doc.psk.exchange, /out of band/);
-    });
+    }
   });
 
-  // Text once per pair (JSON above covers both directions), alternating the direction.
-  const unordered = pairs
-    .filter(([x, y]) => x < y)
-    .map(([x, y], k): readonly [string, string] => (k % 2 ? [y, x] : [x, y]));
-
-  it(`prints a readable sheet for every pair (${unordered.length})`, async () => {
-    const results = await inBatches(unordered, 2, ([x, y]) => sheet(["--member", x, "--peer", y]));
-    results.forEach((result, k) => {
-      const [x, y] = unordered[k]!;
-      assert.equal(result.status, 0, result.stderr);
-      const text = result.stdout;
+  it(`prints a readable sheet for every ordered pair (${pairs.length})`, () => {
+    for (const [x, y] of pairs) {
+      const text = sheet(x, y, false);
       const xSide = derivePeering(registry, x, y)!;
       assert.match(text, new RegExp(`^FGN peering sheet: ${y} \\(.+\\) <-> ${x} \\(`));
       const line = (label: string, value: string) =>
@@ -130,11 +107,13 @@ describe("npm run peering-sheet", () => {
       assert.match(text, /out of band/);
       // Never a secret value: no offline placeholder, no "secure:" blob, nothing from a stack.
       assert.doesNotMatch(text, /placeholder|secure|BEGIN/);
-    });
+    }
   });
 
-  it("names the member's stack where its PSK secret lives", async () => {
-    const result = await sheet(["--member", "alexis", "--peer", "camille"]);
+  it("as a subprocess, as npm runs it: names the member's stack where its PSK secret lives", () => {
+    const result = runCli("peering-sheet", ["--member", "alexis", "--peer", "camille"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, sheet("alexis", "camille", false));
     assert.match(
       result.stdout,
       /alexis's stack holds it as the secret homelab:psk-camille \(stack home, Pulumi\.home\.yaml\)\./,
@@ -142,15 +121,15 @@ describe("npm run peering-sheet", () => {
     assert.match(result.stdout, /if camille runs this program too, as homelab:psk-alexis\./);
   });
 
-  it("rejects an unknown member or peer with a suggestion (exit 2)", () => {
-    const member = runCli("peering-sheet", ["--member", "alexsi", "--peer", "camille"]);
+  it("rejects an unknown member or peer with a suggestion (exit 2)", async () => {
+    const member = await runMain(main, ["--member", "alexsi", "--peer", "camille"]);
     assert.equal(member.status, 2);
     assert.equal(member.stdout, "");
     assert.match(
       member.stderr,
       /^--member: unknown member "alexsi" in stacks\/federation\.yaml: did you mean "alexis"\?\n/,
     );
-    const peer = runCli("peering-sheet", ["--member", "alexis", "--peer", "zoe"]);
+    const peer = await runMain(main, ["--member", "alexis", "--peer", "zoe"]);
     assert.equal(peer.status, 2);
     assert.match(
       peer.stderr,
@@ -158,8 +137,8 @@ describe("npm run peering-sheet", () => {
     );
   });
 
-  it("rejects members that do not peer, and a member with itself (exit 2)", () => {
-    const result = runCli("peering-sheet", [
+  it("rejects members that do not peer, and a member with itself (exit 2)", async () => {
+    const result = await runMain(main, [
       "--member",
       "alpha",
       "--peer",
@@ -173,12 +152,12 @@ describe("npm run peering-sheet", () => {
       result.stderr,
       /^"alpha" and "charlie" do not peer in test\/fixtures\/registry\/pairs\.yaml: alpha's peers are "bravo"\n/,
     );
-    const self = runCli("peering-sheet", ["--member", "dorian", "--peer", "dorian"]);
+    const self = await runMain(main, ["--member", "dorian", "--peer", "dorian"]);
     assert.equal(self.status, 2);
     assert.match(self.stderr, /^--member and --peer are both "dorian"/);
   });
 
-  it("works on another registry given with --registry", () => {
+  it("as a subprocess: works on another registry given with --registry", () => {
     const result = runCli("peering-sheet", [
       "--member",
       "bravo",
@@ -195,8 +174,8 @@ describe("npm run peering-sheet", () => {
     assert.deepEqual(doc.psk.memberStacks, []);
   });
 
-  it("reports an invalid or missing registry like npm run check (exit 1)", () => {
-    const invalid = runCli("peering-sheet", [
+  it("reports an invalid or missing registry like npm run check (exit 1)", async () => {
+    const invalid = await runMain(main, [
       "--member",
       "alpha",
       "--peer",
@@ -210,7 +189,7 @@ describe("npm run peering-sheet", () => {
       invalid.stderr,
       /^Invalid configuration: 1 problem\n\ntest\/fixtures\/registry\/duplicate-number\.yaml:\d+:\d+ {2}members\[1\]\.number\n {4}registry number 1 is already used at index 0/,
     );
-    const missing = runCli("peering-sheet", [
+    const missing = await runMain(main, [
       "--member",
       "alpha",
       "--peer",
@@ -222,11 +201,11 @@ describe("npm run peering-sheet", () => {
     assert.match(missing.stderr, /cannot read nowhere\.yaml: file not found/);
   });
 
-  it("needs --member and --peer (usage, exit 2)", () => {
-    const result = runCli("peering-sheet", ["--member", "alexis"]);
+  it("needs --member and --peer (usage, exit 2)", async () => {
+    const result = await runMain(main, ["--member", "alexis"]);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^--peer <id> is required\n\nusage: npm run peering-sheet/);
-    const help = runCli("peering-sheet", ["--help"]);
+    const help = await runMain(main, ["--help"]);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^usage: npm run peering-sheet -- --member <id> --peer <id>/);
   });

@@ -1,15 +1,20 @@
-/** `npm run plan-diff` end to end: two real offline plans of a changed stack file. */
+/**
+ * `npm run plan-diff` end to end: two real offline plans of a changed stack file (in process,
+ * as every other case), and once as a subprocess.
+ */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ROOT, runCli } from "../helpers/cli";
+import { main as plan } from "../../src/cli/plan";
+import { main } from "../../src/cli/plan-diff";
+import { ROOT, runCli, runMain } from "../helpers/cli";
 
 const dir = mkdtempSync(join(tmpdir(), "plan-diff-"));
 
-function planOf(stackFile: string, out: string): string {
-  const result = runCli("plan", ["--stack", "home", "--config", stackFile, "--json"]);
+async function planOf(stackFile: string, out: string): Promise<string> {
+  const result = await runMain(plan, ["--stack", "home", "--config", stackFile, "--json"]);
   assert.equal(result.status, 0, result.stderr);
   const path = join(dir, out);
   writeFileSync(path, result.stdout);
@@ -17,8 +22,8 @@ function planOf(stackFile: string, out: string): string {
 }
 
 describe("npm run plan-diff", () => {
-  it("compares the plans of two versions of a stack file and prints Markdown", () => {
-    const base = planOf(join(ROOT, "Pulumi.home.yaml"), "base.json");
+  it("compares the plans of two versions of a stack file and prints Markdown", async () => {
+    const base = await planOf(join(ROOT, "Pulumi.home.yaml"), "base.json");
     const changed = join(dir, "Pulumi.home.yaml");
     writeFileSync(
       changed,
@@ -27,8 +32,8 @@ describe("npm run plan-diff", () => {
         "cidr: 198.51.100.24/32",
       ),
     );
-    const head = planOf(changed, "head.json");
-    const result = runCli("plan-diff", [base, head]);
+    const head = await planOf(changed, "head.json");
+    const result = await runMain(main, [base, head]);
     assert.equal(result.status, 0, result.stderr);
     // The Caddyfile the proxy container receives lists the networks allowed to reach the
     // restricted services: the change shows as a line diff of that file.
@@ -48,15 +53,18 @@ describe("npm run plan-diff", () => {
       result.stdout,
       /#### Stack outputs \(1\)\n\n- `networks\[0\]\.prefixes`: ~ `"198\.51\.100\.23\/32"` → `"198\.51\.100\.24\/32"`\n$/,
     );
-    const same = runCli("plan-diff", [base, base, "--level", "2"]);
+    const same = await runMain(main, [base, base, "--level", "2"]);
     assert.equal(same.status, 0, same.stderr);
     assert.match(same.stdout, /^## Stack `home`: no changes \(\d+ → \d+ resources\)\n$/);
+    const subprocess = runCli("plan-diff", [base, head]);
+    assert.equal(subprocess.status, 0, subprocess.stderr);
+    assert.equal(subprocess.stdout, result.stdout, "as a subprocess, as npm runs it");
   });
 
-  it("unreadable or invalid documents: every problem on stderr, exit 1, nothing on stdout", () => {
+  it("unreadable or invalid documents: every problem on stderr, exit 1, nothing on stdout", async () => {
     const notJson = join(dir, "not.json");
     writeFileSync(notJson, "Plan for stack home\n");
-    const result = runCli("plan-diff", [join(dir, "missing.json"), notJson]);
+    const result = await runMain(main, [join(dir, "missing.json"), notJson]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, "");
     assert.match(result.stderr, /^Cannot compare the plans: 2 problems\n/);
@@ -71,20 +79,20 @@ describe("npm run plan-diff", () => {
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
   });
 
-  it("usage errors exit 2 with the usage text", () => {
-    const one = runCli("plan-diff", ["a.json"]);
+  it("usage errors exit 2 with the usage text", async () => {
+    const one = await runMain(main, ["a.json"]);
     assert.equal(one.status, 2);
     assert.match(
       one.stderr,
       /^missing argument: <head\.json>\n\nusage: npm run plan-diff -- <base\.json> <head\.json>/,
     );
-    const three = runCli("plan-diff", ["a.json", "b.json", "c.json"]);
+    const three = await runMain(main, ["a.json", "b.json", "c.json"]);
     assert.equal(three.status, 2);
     assert.match(three.stderr, /^unexpected argument: c\.json\n/);
-    const limit = runCli("plan-diff", ["a.json", "b.json", "--limit", "many"]);
+    const limit = await runMain(main, ["a.json", "b.json", "--limit", "many"]);
     assert.equal(limit.status, 2);
     assert.match(limit.stderr, /^--limit must be a whole number of at least 0, got "many"\n/);
-    const help = runCli("plan-diff", ["--help"]);
+    const help = await runMain(main, ["--help"]);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^usage: npm run plan-diff/);
   });

@@ -1,15 +1,29 @@
+/**
+ * `npm run plan`: in process (one plan of home, one of annex), and once as a subprocess.
+ * `--json` shows, for each FortiOS object, its CMDB path, key and the exact JSON body that
+ * would be sent, secrets as "[secret]".
+ */
 import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
-import { ROOT, runCli } from "../helpers/cli";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { UNSERIALIZED_PROVIDER } from "../../src/cli/mock-runtime";
+import { planStack } from "../../src/cli/offline";
+import { main } from "../../src/cli/plan";
+import { evaluateFromRuntime } from "../../src/program";
+import { ROOT, runCli, runMain, type CliResult } from "../helpers/cli";
+
+let home: CliResult;
+before(async () => {
+  home = await runMain(main, ["--stack", "home", "--json"]);
+});
 
 describe("npm run plan", () => {
   it("--json prints exactly one JSON document in the documented shape", () => {
-    const result = runCli("plan", ["--stack", "home", "--json"]);
-    assert.equal(result.status, 0, result.stderr);
-    const plan = JSON.parse(result.stdout) as Record<string, unknown>;
+    assert.equal(home.status, 0, home.stderr);
+    const plan = JSON.parse(home.stdout) as Record<string, unknown>;
     assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs"]);
     assert.equal(plan.stack, "home");
     assert.equal(plan.project, "homelab");
@@ -41,8 +55,28 @@ describe("npm run plan", () => {
     assert.deepEqual(outputs.federationPeers, ["baptiste", "camille", "dorian", "estelle"]);
   });
 
-  it("prints a tree with counts per type and names the secrets a real run needs", () => {
-    const result = runCli("plan", ["--stack", "annex"]);
+  it("--json: every FortiOS object has its path, key (complex objects: none) and body", () => {
+    const plan = JSON.parse(home.stdout) as {
+      resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+    };
+    const objects = plan.resources.filter(
+      (r) => r.type === "pulumi-nodejs:dynamic/fortios:CmdbObject",
+    );
+    assert.ok(objects.length > 40);
+    for (const o of objects) {
+      assert.match(o.inputs.path as string, /^[a-z.]+\/[a-z0-9-]+$/, o.name);
+      assert.ok(o.inputs.body && typeof o.inputs.body === "object", o.name);
+      if (o.inputs.path === "router/bgp") assert.equal(o.inputs.key, undefined);
+      else assert.ok(["string", "number"].includes(typeof o.inputs.key), o.name);
+    }
+    const phase1 = objects.find((o) => o.name === "home-fortigate-p1-fgn-baptiste")!;
+    assert.equal(phase1.inputs.key, "fgn-baptiste");
+    assert.equal((phase1.inputs.body as Record<string, unknown>).psksecret, "[secret]");
+    assert.ok(!home.stdout.includes("offline-placeholder-psk"), "no PSK placeholder in clear");
+  });
+
+  it("prints a tree with counts per type and names the secrets a real run needs", async () => {
+    const result = await runMain(main, ["--stack", "annex"]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^Plan for stack "annex" of project homelab: \d+ resources/);
     assert.match(result.stdout, /└─ pulumi:pulumi:Stack {2}homelab-annex/);
@@ -53,14 +87,14 @@ describe("npm run plan", () => {
     assert.match(result.stdout, /homelab:unifiApiKey, homelab:wireguardPrivateKey/);
   });
 
-  it("invalid config: the report on stderr, exit 1, nothing on stdout", () => {
+  it("invalid config: the report on stderr, exit 1, nothing on stdout", async () => {
     const dir = mkdtempSync(join(tmpdir(), "plan-"));
     const file = join(dir, "Pulumi.broken.yaml");
     const text = readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8")
       .replace("powered: false", "powerd: false")
       .replace("node: pve1\n        vmid: 105", "node: pve2\n        vmid: 105");
     writeFileSync(file, text);
-    const result = runCli("plan", ["--stack", "home", "--config", file, "--json"]);
+    const result = await runMain(main, ["--stack", "home", "--config", file, "--json"]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, "");
     assert.match(result.stderr, /^Invalid configuration: 1 problem/);
@@ -71,15 +105,42 @@ describe("npm run plan", () => {
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
   });
 
-  it("usage errors exit 2 with the usage text", () => {
-    const result = runCli("plan", []);
+  it("usage errors exit 2 with the usage text", async () => {
+    const result = await runMain(main, []);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /--stack is required\n\nusage: npm run plan/);
-    const missing = runCli("plan", ["--stack", "nosuch"]);
+    const missing = await runMain(main, ["--stack", "nosuch"]);
     assert.equal(missing.status, 1);
     assert.match(
       missing.stderr,
       /Pulumi\.nosuch\.yaml {2}\(top level\)\n {4}cannot read Pulumi\.nosuch\.yaml: file not found/,
     );
+  });
+
+  it("serializes no dynamic provider, and leaves the SDK's serializer working", async () => {
+    const loaded = () => Object.keys(require.cache).some((p) => p.includes("/typescript/"));
+    assert.equal(loaded(), false, "the closure serializer (with TypeScript) never loaded");
+    const provider = { create: async () => ({ id: "x" }) };
+    const serialized = await pulumi.runtime.serializeFunction(() => provider);
+    assert.notEqual(serialized.text, UNSERIALIZED_PROVIDER);
+    // (The .ts hook minifies whitespace: `async()=>({id:"x"})`.)
+    assert.match(serialized.text, /return async ?\(\) ?=> ?\(\{ ?id: ?"x" ?\}\);/);
+    assert.equal(loaded(), true);
+  });
+
+  it("validates the stack once: the program gets the site the plan validated", async () => {
+    let seen: unknown;
+    const { loaded } = await planStack(ROOT, "annex", undefined, async () => {
+      seen = (await evaluateFromRuntime()).loaded;
+      return {};
+    });
+    assert.equal(seen, loaded);
+  });
+
+  it("as a subprocess, as npm runs it: the same document", () => {
+    const result = runCli("plan", ["--stack", "home", "--json"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, "");
+    assert.equal(result.stdout, home.stdout);
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * The deferral of the Pulumi SDK's closure modules (src/boot/defer-closure.js). The first
+ * test FAILS when an SDK upgrade moves or changes those modules: the guard then leaves the
+ * SDK alone (every process pays for them again), so fix DEFERRED or drop the deferral.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { before, describe, it } from "node:test";
+import "@pulumi/pulumi";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript module
+const { deferClosureModules, DEFERRED } = require("../../src/boot/defer-closure.js") as {
+  deferClosureModules: (from?: string) => { deferred?: string[]; skipped?: string };
+  DEFERRED: Record<string, string[]>;
+};
+
+const ROOT = join(__dirname, "..", "..");
+const SDK = dirname(require.resolve("@pulumi/pulumi/package.json"));
+
+/** Runs a script with the .ts hook, with or without the deferral; prints JSON. */
+function node(script: string, defer: boolean): unknown {
+  const boot = defer
+    ? `require("./src/boot/register.js");`
+    : `require("./src/boot/typescript.js").register();`;
+  const result = spawnSync(process.execPath, ["-e", boot + script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+const LOADED = `const loaded = (name) => Object.keys(require.cache).some((p) => p.includes("/node_modules/" + name + "/"));`;
+
+describe("deferring the SDK's closure modules", () => {
+  it("finds both modules where this SDK version keeps them, with the expected exports", () => {
+    const result = node(
+      `console.log(JSON.stringify(require("./src/boot/defer-closure.js").deferClosureModules(process.cwd())))`,
+      false,
+    );
+    assert.deepEqual(result, {
+      deferred: Object.keys(DEFERRED).map((file) => join(SDK, file)),
+    });
+  });
+
+  // One process with the deferral, one without: what loads when, and what serializing gives.
+  const script = `${LOADED}
+    const pulumi = require("@pulumi/pulumi");
+    const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
+    const { fortiosProvider } = require("./src/providers/fortios/provider.ts");
+    const { unifiProvider } = require("./src/providers/unifi/resources.ts");
+    Promise.all([() => 42, () => fortiosProvider, () => unifiProvider].map((f) =>
+      pulumi.runtime.serializeFunction(f, { allowSecrets: true }).then((s) => s.text),
+    )).then((texts) => console.log(JSON.stringify({
+      before, after: loaded("typescript"), texts,
+      real: require.cache[require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure")].exports.serializeFunction.toString().includes("serializeJavaScriptText"),
+    })));`;
+  interface Run {
+    before: { typescript: boolean; arborist: boolean };
+    after: boolean;
+    texts: string[];
+    real: boolean;
+  }
+  let deferred: Run;
+  let eager: Run;
+  before(() => {
+    deferred = node(script, true) as Run;
+    eager = node(script, false) as Run;
+  });
+
+  it('require("@pulumi/pulumi") then loads neither TypeScript nor arborist; the first serialization does', () => {
+    assert.deepEqual(deferred.before, { typescript: false, arborist: false });
+    assert.equal(deferred.after, true);
+    assert.equal(deferred.real, true, "the real module replaced the stand-in");
+    assert.match(deferred.texts[0]!, /\(\) => 42/);
+    assert.deepEqual(eager.before, { typescript: true, arborist: true }, "the SDK loads them");
+  });
+
+  it("serializes our dynamic providers to the same text, byte for byte", () => {
+    assert.equal(deferred.texts.length, 3);
+    assert.ok(deferred.texts.slice(1).every((t) => t.length > 10_000));
+    assert.deepEqual(deferred.texts, eager.texts);
+  });
+
+  it("does nothing once the SDK is loaded (this file imports it)", () => {
+    assert.deepEqual(deferClosureModules(ROOT), { skipped: "the SDK is already loaded" });
+  });
+
+  it("does nothing when a module moved or exports something else", () => {
+    /** A copy of the SDK's package.json and runtime/closure files under a fresh root. */
+    const fakeSdk = (edit: (files: Record<string, string>) => void): string => {
+      const root = mkdtempSync(join(tmpdir(), "fake-sdk-"));
+      const sdk = join(root, "node_modules", "@pulumi", "pulumi");
+      mkdirSync(join(sdk, "runtime", "closure"), { recursive: true });
+      cpSync(join(SDK, "package.json"), join(sdk, "package.json"));
+      const files: Record<string, string> = {};
+      for (const file of Object.keys(DEFERRED)) files[file] = readFileSync(join(SDK, file), "utf8");
+      edit(files);
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(sdk, file), text);
+      return root;
+    };
+    const serialize = "runtime/closure/serializeClosure.js";
+    const moved = fakeSdk((files) => delete files[serialize]);
+    assert.match(deferClosureModules(moved).skipped ?? "", /serializeClosure\.js not found$/);
+    const more = fakeSdk((files) => (files[serialize] += "\nexports.extra = extra;\n"));
+    assert.match(
+      deferClosureModules(more).skipped ?? "",
+      /exports extra, serializeFunction, serializeFunctionAsync, expected serializeFunction, serializeFunctionAsync$/,
+    );
+    const notFunction = fakeSdk(
+      (files) =>
+        (files[serialize] = files[serialize]!.replace(
+          "async function serializeFunction(",
+          "const serializeFunction = async function (",
+        )),
+    );
+    assert.match(
+      deferClosureModules(notFunction).skipped ?? "",
+      /serializeFunction is not a function declaration$/,
+    );
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * The tools that only validate (`check`, `diagram`, `peering-sheet`) and the error paths of
+ * `plan` load neither the program nor the Pulumi SDK: this file runs them in process, then
+ * looks at what this process loaded. (Its own imports load neither either.)
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { before, describe, it } from "node:test";
+import { main as check } from "../../src/cli/check";
+import { main as diagram } from "../../src/cli/diagram";
+import { main as peeringSheet } from "../../src/cli/peering-sheet";
+import { main as plan } from "../../src/cli/plan";
+import { ROOT, runMain } from "../helpers/cli";
+
+/** What this process loaded (the SDK closure modules' stand-ins, src/boot, are not loads). */
+const loaded = () =>
+  Object.entries(require.cache)
+    .filter(([, m]) => !(m as { deferredStandIn?: boolean } | undefined)?.deferredStandIn)
+    .map(([path]) => path);
+const ours = (path: string) => relative(ROOT, path);
+
+before(async () => {
+  const broken = join(mkdtempSync(join(tmpdir(), "validation-only-")), "Pulumi.broken.yaml");
+  writeFileSync(
+    broken,
+    readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8").replace("powered: false", "powerd: false"),
+  );
+  const runs: [(argv: string[]) => Promise<void>, string[], number][] = [
+    [check, [], 0],
+    [diagram, ["--stack", "home", "--view", "federation"], 0],
+    [peeringSheet, ["--member", "alexis", "--peer", "camille"], 0],
+    [plan, ["--stack", "home", "--config", broken], 1],
+    [plan, ["--stack", "nosuch"], 1],
+    [plan, [], 2],
+  ];
+  for (const [main, argv, status] of runs) {
+    const result = await runMain(main, argv);
+    assert.equal(result.status, status, `${argv.join(" ")}: ${result.stderr}`);
+  }
+});
+
+describe("validating without the program or the SDK", () => {
+  it("loads neither the program nor the mock runtime", () => {
+    const program = loaded().filter((p) =>
+      /\/src\/(program|index|components\/.*|cli\/mock-runtime|providers\/.*)\.ts$/.test(p),
+    );
+    assert.deepEqual(program.map(ours), []);
+  });
+
+  it("loads no Pulumi package at all", () => {
+    assert.deepEqual(
+      loaded().filter((p) => p.includes("/node_modules/@pulumi/")),
+      [],
+    );
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The test runner (scripts/run-tests.mjs): a test that never ends fails at the time limit
+ * instead of hanging the run. Node 20 applies the limit to each test file's run as a whole
+ * too, and that limit strikes first (the file started earlier than its test). And `npm test`
+ * (scripts/test.mjs), which runs the four steps at the same time.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("npm run test:unit", () => {
+  it("fails a test file whose test awaits an Output that never resolves", () => {
+    // A test file's process is marked as one; the runner it starts must not inherit that.
+    const env: NodeJS.ProcessEnv = { ...process.env, TEST_TIMEOUT_MS: "1000" };
+    delete env.NODE_TEST_CONTEXT;
+    const started = Date.now();
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, "scripts", "run-tests.mjs"), "test/helpers/pending-output.fixture.ts"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env,
+        timeout: 90_000,
+      },
+    );
+    assert.equal(result.signal, null, "the run hung: the time limit did not end the test");
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /\nnot ok 1 - \S*test\/helpers\/pending-output\.fixture\.ts\n/);
+    assert.match(result.stdout, /error: 'test timed out after 1000ms'/);
+    assert.match(result.stdout, /# pass 0\n/);
+    assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+  });
+});
+
+describe("npm test", () => {
+  it("runs every step, prints each one's output whole, and fails when one fails", () => {
+    // A project whose steps are stand-ins: the suite ends a line only after lint reported.
+    const dir = mkdtempSync(join(tmpdir(), "npm-test-"));
+    const script = (code: string) => `node -e "${code}"`;
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        scripts: {
+          typecheck: script("console.log('no type error')"),
+          lint: script("console.error('lint: 1 problem'); process.exit(1)"),
+          "format:check": script(""),
+          "test:unit": script(
+            "process.stdout.write('ok 1\\nok 2 ...'); setTimeout(() => console.log(' done'), 1500)",
+          ),
+        },
+      }),
+    );
+    const result = spawnSync(process.execPath, [join(ROOT, "scripts", "test.mjs")], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /\nok 1\nok 2 \.\.\. done\n/, "the suite's line is not cut");
+    assert.match(result.stdout, /\n── npm run lint: FAILED \(1\), [\d.]+ s\nlint: 1 problem\n/);
+    assert.match(result.stdout, /\n── npm run typecheck: ok, [\d.]+ s\nno type error\n/);
+    assert.match(result.stdout, /\n── npm run format:check: ok, [\d.]+ s\n/);
+    assert.match(
+      result.stdout,
+      /\nnpm test: typecheck ok [\d.]+ s, lint FAILED [\d.]+ s, format:check ok [\d.]+ s, test:unit ok [\d.]+ s; [\d.]+ s in all\n$/,
+    );
+  });
+});

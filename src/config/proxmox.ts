@@ -17,6 +17,7 @@ import {
 } from "./primitives";
 import { uniqueBy } from "./problems";
 import { proxmoxRules } from "./proxmox.rules";
+import { renamedFromSchema } from "./renames";
 
 /** Proxmox SDN zone and vnet ids: at most 8 characters, letters and digits. */
 const sdnId = z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
@@ -324,6 +325,7 @@ export const nicSchema = strict({
 
 export const guestSchema = strict({
   name: doc(name, "Guest hostname.", ["immich"]),
+  renamedFrom: renamedFromSchema,
   type: doc(z.enum(["vm", "lxc"]), "vm: a QEMU virtual machine; lxc: a container."),
   node: doc(name, "Node to run on (must be powered)."),
   vmid: doc(vmid, "Proxmox id (default: derived from the name, stable).").optional(),

@@ -18,6 +18,7 @@ import {
   type Storage,
   type Zone,
 } from "../config/proxmox";
+import { firstName, formerNames } from "../config/renames";
 import { configKey } from "../config/stack";
 import { formatIPv4, parseRange } from "../lib/net";
 import { guestAddress, type AddressPlan } from "./address-plan";
@@ -117,6 +118,8 @@ export type StoragePlan =
 
 export interface GuestPlan {
   readonly name: string;
+  /** Former names, oldest first (`renamedFrom`): its resources keep their identity. */
+  readonly formerNames: readonly string[];
   readonly type: "vm" | "lxc";
   readonly node: string;
   readonly vmid: number;
@@ -141,7 +144,7 @@ export interface GuestPlan {
   /** Cloud-init login user (VMs). */
   readonly user: string;
   readonly sshKeys: readonly string[];
-  /** VMs: USB devices, each through a cluster mapping named `mapping`. */
+  /** VMs: USB devices, each through a cluster mapping named `mapping` (after the first name). */
   readonly usb: readonly { readonly host: string; readonly mapping: string }[];
   readonly startOnBoot: boolean;
   readonly started: boolean;
@@ -273,6 +276,7 @@ function guestPlan(proxmox: ProxmoxConfig, guest: Guest, addresses: AddressPlan)
   const disk = proxmox.storages.find((s) => s.name === guest.disk.storage);
   return {
     name: guest.name,
+    formerNames: formerNames(guest),
     type: guest.type,
     node: guest.node,
     vmid: guestVmid(guest),
@@ -287,7 +291,7 @@ function guestPlan(proxmox: ProxmoxConfig, guest: Guest, addresses: AddressPlan)
     nics: guestNics(guest, addresses),
     user: guestSshUser({ type: "vm", cloudInit: guest.cloudInit }),
     sshKeys: guest.cloudInit?.sshKeys ?? [],
-    usb: guest.usb.map((usb, i) => ({ host: usb.host, mapping: `${guest.name}-usb${i}` })),
+    usb: guest.usb.map((usb, i) => ({ host: usb.host, mapping: `${firstName(guest)}-usb${i}` })),
     startOnBoot: guest.startOnBoot,
     started: guest.started,
     unprivileged: guest.unprivileged,

@@ -84,8 +84,16 @@ function ipConfigs(nics: readonly GuestNic[]) {
   }));
 }
 
+/** Aliases of a resource named `${ctx.name}-<role>-<guest><suffix>` under the guest's former names. */
+function formerly(ctx: ProxmoxContext, guest: GuestPlan, role: string, suffix = "") {
+  return guest.formerNames.length > 0
+    ? { aliases: guest.formerNames.map((n) => ({ name: `${ctx.name}-${role}-${n}${suffix}` })) }
+    : {};
+}
+
 function guestOptions(
   ctx: ProxmoxContext,
+  guest: GuestPlan,
   ignoreChanges: readonly string[],
   dependsOn: pulumi.Resource[],
 ): pulumi.CustomResourceOptions {
@@ -94,6 +102,9 @@ function guestOptions(
     retainOnDelete: true,
     ignoreChanges: [...ignoreChanges],
     dependsOn,
+    // A renamed guest is the same guest (`renamedFrom`): its vmid and auto addresses come
+    // from its first name, and its name updates in place.
+    ...formerly(ctx, guest, "guest"),
   });
 }
 
@@ -109,7 +120,7 @@ function createVm(build: GuestBuild): proxmoxve.VmLegacy {
         comment: `USB ${usb.host} of guest ${guest.name} (homelab)`,
         maps: [{ node: guest.node, id: usb.host }],
       },
-      childOptions(ctx),
+      childOptions(ctx, formerly(ctx, guest, "usb", `-${i}`)),
     );
     dependsOn.push(mapping);
     return { mapping: usb.mapping };
@@ -163,7 +174,7 @@ function createVm(build: GuestBuild): proxmoxve.VmLegacy {
       stopOnDestroy: false,
       deleteUnreferencedDisksOnDestroy: false,
     },
-    guestOptions(ctx, GUEST_IGNORED_CHANGES.vm, dependsOn),
+    guestOptions(ctx, guest, GUEST_IGNORED_CHANGES.vm, dependsOn),
   );
 }
 
@@ -201,6 +212,6 @@ function createContainer(build: GuestBuild): proxmoxve.ContainerLegacy {
       startOnBoot: guest.startOnBoot,
       started: guest.started,
     },
-    guestOptions(ctx, GUEST_IGNORED_CHANGES.lxc, dependsOn),
+    guestOptions(ctx, guest, GUEST_IGNORED_CHANGES.lxc, dependsOn),
   );
 }

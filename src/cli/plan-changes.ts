@@ -34,13 +34,19 @@ const optionsSchema = z.looseObject({
   deleteBeforeReplace: z.boolean(),
   ignoreChanges: z.array(z.string()),
   dependsOn: z.array(z.string()),
+  // Added with the renames: a plan made before them has none.
+  aliases: z.array(z.string()).default([]),
 });
+
+const providerSchema = z.strictObject({ ref: z.string().min(1), default: z.boolean() });
 
 const resourceSchema = z.looseObject({
   type: z.string().min(1),
   name: z.string(),
   parent: z.string().nullable(),
   custom: z.boolean(),
+  // Absent from a plan made before the field: the provider is unknown, not none.
+  provider: providerSchema.nullable().optional(),
   // JSON.parse only ever yields JSON values: checking the values deeply again costs time
   // and finds nothing, so only their container is checked.
   inputs: z.record(z.string(), z.unknown()),

@@ -75,7 +75,8 @@ describe("home services (seed 000)", () => {
 
   it("CrowdSec: the agent next to Caddy reads its logs and reports to the engine's Local API", () => {
     const agent = byName(home, "home-services-proxy-crowdsec-agent");
-    assert.equal(agent.inputs.networkMode, "proxy");
+    assert.equal((agent.inputs.networksAdvanced as { name: string }[])[0]!.name, "proxy");
+    assert.equal(agent.inputs.networkMode, undefined);
     const env = envOf(agent);
     assert.equal(env.DISABLE_LOCAL_API, "true");
     assert.equal(env.LOCAL_API_URL, "http://10.128.0.11:8080");

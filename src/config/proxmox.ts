@@ -4,6 +4,7 @@ import {
   addressRange,
   cidr,
   doc,
+  KEY_MESSAGE_SEPARATOR,
   hostOrAddress,
   interfaceAddress,
   ipv4,
@@ -12,11 +13,13 @@ import {
   positiveInt,
   secretRef,
   strict,
+  suggestion,
   url,
   vlanId,
 } from "./primitives";
 import { uniqueBy } from "./problems";
 import { proxmoxRules } from "./proxmox.rules";
+import { sshPublicKey } from "./site";
 
 /** Proxmox SDN zone and vnet ids: at most 8 characters, letters and digits. */
 const sdnId = z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
@@ -52,13 +55,20 @@ const storageContent = z.enum([
   "snippets",
   "import",
 ]);
+export type StorageContent = z.infer<typeof storageContent>;
+
+const CONTENT_DOC =
+  "Content types the storage holds: images (VM disks), rootdir (container disks), iso, vztmpl (container templates), backup, snippets (cloud-init user data), import (cloud images).";
 
 /** What a storage may hold (Proxmox content types). */
 const contents = (defaults: z.infer<typeof storageContent>[]) =>
-  doc(
-    z.array(storageContent),
-    "Content types the storage holds: images (VM disks), rootdir (container disks), iso, vztmpl (container templates), backup, snippets, import (cloud images).",
-  ).default(defaults);
+  doc(z.array(storageContent), CONTENT_DOC).default(defaults);
+
+/** What a block storage (LVM thin, ZFS) may hold: guest disks only. */
+const guestDiskContents = doc(
+  z.array(z.enum(["images", "rootdir"])),
+  "Content types: images (VM disks), rootdir (container disks); a block storage holds nothing else.",
+).default(["images", "rootdir"]);
 
 const storageNodes = doc(z.array(name), "Nodes that may use this storage (default: all).");
 
@@ -68,8 +78,19 @@ const storageType = <T extends string>(type: T, what: string) =>
 
 const storageName = doc(name, "Storage id in Proxmox.");
 
+/** A managed storage's `existing` key: absent or false (the program creates and updates it). */
+const managed = doc(
+  z.literal(false),
+  "false (the default): the program creates and updates this storage. A storage the cluster already has and the program must only use is declared with existing: true.",
+).optional();
+
+const volumeGroupName = z
+  .string()
+  .regex(/^[A-Za-z0-9+_.-]+$/, { error: "must be an LVM volume group name" });
+
 const iscsiStorage = strict({
   type: storageType("iscsi", "LUNs of an iSCSI target (the base of an LVM storage)"),
+  existing: managed,
   name: doc(name, "Storage id in Proxmox.", ["nas-iscsi"]),
   portal: doc(hostOrAddress, "iSCSI portal (the NAS).", ["172.24.0.20"]),
   target: doc(
@@ -83,12 +104,9 @@ const iscsiStorage = strict({
 
 const lvmStorage = strict({
   type: storageType("lvm", "an LVM volume group (local, or on an iSCSI LUN)"),
+  existing: managed,
   name: storageName,
-  volumeGroup: doc(
-    z.string().regex(/^[A-Za-z0-9+_.-]+$/, { error: "must be an LVM volume group name" }),
-    "LVM volume group.",
-    ["vg-nas"],
-  ),
+  volumeGroup: doc(volumeGroupName, "LVM volume group.", ["vg-nas"]),
   base: doc(
     strict({
       storage: doc(name, "The iSCSI storage the LUN comes from."),
@@ -105,8 +123,47 @@ const lvmStorage = strict({
   nodes: storageNodes.optional(),
 });
 
+const lvmThinStorage = strict({
+  type: storageType("lvmthin", "an LVM thin pool (like Proxmox's own local-lvm)"),
+  existing: managed,
+  name: storageName,
+  volumeGroup: doc(volumeGroupName, "LVM volume group of the thin pool.", ["pve"]),
+  thinPool: doc(
+    z.string().regex(/^[A-Za-z0-9+_.-]+$/, { error: "must be an LVM logical volume name" }),
+    "The thin pool (a logical volume of that volume group).",
+    ["data"],
+  ),
+  content: guestDiskContents,
+  nodes: storageNodes.optional(),
+});
+
+const zfsPoolStorage = strict({
+  type: storageType("zfspool", "a ZFS pool or dataset of the nodes"),
+  existing: managed,
+  name: storageName,
+  pool: doc(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, {
+      error: "must be a ZFS pool or dataset name such as rpool/data",
+    }),
+    "ZFS pool or dataset guest volumes are created in.",
+    ["rpool/data"],
+  ),
+  thinProvision: doc(
+    z.boolean(),
+    "Create sparse volumes (thin provisioning); default: Proxmox's (off).",
+  ).optional(),
+  blocksize: doc(
+    z.string().regex(/^\d+[kKmM]$/, { error: "must be a block size such as 16k" }),
+    "Block size of new volumes; default: Proxmox's.",
+    ["16k"],
+  ).optional(),
+  content: guestDiskContents,
+  nodes: storageNodes.optional(),
+});
+
 const nfsStorage = strict({
   type: storageType("nfs", "an NFS export, shared by every node"),
+  existing: managed,
   name: storageName,
   server: doc(hostOrAddress, "NFS server address.", ["172.24.0.20"]),
   export: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Exported path.", [
@@ -119,6 +176,7 @@ const nfsStorage = strict({
 
 const pbsStorage = strict({
   type: storageType("pbs", "a datastore on a Proxmox Backup Server"),
+  existing: managed,
   name: storageName,
   server: doc(hostOrAddress, "Proxmox Backup Server address.", ["pbs.example.org"]),
   port: doc(
@@ -150,6 +208,7 @@ const pbsStorage = strict({
 
 const dirStorage = strict({
   type: storageType("dir", "a directory on the nodes"),
+  existing: managed,
   name: storageName,
   path: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Directory path.", [
     "/var/lib/vz",
@@ -162,17 +221,68 @@ const dirStorage = strict({
   nodes: storageNodes.optional(),
 });
 
-export const storageTypes = ["iscsi", "lvm", "nfs", "pbs", "dir"] as const;
+export const storageTypes = ["iscsi", "lvm", "lvmthin", "zfspool", "nfs", "pbs", "dir"] as const;
+
+const managedSchemas = [
+  iscsiStorage,
+  lvmStorage,
+  lvmThinStorage,
+  zfsPoolStorage,
+  nfsStorage,
+  pbsStorage,
+  dirStorage,
+] as const;
+
+const managedStorageSchema = z.discriminatedUnion("type", managedSchemas, {
+  error: (issue) =>
+    issue.code === "invalid_union"
+      ? `"type" must be one of: ${storageTypes.join(", ")}`
+      : undefined,
+});
+
+/** Keys that set up a managed storage: an existing one may not have them. */
+const MANAGED_SETTINGS = [
+  ...new Set(managedSchemas.flatMap((schema) => Object.keys(schema.shape))),
+].filter((key) => !["type", "name", "existing", "content", "shared", "nodes"].includes(key));
+
+const existingShape = {
+  type: doc(
+    z.enum(storageTypes),
+    "What kind of storage it is in Proxmox (the Type column of pvesm status).",
+  ),
+  name: doc(name, "Storage id in Proxmox.", ["local-lvm"]),
+  existing: doc(
+    z.literal(true),
+    "The cluster has this storage already (local, local-lvm, or one set up by hand) and the program only uses it: it never creates, changes or removes it.",
+  ),
+  content: doc(
+    z
+      .array(storageContent)
+      .min(1, { error: "list what the storage holds, e.g. [images, rootdir]" }),
+    `${CONTENT_DOC} As configured in Proxmox (pvesm status --storage <id>, or Datacenter → Storage): the checks of guests, images and snippets rely on it.`,
+  ),
+  shared: doc(z.boolean(), "true when every node sees the same content.").default(false),
+  nodes: storageNodes.optional(),
+};
+
+/** A storage the cluster already has: only what the checks need, nothing the program would set. */
+const existingStorageSchema = z.strictObject(existingShape, {
+  error: (issue) => {
+    if (issue.code !== "unrecognized_keys") return undefined;
+    return issue.keys
+      .map((key) =>
+        MANAGED_SETTINGS.includes(key)
+          ? `${key} is a setting the program would manage, but this storage is existing: true, so the program leaves it as the cluster has it: remove ${key}, or remove existing to let the program manage the storage`
+          : `unknown key "${key}": ${suggestion(key, Object.keys(existingShape))}`,
+      )
+      .join(KEY_MESSAGE_SEPARATOR);
+  },
+});
 
 export const storageSchema = z.discriminatedUnion(
-  "type",
-  [iscsiStorage, lvmStorage, nfsStorage, pbsStorage, dirStorage],
-  {
-    error: (issue) =>
-      issue.code === "invalid_union"
-        ? `"type" must be one of: ${storageTypes.join(", ")}`
-        : undefined,
-  },
+  "existing",
+  [existingStorageSchema, managedStorageSchema],
+  { error: (issue) => (issue.code === "invalid_union" ? "must be true or false" : undefined) },
 );
 
 export const backupJobSchema = strict({
@@ -223,9 +333,13 @@ export const imageSchema = strict({
     z.enum(["cloud-image", "container-template"]),
     "cloud-image: a qcow2/img disk imported into VMs; container-template: an LXC template.",
   ).default("cloud-image"),
-  url: doc(url, "Download address; Proxmox downloads it itself.", [
-    "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2",
-  ]),
+  url: doc(
+    url,
+    "HTTPS download address of a fixed file (a dated directory, not latest); Proxmox downloads it itself.",
+    [
+      "https://cloud.debian.org/images/cloud/trixie/20260712-2537/debian-13-genericcloud-amd64-20260712-2537.qcow2",
+    ],
+  ),
   checksum: doc(
     strict({
       algorithm: doc(z.enum(["sha256", "sha512"]), "Digest algorithm."),
@@ -234,7 +348,7 @@ export const imageSchema = strict({
         "Expected digest, lowercase hex.",
       ),
     }),
-    "Verify the download against this digest.",
+    "The file's digest, which Proxmox verifies the download against (required: from the SHA512SUMS next to a Debian cloud image, or the sha512sum of Proxmox's template index).",
   ).optional(),
   fileName: doc(z.string(), "File name on the storage (default: from the URL).").optional(),
   node: doc(name, "Node to download to (default: every powered node).").optional(),
@@ -353,11 +467,11 @@ export const guestSchema = strict({
         "debian",
       ),
       sshKeys: doc(
-        z.array(z.string().regex(/^(ssh|ecdsa)-[a-z0-9-]+ \S+/)),
-        "Authorized SSH public keys.",
+        z.array(sshPublicKey),
+        "SSH public keys of this guest only, in addition to homelab:site.sshKeys.",
       ).default([]),
     }),
-    "First-boot settings: the login user and its SSH keys (the keys also go into LXC containers).",
+    "First-boot settings: the login user and its SSH keys (with the site's, homelab:site.sshKeys; the keys also go into LXC containers).",
   ).optional(),
   startOnBoot: doc(z.boolean(), "Start the guest when its node boots.").default(true),
   started: doc(z.boolean(), "Keep the guest running (false: created stopped).").default(true),
@@ -366,11 +480,11 @@ export const guestSchema = strict({
     strict({
       user: doc(
         z.string(),
-        "SSH user for the Docker daemon (default: the cloud-init user).",
+        "SSH user for the Docker daemon: the cloud-init login user (default), which the guest's user data puts in the docker group.",
       ).optional(),
       port: doc(port, "SSH port.").default(22),
     }),
-    "This guest runs Docker and hosts services; its name is the Docker host's name.",
+    "This guest runs Docker and hosts services; its name is the Docker host's name. VMs only: the VM gets cloud-init user data that installs Docker, and the program waits until `docker info` answers before deploying to it (docs/proxmox.md).",
   ).optional(),
   usb: doc(
     z.array(
@@ -394,7 +508,11 @@ export const guestSchema = strict({
  * derivations over configurations the rules would refuse.
  */
 export const proxmoxBaseSchema = strict({
-  endpoint: doc(url, "API address of any powered node.", ["https://172.24.0.11:8006/"]),
+  endpoint: doc(
+    url,
+    "API address of any powered node, by a name its certificate is valid for (docs/proxmox.md, TLS).",
+    ["https://pve1.home.arpa:8006/"],
+  ),
   apiTokenId: doc(
     z.string().regex(/^[^\s@]+@[^\s@!]+![A-Za-z][A-Za-z0-9._-]*$/, {
       error: "must be user@realm!tokenid, e.g. pulumi@pve!homelab",
@@ -411,12 +529,16 @@ export const proxmoxBaseSchema = strict({
     }),
     "How the API certificate is verified.",
   ).default({ insecureSkipVerify: false }),
+  snippetStorage: doc(
+    name,
+    "Storage for the cloud-init user data of Docker host VMs (snippets): a dir or nfs storage with `snippets` content, declared in storages (existing: true for Proxmox's own local).",
+  ).default("local"),
   ssh: doc(
     strict({
       username: doc(z.string(), "SSH user on the nodes.").default("root"),
       agent: doc(z.boolean(), "Use the local ssh-agent.").default(true),
     }),
-    "SSH access to the nodes, for the provider operations the Proxmox API cannot do (such as uploading files to a node).",
+    "SSH access to the nodes, for the provider operations the Proxmox API cannot do (uploading the cloud-init snippets of Docker host VMs).",
   ).optional(),
   nodes: doc(
     z
@@ -428,7 +550,7 @@ export const proxmoxBaseSchema = strict({
   ),
   storages: doc(
     z.array(storageSchema).superRefine(uniqueBy((s) => s.name, "storage name", ["name"])),
-    "Storages of the cluster (Proxmox's own `local` exists without being declared).",
+    "Storages of the cluster: those the program manages, and (existing: true) those it only uses, such as Proxmox's own local and local-lvm.",
   ).default([]),
   backups: doc(
     z.array(backupJobSchema).superRefine(uniqueBy((b) => b.name, "backup job name", ["name"])),
@@ -464,6 +586,10 @@ export const proxmoxSchema = doc(
 );
 export type ProxmoxNode = z.infer<typeof nodeSchema>;
 export type Storage = z.infer<typeof storageSchema>;
+/** A storage the program creates and updates. */
+export type ManagedStorage = z.infer<typeof managedStorageSchema>;
+/** A storage the cluster has and the program only uses (`existing: true`). */
+export type ExistingStorage = z.infer<typeof existingStorageSchema>;
 export type Guest = z.infer<typeof guestSchema>;
 export type Zone = z.infer<typeof zoneSchema>;
 export type Vnet = z.infer<typeof vnetSchema>;
@@ -471,3 +597,16 @@ export type SdnSubnet = z.infer<typeof sdnSubnetSchema>;
 export type Image = z.infer<typeof imageSchema>;
 export type BackupJob = z.infer<typeof backupJobSchema>;
 export type Nic = z.infer<typeof nicSchema>;
+
+/** True for a storage the cluster has and the program only uses. */
+export function isExisting(storage: Storage): storage is ExistingStorage {
+  return storage.existing === true;
+}
+
+/** What a storage holds: declared, or fixed by its kind (a PBS holds backups, iSCSI LUNs nothing). */
+export function storageContents(storage: Storage): readonly StorageContent[] {
+  if (isExisting(storage)) return storage.content;
+  if (storage.type === "pbs") return ["backup"];
+  if (storage.type === "iscsi") return [];
+  return storage.content;
+}

@@ -45,7 +45,7 @@ describe("home services (seed 000)", () => {
     const vault = byName(home, "home-services-vaultwarden-server");
     assert.equal(vault.parent, "homelab:docker:Service::home-services-vaultwarden");
     const providers = ofType(home, "pulumi:providers:docker").map((p) => p.inputs.host);
-    assert.ok(providers.includes("ssh://root@10.128.0.10:22"), "caddy guest provider");
+    assert.ok(providers.includes("ssh://debian@10.128.0.10:22"), "caddy guest provider");
   });
 
   it("Vaultwarden and Paperless answer only the allow-listed networks (lan, swprod, vpn, work)", () => {

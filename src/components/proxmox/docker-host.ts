@@ -66,11 +66,11 @@ export const DOCKER_READY_SCRIPT = [
  * Waits, after the VM is created, until its Docker daemon answers the Docker user over SSH.
  * `@pulumi/command`'s remote Command (v1.2.1, provider/pkg/provider/remote/connection.go):
  * no private key and no password in its inputs, so nothing secret in the state; it signs
- * with the keys of the SSH agent at `SSH_AUTH_SOCK` (l. 129-139, tryGetDefaultAgentSocket in
+ * with the keys of the SSH agent at `SSH_AUTH_SOCK` (l. 131-145, tryGetDefaultAgentSocket in
  * connection_unix.go). It retries the connection while the VM boots and cloud-init creates
  * the user (`dialErrorLimit` attempts of at most `perDialTimeout` seconds, 5 s apart at most:
- * l. 162-196 with pulumi's retry.Until defaults). It does not check the host's key
- * (`hostKey` unset: l. 94-101); the Docker provider's own `ssh` does (known_hosts).
+ * l. 150-205 with pulumi's retry.Until defaults). It does not check the host's key
+ * (`hostKey` unset: l. 88-98); the Docker provider's own `ssh` does (known_hosts).
  */
 export function createDockerWait(
   ctx: ProxmoxContext,

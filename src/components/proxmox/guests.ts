@@ -43,7 +43,7 @@ export interface GuestOutput {
  * - `disks[0].importFrom`: "only used during initial creation; changes after creation are
  *   ignored" (disk/schema.go l. 144-152): ignoring it keeps a new image URL from showing as
  *   a change of every existing VM;
- * - `clone`: every field ForceNew (vm.go l. 592-630);
+ * - `clone`: every field ForceNew (vm.go l. 592-640);
  * - `initialization.userDataFileId`: ForceNew (vm.go l. 994-1001); the user data runs at the
  *   first boot. Not ignored: `initialization.userAccount` (user and keys of VMs without user
  *   data), which the provider updates in place (vm.go l. 958-992, no ForceNew) and cloud-init
@@ -52,9 +52,9 @@ export interface GuestOutput {
  * Containers (proxmoxtf/resource/container/container.go):
  * - `disk.datastoreId`: ForceNew (l. 408-414). Not the whole disk: a larger `size` grows the
  *   root disk in place (`ResizeContainerDisk`, l. 3636-3679); only a smaller one re-creates
- *   (the CustomizeDiff at l. 1183-1227), which the protection refuses;
+ *   (the CustomizeDiff at l. 1182-1226), which the protection refuses;
  * - `operatingSystem`: the template, ForceNew (l. 993-1017);
- * - `initialization.userAccount`: keys and password, ForceNew (l. 640-670);
+ * - `initialization.userAccount`: keys and password, ForceNew (l. 642-676);
  * - `features`: an update sends every flag, false ones included (l. 2545-2600), and Proxmox
  *   lets only root@pam change a flag other than nesting (pve-container src/PVE/LXC.pm
  *   l. 1690-1732), so an API token could never apply a change: set flags by hand

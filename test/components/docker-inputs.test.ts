@@ -1,9 +1,11 @@
 /**
- * Container inputs as the Docker provider keeps them, on both example stacks under mocks:
- * no container is put on a network twice (network mode and networksAdvanced), every
- * healthcheck duration is in Go's form (the provider reads them back with `.String()`), a
- * healthcheck or tmpfs change replaces the container, and a one-shot job that fails fails the
- * up before anything that depends on it is created (job-gate.program.ts).
+ * Docker hosts and their containers as the providers keep them, on both example stacks under
+ * mocks: every Docker host guest provisioned (key, user data, a wait its provider depends
+ * on), guests ignoring exactly their create-time inputs, no container put on a network twice
+ * (network mode and networksAdvanced), every healthcheck duration in Go's form (the provider
+ * reads them back with `.String()`), a healthcheck or tmpfs change replacing the container,
+ * and a one-shot job that fails failing the up before anything that depends on it is created
+ * (job-gate.program.ts).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -15,9 +17,13 @@ import { planStack } from "../../src/cli/offline";
 import { goDuration } from "../../src/components/docker/args";
 import { CONTAINER_REPLACED_ON } from "../../src/components/docker/service";
 import { main } from "../../src/program";
-import { ofType, ROOT } from "../helpers/plan";
+import { GUEST_IGNORED_CHANGES } from "../../src/components/proxmox/guests";
+import { byName, ofType, ROOT } from "../helpers/plan";
+import { siteModel } from "../helpers/site";
 
 const CONTAINER = "docker:index/container:Container";
+const VM = "proxmoxve:index/vmLegacy:VmLegacy";
+const CT = "proxmoxve:index/containerLegacy:ContainerLegacy";
 
 /** The plan of a stack, and the replaceOnChanges of every container (a stack transformation). */
 async function planWithOptions(stack: string) {
@@ -82,6 +88,39 @@ for (const stack of ["home", "annex"]) {
         }
       }
       assert.ok(checked > 30, `only ${checked} durations`);
+    });
+
+    it("every Docker host guest has a key, its user data, and a wait its Docker provider depends on", () => {
+      const model = siteModel(stack);
+      const guests = model.dockerHosts.filter((h) => h.kind === "guest");
+      assert.equal(guests.length, stack === "home" ? 10 : 0);
+      for (const host of guests) {
+        const guest = model.proxmox!.guests.find((g) => g.name === host.name)!;
+        assert.ok(guest.sshKeys.length > 0, `${host.name} has no key`);
+        const data = byName(plan, `${stack}-proxmox-user-data-${host.name}`);
+        const content = (data.inputs.sourceRaw as { data: string }).data;
+        for (const key of guest.sshKeys) assert.ok(content.includes(JSON.stringify(key)));
+        const vm = byName(plan, `${stack}-proxmox-guest-${host.name}`);
+        assert.ok(vm.options.dependsOn.includes(`${data.type}::${data.name}`));
+        const wait = byName(plan, `${stack}-proxmox-docker-ready-${host.name}`);
+        assert.deepEqual(wait.options.dependsOn, [`${vm.type}::${vm.name}`]);
+        const provider = byName(plan, `${stack}-services-host-${host.name}-provider`);
+        assert.deepEqual(provider.options.dependsOn, [`${wait.type}::${wait.name}`]);
+      }
+    });
+
+    it("every guest ignores exactly the create-time inputs of its kind", () => {
+      for (const guest of [...ofType(plan, VM), ...ofType(plan, CT)]) {
+        const kind = guest.type === VM ? "vm" : "lxc";
+        assert.deepEqual(guest.options.ignoreChanges, [...GUEST_IGNORED_CHANGES[kind]], guest.name);
+      }
+      // The containers' list, as read in the provider (guests.ts): not the whole disk.
+      assert.deepEqual(GUEST_IGNORED_CHANGES.lxc, [
+        "disk.datastoreId",
+        "operatingSystem",
+        "initialization.userAccount",
+        "features",
+      ]);
     });
 
     it("a healthcheck or tmpfs change replaces the container (the provider's update ignores both)", () => {

@@ -14,7 +14,8 @@
  */
 import type { PathSegment } from "./errors";
 import type { ProblemSink } from "./problems";
-import { storageContents, type Image, type ProxmoxConfig } from "./proxmox";
+import type { Image, ProxmoxConfig } from "./proxmox";
+import { storageContents } from "./proxmox.storage";
 
 /** Path segments of a URL that name a moving target ("latest", "current"). */
 const MOVING = ["latest", "current"];

@@ -20,16 +20,8 @@ import {
   wellFormed,
   type ProblemSink,
 } from "./problems";
-import {
-  isExisting,
-  storageContents,
-  type Guest,
-  type Image,
-  type Nic,
-  type ProxmoxConfig,
-  type Vnet,
-  type Zone,
-} from "./proxmox";
+import type { Guest, Image, Nic, ProxmoxConfig, Vnet, Zone } from "./proxmox";
+import { isExisting, storageContents } from "./proxmox.storage";
 import { checkDockerHosts, checkImageSource } from "./proxmox.hosts.rules";
 import {
   containsAddress,

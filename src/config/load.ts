@@ -4,11 +4,10 @@
  * SiteConfig, the federation registry it belongs to, and the secrets it needs; or a
  * ConfigError listing every problem.
  */
-import { isAbsolute, join } from "node:path";
 import { ConfigError, formatPath, type PathSegment, type Problem } from "./errors";
 import { readDeviceCertificates, type DeviceCertificates } from "./files";
 import type { Member, Registry } from "./federation";
-import { checkSiteInsideMember, parseRegistry } from "./registry";
+import { checkSiteInsideMember, readRegistry } from "./registry";
 import {
   FIXED_SECRETS,
   requiredSecrets,
@@ -109,7 +108,10 @@ const STACK_FILE_KEYS = [
 /** Reads `Pulumi.<stack>.yaml` (or any file in that format). */
 export function stackFileSource(path: string, stack: string, label: string): ConfigSource {
   const yaml = readYaml(path, label);
-  const problems: Problem[] = [...yaml.problems];
+  // Syntax problems name keys as the rest of the report does: from the config key down.
+  const problems: Problem[] = yaml.problems.map((p) =>
+    p.path[0] === "config" && p.path.length > 1 ? { ...p, path: p.path.slice(1) } : p,
+  );
   const values: Record<string, unknown> = {};
   const keys: string[] = [];
   const set = new Set<string>();
@@ -283,20 +285,24 @@ function loadMembership(
   file: string,
   options: LoadOptions,
 ): {
-  yaml: YamlFile;
+  yaml?: YamlFile;
   registry?: Registry;
   member?: Member;
   peers: string[];
   problems: Problem[];
 } {
   const registryFile = membership.registry;
-  const path = isAbsolute(registryFile) ? registryFile : join(options.root, registryFile);
-  const yaml = readYaml(path, registryFile);
-  const problems: Problem[] = [...yaml.problems];
-  if (yaml.problems.length > 0) return { yaml, peers: [], problems };
-  const result = parseRegistry(yaml.value, registryFile);
-  problems.push(...result.problems);
-  const registry = result.registry;
+  const read = readRegistry(options.root, registryFile, { insideProject: true });
+  if ("unreadable" in read) {
+    const out = new Problems(file);
+    out.add(
+      [configKey("federation"), "registry"],
+      `${registryFile} ${read.unreadable}: give the path, relative to the project, of the federation registry (by default stacks/federation.yaml)`,
+    );
+    return { peers: [], problems: out.list };
+  }
+  const { yaml, registry } = read;
+  const problems: Problem[] = [...read.problems];
   if (!registry) return { yaml, peers: [], problems };
   const member = registry.members.find((m) => m.id === membership.member);
   if (!member) {
@@ -317,7 +323,7 @@ function loadMembership(
     yaml,
     registry,
     // Peerings are derived from a valid registry only (src/model/federation.ts).
-    member: result.problems.length === 0 ? member : undefined,
+    member: read.problems.length === 0 ? member : undefined,
     peers: peersOf(registry, member.id),
     problems,
   };

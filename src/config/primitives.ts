@@ -15,6 +15,7 @@ import {
   maskOf,
   formatIPv4,
 } from "../lib/net";
+import { describeSecretText } from "./sensitive";
 
 /**
  * Edit distance counting an adjacent transposition as one edit (optimal string alignment),
@@ -234,14 +235,29 @@ export const SECRET_NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
  * `homelab:immichApiKey`, which must be set with `pulumi config set --secret`.
  */
 export const secretRef = doc(
-  strict({
-    secret: doc(
-      z.string().regex(SECRET_NAME, {
-        error: "must be a config key name: letters, digits and hyphens, starting with a letter",
-      }),
-      "Name of the stack secret without the namespace: `pbsPassword` reads homelab:pbsPassword.",
-    ),
-  }),
+  z.strictObject(
+    {
+      secret: doc(
+        z.string().regex(SECRET_NAME, {
+          error:
+            "must be a config key name: letters, digits and hyphens, starting with a letter, e.g. pbsPassword",
+        }),
+        "Name of the stack secret without the namespace: `pbsPassword` reads homelab:pbsPassword.",
+      ),
+    },
+    {
+      error: (issue) => {
+        if (issue.code === "unrecognized_keys")
+          return issue.keys
+            .map((key) => `unknown key "${key}": ${suggestion(key, ["secret"])}`)
+            .join(KEY_MESSAGE_SEPARATOR);
+        // Plain text typed where a secret belongs: say so without quoting it.
+        if (issue.code === "invalid_type" && typeof issue.input === "string")
+          return `is plain text (${describeSecretText(issue.input)}), but it is a secret: store it encrypted with pulumi config set --secret homelab:<name> (it prompts for the value) and write { secret: <name> } here`;
+        return undefined;
+      },
+    },
+  ),
   "A Pulumi secret of this stack, set with `pulumi config set --secret homelab:<secret> <value>`.",
   [{ secret: "pbsPassword" }],
 );

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import type { PathSegment, Problem } from "./errors";
 import { registrySchema, type Member, type Registry } from "./federation";
 import { readTextFile } from "./files";
+import { redactProblems, sensitiveStrings } from "./sensitive";
 import { MAX_YAML_BYTES, parseYaml, withPositions, type YamlFile } from "./yaml";
 import { Problems, checkUnique, unknownReference } from "./problems";
 import { zodProblems } from "./errors";
@@ -290,7 +291,12 @@ export function readRegistry(
   const not = notARegistry(yaml.value, file);
   if (not) return { yaml, problems: [{ file, path: [], message: not }] };
   const result = parseRegistry(yaml.value, file);
-  return { yaml, registry: result.registry, problems: withPositions(result.problems, yaml) };
+  // A credential pasted into the registry is described, never quoted (it is shared).
+  const problems = redactProblems(
+    withPositions(result.problems, yaml),
+    sensitiveStrings(yaml.value),
+  );
+  return { yaml, registry: result.registry, problems };
 }
 
 /** Parses and validates a registry value (already read from YAML). */

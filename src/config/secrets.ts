@@ -4,6 +4,7 @@
  * section, so each one is encrypted on its own and can be checked for being secret.
  */
 import type { PathSegment, Problem } from "./errors";
+import { describeSecretText, looksLikeSecret } from "./sensitive";
 import { configKey, type SiteConfig } from "./stack";
 
 /** Secrets with a fixed name, and what they are. */
@@ -160,5 +161,45 @@ export function secretProblems(
       });
     }
   }
+  return problems;
+}
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/**
+ * Secrets typed in plain text where the configuration cannot tell by the key: a private key
+ * anywhere (a configuration is printed in plans and kept unencrypted in the state), and an
+ * environment value that looks like a credential (a token, a UUID, a JWT). Each is a
+ * problem that describes the value and names the command that stores it as a secret.
+ */
+export function plainSecretProblems(
+  config: SiteConfig,
+  options: { file: string; stack: string },
+): Problem[] {
+  const problems: Problem[] = [];
+  const store = `store it with pulumi config set --secret ${configKey("<name>")} --stack ${options.stack}`;
+  const walk = (value: unknown, path: PathSegment[]): void => {
+    if (typeof value === "string") {
+      if (PRIVATE_KEY.test(value))
+        problems.push({
+          file: options.file,
+          path,
+          message: `holds a private key, which the configuration must never hold (it is printed in plans and kept unencrypted in the state): ${store} and reference it as { secret: <name> } where a secret is accepted`,
+        });
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value !== null && typeof value === "object")
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  for (const [section, value] of Object.entries(config)) walk(value, [configKey(section)]);
+  config.services.forEach((service, i) => {
+    for (const [variable, value] of Object.entries(service.env)) {
+      if (typeof value !== "string" || !looksLikeSecret(value) || PRIVATE_KEY.test(value)) continue;
+      problems.push({
+        file: options.file,
+        path: [configKey("services"), i, "env", variable],
+        message: `looks like a credential typed in plain text (${describeSecretText(value)}): environment values are printed in plans and kept unencrypted in the state; ${store} and write { secret: <name> } here`,
+      });
+    }
+  });
   return problems;
 }

@@ -6,6 +6,7 @@
  */
 import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors";
+import { printableLines } from "../lib/display";
 import type { Registry } from "../config/federation";
 import { readRegistry } from "../config/registry";
 import { unknownReference } from "../config/problems";
@@ -120,7 +121,8 @@ export function formatSheet(sheet: PeeringSheet): string {
     `  ${y.id} configures the same value; if ${y.id} runs this program too, as ${psk.peerSecret}.`,
   ];
   if (x.contact) lines.push(`  Contact for ${x.id}: ${x.contact}`);
-  return lines.join("\n") + "\n";
+  // The registry is validated (no control characters); printed text stays inert regardless.
+  return printableLines(lines.join("\n")) + "\n";
 }
 
 if (require.main === module)

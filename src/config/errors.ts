@@ -4,6 +4,7 @@
  * reports `Problem`s; they are printed together, never as a stack trace.
  */
 import type { z } from "zod";
+import { printable } from "../lib/display";
 import { KEY_MESSAGE_SEPARATOR, suggestion } from "./primitives";
 import { describeSecretText, isSecureValue, isSensitive, looksLikeSecret } from "./sensitive";
 
@@ -42,7 +43,11 @@ export function problemLocation(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.column ?? 1}`;
 }
 
-/** The full report: every problem, grouped by file, in a stable order. */
+/**
+ * The full report: every problem, grouped by file, in a stable order. It goes to terminals,
+ * CI logs and pull-request comments, so control characters from a file name, a key or a
+ * value (an escape sequence, a carriage return) are printed as escapes.
+ */
 export function formatReport(
   problems: readonly Problem[],
   title = "Invalid configuration",
@@ -56,8 +61,9 @@ export function formatReport(
   const count = sorted.length === 1 ? "1 problem" : `${sorted.length} problems`;
   const lines = [`${title}: ${count}`, ""];
   for (const problem of sorted) {
-    lines.push(`${problemLocation(problem)}  ${formatPath(problem.path)}`);
-    for (const messageLine of problem.message.split("\n")) lines.push(`    ${messageLine}`);
+    lines.push(printable(`${problemLocation(problem)}  ${formatPath(problem.path)}`));
+    for (const messageLine of problem.message.split("\n"))
+      lines.push(`    ${printable(messageLine)}`);
     lines.push("");
   }
   return lines.join("\n").trimEnd() + "\n";

@@ -13,6 +13,7 @@ import {
   secretRef,
   strict,
   vlanId,
+  text,
 } from "./primitives";
 import { fortigateRules } from "./fortigate.rules";
 import { dhGroup, dhGroups, espProposal, ikeProposal } from "./ike";
@@ -65,7 +66,7 @@ export const interfaceSchema = strict({
     "physical ports already exist and are only updated; aggregate (LACP), vlan and loopback are created.",
   ).default("physical"),
   role: doc(z.enum(["lan", "wan", "dmz", "undefined"]), "FortiOS interface role.").default("lan"),
-  alias: doc(z.string().max(25), "Alias shown in the FortiGate UI.").optional(),
+  alias: doc(text(25), "Alias shown in the FortiGate UI.").optional(),
   members: doc(z.array(fortiName), "Aggregate members (physical ports).", [
     ["internal1", "internal2"],
   ]).optional(),
@@ -79,7 +80,7 @@ export const interfaceSchema = strict({
   allowaccess: doc(z.array(allowAccess), "Management protocols allowed on the interface.").default([
     "ping",
   ]),
-  description: doc(z.string().max(255), "Free text about the interface.").optional(),
+  description: doc(text(255), "Free text about the interface.").optional(),
 });
 
 export const dhcpServerSchema = strict({
@@ -103,7 +104,7 @@ export const dhcpServerSchema = strict({
           "The client's MAC address.",
         ),
         ip: doc(ipv4, "The address it always gets."),
-        description: doc(z.string(), "Free text about the client.").optional(),
+        description: doc(text(255), "Free text about the client.").optional(),
       }),
     ),
     "Fixed addresses by MAC address.",
@@ -118,7 +119,7 @@ export const staticRouteSchema = strict({
     z.number().int().min(1).max(255),
     "Administrative distance: the lowest wins among routes to the same prefix.",
   ).default(10),
-  comment: doc(z.string().max(255), "Comment on the device.").optional(),
+  comment: doc(text(255), "Comment on the device.").optional(),
 });
 
 export const tunnelSchema = strict({

@@ -15,7 +15,8 @@ import {
   maskOf,
   formatIPv4,
 } from "../lib/net";
-import { describeSecretText } from "./sensitive";
+import { describeCharacter, firstControl } from "../lib/display";
+import { describeSecretText, looksLikeSecret } from "./sensitive";
 
 /**
  * Edit distance counting an adjacent transposition as one edit (optimal string alignment),
@@ -87,6 +88,35 @@ export function strict<T extends z.ZodRawShape>(shape: T) {
 /** Adds a description (shown by editors through the JSON Schema) and examples. */
 export function doc<T extends z.ZodType>(schema: T, description: string, examples?: unknown[]): T {
   return schema.meta(examples ? { description, examples } : { description });
+}
+
+/**
+ * One line of text for people: a description, a display name, a contact, an alias, a
+ * comment. It ends up in terminals (reports, the peering sheet), diagrams, Markdown reviews
+ * and device comments, and in other members' tools when it comes from the shared registry,
+ * so it refuses what would act there instead of reading: control characters (an escape
+ * sequence rewrites a terminal; a NUL or a newline breaks an SVG, a FortiOS comment or a
+ * report), bidirectional overrides, and anything that looks like a credential (it would be
+ * printed everywhere). `max` is the device's own limit, where it has one.
+ *
+ * @example text(255) // a FortiOS interface description
+ */
+export function text(max?: number) {
+  const base = z.string().superRefine((value, ctx) => {
+    const control = firstControl(value);
+    if (control) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be one line of plain text: character ${control.position} is ${describeCharacter(control.char)}; remove it (control characters can rewrite a terminal, break a diagram or a device comment)`,
+      });
+    } else if (looksLikeSecret(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `looks like a credential (${describeSecretText(value)}), and this text is printed in plans, diagrams and reports: store a secret with pulumi config set --secret, and write something else here`,
+      });
+    }
+  });
+  return max === undefined ? base : base.max(max);
 }
 
 /** Names of things (nodes, guests, networks, services): DNS-label style. */

@@ -14,6 +14,7 @@ import {
   strict,
   url,
   vlanId,
+  text,
 } from "./primitives";
 import { uniqueBy } from "./problems";
 import { proxmoxRules } from "./proxmox.rules";
@@ -40,7 +41,7 @@ export const nodeSchema = strict({
     z.number().int().min(0).max(255),
     "Corosync quorum votes. Proxmox's API cannot set them: see README (manual step).",
   ).default(1),
-  description: doc(z.string(), "Free text about the node (hardware, role).").optional(),
+  description: doc(text(), "Free text about the node (hardware, role).").optional(),
 });
 
 const storageContent = z.enum([
@@ -268,7 +269,7 @@ export const sdnSubnetSchema = strict({
 
 export const vnetSchema = strict({
   name: doc(sdnId, "VNet id (at most 8 characters).", ["swprod"]),
-  alias: doc(z.string().max(256), "Free-text name shown in the Proxmox UI.").optional(),
+  alias: doc(text(256), "Free-text name shown in the Proxmox UI.").optional(),
   tag: doc(
     z.number().int().min(1).max(16_777_215),
     "VLAN tag (vlan zones, 1-4094) or VXLAN id (vxlan zones).",
@@ -327,7 +328,7 @@ export const guestSchema = strict({
   type: doc(z.enum(["vm", "lxc"]), "vm: a QEMU virtual machine; lxc: a container."),
   node: doc(name, "Node to run on (must be powered)."),
   vmid: doc(vmid, "Proxmox id (default: derived from the name, stable).").optional(),
-  description: doc(z.string(), "Notes shown in the Proxmox UI.").optional(),
+  description: doc(text(), "Notes shown in the Proxmox UI.").optional(),
   tags: doc(z.array(name), "Proxmox tags.").default([]),
   cores: doc(positiveInt, "CPU cores.").default(1),
   memoryMiB: doc(positiveInt, "Memory in MiB.", [2048]).default(1024),

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { PathSegment } from "./errors";
-import { doc, hostOrAddress, name, port, positiveInt, secretRef, strict } from "./primitives";
+import { doc, hostOrAddress, name, port, positiveInt, secretRef, strict, text } from "./primitives";
 import { uniqueBy } from "./problems";
 import { connectRefinement, ON_VALID, proxyRefinement, serviceRefinement } from "./services.rules";
 
@@ -14,7 +14,7 @@ export const hostSchema = strict({
   name: doc(name, "Host name (referenced by services).", ["servo"]),
   address: doc(hostOrAddress, "Address used to reach the host over SSH.", ["10.0.10.10"]),
   network: doc(name, "Site network the host lives on.").optional(),
-  description: doc(z.string(), "Free text about the host.").optional(),
+  description: doc(text(), "Free text about the host.").optional(),
   docker: doc(
     strict({
       user: doc(z.string().min(1), "SSH user allowed to use the Docker socket.").default("root"),
@@ -220,7 +220,7 @@ export const serviceSchema = strict({
     [["defectdojo-db"]],
   ).default([]),
   memoryMiB: doc(positiveInt, "Memory limit in MiB.").optional(),
-  description: doc(z.string(), "Free text about the service.").optional(),
+  description: doc(text(), "Free text about the service.").optional(),
 }).superRefine(serviceRefinement, ON_VALID);
 
 export const proxySchema = doc(

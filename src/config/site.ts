@@ -1,11 +1,11 @@
 /** `homelab:site` (identity and domains) and `homelab:networks` (named address sets). */
 import { z } from "zod";
-import { cidr, dnsName, doc, name, strict } from "./primitives";
+import { cidr, dnsName, doc, name, strict, text } from "./primitives";
 
 export const siteSchema = doc(
   strict({
     name: doc(name, "Short id of the site, used in resource names and diagrams.", ["home"]),
-    description: doc(z.string(), "One line about the site.").optional(),
+    description: doc(text(), "One line about the site.").optional(),
     domains: doc(
       strict({
         public: doc(
@@ -51,7 +51,7 @@ export const namedNetworkSchema = doc(
       z.enum(networkKinds),
       "external: addresses outside the site (an office's public IP); lan/vpn/other: networks of the site that no managed device declares.",
     ).default("external"),
-    description: doc(z.string(), "Free text about the network.").optional(),
+    description: doc(text(), "Free text about the network.").optional(),
   }),
   "A named set of addresses that rules and access lists refer to by name.",
 );

@@ -11,6 +11,7 @@ import {
   strict,
   url,
   vlanId,
+  text,
 } from "./primitives";
 import { refineWith, uniqueBy } from "./problems";
 import { unifiRules } from "./unifi.rules";
@@ -64,7 +65,7 @@ export const unifiNetworkSchema = strict({
   igmpSnooping: doc(z.boolean(), "IGMP snooping (multicast only to the ports that asked).").default(
     false,
   ),
-  description: doc(z.string(), "A note for people (not sent to the controller).").optional(),
+  description: doc(text(), "A note for people (not sent to the controller).").optional(),
 });
 
 export const wireguardSchema = strict({
@@ -100,7 +101,7 @@ export const allowRuleSchema = strict({
     z.array(z.union([port, z.string().regex(/^\d{1,5}-\d{1,5}$/)])),
     "Destination ports (tcp/udp): numbers or ranges like 8000-8100.",
   ).optional(),
-  description: doc(z.string(), "A note for people (not sent to the controller).").optional(),
+  description: doc(text(), "A note for people (not sent to the controller).").optional(),
 });
 
 /** An allow's name: given, or "<from> to <to>" (lists joined with +). */

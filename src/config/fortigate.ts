@@ -21,7 +21,8 @@ import { refineWith, uniqueBy } from "./problems";
 
 /** FortiOS interface and phase1 names: at most 15 characters. */
 export const fortiName = z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, {
-  error: "must be 1-15 characters (letters, digits, _ . -): the FortiOS interface name limit",
+  error:
+    "must be 1-15 characters (letters, digits, _ . -): the FortiOS interface name limit, e.g. port1 or fgn-baptiste",
 });
 
 export const allowAccess = z.enum([
@@ -99,7 +100,8 @@ export const dhcpServerSchema = strict({
       strict({
         mac: doc(
           z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, {
-            error: "must be a MAC address such as 00:11:22:33:44:55",
+            error:
+              "must be a MAC address: six hex bytes separated by colons, e.g. 00:11:22:33:44:55",
           }),
           "The client's MAC address.",
         ),

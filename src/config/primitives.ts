@@ -123,7 +123,8 @@ export function text(max?: number) {
 export const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,62}$/, {
-    error: "must be a lowercase name: letters, digits and hyphens, starting with a letter",
+    error:
+      "must be a lowercase name: letters, digits and hyphens, starting with a letter, e.g. media-box",
   })
   .refine((value) => !value.endsWith("-"), { error: "must not end with a hyphen" });
 
@@ -133,7 +134,8 @@ export const dnsName = z
   .regex(
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
     {
-      error: "must be a lowercase DNS name such as example.org",
+      error:
+        "must be a lowercase DNS name: labels of letters, digits and hyphens joined by dots, e.g. example.org",
     },
   );
 
@@ -304,7 +306,7 @@ export const deviceTls = doc(
     fingerprint: doc(
       z.string().regex(/^(sha256:)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, {
         error:
-          "must be a SHA-256 certificate fingerprint: 32 hex bytes separated by colons (openssl x509 -noout -fingerprint -sha256)",
+          "must be a SHA-256 certificate fingerprint: 32 hex bytes separated by colons (openssl x509 -noout -fingerprint -sha256), e.g. 9F:3A:61:0C:D2:47:BE:18:75:E9:04:AA:C3:5D:6B:F0:21:8E:97:4C:3B:D0:66:12:A5:7F:E8:09:C4:53:2D:B1",
       }),
       "Pin the device certificate by its SHA-256 fingerprint (openssl x509 -noout -fingerprint -sha256).",
     ).optional(),

@@ -21,7 +21,8 @@ import { proxmoxRules } from "./proxmox.rules";
 
 /** Proxmox SDN zone and vnet ids: at most 8 characters, letters and digits. */
 const sdnId = z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
-  error: "must be 1-8 lowercase letters or digits, starting with a letter (a Proxmox SDN id)",
+  error:
+    "must be 1-8 lowercase letters or digits, starting with a letter (a Proxmox SDN id), e.g. lab or vnet1",
 });
 
 const vmid = z
@@ -75,7 +76,8 @@ const iscsiStorage = strict({
   portal: doc(hostOrAddress, "iSCSI portal (the NAS).", ["172.24.0.20"]),
   target: doc(
     z.string().regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16})$/, {
-      error: "must be an iSCSI target name such as iqn.2005-10.org.example:target0",
+      error:
+        "must be an iSCSI target name: iqn.<yyyy-mm>.<reversed domain>[:<name>] or eui.<16 hex digits>, e.g. iqn.2005-10.org.example:target0",
     }),
     "iSCSI target IQN.",
   ),
@@ -86,7 +88,9 @@ const lvmStorage = strict({
   type: storageType("lvm", "an LVM volume group (local, or on an iSCSI LUN)"),
   name: storageName,
   volumeGroup: doc(
-    z.string().regex(/^[A-Za-z0-9+_.-]+$/, { error: "must be an LVM volume group name" }),
+    z.string().regex(/^[A-Za-z0-9+_.-]+$/, {
+      error: "must be an LVM volume group name: letters, digits and + _ . -, e.g. vg-nas",
+    }),
     "LVM volume group.",
     ["vg-nas"],
   ),
@@ -110,9 +114,13 @@ const nfsStorage = strict({
   type: storageType("nfs", "an NFS export, shared by every node"),
   name: storageName,
   server: doc(hostOrAddress, "NFS server address.", ["172.24.0.20"]),
-  export: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Exported path.", [
-    "/mnt/tank/pve",
-  ]),
+  export: doc(
+    z
+      .string()
+      .regex(/^\//, { error: "must be an absolute path, starting with /, e.g. /mnt/tank/pve" }),
+    "Exported path.",
+    ["/mnt/tank/pve"],
+  ),
   content: contents(["images", "rootdir"]),
   options: doc(z.string(), "NFS mount options.", ["vers=4.2"]).optional(),
   nodes: storageNodes.optional(),
@@ -138,7 +146,8 @@ const pbsStorage = strict({
   password: doc(secretRef, "Password or API token secret for `username`."),
   fingerprint: doc(
     z.string().regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, {
-      error: "must be the server certificate's SHA-256 fingerprint (32 hex bytes with colons)",
+      error:
+        "must be the server certificate's SHA-256 fingerprint: 32 hex bytes separated by colons (proxmox-backup-manager cert info), e.g. 4B:1E:9C:02:7A:55:D3:60:18:AF:C2:33:90:7E:BB:41:0D:6C:8F:2E:71:A4:5B:C9:E0:13:F7:38:92:6D:AE:05",
     }),
     "SHA-256 fingerprint of the backup server certificate.",
   ),
@@ -152,9 +161,13 @@ const pbsStorage = strict({
 const dirStorage = strict({
   type: storageType("dir", "a directory on the nodes"),
   name: storageName,
-  path: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Directory path.", [
-    "/var/lib/vz",
-  ]),
+  path: doc(
+    z
+      .string()
+      .regex(/^\//, { error: "must be an absolute path, starting with /, e.g. /var/lib/vz" }),
+    "Directory path.",
+    ["/var/lib/vz"],
+  ),
   content: contents(["iso", "vztmpl", "backup", "snippets", "import"]),
   shared: doc(
     z.boolean(),
@@ -231,7 +244,10 @@ export const imageSchema = strict({
     strict({
       algorithm: doc(z.enum(["sha256", "sha512"]), "Digest algorithm."),
       value: doc(
-        z.string().regex(/^[0-9a-f]+$/, { error: "must be a lowercase hex digest" }),
+        z.string().regex(/^[0-9a-f]+$/, {
+          error:
+            "must be a lowercase hex digest (sha256sum prints one), e.g. e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        }),
         "Expected digest, lowercase hex.",
       ),
     }),
@@ -314,9 +330,10 @@ export const nicSchema = strict({
     "Default gateway through this NIC (default: the vnet subnet's gateway, on the first NIC that has one).",
   ).optional(),
   mac: doc(
-    z
-      .string()
-      .regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { error: "must be a MAC address in upper case" }),
+    z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, {
+      error:
+        "must be a MAC address in upper case: six hex bytes separated by colons, e.g. BC:24:11:00:00:01",
+    }),
     "Fixed MAC address (default: one Proxmox picks).",
     ["BC:24:11:00:00:01"],
   ).optional(),
@@ -350,11 +367,21 @@ export const guestSchema = strict({
   ),
   cloudInit: doc(
     strict({
-      user: doc(z.string().regex(/^[a-z_][a-z0-9_-]*$/), "Login user.", ["debian"]).default(
-        "debian",
-      ),
+      user: doc(
+        z.string().regex(/^[a-z_][a-z0-9_-]*$/, {
+          error:
+            "must be a Linux user name: lowercase letters, digits, _ and -, starting with a letter or _, e.g. debian",
+        }),
+        "Login user.",
+        ["debian"],
+      ).default("debian"),
       sshKeys: doc(
-        z.array(z.string().regex(/^(ssh|ecdsa)-[a-z0-9-]+ \S+/)),
+        z.array(
+          z.string().regex(/^(ssh|ecdsa)-[a-z0-9-]+ \S+/, {
+            error:
+              "must be an SSH public key line: its type, the key and an optional comment, e.g. ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI… alice@laptop",
+          }),
+        ),
         "Authorized SSH public keys.",
       ).default([]),
     }),

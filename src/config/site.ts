@@ -23,7 +23,7 @@ export const siteSchema = doc(
     ).default({ internal: "home.arpa" }),
     timezone: doc(
       z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, {
-        error: "must be an IANA time zone such as Europe/Paris",
+        error: "must be an IANA time zone: Area/City, e.g. Europe/Paris",
       }),
       "IANA time zone, passed to containers and backup schedules.",
       ["Europe/Paris"],

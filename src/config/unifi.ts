@@ -77,7 +77,9 @@ export const wireguardSchema = strict({
     ["10.0.10.1"],
   ]).default([]),
   wanInterface: doc(
-    z.string().regex(/^wan[2-9]?$/, { error: "must be wan, wan2, ..." }),
+    z.string().regex(/^wan[2-9]?$/, {
+      error: "must be the WAN's name: wan, or wan2 to wan9, e.g. wan2",
+    }),
     "WAN the server listens on.",
   ).default("wan"),
 });
@@ -98,7 +100,17 @@ export const allowRuleSchema = strict({
     "IP protocol matched (ports need tcp, udp or tcp_udp).",
   ).default("all"),
   ports: doc(
-    z.array(z.union([port, z.string().regex(/^\d{1,5}-\d{1,5}$/)])),
+    z.array(
+      z.union(
+        [
+          port,
+          z.string().regex(/^\d{1,5}-\d{1,5}$/, {
+            error: "must be a port number or a range first-last, e.g. 8000-8100",
+          }),
+        ],
+        { error: "must be a port number (1-65535) or a range first-last, e.g. 8000-8100" },
+      ),
+    ),
     "Destination ports (tcp/udp): numbers or ranges like 8000-8100.",
   ).optional(),
   description: doc(text(), "A note for people (not sent to the controller).").optional(),

@@ -64,6 +64,7 @@ export function runtimeSource(stack: string, file: string, yaml?: YamlFile): Con
       secretValues.push(raw);
     }
   }
+  problems.push(...sharedTokens(all, file, stack));
   return {
     stack,
     file,
@@ -101,6 +102,24 @@ function encryptedSection(
       file,
       path: [fullKey],
       message: `holds an encrypted value, but secrets cannot live inside a section: each secret is its own key (see README, Secrets). Find the secure: entry under ${fullKey} in the stack's configuration, remove it (pulumi config rm --path '<its path>' --stack ${stack}), set it as its own key (pulumi config set --secret homelab:<name> --stack ${stack}) and write { secret: <name> } where it was`,
+    },
+  ];
+}
+
+/**
+ * Least privilege: the proxy's DNS-challenge token must not be the program's zone token
+ * (which can also change zone settings), or the internet-facing container holds the zone.
+ * Compared decrypted, never printed.
+ */
+function sharedTokens(all: Record<string, string>, file: string, stack: string): Problem[] {
+  const zone = all[`${NAMESPACE}:cloudflareApiToken`];
+  const dns = all[`${NAMESPACE}:cloudflareDnsToken`];
+  if (zone === undefined || dns === undefined || zone === "" || zone !== dns) return [];
+  return [
+    {
+      file,
+      path: [`${NAMESPACE}:cloudflareDnsToken`],
+      message: `holds the same token as ${NAMESPACE}:cloudflareApiToken, which can also change the zone's settings, and the proxy is the container that faces the internet: create a token with Zone > DNS > Edit and Zone > Zone > Read on the zone only (docs/credentials.md) and set it with:\npulumi config set --secret ${NAMESPACE}:cloudflareDnsToken --stack ${stack}`,
     },
   ];
 }

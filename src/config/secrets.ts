@@ -22,7 +22,12 @@ export const FIXED_SECRETS = {
     description: "Password of the UniFi local admin used by auth: password",
   },
   cloudflareApiToken: {
-    description: "Cloudflare API token with Zone.DNS:Edit and Zone.Zone Settings:Edit on the zone",
+    description:
+      "Cloudflare API token of the program: Zone > DNS > Edit, Zone > Zone Settings > Edit and Zone > Zone > Read, on the zone only (docs/credentials.md)",
+  },
+  cloudflareDnsToken: {
+    description:
+      "Cloudflare API token of the proxy's ACME DNS challenge, a separate one: Zone > DNS > Edit and Zone > Zone > Read, on the zone only (docs/credentials.md)",
   },
   wireguardPrivateKey: {
     description: "WireGuard server private key (the controller does not generate one)",
@@ -91,6 +96,10 @@ export function requiredSecrets(config: SiteConfig, peers: readonly string[]): S
       out.push(fixed("wireguardPrivateKey", [configKey("unifi"), "wireguard"]));
   }
   if (config.cloudflare) out.push(fixed("cloudflareApiToken", [configKey("cloudflare"), "zone"]));
+  // The proxy faces the internet: its certificate resolver gets a token that can only edit
+  // DNS records, never the zone token of the program (which can change zone settings).
+  if (config.proxy?.tls.acme === "cloudflare-dns")
+    out.push(fixed("cloudflareDnsToken", [configKey("proxy"), "tls", "acme"]));
   for (const peer of peers) {
     out.push({
       name: pskSecretName(peer),

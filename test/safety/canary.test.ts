@@ -25,16 +25,16 @@ import { after, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { checkProject } from "../../src/cli/check";
 import { diagramOf, render } from "../../src/cli/diagram";
-import { runUnderMocks, type Plan } from "../../src/cli/mock-runtime";
-import { loadOffline, planStack, PROJECT } from "../../src/cli/offline";
+import type { Plan } from "../../src/cli/mock-runtime";
+import { loadOffline, planStack } from "../../src/cli/offline";
 import { formatTree } from "../../src/cli/plan";
 import { diffPlans } from "../../src/cli/plan-changes";
 import { renderPlanDiff } from "../../src/cli/plan-markdown";
 import { formatSheet, loadRegistry } from "../../src/cli/peering-sheet";
 import { ConfigError, formatReport } from "../../src/config/errors";
 import { peeringSheet } from "../../src/model/peering-sheet";
-import { evaluateFromRuntime, main } from "../../src/program";
 import { report, section } from "../../.github/scripts/plan-report.cjs";
+import { runAsEngine } from "../helpers/runtime";
 
 const ROOT = join(__dirname, "..", "..");
 const HOME = readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8");
@@ -133,22 +133,9 @@ function project(name: string, stack: string): string {
   return root;
 }
 
-/** Runs the program as the engine does: `config` decrypted, `secretKeys` marked secret. */
-async function engineRun(config: Record<string, string>, secretKeys: string[]): Promise<Plan> {
-  const previous = process.cwd();
-  process.chdir(ROOT);
-  try {
-    return await runUnderMocks({
-      project: PROJECT,
-      stack: "home",
-      config,
-      secretKeys,
-      preflight: evaluateFromRuntime,
-      program: main,
-    });
-  } finally {
-    process.chdir(previous);
-  }
+/** Runs the home stack as the engine does: `config` decrypted, `secretKeys` marked secret. */
+function engineRun(config: Record<string, string>, secretKeys: string[]): Promise<Plan> {
+  return runAsEngine("home", config, secretKeys);
 }
 
 const home = loadOffline(ROOT, "home");

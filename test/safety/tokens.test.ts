@@ -8,9 +8,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { runUnderMocks } from "../../src/cli/mock-runtime";
-import { loadOffline, PROJECT } from "../../src/cli/offline";
-import { evaluateFromRuntime, main } from "../../src/program";
+import { loadOffline } from "../../src/cli/offline";
+import { runAsEngine } from "../helpers/runtime";
 import { siteModel } from "../helpers/site";
 
 const ROOT = join(__dirname, "..", "..");
@@ -45,22 +44,11 @@ describe("the Cloudflare token of the certificate resolver", () => {
     const keys = [...home.secretKeys];
 
     async function runError(extra: Record<string, string>, secretKeys: string[]): Promise<string> {
-      const previous = process.cwd();
-      process.chdir(ROOT);
       try {
-        await runUnderMocks({
-          project: PROJECT,
-          stack: "home",
-          config: { ...config, ...extra },
-          secretKeys,
-          preflight: evaluateFromRuntime,
-          program: main,
-        });
+        await runAsEngine("home", { ...config, ...extra }, secretKeys);
       } catch (error) {
         assert.ok(pulumi.RunError.isInstance(error), String(error));
         return error.message;
-      } finally {
-        process.chdir(previous);
       }
       return assert.fail("the program ran");
     }

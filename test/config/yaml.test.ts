@@ -74,6 +74,34 @@ describe("hostile YAML", () => {
     assert.ok(Date.now() - started < 5000, "it is refused before expanding");
   });
 
+  it("the tools end on it like on any problem: exit 1, no stack trace, never exit 70", () => {
+    for (const fixture of [
+      "yaml-alias-bomb.yaml",
+      "yaml-too-deep.yaml",
+      "yaml-duplicate-key.yaml",
+    ]) {
+      const result = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "src/cli/plan.ts",
+          "--stack",
+          "x",
+          "--config",
+          `test/fixtures/invalid/${fixture}`,
+        ],
+        { cwd: ROOT, encoding: "utf8" },
+      );
+      assert.equal(result.status, 1, `${fixture}: ${result.stderr.slice(0, 300)}`);
+      assert.match(
+        result.stderr,
+        /^Invalid configuration: 1 problem\n\ntest\/fixtures\/invalid\/yaml-[a-z-]+\.yaml:\d+:\d+ /,
+      );
+      assert.doesNotMatch(result.stderr, /internal error|\n\s+at /);
+    }
+  });
+
   it("deep nesting is refused before parsing, again and again (no stack overflow)", () => {
     const deep = `a: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`;
     const path = join(dir, "deep.yaml");

@@ -13,6 +13,7 @@ import {
   secretRef,
   strict,
   vlanId,
+  text,
 } from "./primitives";
 import { fortigateRules } from "./fortigate.rules";
 import { dhGroup, dhGroups, espProposal, ikeProposal } from "./ike";
@@ -20,7 +21,8 @@ import { refineWith, uniqueBy } from "./problems";
 
 /** FortiOS interface and phase1 names: at most 15 characters. */
 export const fortiName = z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, {
-  error: "must be 1-15 characters (letters, digits, _ . -): the FortiOS interface name limit",
+  error:
+    "must be 1-15 characters (letters, digits, _ . -): the FortiOS interface name limit, e.g. port1 or fgn-baptiste",
 });
 
 export const allowAccess = z.enum([
@@ -65,7 +67,7 @@ export const interfaceSchema = strict({
     "physical ports already exist and are only updated; aggregate (LACP), vlan and loopback are created.",
   ).default("physical"),
   role: doc(z.enum(["lan", "wan", "dmz", "undefined"]), "FortiOS interface role.").default("lan"),
-  alias: doc(z.string().max(25), "Alias shown in the FortiGate UI.").optional(),
+  alias: doc(text(25), "Alias shown in the FortiGate UI.").optional(),
   members: doc(z.array(fortiName), "Aggregate members (physical ports).", [
     ["internal1", "internal2"],
   ]).optional(),
@@ -79,7 +81,7 @@ export const interfaceSchema = strict({
   allowaccess: doc(z.array(allowAccess), "Management protocols allowed on the interface.").default([
     "ping",
   ]),
-  description: doc(z.string().max(255), "Free text about the interface.").optional(),
+  description: doc(text(255), "Free text about the interface.").optional(),
 });
 
 export const dhcpServerSchema = strict({
@@ -98,12 +100,13 @@ export const dhcpServerSchema = strict({
       strict({
         mac: doc(
           z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, {
-            error: "must be a MAC address such as 00:11:22:33:44:55",
+            error:
+              "must be a MAC address: six hex bytes separated by colons, e.g. 00:11:22:33:44:55",
           }),
           "The client's MAC address.",
         ),
         ip: doc(ipv4, "The address it always gets."),
-        description: doc(z.string(), "Free text about the client.").optional(),
+        description: doc(text(255), "Free text about the client.").optional(),
       }),
     ),
     "Fixed addresses by MAC address.",
@@ -118,7 +121,7 @@ export const staticRouteSchema = strict({
     z.number().int().min(1).max(255),
     "Administrative distance: the lowest wins among routes to the same prefix.",
   ).default(10),
-  comment: doc(z.string().max(255), "Comment on the device.").optional(),
+  comment: doc(text(255), "Comment on the device.").optional(),
 });
 
 export const tunnelSchema = strict({

@@ -53,9 +53,9 @@ const managed = doc(
   "false (the default): the program creates and updates this storage. A storage the cluster already has and the program must only use is declared with existing: true.",
 ).optional();
 
-const volumeGroupName = z
-  .string()
-  .regex(/^[A-Za-z0-9+_.-]+$/, { error: "must be an LVM volume group name" });
+const volumeGroupName = z.string().regex(/^[A-Za-z0-9+_.-]+$/, {
+  error: "must be an LVM volume group name: letters, digits and + _ . -, e.g. vg-nas",
+});
 
 const iscsiStorage = strict({
   type: storageType("iscsi", "LUNs of an iSCSI target (the base of an LVM storage)"),
@@ -64,7 +64,8 @@ const iscsiStorage = strict({
   portal: doc(hostOrAddress, "iSCSI portal (the NAS).", ["172.24.0.20"]),
   target: doc(
     z.string().regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16})$/, {
-      error: "must be an iSCSI target name such as iqn.2005-10.org.example:target0",
+      error:
+        "must be an iSCSI target name: iqn.<yyyy-mm>.<reversed domain>[:<name>] or eui.<16 hex digits>, e.g. iqn.2005-10.org.example:target0",
     }),
     "iSCSI target IQN.",
   ),
@@ -98,7 +99,9 @@ const lvmThinStorage = strict({
   name: storageName,
   volumeGroup: doc(volumeGroupName, "LVM volume group of the thin pool.", ["pve"]),
   thinPool: doc(
-    z.string().regex(/^[A-Za-z0-9+_.-]+$/, { error: "must be an LVM logical volume name" }),
+    z.string().regex(/^[A-Za-z0-9+_.-]+$/, {
+      error: "must be an LVM logical volume name: letters, digits and + _ . -, e.g. data",
+    }),
     "The thin pool (a logical volume of that volume group).",
     ["data"],
   ),
@@ -112,7 +115,8 @@ const zfsPoolStorage = strict({
   name: storageName,
   pool: doc(
     z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, {
-      error: "must be a ZFS pool or dataset name such as rpool/data",
+      error:
+        "must be a ZFS pool or dataset name: letters, digits and _ . : / -, starting with a letter or digit, e.g. rpool/data",
     }),
     "ZFS pool or dataset guest volumes are created in.",
     ["rpool/data"],
@@ -122,7 +126,9 @@ const zfsPoolStorage = strict({
     "Create sparse volumes (thin provisioning); default: Proxmox's (off).",
   ).optional(),
   blocksize: doc(
-    z.string().regex(/^\d+[kKmM]$/, { error: "must be a block size such as 16k" }),
+    z
+      .string()
+      .regex(/^\d+[kKmM]$/, { error: "must be a block size: a number and k or M, e.g. 16k" }),
     "Block size of new volumes; default: Proxmox's.",
     ["16k"],
   ).optional(),
@@ -135,9 +141,13 @@ const nfsStorage = strict({
   existing: managed,
   name: storageName,
   server: doc(hostOrAddress, "NFS server address.", ["172.24.0.20"]),
-  export: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Exported path.", [
-    "/mnt/tank/pve",
-  ]),
+  export: doc(
+    z
+      .string()
+      .regex(/^\//, { error: "must be an absolute path, starting with /, e.g. /mnt/tank/pve" }),
+    "Exported path.",
+    ["/mnt/tank/pve"],
+  ),
   content: contents(["images", "rootdir"]),
   options: doc(z.string(), "NFS mount options.", ["vers=4.2"]).optional(),
   nodes: storageNodes.optional(),
@@ -164,7 +174,8 @@ const pbsStorage = strict({
   password: doc(secretRef, "Password or API token secret for `username`."),
   fingerprint: doc(
     z.string().regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, {
-      error: "must be the server certificate's SHA-256 fingerprint (32 hex bytes with colons)",
+      error:
+        "must be the server certificate's SHA-256 fingerprint: 32 hex bytes separated by colons (proxmox-backup-manager cert info), e.g. 4B:1E:9C:02:7A:55:D3:60:18:AF:C2:33:90:7E:BB:41:0D:6C:8F:2E:71:A4:5B:C9:E0:13:F7:38:92:6D:AE:05",
     }),
     "SHA-256 fingerprint of the backup server certificate.",
   ),
@@ -179,9 +190,13 @@ const dirStorage = strict({
   type: storageType("dir", "a directory on the nodes"),
   existing: managed,
   name: storageName,
-  path: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Directory path.", [
-    "/var/lib/vz",
-  ]),
+  path: doc(
+    z
+      .string()
+      .regex(/^\//, { error: "must be an absolute path, starting with /, e.g. /var/lib/vz" }),
+    "Directory path.",
+    ["/var/lib/vz"],
+  ),
   content: contents(["iso", "vztmpl", "backup", "snippets", "import"]),
   shared: doc(
     z.boolean(),

@@ -12,6 +12,7 @@ import {
   strict,
   url,
   vlanId,
+  text,
 } from "./primitives";
 import { uniqueBy } from "./problems";
 import { proxmoxRules } from "./proxmox.rules";
@@ -20,7 +21,8 @@ import { sshPublicKey } from "./site";
 
 /** Proxmox SDN zone and vnet ids: at most 8 characters, letters and digits. */
 const sdnId = z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
-  error: "must be 1-8 lowercase letters or digits, starting with a letter (a Proxmox SDN id)",
+  error:
+    "must be 1-8 lowercase letters or digits, starting with a letter (a Proxmox SDN id), e.g. lab or vnet1",
 });
 
 const vmid = z
@@ -40,7 +42,7 @@ export const nodeSchema = strict({
     z.number().int().min(0).max(255),
     "Corosync quorum votes. Proxmox's API cannot set them: see README (manual step).",
   ).default(1),
-  description: doc(z.string(), "Free text about the node (hardware, role).").optional(),
+  description: doc(text(), "Free text about the node (hardware, role).").optional(),
 });
 
 export const backupJobSchema = strict({
@@ -102,7 +104,10 @@ export const imageSchema = strict({
     strict({
       algorithm: doc(z.enum(["sha256", "sha512"]), "Digest algorithm."),
       value: doc(
-        z.string().regex(/^[0-9a-f]+$/, { error: "must be a lowercase hex digest" }),
+        z.string().regex(/^[0-9a-f]+$/, {
+          error:
+            "must be a lowercase hex digest (sha256sum prints one), e.g. e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        }),
         "Expected digest, lowercase hex.",
       ),
     }),
@@ -140,7 +145,7 @@ export const sdnSubnetSchema = strict({
 
 export const vnetSchema = strict({
   name: doc(sdnId, "VNet id (at most 8 characters).", ["swprod"]),
-  alias: doc(z.string().max(256), "Free-text name shown in the Proxmox UI.").optional(),
+  alias: doc(text(256), "Free-text name shown in the Proxmox UI.").optional(),
   tag: doc(
     z.number().int().min(1).max(16_777_215),
     "VLAN tag (vlan zones, 1-4094) or VXLAN id (vxlan zones).",
@@ -185,9 +190,10 @@ export const nicSchema = strict({
     "Default gateway through this NIC (default: the vnet subnet's gateway, on the first NIC that has one).",
   ).optional(),
   mac: doc(
-    z
-      .string()
-      .regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { error: "must be a MAC address in upper case" }),
+    z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, {
+      error:
+        "must be a MAC address in upper case: six hex bytes separated by colons, e.g. BC:24:11:00:00:01",
+    }),
     "Fixed MAC address (default: one Proxmox picks).",
     ["BC:24:11:00:00:01"],
   ).optional(),
@@ -199,7 +205,7 @@ export const guestSchema = strict({
   type: doc(z.enum(["vm", "lxc"]), "vm: a QEMU virtual machine; lxc: a container."),
   node: doc(name, "Node to run on (must be powered)."),
   vmid: doc(vmid, "Proxmox id (default: derived from the name, stable).").optional(),
-  description: doc(z.string(), "Notes shown in the Proxmox UI.").optional(),
+  description: doc(text(), "Notes shown in the Proxmox UI.").optional(),
   tags: doc(z.array(name), "Proxmox tags.").default([]),
   cores: doc(positiveInt, "CPU cores.").default(1),
   memoryMiB: doc(positiveInt, "Memory in MiB.", [2048]).default(1024),
@@ -221,9 +227,14 @@ export const guestSchema = strict({
   ),
   cloudInit: doc(
     strict({
-      user: doc(z.string().regex(/^[a-z_][a-z0-9_-]*$/), "Login user.", ["debian"]).default(
-        "debian",
-      ),
+      user: doc(
+        z.string().regex(/^[a-z_][a-z0-9_-]*$/, {
+          error:
+            "must be a Linux user name: lowercase letters, digits, _ and -, starting with a letter or _, e.g. debian",
+        }),
+        "Login user.",
+        ["debian"],
+      ).default("debian"),
       sshKeys: doc(
         z.array(sshPublicKey),
         "SSH public keys of this guest only, in addition to homelab:site.sshKeys.",

@@ -1,6 +1,6 @@
 /** `homelab:site` (identity and domains) and `homelab:networks` (named address sets). */
 import { z } from "zod";
-import { cidr, dnsName, doc, name, strict } from "./primitives";
+import { cidr, dnsName, doc, name, strict, text } from "./primitives";
 
 /** What an OpenSSH public key line starts with (ssh-keygen's types, FIDO keys included). */
 const SSH_PUBLIC_KEY =
@@ -20,7 +20,7 @@ export const sshPublicKey = z.string().regex(SSH_PUBLIC_KEY, {
 export const siteSchema = doc(
   strict({
     name: doc(name, "Short id of the site, used in resource names and diagrams.", ["home"]),
-    description: doc(z.string(), "One line about the site.").optional(),
+    description: doc(text(), "One line about the site.").optional(),
     domains: doc(
       strict({
         public: doc(
@@ -38,7 +38,7 @@ export const siteSchema = doc(
     ).default({ internal: "home.arpa" }),
     timezone: doc(
       z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, {
-        error: "must be an IANA time zone such as Europe/Paris",
+        error: "must be an IANA time zone: Area/City, e.g. Europe/Paris",
       }),
       "IANA time zone, passed to containers and backup schedules.",
       ["Europe/Paris"],
@@ -71,7 +71,7 @@ export const namedNetworkSchema = doc(
       z.enum(networkKinds),
       "external: addresses outside the site (an office's public IP); lan/vpn/other: networks of the site that no managed device declares.",
     ).default("external"),
-    description: doc(z.string(), "Free text about the network.").optional(),
+    description: doc(text(), "Free text about the network.").optional(),
   }),
   "A named set of addresses that rules and access lists refer to by name.",
 );

@@ -220,20 +220,21 @@ interface Monitor {
 /**
  * Runs `program` with this deployment as its engine: the SDK registers resources with a
  * resource monitor, here the SDK's mock monitor, whose answers for dynamic resources come
- * from the steps above over the plugin (others echo their inputs). The registered inputs are
+ * from the steps above over the plugin (others echo their inputs); `register` only collects
+ * what the program registers (answered as in a preview, without the plugin). The registered inputs are
  * taken from the request the SDK sends (secrets and unknowns in wire format), as the engine
  * takes them.
  */
 export async function runProgram(
   deployment: Deployment,
-  mode: "preview" | "up",
+  mode: "preview" | "up" | "register",
   options: ProgramOptions,
 ): Promise<ProgramRun> {
   const goals: Goal[] = [];
   const steps: Step[] = [];
   const errors: ProgramRun["errors"] = [];
   const registered = new Map<string, Goal>();
-  const preview = mode === "preview";
+  const preview = mode !== "up";
   await pulumi.runtime.setMocks(
     {
       async newResource(args) {
@@ -246,6 +247,8 @@ export async function runProgram(
         }
         const goal = registered.get(`${args.type}::${args.name}`)!;
         goals.push(goal);
+        if (mode === "register")
+          return { id: undefined, state: reveal(goal.inputs) as Record<string, unknown> };
         try {
           const step = preview ? await deployment.preview(goal) : await deployment.up(goal);
           steps.push(step);

@@ -104,7 +104,7 @@ export class HttpError extends Error {
     super(message);
     this.message = message; // see "Serialized" below
     this.name = "HttpError";
-    if (typeof this.stack !== "string") Error.captureStackTrace(this, HttpError);
+    this.stack = `HttpError: ${message}`; // no frames: see kit/errors.ts
   }
 
   /** A method keeps the prototype chain (instanceof Error) when serialized; see below. */

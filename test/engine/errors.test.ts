@@ -181,6 +181,8 @@ describe("errors as the engine receives them", () => {
     };
     const error = await failure(plugin.read(entry.urn, entry.id, moved, entry.inputs));
     assert.match(error.details, /127\.0\.0\.1:1 failed after 1 attempt: connection refused/);
+    // The plugin also prints a failed read with its stack (index.js:258): the engine shows it.
+    assert.match(plugin.stderr, /FortiosError: .*127\.0\.0\.1:1 failed after 1 attempt/);
   });
 
   it("a credential the device refuses: the config key to set, never the value", async () => {
@@ -234,5 +236,12 @@ describe("errors as the engine receives them", () => {
       );
       assert.ok(checked.failures[0]!.reason.length > 10, checked.failures[0]!.reason);
     }
+  });
+
+  it("an explained error reaches the user without the serialized code's stack frames", () => {
+    // Check, diff, read and delete failures are also printed by the plugin with their stack
+    // (index.js:156, 202, 258, 299), which the engine shows as diagnostics.
+    assert.match(plugin.stderr, /FortiosError: /);
+    assert.doesNotMatch(plugin.stderr, /\n\s+at /);
   });
 });

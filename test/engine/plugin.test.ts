@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { version as sdkVersion } from "@pulumi/pulumi/version";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { CheckRequest } from "@pulumi/pulumi/proto/provider_pb";
-import { DynamicProviderPlugin, EngineError, withSdkStringEncoder } from "./plugin";
+import { DynamicProviderPlugin, EngineError, ROOT, withSdkStringEncoder } from "./plugin";
 import { providerText, probe } from "./probe";
 import { Computed, Secret, plainStrings, type PropertyMap } from "./properties";
 
@@ -70,6 +70,9 @@ describe("the dynamic-provider plugin under the engine", () => {
     );
     assert.deepEqual(protocol, { acceptSecrets: false, supportsPreview: false });
     const { outputs } = await create("config", {});
+    // Plain node in the project directory: Pulumi.yaml's nodeargs (tsx) are the program's.
+    assert.deepEqual(outputs.execArgv, []);
+    assert.equal(outputs.cwd, ROOT);
     assert.deepEqual(outputs.seen, {
       fullKey: TOKEN,
       // A short key is qualified with the project (PULUMI_NODEJS_PROJECT, from Pulumi.yaml).

@@ -57,6 +57,8 @@ export function probe(marker: string): Probe {
         writes: global.writes,
         inputs,
         processes: process.pid,
+        execArgv: process.execArgv,
+        cwd: process.cwd(),
       };
       if (inputs.behave === "undefined") outs.nothing = undefined;
       if (inputs.behave === "echo-secret") outs.copy = inputs.psk;

@@ -62,7 +62,8 @@ export class Deployment {
   /** Creation order (dependencies before dependents), for destroy. */
   private readonly created: string[] = [];
 
-  constructor(readonly plugin: DynamicProviderPlugin) {}
+  /** The plugin process of the current command (a new `pulumi` command starts a new one). */
+  constructor(public plugin: DynamicProviderPlugin) {}
 
   private async checkAndDiff(goal: Goal, preview: boolean) {
     const old = this.state.get(goal.urn);

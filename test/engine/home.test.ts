@@ -3,7 +3,7 @@
  * the engine does, against the FortiGate emulator: test/engine/stack-suite.ts.
  */
 import { EMULATOR_TOKEN, startFortiGate } from "../emulators/fortigate";
-import { text } from "./properties";
+import { text, type PropertyMap } from "./properties";
 import { emulatorTls } from "./stacks";
 import { describeStack } from "./stack-suite";
 
@@ -28,6 +28,16 @@ describeStack({
           const { path, table } = JSON.parse(text) as { path: string; table: boolean };
           return [path, table ? emulator.keys(path).sort() : emulator.complex(path)];
         });
+      },
+      drift: (goals) => {
+        const goal = goals.find(
+          (g) =>
+            Array.isArray(g.inputs.secretFields) &&
+            g.inputs.secretFields.length > 0 &&
+            "comments" in (g.inputs.body as PropertyMap),
+        )!;
+        emulator.entry(text(goal.inputs.path), text(goal.inputs.key))!.comments = "changed by hand";
+        return goal.urn;
       },
       stop: () => emulator.stop(),
     };

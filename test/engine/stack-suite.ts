@@ -24,6 +24,11 @@ export interface Device {
   readonly route: DeviceRoute;
   /** What the device holds that the stack may create (compared before up and after destroy). */
   snapshot(goals: readonly Goal[]): unknown;
+  /**
+   * Changes by hand, on the device, a non-secret attribute of an object that has a secret;
+   * returns its URN.
+   */
+  drift(goals: readonly Goal[]): string;
   stop(): Promise<void>;
 }
 
@@ -198,6 +203,23 @@ export function describeStack(suite: StackSuite): void {
     });
 
     it("refreshes from the state alone: nothing drifted", async () => {
+      assert.deepEqual(await deployment.refresh(), []);
+      assertNoSecretInClear();
+    });
+
+    it("sees a change made by hand on refresh, and puts the device back, secrets kept secret", async () => {
+      const urn = device.drift(applied.goals);
+      // A new command, a new plugin process: nothing the last one read is remembered.
+      await plugin.stop();
+      plugin = await DynamicProviderPlugin.start({ stack: suite.stack });
+      await plugin.configure(stack.config, stack.secretKeys);
+      deployment.plugin = plugin;
+      assert.deepEqual(await deployment.refresh(), [urn]);
+      assertNoSecretInClear();
+      const goal = applied.goals.find((g) => g.urn === urn)!;
+      assert.equal((await deployment.preview(goal)).op, "update");
+      assert.equal((await deployment.up(goal)).op, "update");
+      assert.equal((await deployment.preview(goal)).op, "same");
       assert.deepEqual(await deployment.refresh(), []);
       assertNoSecretInClear();
     });

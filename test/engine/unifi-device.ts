@@ -1,7 +1,7 @@
 /** An emulated UniFi console as a device of test/engine/stack-suite.ts. */
 import { parseCollectionPath } from "../../src/devices/unifi/api";
 import { UnifiEmulator, type UnifiEmulatorOptions } from "../emulators/unifi";
-import { text } from "./properties";
+import { text, type PropertyMap } from "./properties";
 import { emulatorTls } from "./stacks";
 import type { Device } from "./stack-suite";
 
@@ -25,6 +25,15 @@ export async function unifiDevice(options: UnifiEmulatorOptions): Promise<Device
             .map((d) => d._id)
             .sort(),
         ]);
+    },
+    // The WireGuard server's port (the object whose private key the controller returns).
+    drift: (goals) => {
+      const goal = goals.find((g) =>
+        Object.keys(g.inputs.body as PropertyMap).some((k) => k.startsWith("x_")),
+      )!;
+      const name = text(((g) => (g.inputs.body as PropertyMap).name)(goal));
+      emulator.find("networkconf", (d) => d.name === name)!.local_port = 51999;
+      return goal.urn;
     },
     stop: () => emulator.stop(),
   };

@@ -59,7 +59,7 @@ describe("the dynamic-provider plugin under the engine", () => {
   it("starts as the engine starts it: a port on stdout, no Handshake, the SDK's version", async () => {
     assert.ok(plugin.timings.startMs > 0);
     assert.equal(plugin.handshakeImplemented, false, "Handshake is UNIMPLEMENTED: fallback");
-    assert.equal(await plugin.pluginInfo(), sdkVersion);
+    assert.equal(plugin.version, sdkVersion);
     assert.equal(await plugin.checkConfig({}), "unimplemented");
   });
 

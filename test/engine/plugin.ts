@@ -181,6 +181,8 @@ export class DynamicProviderPlugin {
   protocol?: Protocol;
   /** Whether the plugin answered Handshake (UNIMPLEMENTED: falls back to Configure). */
   handshakeImplemented?: boolean;
+  /** The plugin's version, asked right after it came alive (pkg/host/host.go:405). */
+  version?: string;
   private readonly urnPrefix: string;
 
   private constructor(
@@ -240,6 +242,7 @@ export class DynamicProviderPlugin {
     plugin.timings.startMs = startMs;
     await plugin.handshake(address, root);
     plugin.timings.readyMs = performance.now() - began;
+    plugin.version = await plugin.pluginInfo();
     return plugin;
   }
 

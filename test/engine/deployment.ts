@@ -17,7 +17,7 @@
  *   returned replace the stored ones. Destroy deletes in reverse order of creation.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { computedOutputs, mockCall } from "../../src/cli/mock-outputs";
+import { echoResource, mockMonitor, type MockRunOptions } from "../../src/cli/mock-runtime";
 import { formatUrn, ownType, parseUrn, STACK_TYPE } from "../../src/lib/urn";
 import { type DynamicProviderPlugin, EngineError, type DiffResult } from "./plugin";
 import { fromProgramMap, reveal, type PropertyMap } from "./properties";
@@ -194,15 +194,8 @@ export interface ProgramRun {
   readonly errors: { urn: string; error: unknown }[];
 }
 
-export interface ProgramOptions {
-  readonly project: string;
-  readonly stack: string;
-  /** Full config keys to string values, and which are secure. */
-  readonly config: Record<string, string>;
-  readonly secretKeys: readonly string[];
-  /** Runs once the config is set, before the stack (validation). */
-  readonly preflight?: () => unknown;
-  readonly program: () => Promise<Record<string, unknown>>;
+/** What `npm run plan` runs under mocks, and how the engine gets a dynamic resource's inputs. */
+export interface ProgramOptions extends MockRunOptions {
   /** The inputs of a dynamic resource as the engine gets them, before the steps. */
   readonly route?: (goal: Goal) => Goal;
 }
@@ -236,42 +229,26 @@ export async function runProgram(
   const errors: ProgramRun["errors"] = [];
   const registered = new Map<string, Goal>();
   const preview = mode !== "up";
-  await pulumi.runtime.setMocks(
-    {
-      async newResource(args) {
-        const inputs = args.inputs as Record<string, unknown>;
-        if (!args.type.startsWith(DYNAMIC)) {
-          return {
-            id: args.custom ? `${args.name}-id` : undefined,
-            state: { ...inputs, ...computedOutputs(args.type, args.name, inputs) },
-          };
-        }
-        const goal = registered.get(`${args.type}::${args.name}`)!;
-        goals.push(goal);
-        if (mode === "register")
-          return { id: undefined, state: reveal(goal.inputs) as Record<string, unknown> };
-        try {
-          const step = preview ? await deployment.preview(goal) : await deployment.up(goal);
-          steps.push(step);
-          const outputs = "entry" in step ? step.entry.outputs : step.outputs;
-          const id = "entry" in step ? step.entry.id : step.id;
-          return { id, state: reveal(outputs) as Record<string, unknown> };
-        } catch (error) {
-          errors.push({ urn: goal.urn, error });
-          throw error instanceof EngineError || error instanceof CheckFailed
-            ? new Error(error.message)
-            : error;
-        }
-      },
-      call: (args) => mockCall(args.token, args.inputs as Record<string, unknown>),
-    },
-    options.project,
-    options.stack,
-    preview,
-  );
-  pulumi.runtime.setAllConfig(options.config, [...options.secretKeys]);
-  await options.preflight?.();
-  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const newResource = async (args: pulumi.runtime.MockResourceArgs) => {
+    if (!args.type.startsWith(DYNAMIC)) return echoResource(args);
+    const goal = registered.get(`${args.type}::${args.name}`)!;
+    goals.push(goal);
+    if (mode === "register")
+      return { id: undefined, state: reveal(goal.inputs) as Record<string, unknown> };
+    try {
+      const step = preview ? await deployment.preview(goal) : await deployment.up(goal);
+      steps.push(step);
+      const outputs = "entry" in step ? step.entry.outputs : step.outputs;
+      const id = "entry" in step ? step.entry.id : step.id;
+      return { id, state: reveal(outputs) as Record<string, unknown> };
+    } catch (error) {
+      errors.push({ urn: goal.urn, error });
+      throw error instanceof EngineError || error instanceof CheckFailed
+        ? new Error(error.message)
+        : error;
+    }
+  };
+  const monitor = (await mockMonitor(options, newResource, preview)) as unknown as Monitor;
   const register = monitor.registerResource.bind(monitor);
   // The engine's URNs qualify a type with all its ancestors' types but the stack's (the mock
   // monitor only with the parent's): the mock's URN of each resource → its qualified type.
@@ -299,7 +276,7 @@ export async function runProgram(
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    await pulumi.runtime.runInPulumiStack(options.program);
+    await pulumi.runtime.runInPulumiStack(async () => options.program());
     const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     await wait?.();
   } catch (error) {

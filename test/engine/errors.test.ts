@@ -56,6 +56,16 @@ const fortios = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** A firewall address, by the project's resource class. */
+function address(name: string, subnet: string, connection = fortios()): CmdbObject {
+  return new CmdbObject(name, {
+    connection,
+    path: "firewall/address",
+    key: name,
+    body: { name, type: "ipmask", subnet },
+  });
+}
+
 function network(name: string, vlan: number): NetworkSpec {
   return {
     name,
@@ -104,12 +114,7 @@ describe("errors as the engine receives them", () => {
   it("FortiOS: a value the device refuses, on create", async () => {
     const { bad } = Object.fromEntries(
       await goals(() => {
-        new CmdbObject("bad", {
-          connection: fortios(),
-          path: "firewall/address",
-          key: "bad",
-          body: { name: "bad", type: "ipmask", subnet: "10.300.0.0 255.255.255.0" },
-        });
+        address("bad", "10.300.0.0 255.255.255.0");
       }),
     );
     const error = await failure(deployment.up(bad!));
@@ -122,12 +127,7 @@ describe("errors as the engine receives them", () => {
 
   it("FortiOS: a delete of an object still in use", async () => {
     const made = await goals(() => {
-      new CmdbObject("used", {
-        connection: fortios(),
-        path: "firewall/address",
-        key: "used",
-        body: { name: "used", type: "ipmask", subnet: "10.8.0.0 255.255.255.0" },
-      });
+      address("used", "10.8.0.0 255.255.255.0");
       new CmdbObject("group", {
         connection: fortios(),
         path: "firewall/addrgrp",
@@ -167,12 +167,7 @@ describe("errors as the engine receives them", () => {
 
   it("a device that does not answer, on refresh: which device, and what to check", async () => {
     const made = await goals(() => {
-      new CmdbObject("gone", {
-        connection: fortios({ retries: 0 }),
-        path: "firewall/address",
-        key: "gone",
-        body: { name: "gone", type: "ipmask", subnet: "10.7.0.0 255.255.255.0" },
-      });
+      address("gone", "10.7.0.0 255.255.255.0", fortios({ retries: 0 }));
     });
     const { entry } = await deployment.up(made.get("gone")!);
     const moved = {
@@ -191,12 +186,7 @@ describe("errors as the engine receives them", () => {
       await wrong.configure({ "homelab:fortigateApiToken": "not-the-token-5d2e" }, SECRETS);
       const { probe } = Object.fromEntries(
         await goals(() => {
-          new CmdbObject("probe", {
-            connection: fortios(),
-            path: "firewall/address",
-            key: "probe",
-            body: { name: "probe", type: "ipmask", subnet: "10.6.0.0 255.255.255.0" },
-          });
+          address("probe", "10.6.0.0 255.255.255.0");
         }),
       );
       const error = await failure(wrong.create(probe!.urn, probe!.inputs));

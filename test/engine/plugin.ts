@@ -88,6 +88,14 @@ function partsOf(urn: string) {
 const nameOf = (urn: string) => partsOf(urn).name;
 const typeOf = (urn: string) => ownType(partsOf(urn).qualifiedType);
 
+/** A resource request with the URN, and the name and type the engine sends beside it. */
+function named<R extends { setUrn(v: string): R; setName(v: string): R; setType(v: string): R }>(
+  request: R,
+  urn: string,
+): R {
+  return request.setUrn(urn).setName(nameOf(urn)).setType(typeOf(urn));
+}
+
 /** A failed call as the engine sees it (rpcerror.Convert: the status code and its message). */
 export class EngineError extends Error {
   constructor(
@@ -366,10 +374,7 @@ export class DynamicProviderPlugin {
     news: PropertyMap,
     preview: boolean,
   ): Promise<CheckResult> {
-    const request = new rpc.CheckRequest()
-      .setUrn(urn)
-      .setName(nameOf(urn))
-      .setType(typeOf(urn))
+    const request = named(new rpc.CheckRequest(), urn)
       .setOlds(this.struct(olds ?? {}, preview))
       .setNews(this.struct(news, preview));
     const response = await this.call<rpc.CheckRequest, rpc.CheckResponse>("check", request);
@@ -391,11 +396,7 @@ export class DynamicProviderPlugin {
     newInputs: PropertyMap,
     preview: boolean,
   ): Promise<DiffResult> {
-    const request = new rpc.DiffRequest()
-      .setId(id)
-      .setUrn(urn)
-      .setName(nameOf(urn))
-      .setType(typeOf(urn))
+    const request = named(new rpc.DiffRequest().setId(id), urn)
       .setOldInputs(this.struct(oldInputs, preview))
       .setOlds(this.struct(oldOutputs, preview))
       .setNews(this.struct(newInputs, preview));
@@ -423,10 +424,7 @@ export class DynamicProviderPlugin {
     preview = false,
   ): Promise<{ id: string; outputs: PropertyMap }> {
     if (preview && !this.protocol?.supportsPreview) return { id: "", outputs: properties };
-    const request = new rpc.CreateRequest()
-      .setUrn(urn)
-      .setName(nameOf(urn))
-      .setType(typeOf(urn))
+    const request = named(new rpc.CreateRequest(), urn)
       .setProperties(this.struct(properties, preview))
       .setPreview(preview);
     const response = await this.call<rpc.CreateRequest, rpc.CreateResponse>("create", request);
@@ -447,12 +445,9 @@ export class DynamicProviderPlugin {
     state: PropertyMap,
     inputs: PropertyMap | undefined,
   ): Promise<ReadResult> {
-    const request = new rpc.ReadRequest()
-      .setId(id)
-      .setUrn(urn)
-      .setName(nameOf(urn))
-      .setType(typeOf(urn))
-      .setProperties(this.struct(state, false));
+    const request = named(new rpc.ReadRequest().setId(id), urn).setProperties(
+      this.struct(state, false),
+    );
     if (inputs) request.setInputs(this.struct(inputs, false));
     const response = await this.call<rpc.ReadRequest, rpc.ReadResponse>("read", request);
     const outputs = unmarshalMap(response.getProperties()?.toJavaScript() ?? {}, {
@@ -479,11 +474,7 @@ export class DynamicProviderPlugin {
     if (preview && !this.protocol?.supportsPreview) return { outputs: newInputs };
     if (containsComputed(newInputs) && !preview)
       throw new Error(`${urn}: an update never carries unknowns`);
-    const request = new rpc.UpdateRequest()
-      .setId(id)
-      .setUrn(urn)
-      .setName(nameOf(urn))
-      .setType(typeOf(urn))
+    const request = named(new rpc.UpdateRequest().setId(id), urn)
       .setOlds(this.struct(oldOutputs, false))
       .setOldInputs(this.struct(oldInputs, false))
       .setNews(this.struct(newInputs, preview))
@@ -498,11 +489,7 @@ export class DynamicProviderPlugin {
 
   /** provider_plugin.go:1784-1864. */
   async delete(urn: string, id: string, inputs: PropertyMap, outputs: PropertyMap): Promise<void> {
-    const request = new rpc.DeleteRequest()
-      .setId(id)
-      .setUrn(urn)
-      .setName(nameOf(urn))
-      .setType(typeOf(urn))
+    const request = named(new rpc.DeleteRequest().setId(id), urn)
       .setProperties(this.struct(outputs, false))
       .setOldInputs(this.struct(inputs, false));
     await this.call("delete", request);

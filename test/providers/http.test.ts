@@ -12,6 +12,7 @@ import {
 } from "../../src/providers/http";
 import { FortiosClient } from "../../src/providers/fortios/client";
 import { UnifiClient } from "../../src/providers/unifi/client";
+import { testConnection } from "../emulators/unifi-fixtures";
 import { DEVICE_CERT, DEVICE_FINGERPRINT, EmulatorServer } from "../emulators/server";
 
 const TOKEN = "tok-0123456789abcdef0123456789abcdef";
@@ -365,12 +366,7 @@ describe("Retry-After", () => {
     assert.deepEqual(await fortios.get("firewall/address", "a"), { name: "a" });
     calls = 0;
     const unifi = new UnifiClient({
-      connection: {
-        controller: url,
-        site: "default",
-        auth: "apiKey",
-        tls: { fingerprint: DEVICE_FINGERPRINT },
-      },
+      connection: testConnection(url),
       credentials: { apiKey: TOKEN },
       sleep,
     });

@@ -33,5 +33,7 @@ describeStack({
     "unifi:PortForward",
     "unifi:WireGuardServer",
   ],
+  // annex.test.ts runs the per-kind steps for the objects both firewall modes share.
+  perKind: ["unifi:FirewallPolicy", "unifi:FirewallPolicyOrder", "unifi:FirewallZone"],
   device: () => unifiDevice({ firewall: "zone" }),
 });

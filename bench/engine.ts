@@ -66,7 +66,7 @@ async function deploy(
     });
     const update = await time(async () => {
       for (const goal of goals)
-        await deployment.up({ urn: goal.urn, inputs: { ...goal.inputs, version: "next" } });
+        await deployment.up({ ...goal, inputs: { ...goal.inputs, version: "next" } });
     });
     const destroy = await time(() => deployment.destroy());
     const create = await time(async () => {

@@ -24,11 +24,23 @@ import { fromProgramMap, reveal, type PropertyMap } from "./properties";
 
 export const DYNAMIC = "pulumi-nodejs:dynamic/";
 
+/** The resource options the engine acts on itself (the provider never sees them). */
+export interface ResourceOptions {
+  /** Destroy refuses to delete it (step.go:614-618). */
+  readonly protect?: boolean;
+  /** Destroy drops it from the state without Delete (step.go:630-631). */
+  readonly retainOnDelete?: boolean;
+  /** A replacement deletes first, whatever the provider says (step_generator.go:1922-1925). */
+  readonly deleteBeforeReplace?: boolean;
+  readonly ignoreChanges?: readonly string[];
+}
+
 export interface StateEntry {
   readonly urn: string;
   id: string;
   inputs: PropertyMap;
   outputs: PropertyMap;
+  options: ResourceOptions;
 }
 
 export type Operation = "create" | "same" | "update" | "replace";
@@ -46,6 +58,7 @@ export interface Step {
 export interface Goal {
   readonly urn: string;
   readonly inputs: PropertyMap;
+  readonly options?: ResourceOptions;
 }
 
 export class CheckFailed extends Error {
@@ -115,12 +128,15 @@ export class Deployment {
 
   /** `pulumi up` of one resource. Check failures fail the step. */
   async up(goal: Goal): Promise<Step & { entry: StateEntry }> {
+    if (goal.options?.ignoreChanges?.length)
+      throw new Error(`${goal.urn}: ignoreChanges is not played by this harness`);
     const { old, checked, diff } = await this.checkAndDiff(goal, false);
     if (checked.failures.length > 0) throw new CheckFailed(goal.urn, checked.failures);
     const op = Deployment.operation(diff);
     const step = { urn: goal.urn, op, inputs: checked.inputs, failures: [], diff };
+    const options = goal.options ?? {};
     if (old && op === "same") {
-      old.inputs = checked.inputs;
+      Object.assign(old, { inputs: checked.inputs, options });
       return { ...step, entry: old };
     }
     if (old && op === "update") {
@@ -131,20 +147,25 @@ export class Deployment {
         old.outputs,
         checked.inputs,
       );
-      Object.assign(old, { inputs: checked.inputs, outputs });
+      Object.assign(old, { inputs: checked.inputs, outputs, options });
       return { ...step, entry: old };
     }
-    if (old && diff?.deleteBeforeReplace) await this.remove(old);
+    const deleteFirst = options.deleteBeforeReplace === true || diff?.deleteBeforeReplace === true;
+    if (old && deleteFirst) await this.remove(old, true);
     const { id, outputs } = await this.plugin.create(goal.urn, checked.inputs);
-    if (old && !diff?.deleteBeforeReplace) await this.remove(old);
-    const entry: StateEntry = { urn: goal.urn, id, inputs: checked.inputs, outputs };
+    if (old && !deleteFirst) await this.remove(old, true);
+    const entry: StateEntry = { urn: goal.urn, id, inputs: checked.inputs, outputs, options };
     this.state.set(goal.urn, entry);
     this.created.push(goal.urn);
     return { ...step, entry };
   }
 
-  private async remove(entry: StateEntry): Promise<void> {
-    await this.plugin.delete(entry.urn, entry.id, entry.inputs, entry.outputs);
+  /** A delete step (step.go:595-660); a replacement deletes even what is protected or kept. */
+  private async remove(entry: StateEntry, replacing = false): Promise<void> {
+    if (!replacing && entry.options.protect)
+      throw new Error(`${entry.urn} is protected: it cannot be deleted`);
+    if (replacing || !entry.options.retainOnDelete)
+      await this.plugin.delete(entry.urn, entry.id, entry.inputs, entry.outputs);
     this.state.delete(entry.urn);
   }
 
@@ -175,13 +196,20 @@ export class Deployment {
     return changed.sort();
   }
 
-  /** `pulumi destroy`: deletes every resource, dependents first. */
-  async destroy(): Promise<void> {
+  /**
+   * `pulumi destroy`: deletes every resource, dependents first; those retained on delete
+   * leave the state only (returned).
+   */
+  async destroy(): Promise<StateEntry[]> {
+    const retained: StateEntry[] = [];
     for (const urn of [...this.created].reverse()) {
       const entry = this.state.get(urn);
-      if (entry) await this.remove(entry);
+      if (!entry) continue;
+      if (entry.options.retainOnDelete) retained.push(entry);
+      await this.remove(entry);
     }
     this.created.length = 0;
+    return retained;
   }
 }
 
@@ -205,6 +233,10 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getObject(): { toJavaScript(): unknown } | undefined;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
 }
 interface Monitor {
   newUrn(parent: string, type: string, name: string): string;
@@ -267,7 +299,16 @@ export async function runProgram(
         name: req.getName(),
       });
       const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-      const goal = { urn, inputs: fromProgramMap(wire) };
+      const goal = {
+        urn,
+        inputs: fromProgramMap(wire),
+        options: {
+          protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          ignoreChanges: req.getIgnorechangesList(),
+        },
+      };
       registered.set(`${type}::${req.getName()}`, options.route ? options.route(goal) : goal);
     }
     return register(req, callback);

@@ -106,7 +106,7 @@ async function failure(promise: Promise<unknown>): Promise<EngineError> {
 }
 
 const withBody = (goal: Goal, body: PropertyMap): Goal => ({
-  urn: goal.urn,
+  ...goal,
   inputs: { ...goal.inputs, body: { ...(goal.inputs.body as PropertyMap), ...body } },
 });
 

@@ -242,7 +242,7 @@ export function describeStack(suite: StackSuite): void {
       // Whether a change replaces depends on the kind (a CMDB table, a UniFi collection).
       for (const { goal } of representatives(applied.goals.filter(perKind))) {
         const upgraded = {
-          urn: goal.urn,
+          ...goal,
           inputs: { ...goal.inputs, version: `${text(goal.inputs.version)}-next` },
         };
         const preview = await deployment.preview(upgraded);
@@ -253,9 +253,15 @@ export function describeStack(suite: StackSuite): void {
       assertNoSecretInClear();
     });
 
-    it("destroys: the device is back to what it was", async () => {
-      await deployment.destroy();
+    it("destroys: what is not retained is deleted, what is stays on the device", async () => {
+      const retained = await deployment.destroy();
       assert.equal(deployment.state.size, 0);
+      for (const entry of retained) {
+        const read = await plugin.read(entry.urn, entry.id, entry.outputs, entry.inputs);
+        assert.equal(read.id, entry.id, `${nameOf(entry.urn)} is retained on delete`);
+        // Gone with the stack, the user deletes it by hand (here, through its provider).
+        await plugin.delete(entry.urn, entry.id, entry.inputs, entry.outputs);
+      }
       assert.deepEqual(device.snapshot(applied.goals), factory);
       assert.equal(plugin.stderr, "", "the plugin reported nothing");
     });

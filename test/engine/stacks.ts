@@ -79,7 +79,7 @@ function routed(goal: Goal, route: DeviceRoute | undefined): Goal {
   const connection = goal.inputs.connection;
   if (!route || !isObject(connection)) return goal;
   const moved = { ...connection, ...(route.connection as PropertyMap) };
-  return { urn: goal.urn, inputs: { ...goal.inputs, connection: moved } };
+  return { ...goal, inputs: { ...goal.inputs, connection: moved } };
 }
 
 /** The connection of an emulated device's objects (its certificate pinned). */

@@ -53,7 +53,7 @@ const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 function asReleased(goal: Goal): Goal {
   const code = typeOfUrn(goal.urn).includes("/fortios:") ? released.fortios : released.unifi;
   return {
-    urn: goal.urn,
+    ...goal,
     inputs: { ...goal.inputs, __provider: code.text, version: code.version },
   };
 }

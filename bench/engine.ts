@@ -7,9 +7,10 @@
  * - per stack (home: FortiOS, annex: UniFi): the first preview (the program and a Check per
  *   object, concurrent as the engine runs them), `up` (Check and Create), refresh (Read, all
  *   at once), then one object after the other: a no-change preview (Check and Diff), a read,
- *   an update (the provider code changed), destroy (Delete), a create; wall time each;
+ *   an update (the provider code changed), destroy (Delete); wall time each;
  * - each RPC's median over the one-after-the-other steps of both stacks (concurrent calls
- *   queue in the plugin's single thread, so their times are not a call's).
+ *   queue in the plugin's single thread, so their times are not a call's; creates only run
+ *   concurrently, in `up`: its wall time per object stands for them).
  */
 import { EMULATOR_TOKEN, startFortiGate } from "../test/emulators/fortigate";
 import { TEST_API_KEY } from "../test/emulators/unifi";
@@ -69,10 +70,6 @@ async function deploy(
         await deployment.up({ ...goal, inputs: { ...goal.inputs, version: "next" } });
     });
     const destroy = await time(() => deployment.destroy());
-    const create = await time(async () => {
-      for (const goal of goals) await deployment.up(goal);
-    });
-    await deployment.destroy();
     for (const [method, times] of Object.entries(plugin.timings.calls))
       (calls[method] ??= []).push(...times);
     const detail = { objects };
@@ -89,7 +86,6 @@ async function deploy(
         detail,
       },
       { name: `${name}: destroy (Delete)`, value: destroy, unit: "ms", detail },
-      { name: `${name}: create one by one (Check + Create)`, value: create, unit: "ms", detail },
     ];
   } finally {
     await plugin.stop();

@@ -22,6 +22,9 @@ import {
 } from "../http";
 import { DeviceError, type DeviceErrorOptions } from "../kit/errors";
 
+/** Environment variable holding the token when the stack config does not. */
+export const TOKEN_ENV = "FORTIOS_API_TOKEN";
+
 /** Where and how to reach a FortiGate. Never holds the token. */
 export interface FortiosConnection {
   /** Management address or DNS name. */
@@ -135,13 +138,29 @@ export function envelopeOf(response: Pick<HttpResponse, "json">): Envelope | und
 
 /**
  * Retry classification for FortiOS: 502/503/504 always; a 500 only when it carries no FortiOS
- * error code (the CMDB did not answer; an overloaded httpsd). 429 is the failed-login lockout:
- * retrying makes it worse.
+ * error code (the CMDB did not answer; an overloaded httpsd); a 429 only with `Retry-After`
+ * (a rate limit saying when to come back; without it, 429 is the failed-login lockout, which
+ * retrying makes worse). How long to wait is the transport's (src/providers/http.ts).
  */
 export function isRetryable(response: HttpResponse): boolean {
   if (response.status === 502 || response.status === 503 || response.status === 504) return true;
   if (response.status === 500) return typeof envelopeOf(response)?.error !== "number";
+  if (response.status === 429) return response.headers["retry-after"] !== undefined;
   return false;
+}
+
+/** GETs of one object answered 200 without it, before the answer counts as lost. */
+const GET_ATTEMPTS = 3;
+
+/** What is wrong with a 200 answer that should hold one object ("" when nothing is). */
+function malformedAnswer(response: HttpResponse, envelope: Envelope | undefined): string {
+  if (response.text.trim() === "") return "an empty body";
+  if (response.json === undefined) return "a body that is not JSON (cut short?)";
+  const results = envelope?.results;
+  const object: unknown = Array.isArray(results) ? results[0] : results;
+  if (object === null || typeof object !== "object" || Array.isArray(object))
+    return "no object in its results";
+  return "";
 }
 
 /**
@@ -496,21 +515,51 @@ export class FortiosClient {
     return results as FortiosObject[];
   }
 
-  /** One object of a table, or undefined when it does not exist. */
+  /**
+   * One object of a table, or undefined when it does not exist (404, or FortiOS error -3).
+   * A 200 that does not hold the object (empty, cut short, no results) is not "absent": it
+   * is asked again, and then fails as a lost answer, so that no caller takes a lost answer
+   * for a missing object (and POSTs a duplicate).
+   */
   async get(path: string, key: string | number): Promise<FortiosObject | undefined> {
-    try {
-      const { envelope } = await this.send("GET", path, key, {});
-      const results = envelope?.results;
-      // FortiOS answers an array of one; some notes claim an object: accept both.
-      const object: unknown = Array.isArray(results) ? results[0] : results;
-      if (object === undefined) return undefined;
-      if (object === null || typeof object !== "object")
-        throw this.unexpected("GET", path, key, "no object");
-      return object as FortiosObject;
-    } catch (error) {
-      if (error instanceof FortiosError && error.kind === "not-found") return undefined;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      let answer: { response: HttpResponse; envelope?: Envelope };
+      try {
+        answer = await this.send("GET", path, key, {});
+      } catch (error) {
+        if (error instanceof FortiosError && error.kind === "not-found") return undefined;
+        throw error;
+      }
+      const wrong = malformedAnswer(answer.response, answer.envelope);
+      if (wrong === "") {
+        // FortiOS answers an array of one; some notes claim an object: accept both.
+        const results = answer.envelope?.results;
+        return (Array.isArray(results) ? results[0] : results) as FortiosObject;
+      }
+      if (attempt >= GET_ATTEMPTS) {
+        throw new FortiosError(
+          `${this.device} answered GET ${describeObject(path, key)} with HTTP 200 but ${wrong}, ${GET_ATTEMPTS} times: the answers were lost on the way (whether the object exists is unknown, so nothing was changed). Run again; if it persists, check what sits between this machine and the FortiGate (a proxy, an overloaded httpsd).`,
+          { kind: "device", method: "GET", path, key, status: answer.response.status },
+        );
+      }
+      await this.pause(attempt);
     }
+  }
+
+  /** The device's schema of a table or complex object (`?action=schema`). */
+  async schema(path: string): Promise<FortiosObject> {
+    const { envelope } = await this.send("GET", path, undefined, { action: "schema" });
+    const results = envelope?.results;
+    if (results === null || typeof results !== "object" || Array.isArray(results))
+      throw this.unexpected("GET", path, undefined, "no schema");
+    return results as FortiosObject;
+  }
+
+  private pause(attempt: number): Promise<void> {
+    const ms = (this.options.backoffMs ?? 250) * 2 ** (attempt - 1);
+    return this.options.sleep
+      ? this.options.sleep(ms)
+      : new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   /** A complex object (router/bgp): always exists. */

@@ -82,6 +82,9 @@ const UPDATES: Record<string, [string, string]> = {
   [PATHS.phase1]: ["comments", "updated"],
   [PATHS.phase2]: ["comments", "updated"],
   [PATHS.dhcpServer]: ["domain", "example.internal"],
+  [PATHS.routeMap]: ["comments", "updated"],
+  [PATHS.userLocal]: ["status", "disable"],
+  [PATHS.userGroup]: ["group-type", "guest"],
 };
 
 describe("requests", () => {

@@ -312,21 +312,18 @@ describe("FortiOS provider: adopt", () => {
     bgpState.as = "";
     await engine.up(desired);
     assert.equal(emulator.complex(PATHS.bgp).as, "4200000001");
-    const redistribute = emulator.complex(PATHS.bgp).redistribute as {
-      name: string;
-      status: string;
-    }[];
-    assert.deepEqual(
-      redistribute.filter((r) => r.status === "enable").map((r) => r.name),
-      ["connected", "static"],
-    );
+    assert.deepEqual(emulator.complex(PATHS.bgp).network, [
+      {
+        id: 1,
+        prefix: "172.24.0.0 255.255.255.0",
+        backdoor: "disable",
+        "route-map": "",
+        "network-import-check": "global",
+      },
+    ]);
     await engine.up([]);
     assert.equal(emulator.complex(PATHS.bgp).as, "");
-    assert.ok(
-      (emulator.complex(PATHS.bgp).redistribute as { status: string }[]).every(
-        (r) => r.status === "disable",
-      ),
-    );
+    assert.deepEqual(emulator.complex(PATHS.bgp).network, [], "tables emptied");
   });
 });
 

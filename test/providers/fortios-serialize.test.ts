@@ -131,8 +131,10 @@ describe("serialized FortiOS provider", () => {
   });
 
   it("stays small: it is stored in the state of every FortiOS object", () => {
-    // 75.5 kB before the shared kit (issue 15), 82.4 kB with it; the budget leaves ~7%.
-    assert.ok(serialized.text.length < 88_000, `${serialized.text.length} characters`);
+    // 75.5 kB before the shared kit (issue 15), 82.4 kB with it, 90 kB with issue 12 (the
+    // multi-value options of Fortinet's schema, lost answers to a GET, referents); the budget
+    // leaves ~5%.
+    assert.ok(serialized.text.length < 95_000, `${serialized.text.length} characters`);
   });
 
   for (const via of ["stack config (configure)", "environment (FORTIOS_API_TOKEN)"]) {

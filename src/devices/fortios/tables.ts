@@ -36,6 +36,11 @@ export interface CmdbSpec<B extends object = object> {
   readonly secretFields: readonly string[];
   readonly identity: readonly string[];
   readonly reset?: Record<string, unknown>;
+  /**
+   * Never deleted nor replaced by Pulumi (`protect`): the interface holding the address the
+   * stack reaches the FortiGate at, which a delete would cut off mid-run.
+   */
+  readonly protect?: boolean;
 }
 
 export const PATHS = {
@@ -46,10 +51,13 @@ export const PATHS = {
   policy: "firewall/policy",
   staticRoute: "router/static",
   prefixList: "router/prefix-list",
+  routeMap: "router/route-map",
   bgp: "router/bgp",
   phase1: "vpn.ipsec/phase1-interface",
   phase2: "vpn.ipsec/phase2-interface",
   dhcpServer: "system.dhcp/server",
+  userLocal: "user/local",
+  userGroup: "user/group",
 } as const;
 
 type EnableDisable = "enable" | "disable";
@@ -204,14 +212,19 @@ export function firewallPolicy(body: PolicyBody): CmdbSpec<PolicyBody> {
 export interface StaticRouteBody {
   readonly "seq-num": number;
   readonly dst: string;
-  readonly gateway: string;
-  readonly device: string;
+  readonly gateway?: string;
+  readonly device?: string;
+  /** Drops what it matches (a pool's covering route: clients have their own /32s). */
+  readonly blackhole?: EnableDisable;
   readonly distance?: number;
   readonly comment?: string;
   readonly status?: EnableDisable;
 }
 
-/** A static route with a deterministic sequence number; destination and device identify it. */
+/**
+ * A static route with a deterministic sequence number; destination and device (or
+ * blackhole) identify it.
+ */
 export function staticRoute(body: StaticRouteBody): CmdbSpec<StaticRouteBody> {
   return {
     path: PATHS.staticRoute,
@@ -219,7 +232,7 @@ export function staticRoute(body: StaticRouteBody): CmdbSpec<StaticRouteBody> {
     body,
     mode: "create-update-delete",
     secretFields: [],
-    identity: ["dst", "device"],
+    identity: body.blackhole === "enable" ? ["dst", "blackhole"] : ["dst", "device"],
   };
 }
 
@@ -240,6 +253,31 @@ export interface PrefixListBody {
 export function prefixList(body: PrefixListBody): CmdbSpec<PrefixListBody> {
   return {
     path: PATHS.prefixList,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
+  };
+}
+
+export interface RouteMapRule {
+  readonly id: number;
+  readonly action: "permit" | "deny";
+  /** A prefix list (or access list) the route must match. */
+  readonly "match-ip-address"?: string;
+}
+
+export interface RouteMapBody {
+  readonly name: string;
+  readonly comments?: string;
+  readonly rule: readonly RouteMapRule[];
+}
+
+/** A route map: rules in id order, the first that matches decides; no match denies. */
+export function routeMap(body: RouteMapBody): CmdbSpec<RouteMapBody> {
+  return {
+    path: PATHS.routeMap,
     key: body.name,
     body,
     mode: "create-update-delete",
@@ -274,6 +312,13 @@ export const REDISTRIBUTE_SOURCES: readonly Redistributed[] = [
   "isis",
 ];
 
+export interface Redistribution {
+  readonly name: Redistributed;
+  readonly status: EnableDisable;
+  /** Only the routes this route map permits are redistributed. */
+  readonly "route-map"?: string;
+}
+
 export interface BgpBody {
   /** String on FortiOS ≥ 7.2.1 (asplain), also accepted for the integer of older releases. */
   readonly as: string;
@@ -282,15 +327,14 @@ export interface BgpBody {
   readonly "holdtime-timer": number;
   readonly neighbor: readonly BgpNeighbor[];
   readonly network: readonly { readonly id: number; readonly prefix: string }[];
-  readonly redistribute: readonly {
-    readonly name: Redistributed;
-    readonly status: EnableDisable;
-  }[];
+  /** Only on a FortiOS whose router/bgp schema has it (the program asks the device). */
+  readonly redistribute?: readonly Redistribution[];
 }
 
 /**
  * router/bgp, owned whole by one object: AS, router id, timers, every neighbor, the network
- * table and redistribution. Deleting it empties the tables and resets the rest.
+ * table and redistribution. Deleting it empties the tables and resets the rest (the
+ * redistribute table only where the body has it: a FortiOS without it refuses the name).
  */
 export function bgp(body: BgpBody): CmdbSpec<BgpBody> {
   return {
@@ -306,19 +350,29 @@ export function bgp(body: BgpBody): CmdbSpec<BgpBody> {
       "holdtime-timer": null,
       neighbor: [],
       network: [],
-      redistribute: REDISTRIBUTE_SOURCES.map((name) => ({ name, status: "disable" })),
+      ...(body.redistribute
+        ? { redistribute: REDISTRIBUTE_SOURCES.map((name) => ({ name, status: "disable" })) }
+        : {}),
     },
   };
 }
 
-/** The redistribute table with `sources` enabled and every other entry disabled. */
+/**
+ * The redistribute table with `sources` enabled and every other entry disabled; a source
+ * with a route map in `maps` only redistributes what the map permits.
+ */
 export function redistribution(
   sources: readonly Redistributed[],
-): { name: Redistributed; status: EnableDisable }[] {
-  return REDISTRIBUTE_SOURCES.map((name) => ({
-    name,
-    status: sources.includes(name) ? "enable" : "disable",
-  }));
+  maps: Partial<Record<Redistributed, string>> = {},
+): Redistribution[] {
+  return REDISTRIBUTE_SOURCES.map((name) => {
+    const map = sources.includes(name) ? maps[name] : undefined;
+    return {
+      name,
+      status: sources.includes(name) ? "enable" : "disable",
+      ...(map !== undefined ? { "route-map": map } : {}),
+    };
+  });
 }
 
 export interface Phase1Body {
@@ -329,15 +383,23 @@ export interface Phase1Body {
   readonly "remote-gw"?: string;
   readonly "remotegw-ddns"?: string;
   readonly peertype: "any";
+  /** The IKE identity sent (our public endpoint: the WAN address may be a NATed one). */
+  readonly localid?: string;
+  readonly "localid-type"?: "address" | "fqdn";
   readonly authmethod: "psk";
   readonly psksecret: SecretRef;
+  /** IKEv2 EAP: each client authenticates as a user of `authusrgrp` (dial-up only). */
+  readonly eap?: EnableDisable;
+  readonly "eap-identity"?: "send-request" | "use-id-payload";
+  readonly authusrgrp?: string;
   /** Space-separated. */
   readonly proposal: string;
   /** Space-separated group numbers. */
   readonly dhgrp: string;
   readonly keylife?: number;
   readonly dpd: "on-idle" | "on-demand";
-  readonly "net-device": EnableDisable;
+  /** Dial-up only: one interface per client (disable: one interface, routes per client). */
+  readonly "net-device"?: EnableDisable;
   readonly "auto-negotiate"?: EnableDisable;
   readonly "add-route"?: EnableDisable;
   readonly "mode-cfg"?: EnableDisable;
@@ -423,6 +485,43 @@ export function dhcpServer(body: DhcpServerBody): CmdbSpec<DhcpServerBody> {
     mode: "create-update-delete",
     secretFields: [],
     identity: ["interface"],
+  };
+}
+
+export interface UserLocalBody {
+  readonly name: string;
+  readonly type: "password";
+  readonly passwd: SecretRef;
+  readonly status: EnableDisable;
+}
+
+/** A local user (its password a stack secret, compared by salted hash). */
+export function userLocal(body: UserLocalBody): CmdbSpec<UserLocalBody> {
+  return {
+    path: PATHS.userLocal,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: ["passwd"],
+    identity: [],
+  };
+}
+
+export interface UserGroupBody {
+  readonly name: string;
+  readonly "group-type": "firewall";
+  readonly member: readonly NameRef[];
+}
+
+/** A firewall user group (who may authenticate where it is named). */
+export function userGroup(body: UserGroupBody): CmdbSpec<UserGroupBody> {
+  return {
+    path: PATHS.userGroup,
+    key: body.name,
+    body,
+    mode: "create-update-delete",
+    secretFields: [],
+    identity: [],
   };
 }
 

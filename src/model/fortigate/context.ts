@@ -7,6 +7,7 @@
 import type { FortigateConfig } from "../../config/fortigate";
 import type { SiteNetwork } from "../../config/networks";
 import { PlanBuilder } from "../../devices/plan";
+import type { DeviceCheckSpec } from "../../devices/fortios/checks";
 import {
   addressGroup,
   firewallAddress,
@@ -15,9 +16,13 @@ import {
   type PolicyBody,
 } from "../../devices/fortios/tables";
 import { dottedMask, formatIPv4, type Prefix } from "../../lib/net";
-import type { FortigateObject, FortigatePlanInput, PeeringIntent } from ".";
+import type { FortigateDeviceFacts, FortigateObject, FortigatePlanInput, PeeringIntent } from ".";
 import type { PublishIntent } from "../publish";
 import { parsedAddress, type FortigateTopology } from "./topology";
+import { ASSUMED_DEVICE } from "./device";
+
+/** The role of the device check (`<component>-precheck`). */
+export const CHECK_ROLE = "precheck";
 
 /** Characters a role keeps; anything else becomes "-" ("10.0.0.0/8" → "10.0.0.0-8"). */
 export function roleName(text: string): string {
@@ -86,6 +91,8 @@ export class FortigateContext {
   /** The peerings the FortiGate carries (none when the site is not a member). */
   readonly peerings: readonly PeeringIntent[];
   readonly policies: PolicyIntent[];
+  /** What the device supports (asked by the program; assumed offline). */
+  readonly device: FortigateDeviceFacts;
   private readonly plan: PlanBuilder<FortigateObject>;
   private readonly networkByName: ReadonlyMap<string, SiteNetwork>;
 
@@ -101,6 +108,7 @@ export class FortigateContext {
         : undefined;
     this.peerings = this.federation?.peerings ?? [];
     this.policies = [];
+    this.device = input.device ?? ASSUMED_DEVICE;
     this.plan = new PlanBuilder("FortiGate");
     this.networkByName = new Map(input.networks.map((n) => [n.name, n]));
   }
@@ -109,12 +117,26 @@ export class FortigateContext {
     return this.plan.objects;
   }
 
-  /** Plans an object after `dependsOn` (undefined entries are skipped); returns its role. */
+  /**
+   * Plans an object after `dependsOn` (undefined entries are skipped) and after the device
+   * check, if there is one; returns its role.
+   */
   add(role: string, spec: CmdbSpec, dependsOn: readonly (string | undefined)[] = []): string {
     const name = roleName(role);
-    const deps = [...new Set(dependsOn.filter((d): d is string => d !== undefined))];
+    const deps = [
+      ...new Set([
+        ...(this.plan.has(CHECK_ROLE) ? [CHECK_ROLE] : []),
+        ...dependsOn.filter((d): d is string => d !== undefined),
+      ]),
+    ];
     this.plan.add({ role: name, kind: "CmdbObject", spec, dependsOn: deps });
     return name;
+  }
+
+  /** Plans the device check, first: every object planned after it waits for it. */
+  addCheck(spec: DeviceCheckSpec): string {
+    this.plan.add({ role: CHECK_ROLE, kind: "DeviceCheck", spec, dependsOn: [] });
+    return CHECK_ROLE;
   }
 
   has(role: string): boolean {

@@ -152,6 +152,8 @@ export class FortiGateEmulator {
    * a proxy in the way), whatever the entry.
    */
   truncateGets?: { count: number; kind: TruncatedAnswer };
+  /** Fault mode: the next `count` requests are answered 429 with `Retry-After: seconds`. */
+  rateLimit?: { count: number; seconds: number };
   /** Every table the emulator has (vendor schema with our notes). */
   readonly schemas: readonly TableSchema[];
   private readonly vdoms = new Map<string, VdomState>();
@@ -600,6 +602,14 @@ export class FortiGateEmulator {
     this.beforeRequest?.(request);
     // The trusted-host check comes first: the device does not even look at the token.
     if (this.untrustedSource) return { status: this.untrustedSource, body: "" };
+    if (this.rateLimit && this.rateLimit.count > 0) {
+      this.rateLimit.count--;
+      return {
+        status: 429,
+        headers: { "retry-after": String(this.rateLimit.seconds) },
+        body: { http_status: 429, status: "error" },
+      };
+    }
     if (request.query.has("access_token")) {
       // ≥7.4.5: API keys in the URL are refused unless rest-api-key-url-query is enabled.
       return { status: 401, headers: { "www-authenticate": 'error="invalid_token"' }, body: "" };

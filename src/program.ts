@@ -8,7 +8,6 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Homelab } from "./components/homelab";
 import { runtimeSecrets } from "./components/secrets";
-import { resolveFortigateFacts } from "./components/fortigate/device-facts";
 import { resolveFirewallMode } from "./components/unifi/firewall-mode";
 import { ConfigError } from "./config/errors";
 import { runtimeSource } from "./config/runtime-source";
@@ -52,8 +51,8 @@ export async function evaluateFromRuntime(): Promise<EvaluatedSite> {
       ? readYaml(stackPath, file)
       : undefined;
   try {
-    // The UniFi firewall generation and what the FortiGate supports are decided before the
-    // model: they change which resources there are (a real run asks the device).
+    // The UniFi firewall generation is decided before the model: it changes which
+    // resources there are (a real run asks the controller).
     return await evaluateSiteWith(
       runtimeSource(stack, file, yaml),
       { root, requireSecrets: offline === undefined },
@@ -62,12 +61,6 @@ export async function evaluateFromRuntime(): Promise<EvaluatedSite> {
           ? await resolveFirewallMode(loaded.config.unifi, {
               offline: offline !== undefined,
               ca: loaded.certificates.unifi,
-            })
-          : undefined,
-        fortigateDevice: loaded.config.fortigate
-          ? await resolveFortigateFacts(loaded.config.fortigate, {
-              offline: offline !== undefined,
-              ca: loaded.certificates.fortigate,
             })
           : undefined,
       }),
@@ -95,15 +88,6 @@ export async function main(): Promise<Record<string, unknown>> {
       prefixes: n.prefixes.map(formatPrefix),
     })),
     federationPeers: model.peers,
-    ...(model.fortigate
-      ? {
-          fortigate: {
-            // How BGP announces (redistribute or the network table), and from which facts.
-            bgpRedistribute: model.fortigate.device.bgpRedistribute,
-            deviceFacts: model.fortigate.device.source,
-          },
-        }
-      : {}),
     ...(model.services
       ? {
           services: {

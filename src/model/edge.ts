@@ -7,7 +7,7 @@ import type { Member } from "../config/federation";
 import type { LoadedSite } from "../config/load";
 import type { Peering } from "./federation";
 import type { SiteNetwork } from "../config/networks";
-import { planFortigate, type FortigateDeviceFacts, type FortigatePlan } from "./fortigate";
+import { planFortigate, type FortigatePlan } from "./fortigate";
 import type { PublishIntent } from "./publish";
 import type { RouteIntent } from "./routes";
 import { unifiPlan, type DnsRecordIntent, type UnifiPlan } from "./unifi";
@@ -24,8 +24,6 @@ export interface EdgeInputs {
   readonly federation?: { readonly member: Member; readonly peerings: readonly Peering[] };
   /** The UniFi firewall generation resolved by the program (default: configured/assumed). */
   readonly unifiFirewall?: FirewallModeDecision;
-  /** What the FortiGate supports, asked by the program (default: assumed). */
-  readonly fortigateDevice?: FortigateDeviceFacts;
 }
 
 export function edgePlans(
@@ -48,7 +46,6 @@ export function edgePlans(
         peerings: inputs.federation?.peerings ?? [],
       },
       ca: loaded.certificates.fortigate,
-      device: inputs.fortigateDevice,
     });
   const unifi =
     config.unifi &&

@@ -17,7 +17,7 @@ import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
 import { servicesModel, type ServicesModel } from "./services";
 import { edgePlans } from "./edge";
-import type { FortigateDeviceFacts, FortigatePlan } from "./fortigate";
+import type { FortigatePlan } from "./fortigate";
 import type { UnifiPlan } from "./unifi";
 import type { FirewallModeDecision } from "./unifi/firewall-mode";
 
@@ -66,11 +66,6 @@ export interface BuildOptions {
    * @default the configured mode; for auto, the offline assumption
    */
   readonly unifiFirewall?: FirewallModeDecision;
-  /**
-   * What the FortiGate supports, asked by the program (src/components/fortigate/
-   * device-facts.ts). @default ASSUMED_DEVICE (offline)
-   */
-  readonly fortigateDevice?: FortigateDeviceFacts;
 }
 
 /** The model, and the problems its derivations found (positions are the caller's job). */
@@ -120,7 +115,6 @@ export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): Buil
     federation,
     internalRecords: services?.internalRecords ?? [],
     unifiFirewall: options.unifiFirewall,
-    fortigateDevice: options.fortigateDevice,
   });
   const model: SiteModel = {
     services,

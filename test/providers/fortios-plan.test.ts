@@ -1,18 +1,16 @@
 /**
  * The FortiGate plans applied for real to the emulator, which validates every body against
  * Fortinet's own schema of FortiOS 7.4 and enforces references: the home stack's (seed 000)
- * plan, built as the program builds it (what the device supports asked first), on a device
- * whose router/bgp has `redistribute` and on one that has not; the device check on a
- * factory 60E, before anything is written; and the bootstrap of the API address.
+ * plan on a device whose router/bgp has `redistribute` and on one that has not (the
+ * provider's check asks the device's schema and takes what it supports); the device check
+ * on a factory 60E, before anything is written; and the bootstrap of the API address.
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { askDevice } from "../../src/components/fortigate/device-facts";
 import { PATHS, mapSecrets } from "../../src/devices/fortios/tables";
 import { buildModel } from "../../src/model";
 import { cmdbObjects, planFortigate, type FortigatePlan } from "../../src/model/fortigate";
 import { FortiosCheckProvider, type DeviceCheckInputs } from "../../src/providers/fortios/check";
-import { FortiosClient } from "../../src/providers/fortios/client";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
 import { fortiosVersion } from "../../src/providers/fortios/resource";
 import {
@@ -41,6 +39,7 @@ function desiredOf(plan: FortigatePlan, connection: Connection): Desired[] {
       mode: o.spec.mode,
       adopt: false,
       ...(o.spec.reset ? { reset: o.spec.reset } : {}),
+      ...(o.spec.fallback ? { fallback: o.spec.fallback } : {}),
       version: fortiosVersion(),
     },
   }));
@@ -61,8 +60,7 @@ describe("FortiGate plans on the FortiOS 7.4 schema", () => {
   const start = async (options: FortiGateEmulatorOptions = {}) => {
     const started = await startFortiGate(options);
     emulators.push(started.emulator);
-    const client = new FortiosClient(started.connection, { token: () => EMULATOR_TOKEN });
-    return { ...started, client };
+    return started;
   };
   const checker = async () => {
     const provider = new FortiosCheckProvider();
@@ -77,13 +75,10 @@ describe("FortiGate plans on the FortiOS 7.4 schema", () => {
 
   for (const redistribute of [false, true]) {
     it(`the home stack's plan, router/bgp ${redistribute ? "with" : "without"} redistribute: applied, idempotent, torn down without -23`, async () => {
-      const { emulator, connection, client } = await start({ bgpRedistribute: redistribute });
-      const facts = await askDevice(client);
-      assert.equal(facts.bgpRedistribute, redistribute, "the device's schema decides");
-      const built = buildModel(loadHome(), { fortigateDevice: facts });
+      const { emulator, connection } = await start({ bgpRedistribute: redistribute });
+      const built = buildModel(loadHome());
       assert.deepEqual(built.problems, []);
       const plan = built.model.fortigate!;
-      assert.equal(plan.device, facts);
       const check = await (
         await checker()
       ).check(checkOf(plan, connection), checkOf(plan, connection));
@@ -136,8 +131,8 @@ describe("FortiGate plans on the FortiOS 7.4 schema", () => {
   }
 
   it("with a site-to-site tunnel too, as the device supports", async () => {
-    const { emulator, connection, client } = await start();
-    const plan = planFortigate({ ...extendedInput(), device: await askDevice(client) });
+    const { emulator, connection } = await start();
+    const plan = planFortigate(extendedInput());
     assert.deepEqual(plan.problems, []);
     const engine = new MiniEngine(new FortiosProvider({ backoffMs: 1 }));
     await engine.configure({ "homelab:fortigateApiToken": EMULATOR_TOKEN });
@@ -155,9 +150,8 @@ describe("FortiGate plans on the FortiOS 7.4 schema", () => {
   });
 
   it("a factory 60E: the device check refuses the aggregate of internal1/internal2 before any write", async () => {
-    const { emulator, connection, client } = await start({ factory: true });
-    const plan = buildModel(loadHome(), { fortigateDevice: await askDevice(client) }).model
-      .fortigate!;
+    const { emulator, connection } = await start({ factory: true });
+    const plan = buildModel(loadHome()).model.fortigate!;
     emulator.server.resetLog();
     const check = await (
       await checker()

@@ -39,8 +39,6 @@ export class FortigateEdge extends pulumi.ComponentResource {
   readonly check?: DeviceCheck;
   /** Tunnel (phase1) interfaces of the federation peerings. */
   readonly tunnels: readonly string[];
-  /** What the plan took as the device's capabilities, and from where. */
-  readonly device: FortigatePlan["device"];
 
   constructor(name: string, args: FortigateEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:fortigate:Edge", name, {}, opts);
@@ -85,6 +83,7 @@ export class FortigateEdge extends pulumi.ComponentResource {
             mode: spec.mode,
             adopt: plan.adopt,
             reset: spec.reset,
+            ...(spec.fallback ? { fallback: spec.fallback } : {}),
             referents,
           },
           spec.protect ? { ...childOpts, protect: true } : childOpts,
@@ -97,7 +96,6 @@ export class FortigateEdge extends pulumi.ComponentResource {
     const check = [...created.values()].find((r): r is DeviceCheck => r instanceof DeviceCheck);
     if (check) this.check = check;
     this.tunnels = plan.tunnels;
-    this.device = plan.device;
-    this.registerOutputs({ objects: this.objects, tunnels: this.tunnels, device: this.device });
+    this.registerOutputs({ objects: this.objects, tunnels: this.tunnels });
   }
 }

@@ -41,6 +41,19 @@ export interface CmdbSpec<B extends object = object> {
    * stack reaches the FortiGate at, which a delete would cut off mid-run.
    */
   readonly protect?: boolean;
+  /** What to send instead to a FortiOS whose schema of `path` lacks an attribute. */
+  readonly fallback?: Fallback;
+}
+
+/**
+ * The body (and reset) a FortiOS gets when its own schema of the object (`GET
+ * cmdb/<path>?action=schema`) lacks the attribute `missing`: the provider asks the device in
+ * `check`, at preview and before any write, and uses what it supports.
+ */
+export interface Fallback {
+  readonly missing: string;
+  readonly body: Record<string, unknown>;
+  readonly reset?: Record<string, unknown>;
 }
 
 export const PATHS = {
@@ -331,29 +344,44 @@ export interface BgpBody {
   readonly redistribute?: readonly Redistribution[];
 }
 
+/** What deleting router/bgp PUTs: tables emptied (the redistribute table where the body has it). */
+function bgpReset(body: BgpBody): Record<string, unknown> {
+  return {
+    as: null,
+    "router-id": null,
+    "keepalive-timer": null,
+    "holdtime-timer": null,
+    neighbor: [],
+    network: [],
+    ...(body.redistribute
+      ? { redistribute: REDISTRIBUTE_SOURCES.map((name) => ({ name, status: "disable" })) }
+      : {}),
+  };
+}
+
 /**
  * router/bgp, owned whole by one object: AS, router id, timers, every neighbor, the network
- * table and redistribution. Deleting it empties the tables and resets the rest (the
- * redistribute table only where the body has it: a FortiOS without it refuses the name).
+ * table and redistribution. Deleting it empties the tables and resets the rest. `withoutRedistribute`:
+ * the body for a FortiOS whose router/bgp has no redistribute table (Fortinet's sources
+ * disagree about 7.4: the provider asks the device).
  */
-export function bgp(body: BgpBody): CmdbSpec<BgpBody> {
+export function bgp(body: BgpBody, withoutRedistribute?: BgpBody): CmdbSpec<BgpBody> {
   return {
     path: PATHS.bgp,
     body,
     mode: "create-update-delete",
     secretFields: [],
     identity: [],
-    reset: {
-      as: null,
-      "router-id": null,
-      "keepalive-timer": null,
-      "holdtime-timer": null,
-      neighbor: [],
-      network: [],
-      ...(body.redistribute
-        ? { redistribute: REDISTRIBUTE_SOURCES.map((name) => ({ name, status: "disable" })) }
-        : {}),
-    },
+    reset: bgpReset(body),
+    ...(withoutRedistribute
+      ? {
+          fallback: {
+            missing: "redistribute",
+            body: { ...withoutRedistribute },
+            reset: bgpReset(withoutRedistribute),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,18 +1,20 @@
 /**
  * Step: the BGP speaker (one `router/bgp` object, owned whole): the AS and router id from
  * the registry, one neighbor per peering over its tunnel, filtered by its prefix lists, and
- * what this site announces.
- *
- * Announcing, as the device allows (`FortigateDeviceFacts`, asked by the program):
+ * what this site announces, as the device allows. Fortinet's own sources disagree about
+ * router/bgp `redistribute` on FortiOS 7.4 (the Ansible collection lists it only up to
+ * 7.0.5/7.2.0; the Terraform provider sends it on every release, with EVPN fields no release
+ * before 7.4 has), so the object carries both bodies and the provider asks the device's own
+ * schema (`GET cmdb/router/bgp?action=schema`) in `check`, before any write:
  *
  * - where router/bgp has the `redistribute` table, the configured sources are redistributed;
  *   `static` goes through a route map that drops the dial-up clients' /32 routes (FortiOS
  *   adds one static route per connected client: without the map each would be announced
  *   to every peer, and our out-filter lets more-specifics of our prefixes through);
- * - where it does not (Fortinet's Ansible schema lists it only up to 7.0.5/7.2.0), the same
- *   routes are announced from the network table: each connected subnet and static route
- *   inside the prefixes this member registered (with the network import check, a route
- *   only while it is in the routing table). The clients' /32s are never among them.
+ * - where it does not, the same routes are announced from the network table: each connected
+ *   subnet and static route inside the prefixes this member registered (with the network
+ *   import check, a route only while it is in the routing table). The clients' /32s are
+ *   never among them.
  */
 import {
   bgp,
@@ -114,21 +116,24 @@ export function planBgp(ctx: FortigateContext): void {
     }));
   const timers = peerings[0]?.bgp ?? DEFAULT_TIMERS;
   const sources = ctx.fg.bgp?.redistribute ?? [];
-  const filter =
-    ctx.device.bgpRedistribute && sources.includes("static") ? planStaticFilter(ctx) : undefined;
+  const filter = sources.includes("static") ? planStaticFilter(ctx) : undefined;
+  const common = {
+    as: String(side.asn),
+    "router-id": side.routerId,
+    "keepalive-timer": timers.keepalive,
+    "holdtime-timer": timers.holdtime,
+    neighbor: neighbors,
+  };
   ctx.add(
     "bgp",
-    bgp({
-      as: String(side.asn),
-      "router-id": side.routerId,
-      "keepalive-timer": timers.keepalive,
-      "holdtime-timer": timers.holdtime,
-      neighbor: neighbors,
-      network: ctx.device.bgpRedistribute ? [] : announcedNetworks(ctx),
-      ...(ctx.device.bgpRedistribute
-        ? { redistribute: redistribution(sources, filter ? { static: filter.name } : {}) }
-        : {}),
-    }),
+    bgp(
+      {
+        ...common,
+        network: [],
+        redistribute: redistribution(sources, filter ? { static: filter.name } : {}),
+      },
+      { ...common, network: announcedNetworks(ctx) },
+    ),
     [
       ...peerings.flatMap((p) => [
         roleName(`pl-${p.interfaceName}-in`),

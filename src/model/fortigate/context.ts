@@ -16,10 +16,9 @@ import {
   type PolicyBody,
 } from "../../devices/fortios/tables";
 import { dottedMask, formatIPv4, type Prefix } from "../../lib/net";
-import type { FortigateDeviceFacts, FortigateObject, FortigatePlanInput, PeeringIntent } from ".";
+import type { FortigateObject, FortigatePlanInput, PeeringIntent } from ".";
 import type { PublishIntent } from "../publish";
 import { parsedAddress, type FortigateTopology } from "./topology";
-import { ASSUMED_DEVICE } from "./device";
 
 /** The role of the device check (`<component>-precheck`). */
 export const CHECK_ROLE = "precheck";
@@ -91,8 +90,6 @@ export class FortigateContext {
   /** The peerings the FortiGate carries (none when the site is not a member). */
   readonly peerings: readonly PeeringIntent[];
   readonly policies: PolicyIntent[];
-  /** What the device supports (asked by the program; assumed offline). */
-  readonly device: FortigateDeviceFacts;
   private readonly plan: PlanBuilder<FortigateObject>;
   private readonly networkByName: ReadonlyMap<string, SiteNetwork>;
 
@@ -108,7 +105,6 @@ export class FortigateContext {
         : undefined;
     this.peerings = this.federation?.peerings ?? [];
     this.policies = [];
-    this.device = input.device ?? ASSUMED_DEVICE;
     this.plan = new PlanBuilder("FortiGate");
     this.networkByName = new Map(input.networks.map((n) => [n.name, n]));
   }

@@ -20,7 +20,6 @@ import type { PublishIntent } from "../publish";
 import type { RouteIntent } from "../routes";
 import { planBgp } from "./bgp";
 import { FortigateContext } from "./context";
-import type { FortigateDeviceFacts } from "./device";
 import { planDhcp } from "./dhcp";
 import { planDialup } from "./dialup";
 import { planFederation, shadowProblems } from "./federation";
@@ -32,7 +31,6 @@ import { planPublish } from "./publish";
 import { reachProblems } from "./reach";
 import { planRoutes } from "./routes";
 import { FortigateTopology } from "./topology";
-import { ASSUMED_DEVICE as ASSUMED } from "./device";
 
 /** What the FortiGate plan reads of a federation peering (src/model/federation.ts). */
 export type PeeringIntent = Pick<
@@ -74,12 +72,7 @@ export interface FortigatePlanInput {
   };
   /** PEM text of `tls.ca`, read when the site loaded. */
   readonly ca?: string;
-  /** What the device supports (asked by the program). @default ASSUMED_DEVICE */
-  readonly device?: FortigateDeviceFacts;
 }
-
-export type { FortigateDeviceFacts };
-export { ASSUMED_DEVICE } from "./device";
 
 /**
  * One object of the plan: a FortiOS `CmdbObject`, after the objects its body names; or the
@@ -96,8 +89,6 @@ export interface FortigatePlan extends DevicePlan<FortigateObject> {
   readonly adopt: boolean;
   /** Tunnel (phase1) interfaces of the federation peerings. */
   readonly tunnels: readonly string[];
-  /** What the plan took as the device's capabilities, and from where. */
-  readonly device: FortigateDeviceFacts;
   /**
    * What the FortiGate cannot reach (a route's gateway, a network a policy names, the
    * published proxy). The plan has no object when there is any.
@@ -124,7 +115,6 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
     connection: fortigateConnection(input.config, input.ca),
     adopt: input.config.adopt,
     tunnels: (input.federation?.peerings ?? []).map((p) => p.interfaceName),
-    device: input.device ?? ASSUMED,
   };
   const topology = new FortigateTopology(input.config, input.siteRoutes);
   const problems = [...reachProblems(input, topology), ...shadowProblems(input)];

@@ -546,6 +546,12 @@ export class FortiosClient {
     }
   }
 
+  /** Whether the device's schema of `path` has the attribute `name` (`?action=schema`). */
+  async schemaHas(path: string, name: string): Promise<boolean> {
+    const children = (await this.schema(path)).children;
+    return children !== null && typeof children === "object" && name in children;
+  }
+
   /** The device's schema of a table or complex object (`?action=schema`). */
   async schema(path: string): Promise<FortiosObject> {
     const { envelope } = await this.send("GET", path, undefined, { action: "schema" });

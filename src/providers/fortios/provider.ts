@@ -14,6 +14,10 @@
  *   back: our values there → it was our write; nothing there → POST again; something else
  *   there → fail clearly. `update-only` objects (physical ports, tunnel interfaces that come
  *   with their phase1) are never created: their existence is checked, then they are PUT.
+ * - `check` validates the inputs, and for an object with a `fallback` asks the device's own
+ *   schema (`GET cmdb/<path>?action=schema`, at preview and before any write): when it lacks
+ *   the attribute, the fallback's body and reset are what the object is (router/bgp without
+ *   `redistribute`: Fortinet's sources disagree about FortiOS 7.4).
  * - `diff` compares only the attributes we manage, through `compare.ts` (device spellings),
  *   and secrets by a salted hash kept in state, never by value. `referents` holds the URN of
  *   each object this one names, so that Pulumi records a dependency of this input on them:
@@ -55,7 +59,7 @@ import {
   type FortiosObject,
 } from "./client";
 import { equivalent, observed, type Json } from "./compare";
-import type { CmdbMode } from "../../devices/fortios/tables";
+import type { CmdbMode, Fallback } from "../../devices/fortios/tables";
 
 export type { CmdbMode };
 export { TOKEN_ENV };
@@ -70,6 +74,8 @@ export interface CmdbInputs {
   readonly mode: CmdbMode;
   readonly adopt: boolean;
   readonly reset?: Record<string, unknown>;
+  /** The body and reset for a FortiOS whose schema lacks an attribute (resolved by `check`). */
+  readonly fallback?: Fallback;
   readonly version: string;
   /** The URNs of the objects this one names, by role (a dependency, not a value to send). */
   readonly referents?: Record<string, string>;
@@ -277,7 +283,33 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
       typeof news.key !== "number"
     )
       fail("key", "must be a string or a number");
-    return { inputs: news, failures };
+    if (failures.length > 0 || !news.fallback || containsUnknown(news))
+      return { inputs: news, failures };
+    return this.resolveFallback(news);
+  }
+
+  /** The inputs as this device takes them: the fallback where its schema lacks the attribute. */
+  private async resolveFallback(news: CmdbInputs): Promise<pulumi.dynamic.CheckResult<CmdbInputs>> {
+    const fallback = news.fallback!;
+    try {
+      const client = this.client(news.connection);
+      if (await client.schemaHas(news.path, fallback.missing))
+        return { inputs: news, failures: [] };
+      return {
+        inputs: { ...news, body: fallback.body, reset: fallback.reset ?? news.reset },
+        failures: [],
+      };
+    } catch (error) {
+      return {
+        inputs: news,
+        failures: [
+          {
+            property: "fallback",
+            reason: `could not ask the FortiGate whether ${news.path} has ${fallback.missing} (before any write): ${error instanceof Error ? error.message : String(error)}`,
+          },
+        ],
+      };
+    }
   }
 
   async diff(_id: string, olds: CmdbOutputs, news: CmdbInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerVersion } from "../kit/version";
 import type { AggregateCheck } from "../../devices/fortios/checks";
+import type { Fallback } from "../../devices/fortios/tables";
 import { fortiosCheckProvider } from "./check";
 import type { FortiosConnection } from "./client";
 import { fortiosProvider, type CmdbMode } from "./provider";
@@ -59,6 +60,13 @@ export interface CmdbObjectArgs {
   /** Body PUT to a complex object when this resource is deleted. @default tables emptied, attributes reset */
   readonly reset?: Record<string, unknown>;
   /**
+   * What to send instead to a FortiOS whose own schema of `path` lacks an attribute (asked
+   * in `check`, before any write).
+   * @default none
+   * @example { missing: "redistribute", body: { as: "65001", network: [] } }
+   */
+  readonly fallback?: Fallback;
+  /**
    * The URNs of the objects this one names, by role: a dependency of an input on them, so
    * that the engine replaces this object when one of them is replaced delete-before-create.
    * @default {}
@@ -89,6 +97,7 @@ export class CmdbObject extends pulumi.dynamic.Resource {
         mode: args.mode ?? "create-update-delete",
         adopt: args.adopt ?? false,
         reset: args.reset,
+        ...(args.fallback ? { fallback: args.fallback } : {}),
         referents: args.referents ?? {},
         version: fortiosVersion(),
         applied: undefined,

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { FortiosClient, FortiosError } from "../../src/providers/fortios/client";
+import { FortiosClient, type FortiosError } from "../../src/providers/fortios/client";
 import { MiniEngine } from "../helpers/engine";
 import { EMULATOR_TOKEN, startFortiGate, type FortiGateEmulator } from "../emulators/fortigate";
 import { FortiosProvider } from "../../src/providers/fortios/provider";

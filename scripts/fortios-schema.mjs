@@ -18,8 +18,8 @@
 // model-specific system/virtual-switch) is taken at the latest 7.4.x that has it.
 //
 // Usage: node scripts/fortios-schema.mjs [--ansible <git dir>] [--terraform <git dir>]
-// (defaults: the mirrors under /work/.mirror). Read with `git show HEAD:<path>`: the
-// mirrors have no work tree.
+// [--json <out>] [--ts <out>] (defaults: the mirrors under /work/.mirror, and the files
+// named below). Read with `git show HEAD:<path>`: the mirrors have no work tree.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,13 +30,13 @@ const { parse: parseYaml } = require("yaml");
 const prettier = require("prettier");
 
 const ROOT = join(import.meta.dirname, "..");
-const OUTPUT = join(ROOT, "test", "emulators", "fortigate-schema-7.4.json");
-const MULTI_VALUE = join(ROOT, "src", "providers", "fortios", "multi-value.ts");
-
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
+const OUTPUT = arg("--json", join(ROOT, "test", "emulators", "fortigate-schema-7.4.json"));
+const MULTI_VALUE = arg("--ts", join(ROOT, "src", "providers", "fortios", "multi-value.ts"));
+
 const ANSIBLE = arg(
   "--ansible",
   "/work/.mirror/fortinet-ansible-dev+ansible-galaxy-fortios-collection/repo",

@@ -332,7 +332,6 @@ const NOTES: Readonly<Record<string, TableNotes>> = {
           prefix: ipmask({ any: true }),
           ge: { emptyOk: true },
           le: { emptyOk: true },
-          flags: d(0),
         },
       },
     },

@@ -12,7 +12,12 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { FortiosClient, type FortiosError } from "../../src/providers/fortios/client";
 import { MiniEngine } from "../helpers/engine";
-import { EMULATOR_TOKEN, startFortiGate, type FortiGateEmulator } from "../emulators/fortigate";
+import {
+  EMULATOR_TOKEN,
+  startFortiGate,
+  type FortiGateEmulator,
+  type TruncatedAnswer,
+} from "../emulators/fortigate";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
 import { PATHS } from "../../src/devices/fortios/tables";
 import { PSK, desiredOf, samples } from "./fortios-fixtures";
@@ -238,20 +243,24 @@ describe("FortiOS answers that are lost on the way", () => {
     });
   }
 
+  /** The first POST is applied and its answer lost; the next `count` GETs answer `kind`. */
+  const losePostAnswer = (emulator: FortiGateEmulator, count: number, kind: TruncatedAnswer) => {
+    emulator.beforeRequest = (request) => {
+      if (request.method !== "POST") return;
+      emulator.beforeRequest = undefined;
+      emulator.server.setFaults(undefined);
+      emulator.truncateGets = { count, kind };
+    };
+    emulator.server.setFaults({ rate: 1, kinds: ["reset-after"], methods: ["POST"] });
+  };
+
   it("a lost POST answer, then cut-short answers to the read-back: one POST, no duplicate, nothing lost", async () => {
     const { emulator, engine, connection } = await setup();
     const desired = desiredOf(
       samples().filter((s) => s.name === "net-lan" || s.name === "lan" || s.name === "route"),
       connection,
     );
-    emulator.beforeRequest = (request) => {
-      if (request.method !== "POST") return;
-      // This POST is applied and its answer lost; the read-backs that follow are cut short.
-      emulator.beforeRequest = undefined;
-      emulator.server.setFaults(undefined);
-      emulator.truncateGets = { count: 2, kind: "truncated" };
-    };
-    emulator.server.setFaults({ rate: 1, kinds: ["reset-after"], methods: ["POST"] });
+    losePostAnswer(emulator, 2, "truncated");
     await engine.up(desired);
     assert.equal(
       emulator.server.count((e) => e.method === "POST"),
@@ -269,13 +278,7 @@ describe("FortiOS answers that are lost on the way", () => {
       samples().filter((s) => s.name === "net-lan"),
       connection,
     );
-    emulator.beforeRequest = (request) => {
-      if (request.method !== "POST") return;
-      emulator.beforeRequest = undefined;
-      emulator.server.setFaults(undefined);
-      emulator.truncateGets = { count: 100, kind: "empty" };
-    };
-    emulator.server.setFaults({ rate: 1, kinds: ["reset-after"], methods: ["POST"] });
+    losePostAnswer(emulator, 100, "empty");
     await assert.rejects(engine.up(desired), /HTTP 200 but an empty body, 3 times/);
     emulator.truncateGets = undefined;
     assert.equal(

@@ -75,6 +75,27 @@ export const PATHS = {
 
 type EnableDisable = "enable" | "disable";
 
+/**
+ * A table entry this stack creates, updates and deletes: its key (`name` unless given),
+ * its secret attributes, and the attributes that must match before an existing entry with
+ * its key is adopted.
+ */
+function entry<B extends object>(
+  path: string,
+  key: string | number,
+  body: B,
+  options: { secretFields?: readonly string[]; identity?: readonly string[] } = {},
+): CmdbSpec<B> {
+  return {
+    path,
+    key,
+    body,
+    mode: "create-update-delete",
+    secretFields: options.secretFields ?? [],
+    identity: options.identity ?? [],
+  };
+}
+
 /** A member-table element (`[{"name":"port1"}]`). */
 export interface NameRef {
   readonly name: string;
@@ -142,14 +163,7 @@ export interface AddressBody {
 }
 
 export function firewallAddress(body: AddressBody): CmdbSpec<AddressBody> {
-  return {
-    path: PATHS.address,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.address, body.name, body);
 }
 
 export interface AddrgrpBody {
@@ -159,14 +173,7 @@ export interface AddrgrpBody {
 }
 
 export function addressGroup(body: AddrgrpBody): CmdbSpec<AddrgrpBody> {
-  return {
-    path: PATHS.addrgrp,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.addrgrp, body.name, body);
 }
 
 export interface VipBody {
@@ -184,14 +191,7 @@ export interface VipBody {
 }
 
 export function virtualIp(body: VipBody): CmdbSpec<VipBody> {
-  return {
-    path: PATHS.vip,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.vip, body.name, body);
 }
 
 export interface PolicyBody {
@@ -212,14 +212,7 @@ export interface PolicyBody {
 
 /** A firewall policy with a deterministic id; its name identifies it when adopting. */
 export function firewallPolicy(body: PolicyBody): CmdbSpec<PolicyBody> {
-  return {
-    path: PATHS.policy,
-    key: body.policyid,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: ["name"],
-  };
+  return entry(PATHS.policy, body.policyid, body, { identity: ["name"] });
 }
 
 export interface StaticRouteBody {
@@ -239,14 +232,9 @@ export interface StaticRouteBody {
  * blackhole) identify it.
  */
 export function staticRoute(body: StaticRouteBody): CmdbSpec<StaticRouteBody> {
-  return {
-    path: PATHS.staticRoute,
-    key: body["seq-num"],
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
+  return entry(PATHS.staticRoute, body["seq-num"], body, {
     identity: body.blackhole === "enable" ? ["dst", "blackhole"] : ["dst", "device"],
-  };
+  });
 }
 
 export interface PrefixRule {
@@ -264,14 +252,7 @@ export interface PrefixListBody {
 }
 
 export function prefixList(body: PrefixListBody): CmdbSpec<PrefixListBody> {
-  return {
-    path: PATHS.prefixList,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.prefixList, body.name, body);
 }
 
 export interface RouteMapRule {
@@ -289,14 +270,7 @@ export interface RouteMapBody {
 
 /** A route map: rules in id order, the first that matches decides; no match denies. */
 export function routeMap(body: RouteMapBody): CmdbSpec<RouteMapBody> {
-  return {
-    path: PATHS.routeMap,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.routeMap, body.name, body);
 }
 
 export interface BgpNeighbor {
@@ -446,14 +420,7 @@ export interface Phase1Body {
 
 /** A route-based IPsec phase1; creating it makes FortiOS create its tunnel interface. */
 export function phase1(body: Phase1Body): CmdbSpec<Phase1Body> {
-  return {
-    path: PATHS.phase1,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: ["psksecret"],
-    identity: [],
-  };
+  return entry(PATHS.phase1, body.name, body, { secretFields: ["psksecret"] });
 }
 
 export interface Phase2Body {
@@ -468,14 +435,7 @@ export interface Phase2Body {
 }
 
 export function phase2(body: Phase2Body): CmdbSpec<Phase2Body> {
-  return {
-    path: PATHS.phase2,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.phase2, body.name, body);
 }
 
 export interface DhcpServerBody {
@@ -506,14 +466,7 @@ export interface DhcpServerBody {
 
 /** A DHCP server with a deterministic id; its interface identifies it when adopting. */
 export function dhcpServer(body: DhcpServerBody): CmdbSpec<DhcpServerBody> {
-  return {
-    path: PATHS.dhcpServer,
-    key: body.id,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: ["interface"],
-  };
+  return entry(PATHS.dhcpServer, body.id, body, { identity: ["interface"] });
 }
 
 export interface UserLocalBody {
@@ -525,14 +478,7 @@ export interface UserLocalBody {
 
 /** A local user (its password a stack secret, compared by salted hash). */
 export function userLocal(body: UserLocalBody): CmdbSpec<UserLocalBody> {
-  return {
-    path: PATHS.userLocal,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: ["passwd"],
-    identity: [],
-  };
+  return entry(PATHS.userLocal, body.name, body, { secretFields: ["passwd"] });
 }
 
 export interface UserGroupBody {
@@ -543,14 +489,7 @@ export interface UserGroupBody {
 
 /** A firewall user group (who may authenticate where it is named). */
 export function userGroup(body: UserGroupBody): CmdbSpec<UserGroupBody> {
-  return {
-    path: PATHS.userGroup,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.userGroup, body.name, body);
 }
 
 /** Replaces every `SecretRef` in a body (at any depth) by `resolve(name)`. */

@@ -17,12 +17,12 @@
  * Runs inside the serialized provider (plain data, no module-level objects).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { configureSession, credentialOf, deviceOf } from "../kit/session";
+import { configureSession } from "../kit/session";
 import { containsUnknown } from "../kit/values";
 import {
-  FortiosClient,
+  type FortiosClient,
   FortiosError,
-  TOKEN_ENV,
+  fortigateOf,
   type FortiosConnection,
   type FortiosObject,
 } from "./client";
@@ -139,15 +139,7 @@ export class FortiosCheckProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private client(connection: FortiosConnection): FortiosClient {
-    return deviceOf(
-      this,
-      connection,
-      () =>
-        new FortiosClient(connection, {
-          token: () => credentialOf(this, "fortigateApiToken", TOKEN_ENV),
-        }),
-      0,
-    ).client;
+    return fortigateOf(this, connection, { readCacheMs: 0 }).client;
   }
 
   async check(

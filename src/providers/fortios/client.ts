@@ -21,6 +21,7 @@ import {
   type TlsTrust,
 } from "../http";
 import { DeviceError, type DeviceErrorOptions } from "../kit/errors";
+import { credentialOf, deviceOf, type Device } from "../kit/session";
 
 /** Environment variable holding the token when the stack config does not. */
 export const TOKEN_ENV = "FORTIOS_API_TOKEN";
@@ -617,4 +618,26 @@ export class FortiosClient {
   close(): void {
     this.http.close();
   }
+}
+
+/**
+ * The FortiGate of `connection` as `provider` sees it in this process: one client (its token
+ * read from what the provider's `configure` received, or FORTIOS_API_TOKEN) and its table
+ * listings, kept `readCacheMs`.
+ */
+export function fortigateOf(
+  provider: object,
+  connection: FortiosConnection,
+  options: { readonly backoffMs?: number; readonly readCacheMs: number },
+): Device<FortiosClient, FortiosObject> {
+  return deviceOf(
+    provider,
+    connection,
+    () =>
+      new FortiosClient(connection, {
+        token: () => credentialOf(provider, "fortigateApiToken", TOKEN_ENV),
+        backoffMs: options.backoffMs,
+      }),
+    options.readCacheMs,
+  );
 }

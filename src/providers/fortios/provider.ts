@@ -42,19 +42,14 @@ import { redact } from "../http";
 import { canonicalJson } from "../../lib/canonical-json";
 import { postOnce, readResult } from "../kit/crud";
 import { newSalt, sealSecret } from "../kit/secrets";
-import {
-  configureSession,
-  credentialOf,
-  deviceOf,
-  forgetDevices,
-  type Device,
-} from "../kit/session";
+import { configureSession, forgetDevices, type Device } from "../kit/session";
 import { containsUnknown, UNKNOWN } from "../kit/values";
 import {
-  FortiosClient,
+  type FortiosClient,
   FortiosError,
   TOKEN_ENV,
   describeObject,
+  fortigateOf,
   type FortiosConnection,
   type FortiosObject,
 } from "./client";
@@ -201,16 +196,10 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private device(connection: FortiosConnection): Device<FortiosClient, FortiosObject> {
-    return deviceOf(
-      this,
-      connection,
-      () =>
-        new FortiosClient(connection, {
-          token: () => credentialOf(this, "fortigateApiToken", TOKEN_ENV),
-          backoffMs: this.options.backoffMs,
-        }),
-      this.options.readCacheMs ?? 2000,
-    );
+    return fortigateOf(this, connection, {
+      backoffMs: this.options.backoffMs,
+      readCacheMs: this.options.readCacheMs ?? 2000,
+    });
   }
 
   /** The client for a connection (one per connection and process). */

@@ -6,12 +6,11 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { after, describe, it } from "node:test";
+import { FortiosError, invalidField } from "../../src/providers/fortios/failures";
 import {
   FortiosClient,
-  FortiosError,
   cmdbUrlPath,
   escapeMkey,
-  invalidField,
   isRetryable,
   type FortiosConnection,
 } from "../../src/providers/fortios/client";

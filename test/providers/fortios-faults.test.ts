@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { FortiosClient, type FortiosError } from "../../src/providers/fortios/client";
+import { FortiosClient } from "../../src/providers/fortios/client";
+import type { FortiosError } from "../../src/providers/fortios/failures";
 import { MiniEngine } from "../helpers/engine";
 import {
   EMULATOR_TOKEN,

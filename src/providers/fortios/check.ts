@@ -20,12 +20,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { configureSession } from "../kit/session";
 import { containsUnknown } from "../kit/values";
 import {
-  type FortiosClient,
-  FortiosError,
   fortigateOf,
+  type FortiosClient,
   type FortiosConnection,
   type FortiosObject,
 } from "./client";
+import { FortiosError } from "./failures";
 import type { DeviceCheckSpec } from "../../devices/fortios/checks";
 
 export interface DeviceCheckInputs extends DeviceCheckSpec {

@@ -45,14 +45,13 @@ import { newSalt, sealSecret } from "../kit/secrets";
 import { configureSession, forgetDevices, type Device } from "../kit/session";
 import { containsUnknown, UNKNOWN } from "../kit/values";
 import {
-  type FortiosClient,
-  FortiosError,
   TOKEN_ENV,
-  describeObject,
   fortigateOf,
+  type FortiosClient,
   type FortiosConnection,
   type FortiosObject,
 } from "./client";
+import { FortiosError, describeObject } from "./failures";
 import { equivalent, observed, type Json } from "./compare";
 import type { CmdbMode, Fallback } from "../../devices/fortios/tables";
 

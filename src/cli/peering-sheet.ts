@@ -89,6 +89,8 @@ export function formatSheet(sheet: PeeringSheet): string {
     "IKE (phase 1)",
     row("version", "IKEv2"),
     row("authentication", ike.authentication),
+    row(`local ID (${y.id})`, `${ike.localId.value} (${ike.localId.type})`),
+    row(`remote ID (${x.id})`, `${ike.remoteId.value} (${ike.remoteId.type})`),
     row("proposals", ike.proposals.join(" ")),
     row("DH groups", ike.dhGroups.join(" ")),
     row("lifetime", `${ike.lifetime} s`),

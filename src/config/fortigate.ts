@@ -135,6 +135,23 @@ export const tunnelSchema = strict({
   psk: doc(secretRef, "Pre-shared key."),
 });
 
+/** A person allowed on the dial-up VPN: a FortiGate local user in the VPN's user group. */
+export const dialupUserSchema = strict({
+  name: doc(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+      error:
+        "must be 1-64 characters (letters, digits, _ . -), starting with a letter or digit, e.g. alexis: the FortiOS local user name",
+    }),
+    "User name: the EAP identity the client sends (FortiClient asks for it).",
+    ["alexis"],
+  ),
+  password: doc(
+    secretRef,
+    "The user's password, a stack secret (never in this file): EAP-MSCHAPv2 checks it on the FortiGate.",
+    [{ secret: "vpnPasswordAlexis" }],
+  ),
+});
+
 export const dialupVpnSchema = strict({
   name: doc(
     fortiName,
@@ -144,9 +161,29 @@ export const dialupVpnSchema = strict({
   interface: doc(fortiName, "Interface clients connect to (the WAN)."),
   pool: doc(cidr, "Addresses handed to clients (mode-config).", ["172.26.0.0/24"]),
   dns: doc(z.array(ipv4), "DNS servers pushed to clients.").default([]),
-  access: doc(z.array(name).min(1), "Networks (by name) clients may reach.", [["lan", "swprod"]]),
+  access: doc(
+    z.array(name).min(1),
+    "Networks (by name) clients may reach; `federation` adds every peer's prefixes (the pool is then announced to the peers, without the clients' /32 routes).",
+    [["lan", "swprod", "federation"]],
+  ),
+  users: doc(
+    z
+      .array(dialupUserSchema)
+      .min(1, {
+        error:
+          "must list at least one user: each person connects with their own name and password (IKEv2 EAP), so a user can be revoked alone",
+      })
+      .superRefine(uniqueBy((u) => u.name.toLowerCase(), "user name", ["name"])),
+    "Who may connect: one FortiGate local user each, in the VPN's user group (IKEv2 EAP with `eap-identity send-request`). Removing a user revokes them; the pre-shared key dialupPsk only authenticates the FortiGate to the clients.",
+    [[{ name: "alexis", password: { secret: "vpnPasswordAlexis" } }]],
+  ),
   ...ikeFields,
 });
+
+/** Ids stay below this (policy ids above it are outside what FortiOS accepts). */
+export const ID_LIMIT = 1_071_741_825;
+/** The largest idBase: its range of 100000 ids ends below ID_LIMIT. */
+export const ID_BASE_MAX = ID_LIMIT - 100_000;
 
 /** The section's fields (its rules, in fortigate.rules.ts, refine it below). */
 const fortigateFields = strict({
@@ -163,7 +200,9 @@ const fortigateFields = strict({
       .number()
       .int({ error: "must be a whole number" })
       .min(1000, { error: "must be at least 1000: FortiOS numbers objects made by hand from 1" })
-      .max(4_000_000_000, { error: "must be at most 4000000000 (FortiOS ids are 32-bit)" }),
+      .max(ID_BASE_MAX, {
+        error: `must be at most ${ID_BASE_MAX}: the ids idBase to idBase+99999 must stay below ${ID_LIMIT}, inside the range FortiOS accepts for policy ids`,
+      }),
     "First id of the range (idBase to idBase+99999) this stack uses for static routes, firewall policies and DHCP servers; each object's id derives from its identity, so ids never shift. Change it only if objects made by hand already use that range.",
     [100000],
   ).default(100000),
@@ -198,9 +237,20 @@ const fortigateFields = strict({
     }),
     "How this FortiGate takes part in the federation (tunnels come from the registry).",
   ).optional(),
+  internet: doc(
+    strict({
+      interface: doc(fortiName, "WAN interface the Internet is reached through.", ["wan1"]),
+      networks: doc(
+        z.array(name).min(1),
+        "Local networks (by name) allowed out to the Internet, with source NAT to the WAN address.",
+        [["lan", "swprod"]],
+      ),
+    }),
+    "Internet access: one policy from these networks to the WAN, with source NAT. FortiOS drops what no policy accepts, and the factory Internet policy names the factory `internal` switch, not the interfaces this stack creates.",
+  ).optional(),
   dialupVpn: doc(
     dialupVpnSchema,
-    "IPsec dial-up server for road-warrior clients (FortiClient, IKEv2).",
+    "IPsec dial-up server for road-warrior clients (FortiClient, IKEv2 with EAP: one user each).",
   ).optional(),
   tunnels: doc(
     z.array(tunnelSchema),

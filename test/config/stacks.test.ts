@@ -34,6 +34,7 @@ describe("example stacks", () => {
         "psk-camille",
         "psk-dorian",
         "psk-estelle",
+        "vpnPasswordAlexis",
       ],
     );
     // Nothing is set in the committed file, so every secret is missing (offline is fine).

@@ -169,6 +169,13 @@ export class Deployment {
     this.state.delete(entry.urn);
   }
 
+  /** `pulumi state unprotect <urn>`: the state keeps the object, without its protect flag. */
+  unprotect(urn: string): void {
+    const entry = this.state.get(urn);
+    if (!entry) throw new Error(`${urn} is not in the state`);
+    entry.options = { ...entry.options, protect: false };
+  }
+
   /** `pulumi refresh`: the URNs whose outputs or inputs changed (gone ones included). */
   async refresh(): Promise<string[]> {
     const changed: string[] = [];
@@ -200,8 +207,7 @@ export class Deployment {
    * `pulumi destroy`: deletes every resource, dependents first; those retained on delete
    * leave the state only (returned).
    */
-  async destroy(): Promise<StateEntry[]> {
-    const retained: StateEntry[] = [];
+  async destroy(retained: StateEntry[] = []): Promise<StateEntry[]> {
     for (const urn of [...this.created].reverse()) {
       const entry = this.state.get(urn);
       if (!entry) continue;

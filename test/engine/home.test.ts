@@ -3,6 +3,7 @@
  * the engine does, against the FortiGate emulator: test/engine/stack-suite.ts.
  */
 import { EMULATOR_TOKEN, startFortiGate } from "../emulators/fortigate";
+import { typeOfUrn } from "./deployment";
 import { text, type PropertyMap } from "./properties";
 import { emulatorTls } from "./stacks";
 import { describeStack } from "./stack-suite";
@@ -10,7 +11,8 @@ import { describeStack } from "./stack-suite";
 describeStack({
   stack: "home",
   credentials: { fortigateApiToken: EMULATOR_TOKEN },
-  types: ["fortios:CmdbObject"],
+  types: ["fortios:CmdbObject", "fortios:DeviceCheck"],
+  protected: ["home-fortigate-if-lan"],
   device: async () => {
     const { emulator, connection } = await startFortiGate();
     return {
@@ -20,6 +22,7 @@ describeStack({
         const paths = [
           ...new Set(
             goals
+              .filter((g) => typeOfUrn(g.urn) === "fortios:CmdbObject")
               .map((g) => ({ path: text(g.inputs.path), table: "key" in g.inputs }))
               .map((p) => JSON.stringify(p)),
           ),

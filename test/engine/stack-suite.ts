@@ -48,6 +48,8 @@ export interface StackSuite {
    * @default every type
    */
   readonly perKind?: readonly string[];
+  /** Names of the objects the stack protects (destroy refuses them until unprotected). */
+  readonly protected?: readonly string[];
 }
 
 /** Inputs the engine and the plugin add or that say nothing about the device. */
@@ -254,7 +256,22 @@ export function describeStack(suite: StackSuite): void {
     });
 
     it("destroys: what is not retained is deleted, what is stays on the device", async () => {
-      const retained = await deployment.destroy();
+      const protectedOnes = [...deployment.state.values()].filter((e) => e.options.protect);
+      assert.deepEqual(
+        protectedOnes.map((e) => nameOf(e.urn)).sort(),
+        [...(suite.protected ?? [])].sort(),
+      );
+      // The engine refuses to delete a protected object (step.go, deleteProtectedError) until
+      // the owner runs `pulumi state unprotect`; retained objects are collected from both runs.
+      const retained: Awaited<ReturnType<Deployment["destroy"]>> = [];
+      if (protectedOnes.length > 0) {
+        await assert.rejects(deployment.destroy(retained), /is protected: it cannot be deleted/);
+        for (const entry of protectedOnes) {
+          assert.ok(deployment.state.has(entry.urn), `${nameOf(entry.urn)} stays in the state`);
+          deployment.unprotect(entry.urn);
+        }
+      }
+      await deployment.destroy(retained);
       assert.equal(deployment.state.size, 0);
       for (const entry of retained) {
         const read = await plugin.read(entry.urn, entry.id, entry.outputs, entry.inputs);

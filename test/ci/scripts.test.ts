@@ -361,10 +361,11 @@ describe("plan-report", () => {
         /### Stack `annex`: \d+ to add[^(\n]* \(0 → \d+ resources\)\n\n#### Added/,
       );
       assert.match(text, /> Stack `annex` is new in this pull request\./);
-      // Planned at the same path, the checkouts' directories are no change: only the network.
+      // Planned at the same path, the checkouts' directories are no change: only the network,
+      // and the FortiGate's in-filter of the peer whose prefix holds it (it denies that LAN).
       assert.match(
         text,
-        /### Stack `home`: 1 output change \(\d+ → \d+ resources\)\n\n#### Stack outputs \(1\)\n\n- `networks\[1\]\.prefixes`: ~ `"192\.168\.2\.0\/24"` → `"192\.168\.1\.0\/24"`/,
+        /### Stack `home`: 1 to change, 1 output change \(\d+ → \d+ resources\)\n\n#### Changed \(1\)\n\n- `[^`]*::home-fortigate-pl-fgn-dorian-in` .*\n {2}- `inputs\.body\.rule\[0\]\.prefix`: `"192\.168\.2\.0 255\.255\.255\.0"` → `"192\.168\.1\.0 255\.255\.255\.0"`\n\n#### Stack outputs \(1\)\n\n- `networks\[1\]\.prefixes`: ~ `"192\.168\.2\.0\/24"` → `"192\.168\.1\.0\/24"`/,
       );
       const emptyBase = JSON.parse(readFileSync(join(out, "annex.base.json"), "utf8")) as {
         resources: unknown[];

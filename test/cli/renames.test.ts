@@ -179,6 +179,12 @@ describe("renames under the mock runtime: every old URN answers, one to one", ()
     );
     assert.equal(providers.length, 2);
     for (const [a, b] of providers) assert.deepEqual(b.inputs, a.inputs);
+    // A Docker host VM's user data file and its wait: same resources, same file, no re-run.
+    for (const type of ["proxmoxve:index/fileLegacy:FileLegacy", "command:remote:Command"]) {
+      const moved = byType(pairs(ids), type).filter(([a, b]) => a.name !== b.name);
+      assert.equal(moved.length, 2, type);
+      for (const [a, b] of moved) assert.deepEqual(b.inputs, a.inputs, `${b.name} unchanged`);
+    }
   });
 
   it("a UniFi network: the VLAN and every firewall object named after it", async () => {

@@ -18,6 +18,7 @@
  *   configurations interchangeable (pulumi/pulumi pkg/resource/deploy/step_generator.go
  *   `providerChanged`); none whose old provider the new one answers to by alias.
  */
+import { commonEnds } from "./line-diff";
 import type { PlannedResource } from "./mock-runtime";
 import { SECRET } from "./mock-runtime";
 import type {
@@ -167,15 +168,7 @@ export function replacingChanges(
 function substitution(from: string, to: string): string | undefined {
   const a = from.split("-");
   const b = to.split("-");
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (
-    tail < a.length - head &&
-    tail < b.length - head &&
-    a[a.length - 1 - tail] === b[b.length - 1 - tail]
-  )
-    tail++;
+  const { head, tail } = commonEnds(a, b);
   if (head + tail === 0) return undefined;
   return `${a.slice(head, a.length - tail).join("-")} → ${b.slice(head, b.length - tail).join("-")}`;
 }

@@ -55,13 +55,10 @@ describe("npm run plan", () => {
     const providerOf = (type: string, name: string) =>
       resources.find((r) => r.type === type && r.name === name)?.provider;
     // Explicit providers by "type::name"; a default one says so.
-    assert.deepEqual(
-      providerOf("docker:index/volume:Volume", "home-services-immich-volume-db"),
-      {
-        ref: "pulumi:providers:docker::home-services-host-immich-provider",
-        default: false,
-      },
-    );
+    assert.deepEqual(providerOf("docker:index/volume:Volume", "home-services-immich-volume-db"), {
+      ref: "pulumi:providers:docker::home-services-host-immich-provider",
+      default: false,
+    });
     assert.deepEqual(
       providerOf(
         "random:index/randomPassword:RandomPassword",

@@ -46,6 +46,7 @@ function resource(i: number, version: number): PlannedResource {
     name: `object-${i}`,
     parent: `homelab:index:Homelab::site`,
     custom: true,
+    provider: { ref: "pulumi:providers:docker::site-docker", default: false },
     inputs,
     options: {
       protect: false,
@@ -53,6 +54,7 @@ function resource(i: number, version: number): PlannedResource {
       deleteBeforeReplace: false,
       ignoreChanges: [],
       dependsOn: i > 0 ? [`docker:index/container:Container::object-${i - 1}`] : [],
+      aliases: [],
     },
   };
 }
@@ -64,6 +66,7 @@ export function generatedPlan(count: number, head: boolean): Plan {
     name,
     parent,
     custom: false,
+    provider: null,
     inputs: {},
     options: {
       protect: false,
@@ -71,6 +74,7 @@ export function generatedPlan(count: number, head: boolean): Plan {
       deleteBeforeReplace: false,
       ignoreChanges: [],
       dependsOn: [],
+      aliases: [],
     },
   });
   const resources: PlannedResource[] = [

@@ -29,9 +29,11 @@ function shortest(a: string[], b: string[]): DiffLine[] | undefined {
   });
 }
 
-/** Every line of `before` and `after`, marked kept, removed or added (a shortest edit script). */
-export function diffLines(before: readonly string[], after: readonly string[]): DiffLine[] {
-  // Common head and tail first: most edits touch a few lines of a long text.
+/** How many leading and trailing items two lists share (not overlapping). */
+export function commonEnds(
+  before: readonly string[],
+  after: readonly string[],
+): { head: number; tail: number } {
   let head = 0;
   while (head < before.length && head < after.length && before[head] === after[head]) head++;
   let tail = 0;
@@ -41,6 +43,13 @@ export function diffLines(before: readonly string[], after: readonly string[]): 
     before[before.length - 1 - tail] === after[after.length - 1 - tail]
   )
     tail++;
+  return { head, tail };
+}
+
+/** Every line of `before` and `after`, marked kept, removed or added (a shortest edit script). */
+export function diffLines(before: readonly string[], after: readonly string[]): DiffLine[] {
+  // Common head and tail first: most edits touch a few lines of a long text.
+  const { head, tail } = commonEnds(before, after);
   const a = before.slice(head, before.length - tail);
   const b = after.slice(head, after.length - tail);
   const middle = shortest(a, b) ?? [

@@ -4,6 +4,7 @@
  * the component tests. Secrets are never recorded: they print as "[secret]".
  */
 import * as pulumi from "@pulumi/pulumi";
+import { identityOf, type AliasSpec, type Identity } from "../lib/aliases";
 import { formatUrn, ownType, parseUrn, STACK_TYPE, urnToRef } from "../lib/urn";
 import { computedOutputs, mockCall } from "./mock-outputs";
 
@@ -16,6 +17,22 @@ export interface PlannedOptions {
   readonly ignoreChanges: string[];
   /** Explicit `dependsOn`, as "type::name". */
   readonly dependsOn: string[];
+  /**
+   * The former URNs it answers to, as the engine derives them from its own aliases and its
+   * ancestors' (src/lib/aliases.ts); empty when nothing was renamed.
+   */
+  readonly aliases: string[];
+}
+
+/** The provider of a custom resource. */
+export interface PlannedProvider {
+  /** "type::name" of the provider resource ("pulumi:providers:<package>::default" for a default one). */
+  readonly ref: string;
+  /**
+   * A default provider: the engine makes it from the stack's configuration (and names it
+   * `default_<version>`; the plan leaves the version out).
+   */
+  readonly default: boolean;
 }
 
 export interface PlannedResource {
@@ -24,6 +41,11 @@ export interface PlannedResource {
   /** Parent as "type::name", or null for the stack itself. */
   readonly parent: string | null;
   readonly custom: boolean;
+  /**
+   * Its provider; null for components, provider resources and the stack (absent from plans
+   * made before the field existed).
+   */
+  readonly provider?: PlannedProvider | null;
   /** Inputs as sent to the engine; secrets are "[secret]", unknowns "[unknown]". */
   readonly inputs: { [key: string]: Json };
   readonly options: PlannedOptions;
@@ -106,6 +128,23 @@ interface RegisterRequest {
   getRetainondelete(): boolean;
   getDeletebeforereplace(): boolean;
   getIgnorechangesList(): string[];
+  getProvider(): string;
+  getAliasesList(): AliasMessage[];
+}
+
+/** An alias in a registration (proto `pulumirpc.Alias`: a URN or a spec). */
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 
 interface OutputsRequest {
@@ -130,6 +169,9 @@ interface Recorded {
   retainOnDelete: boolean;
   deleteBeforeReplace: boolean;
   ignoreChanges: string[];
+  /** The provider reference ("<urn>::<id>"), "" for none. */
+  provider: string;
+  aliases: AliasSpec[];
 }
 
 export interface MockRunOptions {
@@ -204,6 +246,8 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
       retainOnDelete: req.getRetainondelete(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
       ignoreChanges: req.getIgnorechangesList(),
+      provider: req.getProvider(),
+      aliases: req.getAliasesList().map(aliasSpec),
     });
     return register(req, callback);
   };
@@ -241,7 +285,8 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
   }
 
   const project = options.project;
-  const resources: PlannedResource[] = recorded.map((r) => {
+  const identities = engineIdentities(options.stack, project, recorded);
+  const resources: PlannedResource[] = recorded.map((r, i) => {
     const urn = urnFor(options.stack, project, r);
     const inputs: { [key: string]: Json } = {};
     for (const [key, value] of Object.entries(r.inputs)) {
@@ -252,6 +297,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
       name: r.name,
       parent: r.parentUrn ? urnToRef(r.parentUrn) : null,
       custom: r.custom,
+      provider: providerOf(r),
       inputs,
       options: {
         protect: r.protect,
@@ -259,6 +305,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
         deleteBeforeReplace: r.deleteBeforeReplace,
         ignoreChanges: r.ignoreChanges,
         dependsOn: depsByUrn.get(urn) ?? [],
+        aliases: [...identities[i]!.aliases].sort(),
       },
     };
   });
@@ -345,6 +392,54 @@ async function waitForRegistrations(): Promise<void> {
     );
   }
   await wait();
+}
+
+/** An alias of a registration request, read from its proto message. */
+function aliasSpec(message: AliasMessage): AliasSpec {
+  const spec = message.getSpec();
+  if (!spec) return { urn: message.getUrn() };
+  return {
+    name: spec.getName(),
+    type: spec.getType(),
+    project: spec.getProject(),
+    stack: spec.getStack(),
+    parentUrn: spec.getParenturn(),
+    noParent: spec.getNoparent(),
+  };
+}
+
+/**
+ * The provider of a registration: the explicit one it names (a reference is
+ * "<provider URN>::<provider id>"), else, for a custom resource, its package's default one.
+ */
+function providerOf(r: Recorded): PlannedProvider | null {
+  if (r.provider) {
+    return { ref: urnToRef(r.provider.slice(0, r.provider.lastIndexOf("::"))), default: false };
+  }
+  if (!r.custom || r.type.startsWith("pulumi:providers:")) return null;
+  return { ref: `pulumi:providers:${r.type.split(":")[0] ?? r.type}::default`, default: true };
+}
+
+/**
+ * Each registration's URN and former URNs as the engine computes them (the mock monitor's
+ * URNs qualify a type with its parent's own type only, and it ignores aliases): registrations
+ * arrive parents first.
+ */
+function engineIdentities(stack: string, project: string, recorded: Recorded[]): Identity[] {
+  const byMockUrn = new Map<string, Identity>();
+  return recorded.map((r) => {
+    const identity = identityOf({
+      type: r.type,
+      name: r.name,
+      project,
+      stack,
+      parent: r.parentUrn ? byMockUrn.get(r.parentUrn) : undefined,
+      aliases: r.aliases,
+      identityOf: (urn) => byMockUrn.get(urn),
+    });
+    byMockUrn.set(urnFor(stack, project, r), identity);
+    return identity;
+  });
 }
 
 /** The URN the mock monitor gives a recorded registration (same rule as MockMonitor.newUrn). */

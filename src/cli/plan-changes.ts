@@ -8,7 +8,10 @@
  * Identity follows Pulumi's: a resource is its URN, that is its type, its name and the types
  * of its ancestors. A resource whose ancestors' types change keeps its "type::name" but gets
  * a new URN, which Pulumi deletes and recreates unless the program declares an alias; the
- * diff shows it as changed ("moved") with a warning.
+ * diff shows it as changed ("moved") with a warning. As the engine does (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go `getOldResource`: the URN first, then the aliases), a
+ * new resource that lists a removed one's URN among its aliases is that resource renamed:
+ * changed, not deleted and created. What a change puts at risk is in plan-risks.ts.
  */
 import { z } from "zod";
 import {
@@ -19,8 +22,9 @@ import {
   type Problem,
 } from "../config/errors";
 import { canonicalJson } from "../lib/canonical-json";
-import { refOf, refType, STACK_TYPE } from "../lib/urn";
+import { parseUrn, refOf, refType, STACK_TYPE } from "../lib/urn";
 import type { Json, Plan, PlannedResource } from "./mock-runtime";
+import { likelyRenames, warningsOf } from "./plan-risks";
 
 /** How the plan prints a secret and an unknown value (mock-runtime.ts SECRET and UNKNOWN). */
 export const SECRET_MARK = "[secret]";
@@ -34,13 +38,19 @@ const optionsSchema = z.looseObject({
   deleteBeforeReplace: z.boolean(),
   ignoreChanges: z.array(z.string()),
   dependsOn: z.array(z.string()),
+  // Added with the renames: a plan made before them has none.
+  aliases: z.array(z.string()).default([]),
 });
+
+const providerSchema = z.strictObject({ ref: z.string().min(1), default: z.boolean() });
 
 const resourceSchema = z.looseObject({
   type: z.string().min(1),
   name: z.string(),
   parent: z.string().nullable(),
   custom: z.boolean(),
+  // Absent from a plan made before the field: the provider is unknown, not none.
+  provider: providerSchema.nullable().optional(),
   // JSON.parse only ever yields JSON values: checking the values deeply again costs time
   // and finds nothing, so only their container is checked.
   inputs: z.record(z.string(), z.unknown()),
@@ -146,7 +156,10 @@ export interface ResourceEntry {
   readonly resource: PlannedResource;
   /** "type::name". */
   readonly ref: string;
-  /** For an added resource that looks like a rename: the removed resource's ref. */
+  /**
+   * For an added resource that looks like a rename without an alias: the removed resource's
+   * ref (Pulumi deletes that one and creates this one).
+   */
   readonly renamedFrom?: string;
 }
 
@@ -156,6 +169,13 @@ export interface ResourceChange {
   readonly after: PlannedResource;
   /** Its URN changes (the types of its ancestors changed): old and new type paths. */
   readonly moved?: { readonly from: string; readonly to: string };
+  /** Renamed with an alias: the old "type::name" (the same resource, nothing re-created). */
+  readonly renamedFrom?: string;
+  /**
+   * Its provider changes ("type::name" of each; the old one as the head calls it when the
+   * new provider answers to it by alias, in which case there is no change).
+   */
+  readonly provider?: { readonly from: string; readonly to: string };
   readonly inputs: ValueChange[];
   /** Changed options (protect, dependsOn, ...), and `parent`/`custom` when they change. */
   readonly options: ValueChange[];
@@ -166,6 +186,9 @@ export type WarningKind =
   | "delete-retained"
   | "delete-stateful"
   | "replace-moved"
+  | "replace-stateful"
+  | "provider-change"
+  | "rename-not-kept"
   | "protect-off"
   | "retain-off"
   | "delete-before-replace"
@@ -188,45 +211,6 @@ export interface PlanDiff {
   readonly changed: ResourceChange[];
   readonly outputs: ValueChange[];
   readonly warnings: PlanWarning[];
-}
-
-/**
- * Resource types whose deletion loses something: data (a volume, a guest's disks, a DNS
- * record: they must be protected or retained) or a generated value (a password: a new one
- * would differ from what the services already use).
- */
-export const STATEFUL_TYPES: readonly {
-  readonly pattern: RegExp;
-  readonly what: string;
-  /** Holds data: a new one without protect or retainOnDelete is flagged. */
-  readonly data: boolean;
-}[] = [
-  { pattern: /^docker:index\/volume:Volume$/, what: "a Docker volume and its data", data: true },
-  {
-    pattern: /^cloudflare:index\/(dnsRecord:DnsRecord|record:Record)$/,
-    what: "a DNS record",
-    data: true,
-  },
-  {
-    pattern: /^proxmoxve:(index|cloned)\/(vm|vmLegacy|vm2Legacy|container|containerLegacy):/,
-    what: "a Proxmox guest and its disks",
-    data: true,
-  },
-  { pattern: /^proxmoxve:node\/disk\//, what: "a disk", data: true },
-  {
-    pattern: /^random:index\/random(Password|String|Bytes):/,
-    what: "a generated secret (a new one would differ from the one in use)",
-    data: false,
-  },
-];
-
-/** What deleting a resource of this type loses, when it loses anything. */
-export function statefulWhat(type: string): string | undefined {
-  return STATEFUL_TYPES.find((t) => t.pattern.test(type))?.what;
-}
-
-function holdsData(type: string): boolean {
-  return STATEFUL_TYPES.find((t) => t.pattern.test(type))?.data ?? false;
 }
 
 function isObject(value: Json | undefined): value is { [key: string]: Json } {
@@ -329,9 +313,21 @@ function indexByUrn(plan: Plan): Map<string, { resource: PlannedResource; typePa
   return out;
 }
 
+type Indexed = Map<string, { resource: PlannedResource; typePath: string }>;
+
+/**
+ * Options compared between the two sides of a resource: all but `aliases`, which only say
+ * what it answered to before (the diff pairs the two sides by them and says "renamed from").
+ */
+function comparedOptions(resource: PlannedResource): { [key: string]: Json } {
+  const { aliases: _aliases, ...rest } = resource.options as unknown as { [key: string]: Json };
+  return rest;
+}
+
 function compareResources(
   before: PlannedResource,
   after: PlannedResource,
+  provider?: { from: string; to: string },
 ): { inputs: ValueChange[]; options: ValueChange[] } {
   const inputs = diffValues(before.inputs, after.inputs, ["inputs"]);
   const options: ValueChange[] = [];
@@ -341,8 +337,9 @@ function compareResources(
   if (before.custom !== after.custom) {
     options.push({ path: "custom", before: before.custom, after: after.custom });
   }
-  const a = before.options as unknown as { [key: string]: Json };
-  const b = after.options as unknown as { [key: string]: Json };
+  if (provider) options.push({ path: "provider", before: provider.from, after: provider.to });
+  const a = comparedOptions(before);
+  const b = comparedOptions(after);
   for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])]) {
     if (!jsonEqual(a[key], b[key])) {
       options.push({
@@ -355,75 +352,131 @@ function compareResources(
   return { inputs, options };
 }
 
-function secretsMadePlain(changes: readonly ValueChange[]): ValueChange[] {
-  return changes.filter(
-    (c) => c.before === SECRET_MARK && c.after !== undefined && c.after !== SECRET_MARK,
+/** A base resource and the head resource that is it now (base key, head key). */
+interface Pair {
+  readonly from: string;
+  readonly to: string;
+  /** Paired by an alias of the head resource. */
+  readonly aliased?: boolean;
+  /** Same "type::name", other ancestor types, no alias: a new URN. */
+  readonly moved?: boolean;
+}
+
+/** The base's key of an alias URN, when it is a URN of the base's stack and project. */
+function aliasKey(alias: string, base: Plan): string | undefined {
+  const parts = parseUrn(alias);
+  if (!parts || parts.stack !== base.stack || parts.project !== base.project) return undefined;
+  return `${parts.qualifiedType}::${parts.name}`;
+}
+
+/**
+ * Pairs the two sides as the engine does: by URN first, then by the head resource's aliases
+ * (an old resource is claimed once), then, for the diff's sake, the same "type::name" under
+ * other ancestor types (the engine would delete and create it: `moved`).
+ */
+function pairResources(base: Plan, before: Indexed, after: Indexed): Pair[] {
+  const pairs: Pair[] = [];
+  const claimed = new Set<string>();
+  const unpaired: string[] = [];
+  for (const key of after.keys()) {
+    if (before.has(key)) {
+      pairs.push({ from: key, to: key });
+      claimed.add(key);
+    } else unpaired.push(key);
+  }
+  const left: string[] = [];
+  for (const key of unpaired) {
+    const old = after
+      .get(key)!
+      .resource.options.aliases.map((alias) => aliasKey(alias, base))
+      .find((k) => k !== undefined && before.has(k) && !claimed.has(k) && !after.has(k));
+    if (old === undefined) left.push(key);
+    else {
+      pairs.push({ from: old, to: key, aliased: true });
+      claimed.add(old);
+    }
+  }
+  const removedByRef = groupBy(
+    [...before.keys()].filter((k) => !claimed.has(k)),
+    (k) => refOf(before.get(k)!.resource),
   );
+  const addedByRef = groupBy(left, (k) => refOf(after.get(k)!.resource));
+  for (const [ref, keys] of removedByRef) {
+    const candidates = addedByRef.get(ref);
+    if (keys.length !== 1 || candidates?.length !== 1) continue;
+    pairs.push({ from: keys[0]!, to: candidates[0]!, moved: true });
+  }
+  return pairs;
+}
+
+/**
+ * A paired resource's provider change, if any: its provider's "type::name" differs, and the
+ * new provider is not the old one renamed with an alias (the engine's `providerChanged` sees
+ * no change then); a provider whose URN changed without an alias is another provider. A
+ * plan made before providers were recorded tells nothing.
+ */
+function providerChange(
+  before: PlannedResource,
+  after: PlannedResource,
+  providers: { renamed: Map<string, string>; moved: Set<string> },
+): { from: string; to: string } | undefined {
+  const from = before.provider?.ref;
+  const to = after.provider?.ref;
+  if (from === undefined || to === undefined) return undefined;
+  if ((providers.renamed.get(from) ?? from) === to && !providers.moved.has(from)) return undefined;
+  return { from, to };
 }
 
 /** Compares two plans of the same stack. */
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
   const before = indexByUrn(base);
   const after = indexByUrn(head);
-  const changed: ResourceChange[] = [];
-  const removedKeys: string[] = [];
-  const addedKeys: string[] = [];
-  let unchanged = 0;
+  const pairs = pairResources(base, before, after);
+  const providers = { renamed: new Map<string, string>(), moved: new Set<string>() };
+  for (const pair of pairs) {
+    const old = before.get(pair.from)!.resource;
+    if (!old.type.startsWith("pulumi:providers:")) continue;
+    if (pair.moved) providers.moved.add(refOf(old));
+    else providers.renamed.set(refOf(old), refOf(after.get(pair.to)!.resource));
+  }
 
-  for (const [key, { resource }] of before) {
-    const other = after.get(key);
-    if (!other) {
-      removedKeys.push(key);
+  const changed: ResourceChange[] = [];
+  let unchanged = 0;
+  for (const pair of pairs) {
+    const from = before.get(pair.from)!;
+    const to = after.get(pair.to)!;
+    const provider = providerChange(from.resource, to.resource, providers);
+    const { inputs, options } = compareResources(from.resource, to.resource, provider);
+    if (inputs.length === 0 && options.length === 0 && !pair.aliased) {
+      unchanged++;
       continue;
     }
-    const { inputs, options } = compareResources(resource, other.resource);
-    if (inputs.length === 0 && options.length === 0) unchanged++;
-    else
-      changed.push({
-        ref: refOf(other.resource),
-        before: resource,
-        after: other.resource,
-        inputs,
-        options,
-      });
-  }
-  for (const key of after.keys()) if (!before.has(key)) addedKeys.push(key);
-
-  // Same "type::name" on both sides under other ancestor types: the URN changes.
-  const removedByRef = groupBy(removedKeys, (k) => refOf(before.get(k)!.resource));
-  const addedByRef = groupBy(addedKeys, (k) => refOf(after.get(k)!.resource));
-  const moved = new Set<string>();
-  for (const [ref, keys] of removedByRef) {
-    const candidates = addedByRef.get(ref);
-    if (keys.length !== 1 || candidates?.length !== 1) continue;
-    const from = before.get(keys[0]!)!;
-    const to = after.get(candidates[0]!)!;
-    moved.add(keys[0]!).add(candidates[0]!);
-    const { inputs, options } = compareResources(from.resource, to.resource);
     changed.push({
-      ref,
+      ref: refOf(to.resource),
       before: from.resource,
       after: to.resource,
-      moved: { from: from.typePath, to: to.typePath },
+      ...(pair.moved ? { moved: { from: from.typePath, to: to.typePath } } : {}),
+      ...(pair.aliased ? { renamedFrom: refOf(from.resource) } : {}),
+      ...(provider ? { provider } : {}),
       inputs,
       options,
     });
   }
 
-  const removed: ResourceEntry[] = removedKeys
-    .filter((k) => !moved.has(k))
-    .map((k) => ({ resource: before.get(k)!.resource, ref: refOf(before.get(k)!.resource) }));
-  // Same type, same parent, same inputs, another name: most likely a rename (when the
-  // match is one to one).
-  const addedResources = addedKeys.filter((k) => !moved.has(k)).map((k) => after.get(k)!.resource);
-  const removedByTwin = groupBy(removed, (r) => twinKey(r.resource));
-  const addedByTwin = groupBy(addedResources, twinKey);
-  const added: ResourceEntry[] = addedResources.map((resource) => {
-    const key = twinKey(resource);
-    const twins = removedByTwin.get(key) ?? [];
-    return twins.length === 1 && addedByTwin.get(key)?.length === 1
-      ? { resource, ref: refOf(resource), renamedFrom: twins[0]!.ref }
-      : { resource, ref: refOf(resource) };
+  const paired = { from: new Set(pairs.map((p) => p.from)), to: new Set(pairs.map((p) => p.to)) };
+  const removedResources = [...before]
+    .filter(([k]) => !paired.from.has(k))
+    .map(([, v]) => v.resource);
+  const addedResources = [...after].filter(([k]) => !paired.to.has(k)).map(([, v]) => v.resource);
+  const removed: ResourceEntry[] = removedResources.map((r) => ({ resource: r, ref: refOf(r) }));
+  // Another name, no alias: Pulumi deletes the old one and creates this one.
+  const renames = likelyRenames(removedResources, addedResources, twinKey);
+  const renamedFrom = new Map<string, PlannedResource>();
+  const added: ResourceEntry[] = addedResources.map((resource, i) => {
+    const was = renames.get(i);
+    if (was === undefined) return { resource, ref: refOf(resource) };
+    renamedFrom.set(refOf(resource), removedResources[was]!);
+    return { resource, ref: refOf(resource), renamedFrom: refOf(removedResources[was]!) };
   });
 
   // Changed resources in the head's registration order.
@@ -438,94 +491,6 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     removed,
     changed,
     outputs: diffValues(base.outputs, head.outputs),
-    warnings: warningsOf(added, removed, changed),
+    warnings: warningsOf({ added, removed, changed, renamedFrom }),
   };
-}
-
-function warningsOf(
-  added: readonly ResourceEntry[],
-  removed: readonly ResourceEntry[],
-  changed: readonly ResourceChange[],
-): PlanWarning[] {
-  const out: PlanWarning[] = [];
-  const warn = (kind: WarningKind, resource: PlannedResource, message: string) =>
-    out.push({ kind, ref: refOf(resource), parent: resource.parent, message });
-
-  for (const { resource } of removed) {
-    const what = statefulWhat(resource.type);
-    if (resource.options.protect) {
-      warn(
-        "delete-protected",
-        resource,
-        `removed while protected: \`pulumi up\` fails until protect is turned off${what ? `, and deleting it then loses ${what}` : ""}`,
-      );
-    } else if (resource.options.retainOnDelete) {
-      warn(
-        "delete-retained",
-        resource,
-        `removed from the stack; retainOnDelete leaves it in place${what ? ` (${what})` : ""}, no longer managed by Pulumi`,
-      );
-    } else if (what) {
-      warn("delete-stateful", resource, `removed: deleting it loses ${what}`);
-    }
-  }
-
-  for (const change of changed) {
-    const a = change.before.options;
-    const b = change.after.options;
-    const what = statefulWhat(change.after.type);
-    const precious = a.protect || a.retainOnDelete || what !== undefined;
-    if (change.moved && precious) {
-      warn(
-        "replace-moved",
-        change.after,
-        `its URN changes (ancestor types ${change.moved.from} → ${change.moved.to}): without an alias Pulumi deletes and recreates it${what ? `, losing ${what}` : ""}${a.protect ? " (protect makes `pulumi up` fail)" : ""}`,
-      );
-    }
-    if (a.protect && !b.protect) {
-      warn(
-        "protect-off",
-        change.after,
-        `protect is turned off: a later change can now delete or replace it${what ? `, losing ${what}` : ""}`,
-      );
-    }
-    if (a.retainOnDelete && !b.retainOnDelete) {
-      warn(
-        "retain-off",
-        change.after,
-        `retainOnDelete is turned off: removing it from the program will now delete it${what ? `, losing ${what}` : ""}`,
-      );
-    }
-    if (!a.deleteBeforeReplace && b.deleteBeforeReplace && precious) {
-      warn(
-        "delete-before-replace",
-        change.after,
-        `deleteBeforeReplace is turned on: a replacement deletes it before its successor exists${what === "a DNS record" ? " (the name stops resolving meanwhile)" : ""}`,
-      );
-    }
-    for (const c of secretsMadePlain(change.inputs)) {
-      warn(
-        "secret-now-plain",
-        change.after,
-        `\`${c.path}\` was a secret and is now plain text: it would be stored unencrypted in the state`,
-      );
-    }
-  }
-
-  for (const { resource } of added) {
-    const what = statefulWhat(resource.type);
-    if (
-      what &&
-      holdsData(resource.type) &&
-      !resource.options.protect &&
-      !resource.options.retainOnDelete
-    ) {
-      warn(
-        "stateful-unprotected",
-        resource,
-        `holds ${what} but is neither protected nor retainOnDelete: a later change could delete it`,
-      );
-    }
-  }
-  return out;
 }

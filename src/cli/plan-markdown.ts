@@ -269,7 +269,10 @@ export function renderPlanDiff(diff: PlanDiff, options: RenderOptions = {}): str
     const { shown, more } = capped(diff.changed);
     lines.push(`${h(level + 1)} Changed (${diff.changed.length})`, "");
     for (const c of shown) {
-      lines.push(`- ${code(c.ref)}${where(c.after.parent)}${flags(c.after)}`);
+      const renamed = c.renamedFrom
+        ? ` · renamed from ${code(c.renamedFrom)} (an alias: the same resource, nothing re-created)`
+        : "";
+      lines.push(`- ${code(c.ref)}${where(c.after.parent)}${flags(c.after)}${renamed}`);
       if (c.moved) {
         lines.push(`  - URN type path: ${code(c.moved.from)} → ${code(c.moved.to)} (a new URN)`);
       }

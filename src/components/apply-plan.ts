@@ -1,8 +1,9 @@
 /**
  * Applies a device plan (src/devices/plan.ts) inside a component: one resource per object,
  * in plan order, named `<name>-<role>` with the component as parent; `{ ref: role }` in a
- * spec becomes that object's id (an Output, so Pulumi also orders the two) and `dependsOn`
- * roles become explicit dependencies. The FortiGate edge and the UniFi gateway both use it.
+ * spec becomes that object's id (an Output, so Pulumi also orders the two), `dependsOn`
+ * roles become explicit dependencies and former roles aliases. The FortiGate edge and the
+ * UniFi gateway both use it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { isRef, type DevicePlan, type PlannedObject, type Ref } from "../devices/plan";
@@ -60,6 +61,10 @@ export function applyPlan<O extends PlannedObject, R extends pulumi.Resource>(
     const opts: pulumi.CustomResourceOptions = {
       parent: options.parent,
       dependsOn: object.dependsOn.map(resourceOf),
+      // A renamed object answers to its former resource names (same parent, same type).
+      ...(object.formerRoles?.length
+        ? { aliases: object.formerRoles.map((role) => ({ name: `${options.name}-${role}` })) }
+        : {}),
     };
     created.set(
       object.role,

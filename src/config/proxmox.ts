@@ -16,6 +16,7 @@ import {
 } from "./primitives";
 import { uniqueBy } from "./problems";
 import { proxmoxRules } from "./proxmox.rules";
+import { renamedFromSchema } from "./renames";
 import { storageSchema } from "./proxmox.storage";
 import { sshPublicKey } from "./site";
 
@@ -202,6 +203,7 @@ export const nicSchema = strict({
 
 export const guestSchema = strict({
   name: doc(name, "Guest hostname.", ["immich"]),
+  renamedFrom: renamedFromSchema,
   type: doc(z.enum(["vm", "lxc"]), "vm: a QEMU virtual machine; lxc: a container."),
   node: doc(name, "Node to run on (must be powered)."),
   vmid: doc(vmid, "Proxmox id (default: derived from the name, stable).").optional(),

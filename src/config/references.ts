@@ -12,6 +12,7 @@ import { configKey, type SiteConfig } from "./stack";
 import { containsAddress, formatPrefix, overlaps, parseIPv4 } from "../lib/net";
 import { checkOneEdge, fortigateReferences, unifiReferences } from "./edge.references";
 import { proxmoxReferences } from "./proxmox.references";
+import { checkRenames } from "./renames.rules";
 import { checkCatalogReferences, checkServiceReferences } from "./services.rules";
 import {
   BUILTIN_NETWORKS,
@@ -39,6 +40,7 @@ export function referenceProblems(config: SiteConfig, file: string): Problem[] {
   if (out.list.length === 0) checkCatalogReferences(config, out);
   checkOneEdge(config, out);
   proxmoxReferences(config, out);
+  checkRenames(config, out);
   return out.list;
 }
 

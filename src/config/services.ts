@@ -6,12 +6,14 @@ import { z } from "zod";
 import type { PathSegment } from "./errors";
 import { doc, hostOrAddress, name, port, positiveInt, secretRef, strict, text } from "./primitives";
 import { uniqueBy } from "./problems";
+import { renamedFromSchema } from "./renames";
 import { connectRefinement, ON_VALID, proxyRefinement, serviceRefinement } from "./services.rules";
 
 export { PROXY_STACK, RESERVED_SERVICE_NAMES, SSO_STACK } from "./services.rules";
 
 export const hostSchema = strict({
   name: doc(name, "Host name (referenced by services).", ["servo"]),
+  renamedFrom: renamedFromSchema,
   address: doc(hostOrAddress, "Address used to reach the host over SSH.", ["10.0.10.10"]),
   network: doc(name, "Site network the host lives on.").optional(),
   description: doc(text(), "Free text about the host.").optional(),
@@ -176,6 +178,7 @@ const healthcheckSchema = doc(
 
 export const serviceSchema = strict({
   name: doc(name, "Service id (container and volume names start with it).", ["immich"]),
+  renamedFrom: renamedFromSchema,
   app: doc(
     z.string().regex(/^[a-z][a-z0-9-]*$/, {
       error:

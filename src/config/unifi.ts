@@ -14,6 +14,7 @@ import {
   text,
 } from "./primitives";
 import { refineWith, uniqueBy } from "./problems";
+import { renamedFromSchema } from "./renames";
 import { unifiRules } from "./unifi.rules";
 
 const networkRef = z.union([name, z.array(name).min(1)], {
@@ -33,6 +34,7 @@ export const MAX_LEGACY_ALLOWS = 998;
 
 export const unifiNetworkSchema = strict({
   name: doc(name, "Network name (also its name in firewall rules).", ["servers"]),
+  renamedFrom: renamedFromSchema,
   vlan: doc(
     vlanId.refine((v) => v >= 2 && v <= 4018, {
       error: "UniFi accepts VLAN ids 2-4018 for new networks (1 is the untagged default LAN)",
@@ -70,6 +72,7 @@ export const unifiNetworkSchema = strict({
 
 export const wireguardSchema = strict({
   name: doc(name, "Name of the VPN network.", ["wireguard"]),
+  renamedFrom: renamedFromSchema,
   cidr: doc(cidr, "Client address pool.", ["10.0.3.0/24"]),
   gateway: doc(ipv4, "Server address inside the pool.", ["10.0.3.1"]),
   port: doc(port, "UDP port the server listens on.", [51820]).default(51820),

@@ -48,12 +48,47 @@ export interface PlannedObject<K extends string = string, S = unknown> {
   readonly spec: S;
   /** Roles of earlier objects this one comes after (and is deleted before). */
   readonly dependsOn: readonly string[];
+  /**
+   * Roles it had before something it is named after was renamed (`renamedFrom`): applying
+   * the plan declares them as aliases, so the rename updates the object in place.
+   */
+  readonly formerRoles?: readonly string[];
 }
 
 /** What a device should hold. */
 export interface DevicePlan<O extends PlannedObject = PlannedObject> {
   /** In dependency order: every reference and dependency names an earlier object. */
   readonly objects: readonly O[];
+}
+
+/**
+ * The objects of a plan with their former roles. `formers` are the objects of the same plan
+ * computed under the former names of what was renamed: a rename changes names, never the
+ * plan's shape, so objects pair by position (a former plan of another shape, which names
+ * cannot make, is ignored). A former role that is another object's role now, or that two
+ * objects would claim, is left out: the engine refuses an alias that another resource
+ * answers to.
+ */
+export function withFormerRoles<O extends PlannedObject>(
+  objects: readonly O[],
+  formers: readonly (readonly PlannedObject[])[],
+): O[] {
+  const current = new Set(objects.map((o) => o.role));
+  const claims = new Map<string, Set<number>>();
+  for (const former of formers) {
+    if (former.length !== objects.length) continue;
+    if (former.some((o, i) => o.kind !== objects[i]!.kind)) continue;
+    former.forEach((o, i) => {
+      if (o.role === objects[i]!.role || current.has(o.role)) return;
+      const claimants = claims.get(o.role) ?? new Set<number>();
+      claims.set(o.role, claimants.add(i));
+    });
+  }
+  const roles = objects.map(() => [] as string[]);
+  for (const [role, claimants] of claims) {
+    if (claimants.size === 1) roles[[...claimants][0]!]!.push(role);
+  }
+  return objects.map((o, i) => (roles[i]!.length > 0 ? { ...o, formerRoles: roles[i] } : o));
 }
 
 /**

@@ -4,11 +4,11 @@
  * A NIC on a vnet gets its static address, or with `ip: auto` an address allocated from the
  * vnet's first subnet: never the gateway, a reserved range or the DHCP range.
  *
- * Stability: an auto address depends only on the guest's name, the NIC index and its
- * subnet's settings, never on other guests; so adding, removing or reordering other guests
- * never renumbers a guest. (No allocator can promise that and also resolve collisions
- * silently: if guest A alone gets address a and guest B alone gets b, adding either to the
- * other forces a ≠ b, for every pair of names.) So when two guests land on the same address,
+ * Stability: an auto address depends only on the guest's name (its first name, when it was
+ * renamed), the NIC index and its subnet's settings, never on other guests; so adding,
+ * removing or reordering other guests never renumbers a guest. (No allocator can promise
+ * that and also resolve collisions silently: if guest A alone gets address a and guest B
+ * alone gets b, adding either to the other forces a ≠ b, for every pair of names.) So when two guests land on the same address,
  * the plan reports it and suggests a free address to pin, instead of moving anyone. The
  * report does not depend on declaration order (statics win over autos, then names decide),
  * and the suggested address is one that no NIC of the site wants.
@@ -17,6 +17,7 @@
  */
 import type { PathSegment, Problem } from "../config/errors";
 import type { ProxmoxConfig, SdnSubnet } from "../config/proxmox";
+import { firstName } from "../config/renames";
 import { configKey } from "../config/stack";
 import {
   containsAddress,
@@ -189,7 +190,8 @@ export function planAddresses(proxmox: ProxmoxConfig | undefined, file = ""): Ad
           return;
         }
         const pool = allocatablePool(parsed.prefix, excludedRanges(subnet));
-        const address = autoAddress(pool, guest.name, n);
+        // A renamed guest keeps the address its first name hashes to.
+        const address = autoAddress(pool, firstName(guest), n);
         if (address === undefined) {
           problems.push({
             file,

@@ -2,6 +2,7 @@
  * Docker hosts of a site (pure): `homelab:hosts` entries with a docker block, and Proxmox
  * guests with one (their address comes from the address plan).
  */
+import { formerNames } from "../config/renames";
 import type { SiteConfig } from "../config/stack";
 import { guestAddress, type AddressPlan } from "./address-plan";
 
@@ -15,6 +16,8 @@ export interface DockerHost {
   readonly dataRoot: string;
   /** "guest": a Proxmox guest created by this stack (wait for it before connecting). */
   readonly kind: "host" | "guest";
+  /** Former names, oldest first (`renamedFrom`): its resources keep their identity. */
+  readonly formerNames: readonly string[];
 }
 
 /** Default SSH user of a guest: docker.user, else the cloud-init user (VMs) or root (LXC). */
@@ -38,6 +41,7 @@ export function dockerHosts(config: SiteConfig, plan: AddressPlan): DockerHost[]
       port: host.docker.port,
       dataRoot: host.docker.dataRoot,
       kind: "host",
+      formerNames: formerNames(host),
     });
   }
   for (const guest of config.proxmox?.guests ?? []) {
@@ -51,6 +55,7 @@ export function dockerHosts(config: SiteConfig, plan: AddressPlan): DockerHost[]
       port: guest.docker.port,
       dataRoot: "/srv/homelab",
       kind: "guest",
+      formerNames: formerNames(guest),
     });
   }
   return out;

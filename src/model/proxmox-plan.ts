@@ -20,6 +20,7 @@ import {
   type ProxmoxConfig,
   type Zone,
 } from "../config/proxmox";
+import { firstName, formerNames } from "../config/renames";
 import type { SiteInfo } from "../config/site";
 import { configKey } from "../config/stack";
 import { formatIPv4, parseRange } from "../lib/net";
@@ -125,6 +126,8 @@ export type StoragePlan =
 
 export interface GuestPlan {
   readonly name: string;
+  /** Former names, oldest first (`renamedFrom`): its resources keep their identity. */
+  readonly formerNames: readonly string[];
   readonly type: "vm" | "lxc";
   readonly node: string;
   readonly vmid: number;
@@ -161,7 +164,7 @@ export interface GuestPlan {
     readonly volumeId: string;
     readonly content: string;
   };
-  /** VMs: USB devices, each through a cluster mapping named `mapping`. */
+  /** VMs: USB devices, each through a cluster mapping named `mapping` (after the first name). */
   readonly usb: readonly { readonly host: string; readonly mapping: string }[];
   readonly startOnBoot: boolean;
   readonly started: boolean;
@@ -302,6 +305,7 @@ function guestPlan(
   const sshUser = guestSshUser(guest);
   return {
     name: guest.name,
+    formerNames: formerNames(guest),
     type: guest.type,
     node: guest.node,
     vmid: guestVmid(guest),
@@ -322,14 +326,15 @@ function guestPlan(
     sshKeys,
     userData:
       guest.docker && guest.type === "vm"
-        ? snippet(proxmox.snippetStorage, `homelab-${guest.name}-user-data.yaml`, {
-            hostname: guest.name,
+        ? // After the first name: the VM names this file as its user data, read at first boot.
+          snippet(proxmox.snippetStorage, `homelab-${firstName(guest)}-user-data.yaml`, {
+            hostname: firstName(guest),
             domain: site.domains.internal,
             user: sshUser,
             sshKeys,
           })
         : undefined,
-    usb: guest.usb.map((usb, i) => ({ host: usb.host, mapping: `${guest.name}-usb${i}` })),
+    usb: guest.usb.map((usb, i) => ({ host: usb.host, mapping: `${firstName(guest)}-usb${i}` })),
     startOnBoot: guest.startOnBoot,
     started: guest.started,
     unprivileged: guest.unprivileged,

@@ -15,6 +15,7 @@ import {
   type Storage,
   type containerOsTypes,
 } from "../config/proxmox";
+import { firstName } from "../config/renames";
 import { canonicalJson } from "../lib/canonical-json";
 import { fnv1a, type AddressPlan } from "./address-plan";
 
@@ -22,9 +23,14 @@ import { fnv1a, type AddressPlan } from "./address-plan";
 export const DERIVED_VMID_FIRST = 10_000;
 export const DERIVED_VMID_COUNT = 90_000;
 
-/** The id Proxmox knows a guest by: the declared `vmid`, else a stable hash of its name. */
-export function guestVmid(guest: Pick<Guest, "name" | "vmid">): number {
-  return guest.vmid ?? DERIVED_VMID_FIRST + (fnv1a(`vmid:${guest.name}`) % DERIVED_VMID_COUNT);
+/**
+ * The id Proxmox knows a guest by: the declared `vmid`, else a stable hash of its first name
+ * (a renamed guest keeps its id: the provider re-creates a guest whose id changes).
+ */
+export function guestVmid(guest: Pick<Guest, "name" | "vmid" | "renamedFrom">): number {
+  return (
+    guest.vmid ?? DERIVED_VMID_FIRST + (fnv1a(`vmid:${firstName(guest)}`) % DERIVED_VMID_COUNT)
+  );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import { formatPrefix } from "../lib/net";
 export interface PublishIntent {
   /** Docker host running the proxy. */
   readonly host: string;
+  /** The host's former names, oldest first (device objects named after it keep them). */
+  readonly hostFormerNames: readonly string[];
   /** Its LAN address: the forward target. */
   readonly address: string;
   readonly ports: readonly number[];
@@ -32,10 +34,18 @@ export function proxyPublish(
   if (!host) return undefined;
   const { sources, ports } = proxy.publish;
   if (sources === "any")
-    return { host: host.name, address: host.address, ports, sources: "any", sourceName: "any" };
+    return {
+      host: host.name,
+      hostFormerNames: host.formerNames,
+      address: host.address,
+      ports,
+      sources: "any",
+      sourceName: "any",
+    };
   if (sources === "cloudflare") {
     return {
       host: host.name,
+      hostFormerNames: host.formerNames,
       address: host.address,
       ports,
       sources: [...CLOUDFLARE_RANGES.ipv4],
@@ -47,6 +57,7 @@ export function proxyPublish(
   );
   return {
     host: host.name,
+    hostFormerNames: host.formerNames,
     address: host.address,
     ports,
     sources: prefixes,

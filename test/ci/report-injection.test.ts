@@ -78,6 +78,7 @@ function plan(value: string, name = "svc"): Plan {
       deleteBeforeReplace: false,
       ignoreChanges: [],
       dependsOn: [],
+      aliases: [],
     },
   };
   return { project: "homelab", stack: "home", resources: [resource], outputs: { note: value } };

@@ -45,6 +45,7 @@ function res(
       deleteBeforeReplace: false,
       ignoreChanges: [],
       dependsOn: [],
+      aliases: [],
       ...options,
     },
   };

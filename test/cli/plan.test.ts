@@ -35,6 +35,7 @@ describe("npm run plan", () => {
         "name",
         "parent",
         "custom",
+        "provider",
         "inputs",
         "options",
       ]);
@@ -44,8 +45,40 @@ describe("npm run plan", () => {
         "deleteBeforeReplace",
         "ignoreChanges",
         "dependsOn",
+        "aliases",
       ]);
+      // Every custom resource but a provider has one; components and providers have none.
+      const type = resource.type as string;
+      const hasProvider = resource.custom === true && !type.startsWith("pulumi:providers:");
+      assert.equal(resource.provider !== null, hasProvider, `${type} ${String(resource.name)}`);
     }
+    const providerOf = (type: string, name: string) =>
+      resources.find((r) => r.type === type && r.name === name)?.provider;
+    // Explicit providers by "type::name"; a default one says so.
+    assert.deepEqual(providerOf("docker:index/volume:Volume", "home-services-immich-volume-db"), {
+      ref: "pulumi:providers:docker::home-services-host-immich-provider",
+      default: false,
+    });
+    assert.deepEqual(
+      providerOf(
+        "random:index/randomPassword:RandomPassword",
+        "home-services-generated-immich-db-password",
+      ),
+      { ref: "pulumi:providers:random::default", default: true },
+    );
+    assert.deepEqual(
+      providerOf("pulumi-nodejs:dynamic/fortios:CmdbObject", "home-fortigate-addr-net-lan"),
+      { ref: "pulumi:providers:pulumi-nodejs::default", default: true },
+    );
+    // Nothing is renamed in the example stacks: the only aliases are the ones the provider
+    // packages declare for types they renamed (Cloudflare's record, Proxmox's TF-named types).
+    const aliased = resources.filter((r) => (r.options as { aliases: string[] }).aliases.length);
+    assert.deepEqual([...new Set(aliased.map((r) => r.type as string))].sort(), [
+      "cloudflare:index/dnsRecord:DnsRecord",
+      "proxmoxve:sdn/vnet:Vnet",
+      "proxmoxve:sdn/zone/simple:Simple",
+      "proxmoxve:storage/pbs:Pbs",
+    ]);
     const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
     assert.equal(stack?.parent, null);
     const root = resources.find((r) => r.type === "homelab:index:Homelab");

@@ -87,6 +87,7 @@ async function main(): Promise<void> {
       port: 22,
       dataRoot: "/srv",
       kind: "host",
+      formerNames: [],
     },
   });
   const service = new DockerService("app", {

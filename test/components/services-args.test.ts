@@ -198,9 +198,10 @@ describe("network, volume and image inputs", () => {
       labels: [{ label: "homelab.stack", value: "app" }],
     });
     assert.deepEqual(
-      volumeArgs(stack, {
+      volumeArgs({
         id: "media",
         name: "app-media",
+        stack: "app",
         host: "servo",
         nfs: { address: "10.0.0.8", device: ":/volume1/media" },
       }),
@@ -211,6 +212,12 @@ describe("network, volume and image inputs", () => {
         labels: [{ label: "homelab.stack", value: "app" }],
       },
     );
+    // A renamed stack's volume keeps the name and label it was created with.
+    assert.deepEqual(volumeArgs({ id: "data", name: "old-data", stack: "old", host: "servo" }), {
+      name: "old-data",
+      driver: "local",
+      labels: [{ label: "homelab.stack", value: "old" }],
+    });
   });
 
   it("images are pulled, or built from a context relative to the working directory", () => {

@@ -26,6 +26,7 @@ describe("model contracts", () => {
       port: 22,
       dataRoot: "/srv/homelab",
       kind: "guest",
+      formerNames: [],
     });
     const immich = home.dockerHosts.find((h) => h.name === "immich")!;
     assert.equal(immich.user, "debian");
@@ -40,6 +41,7 @@ describe("model contracts", () => {
   it("WAN publishing: home's Caddy to anyone, annex's Traefik to Cloudflare only", () => {
     assert.deepEqual(model("home").publish, {
       host: "caddy",
+      hostFormerNames: [],
       address: "10.128.0.10",
       ports: [80, 443],
       sources: "any",

@@ -45,8 +45,13 @@ export function networkArgs(stack: StackPlan, network: NetworkPlan): docker.Netw
   return { name: network.name, driver: "bridge", labels: stackLabel(stack) };
 }
 
-/** A data volume: local, or an NFS export mounted by Docker's local driver. */
-export function volumeArgs(stack: StackPlan, volume: VolumePlan): docker.VolumeArgs {
+/**
+ * A data volume: local, or an NFS export mounted by Docker's local driver. Its name and label
+ * come from the stack's first name (`volume.stack`): Docker fixes both at creation (the
+ * provider re-creates a volume whose name or labels change: kreuzwerker/terraform-provider-
+ * docker internal/provider/resource_docker_volume.go, `name` and `labels` are ForceNew).
+ */
+export function volumeArgs(volume: VolumePlan): docker.VolumeArgs {
   return {
     name: volume.name,
     driver: "local",
@@ -59,7 +64,7 @@ export function volumeArgs(stack: StackPlan, volume: VolumePlan): docker.VolumeA
           },
         }
       : {}),
-    labels: stackLabel(stack),
+    labels: [{ label: "homelab.stack", value: volume.stack }],
   };
 }
 

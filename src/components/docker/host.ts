@@ -3,6 +3,10 @@
  * host, reached over SSH (`ssh://user@address:port`, the local ssh-agent's keys). For a
  * Proxmox guest created in the same stack, the provider waits for the guest (`dependsOn`)
  * before connecting.
+ *
+ * A renamed host's component gets aliases (DockerServices); the provider, a child named
+ * after it, inherits them (the engine derives a child's aliases from its parent's), so it
+ * stays the same provider and the resources on the host see no provider change.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -40,12 +44,15 @@ export class DockerHost extends pulumi.ComponentResource {
   /** The explicit Docker provider every resource on this host uses. */
   readonly provider: docker.Provider;
   readonly name: string;
+  /** Former names, oldest first (`renamedFrom`). */
+  readonly formerNames: readonly string[];
   /** Address the host's published ports are reached at. */
   readonly address: string;
 
   constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:docker:Host", name, {}, opts);
     this.name = args.host.name;
+    this.formerNames = args.host.formerNames;
     this.address = args.host.address;
     this.provider = new docker.Provider(
       `${name}-provider`,

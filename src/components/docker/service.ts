@@ -88,21 +88,39 @@ export class DockerService extends pulumi.ComponentResource {
     };
     const multiHost = stack.hosts.length > 1;
     const suffix = (host: string) => (multiHost ? `-${host}` : "");
+    // On several hosts, names end with the host's: a renamed host's keep its former names.
+    // (A renamed stack needs nothing here: the engine derives the aliases of children
+    // named after their parent from the parent's.)
+    const formerly = (host: string, prefix: string) => {
+      const formers = multiHost ? (hosts[host]?.formerNames ?? []) : [];
+      return formers.length > 0
+        ? { aliases: formers.map((n) => ({ name: `${prefix}-${n}` })) }
+        : {};
+    };
 
     for (const network of stack.networks) {
       this.networks[network.host] = new docker.Network(
         `${name}-network${suffix(network.host)}`,
         networkArgs(stack, network),
-        { parent: this, provider: providerOf(network.host) },
+        {
+          parent: this,
+          provider: providerOf(network.host),
+          ...formerly(network.host, `${name}-network`),
+        },
       );
     }
 
     for (const volume of stack.volumes) {
       this.volumes[`${volume.host}/${volume.name}`] = new docker.Volume(
         `${name}-volume-${volume.id}${suffix(volume.host)}`,
-        volumeArgs(stack, volume),
+        volumeArgs(volume),
         // Data outlives the stack: removing a service leaves its volumes on the host.
-        { parent: this, provider: providerOf(volume.host), retainOnDelete: true },
+        {
+          parent: this,
+          provider: providerOf(volume.host),
+          retainOnDelete: true,
+          ...formerly(volume.host, `${name}-volume-${volume.id}`),
+        },
       );
     }
 

@@ -47,11 +47,15 @@ export class DockerServices extends pulumi.ComponentResource {
   constructor(name: string, args: DockerServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:docker:Services", name, {}, opts);
     const { model } = args;
+    // A renamed host, service or password answers to its former names (`renamedFrom`):
+    // the resources named after it keep their identity, and nothing is re-created.
+    const formerly = (names: readonly string[], of: (n: string) => string) =>
+      names.length > 0 ? { aliases: names.map((n) => ({ name: of(n) })) } : {};
     for (const host of model.hosts) {
       this.hosts[host.name] = new DockerHost(
         `${name}-host-${host.name}`,
         { host, dependsOn: args.hostDependencies?.[host.name] ?? [] },
-        { parent: this },
+        { parent: this, ...formerly(host.formerNames, (n) => `${name}-host-${n}`) },
       );
     }
     const passwords = new Map<string, random.RandomPassword>();
@@ -59,7 +63,7 @@ export class DockerServices extends pulumi.ComponentResource {
       const password = new random.RandomPassword(
         `${name}-generated-${spec.id}`,
         { length: spec.length ?? 32, special: spec.special ?? false },
-        { parent: this },
+        { parent: this, ...formerly(spec.formerIds, (id) => `${name}-generated-${id}`) },
       );
       passwords.set(spec.id, password);
       this.generated[spec.id] = pulumi.secret(password.result);
@@ -100,7 +104,7 @@ export class DockerServices extends pulumi.ComponentResource {
           sharedNetworks: networks,
           root: args.root,
         },
-        { parent: this },
+        { parent: this, ...formerly(stack.formerNames, (n) => `${name}-${n}`) },
       );
     }
     this.registerOutputs({

@@ -23,3 +23,18 @@ export function childOptions(
 export function namePart(text: string): string {
   return text.replace(/[^A-Za-z0-9.-]+/g, "-");
 }
+
+/**
+ * Aliases of a guest's resource named `${ctx.name}-<role>-<guest><suffix>` under the guest's
+ * former names (`renamedFrom`): the renamed guest's resources stay the same resources.
+ */
+export function formerly(
+  ctx: ProxmoxContext,
+  guest: { readonly formerNames: readonly string[] },
+  role: string,
+  suffix = "",
+): Pick<pulumi.CustomResourceOptions, "aliases"> {
+  return guest.formerNames.length > 0
+    ? { aliases: guest.formerNames.map((n) => ({ name: `${ctx.name}-${role}-${n}${suffix}` })) }
+    : {};
+}

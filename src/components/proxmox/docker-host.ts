@@ -8,7 +8,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as command from "@pulumi/command";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GuestPlan } from "../../model/proxmox-plan";
-import { childOptions, type ProxmoxContext } from "./context";
+import { childOptions, formerly, type ProxmoxContext } from "./context";
 
 /**
  * The user data snippet. The provider uploads `snippets` over SSH to the storage's directory
@@ -34,7 +34,12 @@ export function createUserData(
       sourceRaw: { fileName: userData.fileName, data: userData.content },
       overwrite: true,
     },
-    childOptions(ctx, { deleteBeforeReplace: true, retainOnDelete: true }),
+    // A renamed guest keeps its file: same resource (aliases), same file name (first name).
+    childOptions(ctx, {
+      deleteBeforeReplace: true,
+      retainOnDelete: true,
+      ...formerly(ctx, guest, "user-data"),
+    }),
   );
 }
 
@@ -94,6 +99,7 @@ export function createDockerWait(
       // l. 63-82), never on an up that changes neither.
       create: DOCKER_READY_SCRIPT,
     },
-    { parent: ctx.parent, provider, dependsOn: [vm] },
+    // A renamed guest's wait stays the same resource: it does not run again.
+    { parent: ctx.parent, provider, dependsOn: [vm], ...formerly(ctx, guest, "docker-ready") },
   );
 }

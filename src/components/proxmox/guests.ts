@@ -19,7 +19,7 @@ import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { GuestNic } from "../../model/proxmox";
 import type { GuestPlan } from "../../model/proxmox-plan";
-import { childOptions, type ProxmoxContext } from "./context";
+import { childOptions, formerly, type ProxmoxContext } from "./context";
 import { createDockerWait, createUserData } from "./docker-host";
 import type { Download } from "./images";
 
@@ -128,6 +128,7 @@ function ipConfigs(nics: readonly GuestNic[]) {
 
 function guestOptions(
   ctx: ProxmoxContext,
+  guest: GuestPlan,
   ignoreChanges: readonly string[],
   dependsOn: pulumi.Resource[],
 ): pulumi.CustomResourceOptions {
@@ -136,6 +137,9 @@ function guestOptions(
     retainOnDelete: true,
     ignoreChanges: [...ignoreChanges],
     dependsOn,
+    // A renamed guest is the same guest (`renamedFrom`): its vmid and auto addresses come
+    // from its first name, and its name updates in place.
+    ...formerly(ctx, guest, "guest"),
   });
 }
 
@@ -151,7 +155,7 @@ function createVm(build: GuestBuild): proxmoxve.VmLegacy {
         comment: `USB ${usb.host} of guest ${guest.name} (homelab)`,
         maps: [{ node: guest.node, id: usb.host }],
       },
-      childOptions(ctx),
+      childOptions(ctx, formerly(ctx, guest, "usb", `-${i}`)),
     );
     dependsOn.push(mapping);
     return { mapping: usb.mapping };
@@ -209,7 +213,7 @@ function createVm(build: GuestBuild): proxmoxve.VmLegacy {
       stopOnDestroy: false,
       deleteUnreferencedDisksOnDestroy: false,
     },
-    guestOptions(ctx, GUEST_IGNORED_CHANGES.vm, dependsOn),
+    guestOptions(ctx, guest, GUEST_IGNORED_CHANGES.vm, dependsOn),
   );
 }
 
@@ -245,6 +249,6 @@ function createContainer(build: GuestBuild): proxmoxve.ContainerLegacy {
       startOnBoot: guest.startOnBoot,
       started: guest.started,
     },
-    guestOptions(ctx, GUEST_IGNORED_CHANGES.lxc, dependsOn),
+    guestOptions(ctx, guest, GUEST_IGNORED_CHANGES.lxc, dependsOn),
   );
 }

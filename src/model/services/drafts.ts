@@ -6,6 +6,7 @@ import { appOf, CUSTOM_APP } from "../../catalog";
 import { declaredEnv } from "../../catalog/apps/custom";
 import { retag, type AppContext, type PartSpec } from "../../catalog/types";
 import type { PathSegment } from "../../config/errors";
+import { formerNames } from "../../config/renames";
 import type { ServiceConfig } from "../../config/services";
 import { configKey } from "../../config/stack";
 import { serviceHostnames, serviceUrl, type Exposed } from "./exposures";
@@ -28,6 +29,8 @@ export interface StackDraft {
   readonly backing: Readonly<Record<string, ServiceConfig["volumes"][number]>>;
   readonly connects: readonly string[];
   readonly source: readonly PathSegment[];
+  /** Former names of the service (`renamedFrom`), oldest first. @default [] */
+  readonly formerNames?: readonly string[];
 }
 
 /** Site-wide facts apps get in the second pass. */
@@ -92,7 +95,7 @@ function serviceDraft(
     timezone: site.config.site.timezone,
     url: serviceUrl(site, exposed, service),
     hostnames: serviceHostnames(site, exposed, service),
-    generated: (key, options) => site.generated.ref(`${service.name}-${key}`, options),
+    generated: (key, options) => site.generated.serviceRef(service.name, key, options),
     reach: (from, part, port) => {
       const fromHost = hostOf(from);
       const toHost = hostOf(part);
@@ -141,5 +144,6 @@ function serviceDraft(
     backing,
     connects: service.connect,
     source: [configKey("services"), index],
+    formerNames: formerNames(service),
   };
 }

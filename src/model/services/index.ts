@@ -59,7 +59,7 @@ export function servicesModel(input: ServicesInput): ServicesModel {
   const used = new Set(stacks.flatMap((s) => s.hosts));
   return {
     hosts: input.hosts.filter((h) => used.has(h.name)),
-    generated: site.generated.sorted(),
+    generated: site.generated.sorted(input.config.services),
     stacks,
     routes,
     publicRecords,

@@ -3,6 +3,7 @@
  * networks, where the proxy runs, and the passwords the program generates.
  */
 import type { GeneratedRef, GeneratedSecretSpec, Value } from "../../catalog/types";
+import { formerNames } from "../../config/renames";
 import { INTERNAL_KINDS, type SiteNetwork } from "../../config/networks";
 import type { SiteConfig } from "../../config/stack";
 import { formatPrefix } from "../../lib/net";
@@ -12,14 +13,30 @@ import type { ServicesInput } from "./types";
 /** Passwords `@pulumi/random` generates, by id; the first request of an id sets its options. */
 export class Generated {
   readonly specs = new Map<string, GeneratedSecretSpec>();
+  /** Ids a service asked for (`<service>-<key>`): they follow the service's renames. */
+  private readonly owners = new Map<string, { service: string; key: string }>();
   ref(id: string, options: { length?: number; special?: boolean } = {}): GeneratedRef {
     if (!this.specs.has(id))
       this.specs.set(id, { id, length: options.length ?? 32, special: options.special ?? false });
     return { generated: id };
   }
+  /** A password of a declared service: `<service>-<key>`. */
+  serviceRef(
+    service: string,
+    key: string,
+    options: { length?: number; special?: boolean } = {},
+  ): GeneratedRef {
+    const id = `${service}-${key}`;
+    if (!this.owners.has(id)) this.owners.set(id, { service, key });
+    return this.ref(id, options);
+  }
   hash(id: string): GeneratedRef {
     this.ref(id);
     return { generated: id, form: "bcrypt" };
+  }
+  /** The bcrypt hash of a declared service's password (`<service>-<key>`). */
+  serviceHash(service: string, key: string): GeneratedRef {
+    return { ...this.serviceRef(service, key), form: "bcrypt" };
   }
   /** Registers the `{ generated }` references a configuration value makes (custom env). */
   collect(value: Value): void {
@@ -28,9 +45,19 @@ export class Generated {
       if (typeof item === "object" && typeof item.generated === "string") this.ref(item.generated);
     }
   }
-  /** Every spec, sorted by id. */
-  sorted(): GeneratedSecretSpec[] {
-    return [...this.specs.values()].sort((a, b) => a.id.localeCompare(b.id));
+  /**
+   * Every spec, sorted by id, with the ids a service's password had under its former names
+   * (the service's declaration, by name, gives them).
+   */
+  sorted(services: readonly { name: string; renamedFrom?: string | readonly string[] }[] = []) {
+    const renamed = new Map(services.map((s) => [s.name, formerNames(s)]));
+    return [...this.specs.values()]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((spec) => {
+        const owner = this.owners.get(spec.id);
+        const formers = owner ? (renamed.get(owner.service) ?? []) : [];
+        return { ...spec, formerIds: formers.map((name) => `${name}-${owner?.key ?? ""}`) };
+      });
   }
 }
 

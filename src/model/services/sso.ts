@@ -60,7 +60,7 @@ export function oidcClient(
   return {
     issuer: wiring.issuer,
     clientId: service.name,
-    clientSecret: site.generated.ref(`${service.name}-oidc-secret`, { length: 64 }),
+    clientSecret: site.generated.serviceRef(service.name, "oidc-secret", { length: 64 }),
     providerName: SSO_PROVIDER_NAME,
   };
 }
@@ -155,7 +155,7 @@ function authelia(
         {
           id: s.name,
           name: app.title,
-          secretHash: generated.hash(`${s.name}-oidc-secret`),
+          secretHash: generated.serviceHash(s.name, "oidc-secret"),
           redirectUris: serviceHostnames(site, exposed, s).map((h) => `https://${h}${redirect}`),
         },
       ];

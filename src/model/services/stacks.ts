@@ -30,8 +30,9 @@ export function planStack(
   const partNames = Object.keys(draft.parts);
   const hostsUsed = [...new Set(partNames.map((part) => draft.placement[part]!))];
   const volumes = new Map<string, VolumePlan>();
+  const first = draft.formerNames?.[0] ?? draft.name;
   const containers = partNames.map((part) =>
-    planContainer(draft, part, site, routes, proxy, volumes),
+    planContainer(draft, part, site, routes, proxy, { first, volumes }),
   );
   return {
     name: draft.name,
@@ -44,7 +45,15 @@ export function planStack(
     volumes: [...volumes.values()],
     containers,
     connects: draft.connects,
+    formerNames: draft.formerNames ?? [],
   };
+}
+
+/** The stack's volumes so far (by host and name) and the name they derive from. */
+interface Volumes {
+  /** The stack's first name (its name, or its first former name). */
+  readonly first: string;
+  readonly volumes: Map<string, VolumePlan>;
 }
 
 /** One part's container; the volumes it mounts are added to `volumes` (by host and name). */
@@ -54,7 +63,7 @@ function planContainer(
   site: ServicesSite,
   routes: readonly ProxyRoute[],
   proxy: ProxyFacts,
-  volumes: Map<string, VolumePlan>,
+  volumes: Volumes,
 ): ContainerPlan {
   const spec = draft.parts[part]!;
   const host = draft.placement[part]!;
@@ -134,20 +143,21 @@ function publishedPorts(spec: PartSpec, extra: readonly PublishedPort[]): Publis
 }
 
 /**
- * The named volumes a part mounts (`<stack>-<id>`), NFS-backed when the service says so; a
- * volume backed by a host path is a bind mount instead (see `backedBinds`).
+ * The named volumes a part mounts (`<stack>-<id>`, after the stack's first name), NFS-backed
+ * when the service says so; a volume backed by a host path is a bind mount instead (see
+ * `backedBinds`).
  */
 function namedVolumes(
   draft: StackDraft,
   spec: PartSpec,
   host: string,
   site: ServicesSite,
-  volumes: Map<string, VolumePlan>,
+  { first, volumes }: Volumes,
 ): ContainerPlan["volumes"] {
   return (spec.volumes ?? []).flatMap((v) => {
     const backing = draft.backing[v.volume];
     if (backing?.hostPath) return [];
-    const volumeName = `${draft.name}-${v.volume}`;
+    const volumeName = `${first}-${v.volume}`;
     const key = `${host}/${volumeName}`;
     if (!volumes.has(key)) {
       const nfs = backing?.nfs;
@@ -157,6 +167,7 @@ function namedVolumes(
       volumes.set(key, {
         id: v.volume,
         name: volumeName,
+        stack: first,
         host,
         ...(nas && exported
           ? { nfs: { address: nas.address, device: `:${exported.path}${subPath}` } }

@@ -17,8 +17,13 @@ import type { DockerHost } from "../hosts";
 export interface VolumePlan {
   /** Volume id within the stack ("data"). */
   readonly id: string;
-  /** Docker volume name: `<stack>-<id>`. */
+  /**
+   * Docker volume name: `<stack>-<id>`, after the stack's first name when it was renamed:
+   * Docker cannot rename a volume (the provider would create a new, empty one).
+   */
   readonly name: string;
+  /** Its `homelab.stack` label: the stack's first name too (labels are fixed at creation). */
+  readonly stack: string;
   readonly host: string;
   /** NFS backing (Docker's local driver mounts the export). */
   readonly nfs?: { readonly address: string; readonly device: string };
@@ -88,6 +93,8 @@ export interface StackPlan {
   readonly containers: readonly ContainerPlan[];
   /** Other services' networks this stack joins (`connect`). */
   readonly connects: readonly string[];
+  /** Former names of the service (`renamedFrom`), oldest first: its resources keep them. */
+  readonly formerNames: readonly string[];
 }
 
 export interface DnsRecordPlan {
@@ -117,11 +124,17 @@ export interface PortUse {
   readonly why: string;
 }
 
+/** A password the program generates, with the ids it had under its service's former names. */
+export interface GeneratedPlan extends GeneratedSecretSpec {
+  /** Ids under the service's former names (`renamedFrom`), oldest first. */
+  readonly formerIds: readonly string[];
+}
+
 export interface ServicesModel {
   /** Docker hosts that run at least one container. */
   readonly hosts: readonly DockerHost[];
   /** Passwords the program generates (`@pulumi/random`), sorted by id. */
-  readonly generated: readonly GeneratedSecretSpec[];
+  readonly generated: readonly GeneratedPlan[];
   readonly stacks: readonly StackPlan[];
   readonly routes: readonly ProxyRoute[];
   /** Public DNS records (Cloudflare): public exposures only. */

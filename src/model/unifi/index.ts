@@ -26,13 +26,14 @@ import type {
   WireGuardSpec,
 } from "../../devices/unifi/bodies";
 import type { UnifiEndpoint } from "../../devices/connection";
-import type { DevicePlan, PlannedObject, Ref } from "../../devices/plan";
+import { withFormerRoles, type DevicePlan, type PlannedObject, type Ref } from "../../devices/plan";
 import { formatIPv4, parsePrefix, parseRange } from "../../lib/net";
 import type { PublishIntent } from "../publish";
 import { Builder } from "./common";
 import type { FirewallModeDecision } from "./firewall-mode";
 import { legacyFirewall } from "./legacy";
 import { slug } from "./names";
+import { formerInputs } from "./renames";
 import { zoneFirewall } from "./zone";
 
 /** A reference to a stack secret, by name (homelab:<name>). */
@@ -190,8 +191,18 @@ function planNetworks(config: UnifiConfig, b: Builder): Map<string, Ref> {
   return netRefs;
 }
 
-/** Everything the gateway should have on the controller. */
+/**
+ * Everything the gateway should have on the controller; objects named after something that
+ * was renamed (`renamedFrom`) carry the roles they had (renames.ts).
+ */
 export function unifiPlan(input: UnifiPlanInput): UnifiPlan {
+  const plan = currentPlan(input);
+  const formers = formerInputs(input).map((former) => currentPlan(former).objects);
+  return formers.length > 0 ? { ...plan, objects: withFormerRoles(plan.objects, formers) } : plan;
+}
+
+/** The gateway's plan under the names the inputs hold. */
+function currentPlan(input: UnifiPlanInput): UnifiPlan {
   const { config, firewall } = input;
   const out = new Problems(input.file);
   const root = configKey("unifi");

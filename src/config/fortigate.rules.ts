@@ -139,6 +139,16 @@ function checkInterfaceRefs(fg: FortigateConfig, out: Problems): void {
       ["internet", "interface"],
       `interface "${internet.name}" has role ${internet.role}: the Internet is reached through a WAN interface (give it role: wan, or name the WAN interface here)`,
     );
+  const trunk = fg.sdnVlans?.parent;
+  if (trunk !== undefined) {
+    const parent = fg.interfaces.find((i) => i.name === trunk);
+    if (!parent) out.add(["sdnVlans", "parent"], unknownReference("interface", trunk, names));
+    else if (parent.type === "vlan" || parent.type === "loopback")
+      out.add(
+        ["sdnVlans", "parent"],
+        `interface "${trunk}" is a ${parent.type}: the vnets' VLANs ride on a port or an aggregate toward the Proxmox bridge`,
+      );
+  }
   for (const t of tunnelNames) {
     if (names.includes(t))
       out.add(

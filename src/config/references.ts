@@ -12,6 +12,7 @@ import { configKey, type SiteConfig } from "./stack";
 import { containsAddress, formatPrefix, overlaps, parseIPv4 } from "../lib/net";
 import { checkOneEdge, fortigateReferences, unifiReferences } from "./edge.references";
 import { proxmoxReferences } from "./proxmox.references";
+import { sdnEdgeReferences } from "./sdn.references";
 import { checkCatalogReferences, checkServiceReferences } from "./services.rules";
 import {
   BUILTIN_NETWORKS,
@@ -39,12 +40,26 @@ export function referenceProblems(config: SiteConfig, file: string): Problem[] {
   if (out.list.length === 0) checkCatalogReferences(config, out);
   checkOneEdge(config, out);
   proxmoxReferences(config, out);
+  sdnEdgeReferences(config, out);
   return out.list;
 }
 
 /** `homelab:proxmox.sdn.zones[0]` */
 function formatPathShort(path: readonly PathSegment[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+}
+
+/**
+ * The usual reason a vnet and an edge network collide: a vlan zone's vnet the edge router
+ * routes, declared twice.
+ */
+function routedHint(a: readonly PathSegment[], b: readonly PathSegment[]): string {
+  const sections = [a[0], b[0]];
+  const vnet = sections.includes(configKey("proxmox")) && a.includes("vnets") !== b.includes("vnets");
+  const edge = sections.includes(configKey("fortigate")) || sections.includes(configKey("unifi"));
+  return vnet && edge
+    ? ". If the edge router routes this vlan-zone vnet, declare the network once: give the vnet routedBy: edge and the router's name for it (docs/proxmox.md, \"VLANs routed by the edge router\")"
+    : "";
 }
 
 /** Network names are unique across the whole site, and none is a built-in. */
@@ -63,7 +78,7 @@ function checkNetworkNames(networks: readonly SiteNetwork[], out: ProblemSink): 
     if (earlier) {
       out.add(
         network.source,
-        `network name "${network.name}" is already used by ${formatPathShort(earlier)}: network names are unique across the site`,
+        `network name "${network.name}" is already used by ${formatPathShort(earlier)}: network names are unique across the site${routedHint(network.source, earlier)}`,
       );
     } else seen.set(network.name, network.source);
   }
@@ -86,7 +101,7 @@ function checkOverlaps(networks: readonly SiteNetwork[], out: ProblemSink): void
           if (overlaps(pa, pb)) {
             out.add(
               b.source,
-              `${formatPrefix(pb)} (network "${b.name}") overlaps ${formatPrefix(pa)} (network "${a.name}", ${formatPathShort(a.source)}): subnets of a site must not overlap`,
+              `${formatPrefix(pb)} (network "${b.name}") overlaps ${formatPrefix(pa)} (network "${a.name}", ${formatPathShort(a.source)}): subnets of a site must not overlap${routedHint(a.source, b.source)}`,
             );
           }
         }

@@ -151,13 +151,17 @@ function networks({ b, model, router }: SiteGraph): void {
         ]
           .filter(Boolean)
           .join(" · "),
-        network.gateway !== undefined ? `gateway ${formatIPv4(network.gateway)}` : undefined,
+        network.gateway !== undefined
+          ? `gateway ${formatIPv4(network.gateway)}${network.routedByEdge && router ? ` on the ${router}` : ""}`
+          : undefined,
         description ? shorten(description) : undefined,
       ],
       tags: [network.kind],
     });
     const declaredBy = network.source[0];
-    if (router && (declaredBy === "homelab:fortigate" || declaredBy === "homelab:unifi")) {
+    const onRouter =
+      declaredBy === "homelab:fortigate" || declaredBy === "homelab:unifi" || network.routedByEdge;
+    if (router && onRouter) {
       if (network.kind === "remote") b.edge("router", key, "tunnel", "IPsec", ["remote"]);
       else
         b.edge(

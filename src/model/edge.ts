@@ -7,6 +7,7 @@ import type { Member } from "../config/federation";
 import type { LoadedSite } from "../config/load";
 import type { Peering } from "./federation";
 import type { SiteNetwork } from "../config/networks";
+import { fortigateWithRoutedVnets, unifiWithRoutedVnets } from "./sdn-edge";
 import { planFortigate, type FortigatePlan } from "./fortigate";
 import type { PublishIntent } from "./publish";
 import type { RouteIntent } from "./routes";
@@ -36,7 +37,7 @@ export function edgePlans(
     config.fortigate &&
     planFortigate({
       file: loaded.file,
-      config: config.fortigate,
+      config: fortigateWithRoutedVnets(config) ?? config.fortigate,
       networks: inputs.networks,
       siteRoutes: inputs.routes,
       publish: inputs.publish,
@@ -51,7 +52,7 @@ export function edgePlans(
     config.unifi &&
     unifiPlan({
       file: loaded.file,
-      config: config.unifi,
+      config: unifiWithRoutedVnets(config) ?? config.unifi,
       networks: inputs.networks,
       publish: inputs.publish,
       dnsRecords: inputs.internalRecords,

@@ -84,7 +84,13 @@ function checkDhcp(fg: FortigateConfig, out: Problems): void {
   fg.dhcp.forEach((server, i) => {
     const path: PathSegment[] = ["dhcp", i];
     if (!names.includes(server.interface)) {
-      out.add([...path, "interface"], unknownReference("interface", server.interface, names));
+      const derived = fg.sdnVlans
+        ? ` (the VLAN interfaces made for vnets routed by the edge serve no DHCP: to serve DHCP on one, declare it in interfaces with the vnet's name, type: vlan)`
+        : "";
+      out.add(
+        [...path, "interface"],
+        `${unknownReference("interface", server.interface, names)}${derived}`,
+      );
       return;
     }
     const iface = fg.interfaces.find((x) => x.name === server.interface);

@@ -53,18 +53,19 @@ function formatPathShort(path: readonly PathSegment[]): string {
  * The usual reason a vnet and an edge network collide: a vlan zone's vnet the edge router
  * routes, declared twice.
  */
-function routedHint(a: readonly PathSegment[], b: readonly PathSegment[]): string {
-  const sections = [a[0], b[0]];
-  const vnet = sections.includes(configKey("proxmox")) && a.includes("vnets") !== b.includes("vnets");
-  const edge = sections.includes(configKey("fortigate")) || sections.includes(configKey("unifi"));
-  return vnet && edge
-    ? ". If the edge router routes this vlan-zone vnet, declare the network once: give the vnet routedBy: edge and the router's name for it (docs/proxmox.md, \"VLANs routed by the edge router\")"
+function routedHint(a: SiteNetwork, b: SiteNetwork, samePrefix = true): string {
+  const vlanVnet = (n: SiteNetwork) => n.kind === "sdn" && n.vlan !== undefined;
+  const edge = (n: SiteNetwork) =>
+    n.source[0] === configKey("fortigate") || n.source[0] === configKey("unifi");
+  const pair = (vlanVnet(a) && edge(b)) || (vlanVnet(b) && edge(a));
+  return pair && samePrefix
+    ? `. If the edge router routes this vlan-zone vnet, they are one network: give the vnet routedBy: edge, and either remove the router's declaration (it is derived from the vnet) or give it the vnet's name (it is cross-checked) (docs/proxmox.md, "VLANs routed by the edge router")`
     : "";
 }
 
 /** Network names are unique across the whole site, and none is a built-in. */
 function checkNetworkNames(networks: readonly SiteNetwork[], out: ProblemSink): void {
-  const seen = new Map<string, readonly PathSegment[]>();
+  const seen = new Map<string, SiteNetwork>();
   for (const network of networks) {
     const builtin = (BUILTIN_NETWORKS as readonly string[]).includes(network.name);
     if (builtin) {
@@ -78,9 +79,9 @@ function checkNetworkNames(networks: readonly SiteNetwork[], out: ProblemSink): 
     if (earlier) {
       out.add(
         network.source,
-        `network name "${network.name}" is already used by ${formatPathShort(earlier)}: network names are unique across the site${routedHint(network.source, earlier)}`,
+        `network name "${network.name}" is already used by ${formatPathShort(earlier.source)}: network names are unique across the site${routedHint(network, earlier)}`,
       );
-    } else seen.set(network.name, network.source);
+    } else seen.set(network.name, network);
   }
 }
 
@@ -101,7 +102,7 @@ function checkOverlaps(networks: readonly SiteNetwork[], out: ProblemSink): void
           if (overlaps(pa, pb)) {
             out.add(
               b.source,
-              `${formatPrefix(pb)} (network "${b.name}") overlaps ${formatPrefix(pa)} (network "${a.name}", ${formatPathShort(a.source)}): subnets of a site must not overlap${routedHint(a.source, b.source)}`,
+              `${formatPrefix(pb)} (network "${b.name}") overlaps ${formatPrefix(pa)} (network "${a.name}", ${formatPathShort(a.source)}): subnets of a site must not overlap${routedHint(a, b, formatPrefix(pa) === formatPrefix(pb))}`,
             );
           }
         }

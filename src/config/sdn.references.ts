@@ -80,13 +80,6 @@ function checkFortigate(fg: FortigateConfig, routed: EdgeRoutedVnet, out: Proble
         [...routed.path, "tag"],
         `VLAN ${vnet.tag} is already used by FortiGate interface "${clash.name}" on ${clash.parent}, where the vnets' VLAN interfaces are made (fortigate.sdnVlans.parent): give the vnet another tag, or name the vnet "${clash.name}" if they are the same network`,
       );
-    fg.dhcp.forEach((server, i) => {
-      if (server.interface === vnet.name)
-        out.add(
-          [root, "dhcp", i, "interface"],
-          `interface "${vnet.name}" is derived from the routed vnet, so a DHCP server cannot be planned on it before it exists: declare interface "${vnet.name}" (type: vlan) in fortigate.interfaces to serve DHCP on it`,
-        );
-    });
     return;
   }
   const path: PathSegment[] = [root, "interfaces", index];
@@ -112,7 +105,10 @@ function checkFortigate(fg: FortigateConfig, routed: EdgeRoutedVnet, out: Proble
     );
     return;
   }
-  const ownSubnet = formatPrefix({ network: (ip.address & maskOf(ip.length)) >>> 0, length: ip.length });
+  const ownSubnet = formatPrefix({
+    network: (ip.address & maskOf(ip.length)) >>> 0,
+    length: ip.length,
+  });
   if (ownSubnet !== normalized(subnet.cidr))
     out.add(
       [...path, "ip"],
@@ -174,7 +170,14 @@ function checkUnifi(uf: UnifiConfig, routed: EdgeRoutedVnet, out: ProblemSink): 
       `${network.gateway} is not vnet "${vnet.name}"'s gateway ${subnet.gateway}: ${same}, and its guests route through the gateway: use gateway: ${subnet.gateway}`,
     );
   if (network.dhcp)
-    checkDhcpReserved(out, [...path, "dhcp", "range"], network.dhcp.range, routed, subnet, "UniFi gateway");
+    checkDhcpReserved(
+      out,
+      [...path, "dhcp", "range"],
+      network.dhcp.range,
+      routed,
+      subnet,
+      "UniFi gateway",
+    );
 }
 
 export function sdnEdgeReferences(config: SiteConfig, out: ProblemSink): void {

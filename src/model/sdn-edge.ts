@@ -7,7 +7,11 @@
  * src/config/sdn.references.ts). The plans then treat them as any other LAN: policies,
  * Internet access, BGP's connected routes, the FortiGate's DNS server.
  */
-import { interfaceSchema, type FortigateConfig, type FortigateInterface } from "../config/fortigate";
+import {
+  interfaceSchema,
+  type FortigateConfig,
+  type FortigateInterface,
+} from "../config/fortigate";
 import { edgeRoutedVnets, type EdgeRoutedVnet } from "../config/networks";
 import type { SiteConfig } from "../config/stack";
 import { unifiNetworkSchema, type UnifiConfig, type UnifiNetwork } from "../config/unifi";

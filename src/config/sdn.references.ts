@@ -78,7 +78,7 @@ function checkFortigate(fg: FortigateConfig, routed: EdgeRoutedVnet, out: Proble
     if (clash)
       out.add(
         [...routed.path, "tag"],
-        `VLAN ${vnet.tag} is already used by FortiGate interface "${clash.name}" on ${clash.parent}, where the vnets' VLAN interfaces are made (fortigate.sdnVlans.parent): give the vnet another tag, or name the vnet "${clash.name}" if they are the same network`,
+        `VLAN ${vnet.tag ?? ""} is already used by FortiGate interface "${clash.name}" on ${fg.sdnVlans.parent}, where the vnets' VLAN interfaces are made (fortigate.sdnVlans.parent): give the vnet another tag, or name the vnet "${clash.name}" if they are the same network`,
       );
     return;
   }
@@ -112,12 +112,12 @@ function checkFortigate(fg: FortigateConfig, routed: EdgeRoutedVnet, out: Proble
   if (ownSubnet !== normalized(subnet.cidr))
     out.add(
       [...path, "ip"],
-      `${iface.ip} is in ${ownSubnet}, not in vnet "${vnet.name}"'s subnet ${subnet.cidr}: ${same}: use ip: ${expected}`,
+      `${iface.ip ?? ""} is in ${ownSubnet}, not in vnet "${vnet.name}"'s subnet ${subnet.cidr}: ${same}: use ip: ${expected}`,
     );
   else if (ip.address !== parseIPv4(subnet.gateway))
     out.add(
       [...path, "ip"],
-      `${iface.ip} is not vnet "${vnet.name}"'s gateway ${subnet.gateway}: ${same}, and its guests route through the gateway: use ip: ${expected}`,
+      `${iface.ip ?? ""} is not vnet "${vnet.name}"'s gateway ${subnet.gateway}: ${same}, and its guests route through the gateway: use ip: ${expected}`,
     );
   fg.dhcp.forEach((server, i) => {
     if (server.interface === vnet.name)

@@ -11,14 +11,12 @@ import { after, describe, it } from "node:test";
 import { stackFileSource } from "../../src/config/load";
 import { PATHS } from "../../src/devices/fortios/tables";
 import { evaluateSite } from "../../src/evaluate";
-import { cmdbObjects, type FortigatePlan } from "../../src/model/fortigate";
+import type { FortigatePlan } from "../../src/model/fortigate";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
-import { fortiosVersion } from "../../src/providers/fortios/resource";
 import { EMULATOR_TOKEN, startFortiGate, type FortiGateEmulator } from "../emulators/fortigate";
 import { MiniEngine, type Desired } from "../helpers/engine";
+import { desiredOf } from "../helpers/fortios-desired";
 import { ROOT } from "../helpers/plan";
-
-type Connection = Awaited<ReturnType<typeof startFortiGate>>["connection"];
 
 function fortigatePlan(fixture: string): FortigatePlan {
   const path = join(ROOT, "test", "fixtures", "sites", fixture);
@@ -28,25 +26,6 @@ function fortigatePlan(fixture: string): FortigatePlan {
   });
   assert.ok(model.fortigate, `${fixture} has a FortiGate plan`);
   return model.fortigate;
-}
-
-/** What the engine sends for each FortiOS object (no secrets in these plans). */
-function desiredOf(plan: FortigatePlan, connection: Connection): Desired[] {
-  return cmdbObjects(plan).map((o) => ({
-    name: o.role,
-    inputs: {
-      connection,
-      path: o.spec.path,
-      ...(o.spec.key !== undefined ? { key: o.spec.key } : {}),
-      body: o.spec.body,
-      secretFields: [...o.spec.secretFields],
-      identity: [...o.spec.identity],
-      mode: o.spec.mode,
-      adopt: false,
-      ...(o.spec.reset ? { reset: o.spec.reset } : {}),
-      version: fortiosVersion(),
-    },
-  }));
 }
 
 describe("FortiGate plans of the fixture sites on the FortiOS 7.4 schema", () => {

@@ -20,6 +20,7 @@ import type { SiteModel } from "../../src/model";
 import { byName, ROOT } from "../helpers/plan";
 
 const FIXTURE = join(ROOT, "test", "fixtures", "sites", "fortigate-names.yaml");
+const UNIFI = join(ROOT, "test", "fixtures", "sites", "vlan-unifi.yaml");
 
 type Config = Record<string, unknown> & {
   "homelab:services": Record<string, unknown>[];
@@ -29,9 +30,9 @@ type Config = Record<string, unknown> & {
 const dir = mkdtempSync(join(tmpdir(), "names-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The fixture with `change` applied, written as a stack file; its path. */
-function variant(name: string, change: (config: Config) => void): string {
-  const doc = parse(readFileSync(FIXTURE, "utf8")) as { config: Config };
+/** The fixture (or `from`) with `change` applied, written as a stack file; its path. */
+function variant(name: string, change: (config: Config) => void, from = FIXTURE): string {
+  const doc = parse(readFileSync(from, "utf8")) as { config: Config };
   change(doc.config);
   const path = join(dir, `${name}.yaml`);
   writeFileSync(path, stringify(doc));
@@ -168,5 +169,30 @@ describe("who serves the internal names, and the SSO portal, in the variants", (
         ],
       ],
     );
+  });
+
+  it("on a UniFi site the console serves them as static DNS records, unless external", () => {
+    const services = (c: Config) => {
+      c["homelab:hosts"] = [{ name: "box", address: "10.0.20.5", docker: {} }];
+      c["homelab:proxy"] = { kind: "caddy", host: "box" };
+      c["homelab:services"] = [
+        { name: "ntfy", app: "ntfy", host: "box", expose: { hostname: "ntfy" } },
+      ];
+    };
+    const records = (model: SiteModel) =>
+      (model.unifi?.objects ?? []).filter((o) => o.kind === "DnsRecord").map((o) => o.spec);
+    const site = evaluate(variant("unifi", services, UNIFI));
+    assert.deepEqual(records(site), [{ name: "ntfy.home.arpa", type: "A", value: "10.0.20.5" }]);
+    const external = evaluate(
+      variant(
+        "unifi-external",
+        (c) => {
+          services(c);
+          c["homelab:site"].domains = { internal: "home.arpa", internalResolver: "external" };
+        },
+        UNIFI,
+      ),
+    );
+    assert.deepEqual(records(external), []);
   });
 });

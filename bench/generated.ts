@@ -35,7 +35,8 @@ export function generatedSite(services: number): Record<string, unknown> {
     config: {
       "homelab:site": {
         name: "generated",
-        domains: { public: "example.com", internal: "home.arpa" },
+        // No resolver on this synthetic site: its names are served elsewhere.
+        domains: { public: "example.com", internal: "home.arpa", internalResolver: "external" },
         sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly bench@example.com"],
       },
       "homelab:proxmox": {

@@ -44,7 +44,7 @@ const ANSIBLE = arg(
 const TERRAFORM = arg("--terraform", "/work/.mirror/fortinetdev+terraform-provider-fortios/repo");
 
 /** The CMDB tables the project writes (the first WRITTEN) and reads or names (then). */
-const WRITTEN = 14;
+const WRITTEN = 16;
 const TABLES = [
   "system/interface",
   "system.dhcp/server",
@@ -60,6 +60,8 @@ const TABLES = [
   "vpn.ipsec/phase2-interface",
   "user/local",
   "user/group",
+  "system/dns-database",
+  "system/dns-server",
   "system/virtual-switch",
   "system/switch-interface",
   "system/zone",

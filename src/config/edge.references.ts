@@ -5,7 +5,7 @@
  * (fortigate.rules.ts, unifi.rules.ts); these run once every section is well-formed.
  */
 import type { PathSegment } from "./errors";
-import { BUILTIN_NETWORKS } from "./networks";
+import { BUILTIN_NETWORKS, edgeRoutedVnets } from "./networks";
 import { checkNetworkRefs, unknownReference, type Problems } from "./problems";
 import { configKey, type SiteConfig } from "./stack";
 import { networkNamesOf } from "./unifi";
@@ -83,8 +83,13 @@ export function unifiReferences(
   const uf = config.unifi;
   if (!uf) return;
   const root = configKey("unifi");
+  const declared = uf.networks.map((n) => n.name);
   const routed = [
     ...uf.networks.filter((n) => n.purpose !== "vlan-only").map((n) => n.name),
+    // Vnets routed by the edge: their UniFi networks are derived (src/model/sdn-edge.ts).
+    ...edgeRoutedVnets(config)
+      .map((r) => r.vnet.name)
+      .filter((n) => !declared.includes(n)),
     ...(uf.wireguard ? [uf.wireguard.name] : []),
   ];
   const layer2 = uf.networks.filter((n) => n.purpose === "vlan-only").map((n) => n.name);

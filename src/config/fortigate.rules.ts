@@ -84,7 +84,13 @@ function checkDhcp(fg: FortigateConfig, out: Problems): void {
   fg.dhcp.forEach((server, i) => {
     const path: PathSegment[] = ["dhcp", i];
     if (!names.includes(server.interface)) {
-      out.add([...path, "interface"], unknownReference("interface", server.interface, names));
+      const derived = fg.sdnVlans
+        ? ` (the VLAN interfaces made for vnets routed by the edge serve no DHCP: to serve DHCP on one, declare it in interfaces with the vnet's name, type: vlan)`
+        : "";
+      out.add(
+        [...path, "interface"],
+        `${unknownReference("interface", server.interface, names)}${derived}`,
+      );
       return;
     }
     const iface = fg.interfaces.find((x) => x.name === server.interface);
@@ -139,6 +145,16 @@ function checkInterfaceRefs(fg: FortigateConfig, out: Problems): void {
       ["internet", "interface"],
       `interface "${internet.name}" has role ${internet.role}: the Internet is reached through a WAN interface (give it role: wan, or name the WAN interface here)`,
     );
+  const trunk = fg.sdnVlans?.parent;
+  if (trunk !== undefined) {
+    const parent = fg.interfaces.find((i) => i.name === trunk);
+    if (!parent) out.add(["sdnVlans", "parent"], unknownReference("interface", trunk, names));
+    else if (parent.type === "vlan" || parent.type === "loopback")
+      out.add(
+        ["sdnVlans", "parent"],
+        `interface "${trunk}" is a ${parent.type}: the vnets' VLANs ride on a port or an aggregate toward the Proxmox bridge`,
+      );
+  }
   for (const t of tunnelNames) {
     if (names.includes(t))
       out.add(

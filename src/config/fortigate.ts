@@ -210,6 +210,20 @@ const fortigateFields = strict({
     z.array(interfaceSchema).superRefine(uniqueBy((i) => i.name, "interface name", ["name"])),
     "Interfaces: physical ports to configure, and aggregates, VLANs and loopbacks to create.",
   ).default([]),
+  sdnVlans: doc(
+    strict({
+      parent: doc(
+        fortiName,
+        "The interface toward the Proxmox bridge of the vlan zones (an aggregate or a port, carrying the tags).",
+        ["lan"],
+      ),
+      allowaccess: doc(
+        z.array(allowAccess),
+        "Management protocols allowed on these VLAN interfaces.",
+      ).default(["ping"]),
+    }),
+    "VLAN interfaces of the Proxmox vnets routed by the edge (routedBy: edge): one per vnet, named after it, with its tag and its subnet's gateway, created on parent. A vnet whose interface is declared in interfaces is cross-checked instead.",
+  ).optional(),
   dhcp: doc(
     z
       .array(dhcpServerSchema)

@@ -4,6 +4,7 @@
  * Rules, access lists and the federation cross-check all resolve names through this.
  */
 import type { PathSegment } from "./errors";
+import type { Vnet, Zone } from "./proxmox";
 import { configKey, type SiteConfig } from "./stack";
 import { parseAddressWithPrefix, parseIPv4, parsePrefix, maskOf, type Prefix } from "../lib/net";
 
@@ -31,6 +32,11 @@ export interface SiteNetwork {
   /** Gateway address on this network, when the site routes it. */
   readonly gateway?: number;
   readonly vlan?: number;
+  /**
+   * A Proxmox vnet the edge router routes (`routedBy: edge`): the router's VLAN interface or
+   * network of the same name is this network, not another one.
+   */
+  readonly routedByEdge?: boolean;
   /** Where it is declared (for error messages). */
   readonly source: readonly PathSegment[];
 }
@@ -61,6 +67,7 @@ function prefixOf(text: string): Prefix | undefined {
  */
 export function siteNetworks(config: SiteConfig): SiteNetwork[] {
   const out: SiteNetwork[] = [];
+  const routed = new Set(edgeRoutedVnets(config).map((r) => r.vnet.name));
   for (const [name, network] of Object.entries(config.networks)) {
     const cidrs = Array.isArray(network.cidr) ? network.cidr : [network.cidr];
     out.push({
@@ -73,7 +80,7 @@ export function siteNetworks(config: SiteConfig): SiteNetwork[] {
   const fortigate = config.fortigate;
   if (fortigate) {
     fortigate.interfaces.forEach((iface, i) => {
-      if (!iface.ip) return;
+      if (!iface.ip || routed.has(iface.name)) return;
       const parsed = parseAddressWithPrefix(iface.ip);
       if (!parsed) return;
       out.push({
@@ -116,6 +123,7 @@ export function siteNetworks(config: SiteConfig): SiteNetwork[] {
           .filter((p): p is Prefix => p !== undefined),
         gateway: first?.gateway ? parseIPv4(first.gateway) : undefined,
         vlan: zone.type === "vlan" ? vnet.tag : undefined,
+        ...(routed.has(vnet.name) ? { routedByEdge: true } : {}),
         source: [configKey("proxmox"), "sdn", "zones", z, "vnets", v],
       });
     });
@@ -123,6 +131,7 @@ export function siteNetworks(config: SiteConfig): SiteNetwork[] {
   const unifi = config.unifi;
   if (unifi) {
     unifi.networks.forEach((network, i) => {
+      if (routed.has(network.name)) return;
       const p = prefixOf(network.cidr);
       out.push({
         name: network.name,
@@ -145,6 +154,26 @@ export function siteNetworks(config: SiteConfig): SiteNetwork[] {
     }
   }
   return out;
+}
+
+/** A vnet the edge router routes, where it is declared. */
+export interface EdgeRoutedVnet {
+  readonly zone: Zone;
+  readonly vnet: Vnet;
+  readonly path: readonly PathSegment[];
+}
+
+/** The vnets of vlan zones marked `routedBy: edge` (the section's rules refuse it elsewhere). */
+export function edgeRoutedVnets(config: SiteConfig): EdgeRoutedVnet[] {
+  return (config.proxmox?.sdn.zones ?? []).flatMap((zone, z) =>
+    zone.type !== "vlan"
+      ? []
+      : zone.vnets.flatMap((vnet, v) =>
+          vnet.routedBy === "edge"
+            ? [{ zone, vnet, path: [configKey("proxmox"), "sdn", "zones", z, "vnets", v] }]
+            : [],
+        ),
+  );
 }
 
 /** Names a rule may refer to: every site network plus the built-ins. */

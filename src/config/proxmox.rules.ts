@@ -175,11 +175,39 @@ function checkSdn(d: Declared, out: ProblemSink): void {
     zone.vnets.forEach((vnet, v) => {
       const vnetPath = [...zonePath, "vnets", v];
       checkVnetTag(zone, vnet, vnetPath, vlanTags, out);
+      if (vnet.routedBy) checkRoutedVnet(zone, vnet, vnetPath, out);
       vnet.subnets.forEach((subnet, s) =>
         checkSubnet(zone, subnet, [...vnetPath, "subnets", s], out),
       );
     });
   });
+}
+
+/**
+ * A vnet the edge router routes: a VLAN of a vlan zone (Proxmox routes simple zones
+ * itself, and a VXLAN does not leave the cluster) with one subnet whose gateway is the
+ * router's address.
+ */
+function checkRoutedVnet(zone: Zone, vnet: Vnet, vnetPath: PathSegment[], out: ProblemSink): void {
+  if (zone.type !== "vlan") {
+    out.add(
+      [...vnetPath, "routedBy"],
+      `routedBy: edge is for vnets of vlan zones, whose tag reaches the edge router (zone "${zone.name}" is ${zone.type}${zone.type === "simple" ? ", routed by the nodes themselves" : ""}): move the vnet to a vlan zone or remove routedBy`,
+    );
+    return;
+  }
+  const [subnet] = vnet.subnets;
+  if (vnet.subnets.length !== 1) {
+    out.add(
+      [...vnetPath, "subnets"],
+      `a vnet routed by the edge has one subnet, whose gateway is the router's address on the VLAN (this one has ${vnet.subnets.length}), e.g. subnets: [{ cidr: 10.30.0.0/24, gateway: 10.30.0.1 }]`,
+    );
+  } else if (subnet && !subnet.gateway) {
+    out.add(
+      [...vnetPath, "subnets", 0, "gateway"],
+      "a vnet routed by the edge needs its subnet's gateway: the address the edge router takes on the VLAN, e.g. gateway: 10.30.0.1",
+    );
+  }
 }
 
 /** Tags by zone type; VLAN ids unique per bridge (`vlanTags`: bridge → tag → vnet). */

@@ -155,6 +155,11 @@ export const vnetSchema = strict({
     false,
   ),
   subnets: doc(z.array(sdnSubnetSchema), "IPv4 subnets of the vnet.").default([]),
+  routedBy: doc(
+    z.enum(["edge"]),
+    "vlan zones: the site's edge router routes this vnet (Proxmox does not route a vlan zone). The vnet is the one declaration of the network: its tag, its subnet and the subnet's gateway (the router's address) make the FortiGate VLAN interface on fortigate.sdnVlans.parent, or the UniFi network, of the same name; an edge network declared with that name is cross-checked instead (docs/proxmox.md, \"VLANs routed by the edge router\").",
+    ["edge"],
+  ).optional(),
 });
 
 export const zoneTypes = ["simple", "vlan", "vxlan"] as const;

@@ -13,6 +13,7 @@ import { containsAddress, formatPrefix, overlaps, parseIPv4 } from "../lib/net";
 import { checkOneEdge, fortigateReferences, unifiReferences } from "./edge.references";
 import { proxmoxReferences } from "./proxmox.references";
 import { checkRenames } from "./renames.rules";
+import { sdnEdgeReferences } from "./sdn.references";
 import { checkCatalogReferences, checkServiceReferences } from "./services.rules";
 import {
   BUILTIN_NETWORKS,
@@ -41,6 +42,7 @@ export function referenceProblems(config: SiteConfig, file: string): Problem[] {
   checkOneEdge(config, out);
   proxmoxReferences(config, out);
   checkRenames(config, out);
+  sdnEdgeReferences(config, out);
   return out.list;
 }
 
@@ -49,9 +51,23 @@ function formatPathShort(path: readonly PathSegment[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
+/**
+ * The usual reason a vnet and an edge network collide: a vlan zone's vnet the edge router
+ * routes, declared twice.
+ */
+function routedHint(a: SiteNetwork, b: SiteNetwork, samePrefix = true): string {
+  const vlanVnet = (n: SiteNetwork) => n.kind === "sdn" && n.vlan !== undefined;
+  const edge = (n: SiteNetwork) =>
+    n.source[0] === configKey("fortigate") || n.source[0] === configKey("unifi");
+  const pair = (vlanVnet(a) && edge(b)) || (vlanVnet(b) && edge(a));
+  return pair && samePrefix
+    ? `. If the edge router routes this vlan-zone vnet, they are one network: give the vnet routedBy: edge, and either remove the router's declaration (it is derived from the vnet) or give it the vnet's name (it is cross-checked) (docs/proxmox.md, "VLANs routed by the edge router")`
+    : "";
+}
+
 /** Network names are unique across the whole site, and none is a built-in. */
 function checkNetworkNames(networks: readonly SiteNetwork[], out: ProblemSink): void {
-  const seen = new Map<string, readonly PathSegment[]>();
+  const seen = new Map<string, SiteNetwork>();
   for (const network of networks) {
     const builtin = (BUILTIN_NETWORKS as readonly string[]).includes(network.name);
     if (builtin) {
@@ -65,9 +81,9 @@ function checkNetworkNames(networks: readonly SiteNetwork[], out: ProblemSink): 
     if (earlier) {
       out.add(
         network.source,
-        `network name "${network.name}" is already used by ${formatPathShort(earlier)}: network names are unique across the site`,
+        `network name "${network.name}" is already used by ${formatPathShort(earlier.source)}: network names are unique across the site${routedHint(network, earlier)}`,
       );
-    } else seen.set(network.name, network.source);
+    } else seen.set(network.name, network);
   }
 }
 
@@ -88,7 +104,7 @@ function checkOverlaps(networks: readonly SiteNetwork[], out: ProblemSink): void
           if (overlaps(pa, pb)) {
             out.add(
               b.source,
-              `${formatPrefix(pb)} (network "${b.name}") overlaps ${formatPrefix(pa)} (network "${a.name}", ${formatPathShort(a.source)}): subnets of a site must not overlap`,
+              `${formatPrefix(pb)} (network "${b.name}") overlaps ${formatPrefix(pa)} (network "${a.name}", ${formatPathShort(a.source)}): subnets of a site must not overlap${routedHint(a, b, formatPrefix(pa) === formatPrefix(pb))}`,
             );
           }
         }

@@ -33,6 +33,10 @@ export const siteSchema = doc(
           "Internal domain for LAN-only names (RFC 8375 recommends home.arpa).",
           ["home.arpa"],
         ),
+        internalResolver: doc(
+          z.enum(["site", "external"]),
+          "Who answers for the internal names. site: the site itself, Pi-hole when a service runs it, else the edge router (the FortiGate's DNS database and DNS server on its LAN interfaces, the UniFi console's static DNS records); a site with none of them is refused. external: a DNS server this project does not manage (nothing here serves them). Default: site.",
+        ).optional(),
       }),
       "Domains the site's services are named under.",
     ).default({ internal: "home.arpa" }),

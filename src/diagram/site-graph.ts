@@ -151,13 +151,17 @@ function networks({ b, model, router }: SiteGraph): void {
         ]
           .filter(Boolean)
           .join(" · "),
-        network.gateway !== undefined ? `gateway ${formatIPv4(network.gateway)}` : undefined,
+        network.gateway !== undefined
+          ? `gateway ${formatIPv4(network.gateway)}${network.routedByEdge && router ? ` on the ${router}` : ""}`
+          : undefined,
         description ? shorten(description) : undefined,
       ],
       tags: [network.kind],
     });
     const declaredBy = network.source[0];
-    if (router && (declaredBy === "homelab:fortigate" || declaredBy === "homelab:unifi")) {
+    const onRouter =
+      declaredBy === "homelab:fortigate" || declaredBy === "homelab:unifi" || network.routedByEdge;
+    if (router && onRouter) {
       if (network.kind === "remote") b.edge("router", key, "tunnel", "IPsec", ["remote"]);
       else
         b.edge(
@@ -263,7 +267,7 @@ function machines({ b, model, hostKeys }: SiteGraph): void {
 
 /** Step: the proxy and its companions (CrowdSec, the SSO provider, its directory) on their hosts. */
 function infrastructure({ b, model, hostKeys }: SiteGraph): void {
-  const { proxy, sso, site } = model.config;
+  const { proxy, sso } = model.config;
   const infra: { key: string; label: string; host: string; details: (string | undefined)[] }[] = [];
   if (proxy) {
     infra.push({
@@ -291,7 +295,11 @@ function infrastructure({ b, model, hostKeys }: SiteGraph): void {
       key: "infra:sso",
       label: capitalized(sso.provider),
       host: sso.host,
-      details: ["SSO", `${sso.hostname}.${site.domains.public ?? site.domains.internal}`],
+      // The portal the plan publishes (public only when a public client needs it).
+      details: [
+        "SSO",
+        model.services?.ssoPortal ? new URL(model.services.ssoPortal).hostname : undefined,
+      ],
     });
     if (sso.ldap) {
       infra.push({

@@ -7,7 +7,9 @@ import type { Member } from "../config/federation";
 import type { LoadedSite } from "../config/load";
 import type { Peering } from "./federation";
 import type { SiteNetwork } from "../config/networks";
+import { fortigateWithRoutedVnets, unifiWithRoutedVnets } from "./sdn-edge";
 import { planFortigate, type FortigatePlan } from "./fortigate";
+import type { InternalZone } from "./internal-dns";
 import type { PublishIntent } from "./publish";
 import type { RouteIntent } from "./routes";
 import { unifiPlan, type DnsRecordIntent, type UnifiPlan } from "./unifi";
@@ -20,6 +22,8 @@ export interface EdgeInputs {
   readonly publish?: PublishIntent;
   /** The site's internal names (the UniFi console serves them). */
   readonly internalRecords: readonly DnsRecordIntent[];
+  /** The zone the FortiGate serves, when it is the site's resolver. */
+  readonly internalZone?: InternalZone;
   /** This site's federation membership and its peerings (derived from the registry). */
   readonly federation?: { readonly member: Member; readonly peerings: readonly Peering[] };
   /** The UniFi firewall generation resolved by the program (default: configured/assumed). */
@@ -36,7 +40,7 @@ export function edgePlans(
     config.fortigate &&
     planFortigate({
       file: loaded.file,
-      config: config.fortigate,
+      config: fortigateWithRoutedVnets(config) ?? config.fortigate,
       networks: inputs.networks,
       siteRoutes: inputs.routes,
       publish: inputs.publish,
@@ -46,15 +50,16 @@ export function edgePlans(
         peerings: inputs.federation?.peerings ?? [],
       },
       ca: loaded.certificates.fortigate,
+      dns: inputs.internalZone,
     });
   const unifi =
     config.unifi &&
     unifiPlan({
       file: loaded.file,
-      config: config.unifi,
+      config: unifiWithRoutedVnets(config) ?? config.unifi,
       networks: inputs.networks,
       publish: inputs.publish,
-      dnsRecords: inputs.internalRecords,
+      dnsRecords: config.site.domains.internalResolver === "external" ? [] : inputs.internalRecords,
       firewall: inputs.unifiFirewall ?? decideFirewallMode(config.unifi.firewall.mode),
       ca: loaded.certificates.unifi,
     });

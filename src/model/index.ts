@@ -17,6 +17,7 @@ import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
 import { servicesModel, type ServicesModel } from "./services";
 import { edgePlans } from "./edge";
+import { internalResolver, internalZone, resolverProblems } from "./internal-dns";
 import type { FortigatePlan } from "./fortigate";
 import type { UnifiPlan } from "./unifi";
 import type { FirewallModeDecision } from "./unifi/firewall-mode";
@@ -115,6 +116,10 @@ export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): Buil
     publish,
     federation,
     internalRecords: services?.internalRecords ?? [],
+    internalZone:
+      internalResolver(config) === "fortigate"
+        ? internalZone(config, services?.internalRecords ?? [], addresses)
+        : undefined,
     unifiFirewall: options.unifiFirewall,
   });
   const model: SiteModel = {
@@ -141,6 +146,7 @@ export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): Buil
       ...(edge.fortigate?.problems ?? []),
       ...(edge.unifi?.problems ?? []),
       ...(services?.problems ?? []),
+      ...resolverProblems(config, services?.internalRecords ?? [], loaded.file),
     ],
   };
 }

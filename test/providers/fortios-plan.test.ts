@@ -7,43 +7,22 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { PATHS, mapSecrets } from "../../src/devices/fortios/tables";
+import { PATHS } from "../../src/devices/fortios/tables";
 import { buildModel } from "../../src/model";
-import { cmdbObjects, planFortigate, type FortigatePlan } from "../../src/model/fortigate";
+import { planFortigate, type FortigatePlan } from "../../src/model/fortigate";
 import { FortiosCheckProvider, type DeviceCheckInputs } from "../../src/providers/fortios/check";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
-import { fortiosVersion } from "../../src/providers/fortios/resource";
 import {
   EMULATOR_TOKEN,
   startFortiGate,
   type FortiGateEmulatorOptions,
   type FortiGateEmulator,
 } from "../emulators/fortigate";
-import { MiniEngine, type Desired } from "../helpers/engine";
+import { MiniEngine } from "../helpers/engine";
+import { desiredOf, type Connection } from "../helpers/fortios-desired";
 import { extendedInput, loadHome } from "../model/fortigate-plan";
 
-type Connection = Awaited<ReturnType<typeof startFortiGate>>["connection"];
 type Body = Record<string, unknown>;
-
-/** What the engine would send for each FortiOS object of a plan (secrets as their names). */
-function desiredOf(plan: FortigatePlan, connection: Connection): Desired[] {
-  return cmdbObjects(plan).map((o) => ({
-    name: o.role,
-    inputs: {
-      connection,
-      path: o.spec.path,
-      ...(o.spec.key !== undefined ? { key: o.spec.key } : {}),
-      body: mapSecrets(o.spec.body, (name) => `value-of-${name}`),
-      secretFields: [...o.spec.secretFields],
-      identity: [...o.spec.identity],
-      mode: o.spec.mode,
-      adopt: false,
-      ...(o.spec.reset ? { reset: o.spec.reset } : {}),
-      ...(o.spec.fallback ? { fallback: o.spec.fallback } : {}),
-      version: fortiosVersion(),
-    },
-  }));
-}
 
 /** The device check's inputs of a plan, against `connection`. */
 function checkOf(plan: FortigatePlan, connection: Connection): DeviceCheckInputs {

@@ -71,6 +71,8 @@ export const PATHS = {
   dhcpServer: "system.dhcp/server",
   userLocal: "user/local",
   userGroup: "user/group",
+  dnsDatabase: "system/dns-database",
+  dnsServer: "system/dns-server",
 } as const;
 
 type EnableDisable = "enable" | "disable";
@@ -490,6 +492,42 @@ export interface UserGroupBody {
 /** A firewall user group (who may authenticate where it is named). */
 export function userGroup(body: UserGroupBody): CmdbSpec<UserGroupBody> {
   return entry(PATHS.userGroup, body.name, body);
+}
+
+export interface DnsDatabaseBody {
+  readonly name: string;
+  readonly domain: string;
+  readonly type: "primary";
+  /** shadow: answers the clients of the FortiGate's DNS servers (not the public view). */
+  readonly view: "shadow";
+  readonly authoritative: EnableDisable;
+  readonly ttl: number;
+  readonly status: EnableDisable;
+  readonly "dns-entry": readonly {
+    readonly id: number;
+    readonly status: EnableDisable;
+    readonly type: "A";
+    /** Relative to the zone's domain ("photos"). */
+    readonly hostname: string;
+    readonly ip: string;
+  }[];
+}
+
+/** A DNS zone the FortiGate serves from its own database. */
+export function dnsDatabase(body: DnsDatabaseBody): CmdbSpec<DnsDatabaseBody> {
+  return entry(PATHS.dnsDatabase, body.name, body);
+}
+
+export interface DnsServerBody {
+  /** The interface it listens on. */
+  readonly name: string;
+  /** recursive: the shadow databases first, then forward to the system DNS servers. */
+  readonly mode: "recursive";
+}
+
+/** The FortiGate's DNS server on one interface. */
+export function dnsServer(body: DnsServerBody): CmdbSpec<DnsServerBody> {
+  return entry(PATHS.dnsServer, body.name, body);
 }
 
 /** Replaces every `SecretRef` in a body (at any depth) by `resolve(name)`. */

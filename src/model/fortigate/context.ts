@@ -17,6 +17,7 @@ import {
 } from "../../devices/fortios/tables";
 import { dottedMask, formatIPv4, type Prefix } from "../../lib/net";
 import type { FortigateObject, FortigatePlanInput, PeeringIntent } from ".";
+import type { InternalZone } from "../internal-dns";
 import type { PublishIntent } from "../publish";
 import { parsedAddress, type FortigateTopology } from "./topology";
 
@@ -87,6 +88,8 @@ export class FortigateContext {
   readonly federation?: FederationSide;
   /** The reverse proxy to publish on the WAN. */
   readonly publish?: PublishIntent;
+  /** The internal names, when the FortiGate serves them. */
+  readonly dns?: InternalZone;
   /** The peerings the FortiGate carries (none when the site is not a member). */
   readonly peerings: readonly PeeringIntent[];
   readonly policies: PolicyIntent[];
@@ -98,6 +101,7 @@ export class FortigateContext {
     this.topology = topology;
     this.networks = input.networks;
     this.publish = input.publish;
+    this.dns = input.dns;
     const side = input.config.federation;
     this.federation =
       side && input.federation

@@ -16,11 +16,13 @@ import type { DeviceCheckSpec } from "../../devices/fortios/checks";
 import type { CmdbSpec } from "../../devices/fortios/tables";
 import type { DevicePlan, PlannedObject } from "../../devices/plan";
 import type { Peering } from "../federation";
+import type { InternalZone } from "../internal-dns";
 import type { PublishIntent } from "../publish";
 import type { RouteIntent } from "../routes";
 import { planBgp } from "./bgp";
 import { FortigateContext } from "./context";
 import { planDhcp } from "./dhcp";
+import { planDns } from "./dns";
 import { planDialup } from "./dialup";
 import { planFederation, shadowProblems } from "./federation";
 import { planInterfaces, planDeviceCheck } from "./interfaces";
@@ -72,6 +74,8 @@ export interface FortigatePlanInput {
   };
   /** PEM text of `tls.ca`, read when the site loaded. */
   readonly ca?: string;
+  /** The internal names, when the FortiGate serves them (src/model/internal-dns.ts). */
+  readonly dns?: InternalZone;
 }
 
 /**
@@ -123,6 +127,7 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
   planDeviceCheck(ctx);
   planInterfaces(ctx);
   planDhcp(ctx);
+  planDns(ctx);
   planFederation(ctx);
   planBgp(ctx);
   planTunnels(ctx);

@@ -64,6 +64,7 @@ export function servicesModel(input: ServicesInput): ServicesModel {
     routes,
     publicRecords,
     internalRecords,
+    ...(sso.issuer ? { ssoPortal: sso.issuer } : {}),
     proxy:
       proxy && site.proxyHost && settings
         ? { kind: proxy.kind, host: site.proxyHost, settings }

@@ -22,7 +22,10 @@ export const SSO_PROVIDER_NAME = "authelia";
 const DEFAULT_BASE_DN = "dc=example,dc=org";
 
 export interface SsoWiring {
-  /** A service behind SSO is public (on a site with a public domain): so is the portal. */
+  /**
+   * A service behind SSO or an OIDC client is public (on a site with a public domain): so is
+   * the portal.
+   */
   readonly public: boolean;
   /** Portal URL by domain (public first). */
   readonly portals: Readonly<Record<string, string>>;
@@ -33,9 +36,13 @@ export interface SsoWiring {
 export function ssoWiring(site: ServicesSite, exposed: readonly Exposed[]): SsoWiring {
   const { domains, publicDomain } = site;
   const sso = site.config.sso;
+  // A public service behind forward auth, or a public OIDC client (a public Gitea logging in
+  // with Authelia), sends its users to the portal: it must be reachable where they are.
+  const clients = sso?.oidcClients ?? [];
   const isPublic =
-    exposed.some((x) => x.exposure.access === "sso" && x.exposure.public) &&
-    domains.public !== undefined;
+    exposed.some(
+      (x) => x.exposure.public && (x.exposure.access === "sso" || clients.includes(x.service.name)),
+    ) && domains.public !== undefined;
   const portals: Record<string, string> = {};
   if (sso) {
     if (isPublic) portals[publicDomain] = `https://${sso.hostname}.${publicDomain}`;

@@ -141,6 +141,11 @@ export interface ServicesModel {
   readonly publicRecords: readonly DnsRecordPlan[];
   /** `<hostname>.<internal domain>` → the proxy host's address. */
   readonly internalRecords: readonly InternalRecord[];
+  /**
+   * The SSO portal's address clients are sent to (the OIDC issuer): its public URL when a
+   * public service uses SSO (forward auth or OIDC), else its internal one.
+   */
+  readonly ssoPortal?: string;
   /** The proxy, when the site has one. */
   readonly proxy?: {
     readonly kind: "traefik" | "caddy";

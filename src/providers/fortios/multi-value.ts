@@ -38,4 +38,6 @@ export const MULTI_VALUE: Readonly<Record<string, readonly string[]>> = {
   "vpn.ipsec/phase2-interface": ["dhgrp", "proposal"],
   "user/local": [],
   "user/group": [],
+  "system/dns-database": [],
+  "system/dns-server": [],
 };

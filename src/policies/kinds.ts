@@ -95,6 +95,13 @@ export function edgeRole(resource: GuardResource): string | undefined {
   return undefined;
 }
 
+/** A plain value as text (`fallback` for anything else: an object, a list, nothing). */
+export function scalarText(value: unknown, fallback = ""): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : fallback;
+}
+
 function strings(value: unknown): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.flatMap(strings);
@@ -117,10 +124,10 @@ export function forwards(
     const b = body(r);
     if (fortiosPath(r) === "firewall/vip" && b.portforward === "enable") {
       const mapped = Array.isArray(b.mappedip) ? (b.mappedip as { range?: unknown }[]) : [];
-      const target = mapped.map((m) => String(m.range ?? "")).join(",");
-      out.push({ resource: r, target, port: String(b.extport ?? "") });
+      const target = mapped.map((m) => scalarText(m.range)).join(",");
+      out.push({ resource: r, target, port: scalarText(b.extport) });
     } else if (r.type === `${UNIFI_PREFIX}PortForward`) {
-      out.push({ resource: r, target: String(b.fwd ?? ""), port: String(b.dst_port ?? "") });
+      out.push({ resource: r, target: scalarText(b.fwd), port: scalarText(b.dst_port) });
     }
   }
   return out;

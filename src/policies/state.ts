@@ -3,23 +3,48 @@
  * functions of the resources' inputs and options, shared by the policy pack and `npm run plan`.
  */
 import { POLICIES } from "./catalog";
-import { forwards, guardedKind, CLOUDFLARE_RECORD, FORTIOS_OBJECT } from "./kinds";
+import {
+  forwards,
+  guardedKind,
+  CLOUDFLARE_RECORD,
+  FORTIOS_OBJECT,
+  PROXMOX_GUEST,
+  scalarText,
+} from "./kinds";
 import type { GuardResource, Violation } from "./types";
 
 const SECRET = "[secret]";
 const UNKNOWN = "[unknown]";
 
-/** Every data-holding resource is protected or retained (when retainOnDelete is known). */
+/**
+ * Every data-holding resource is protected or retainOnDelete. Where retainOnDelete is not
+ * known (a policy pack), only what `protect` alone must show is checked: the program
+ * protects every guest (src/components/proxmox/guests.ts); volumes and DNS records are
+ * retained, which a pack cannot see.
+ */
 export function statefulRetained(resources: readonly GuardResource[]): Violation[] {
   const p = POLICIES.statefulRetained;
-  return resources
-    .filter((r) => guardedKind(r)?.data && !r.protect && r.retainOnDelete === false)
-    .map((r) => ({
-      policy: p.name,
-      level: p.level,
-      resource: r.name,
-      message: `${r.name} holds ${guardedKind(r)!.what} but is neither protected nor retainOnDelete: a later change could delete it; set protect or retainOnDelete on it in its component`,
-    }));
+  const out: Violation[] = [];
+  for (const r of resources) {
+    const kind = guardedKind(r);
+    if (!kind?.data || r.protect) continue;
+    if (r.retainOnDelete === false) {
+      out.push({
+        policy: p.name,
+        level: p.level,
+        resource: r.name,
+        message: `${r.name} holds ${kind.what} but is neither protected nor retainOnDelete: a later change could delete it; set protect or retainOnDelete on it in its component`,
+      });
+    } else if (r.retainOnDelete === undefined && PROXMOX_GUEST.test(r.type)) {
+      out.push({
+        policy: p.name,
+        level: p.level,
+        resource: r.name,
+        message: `${r.name} holds ${kind.what} but is not protected: every guest is protected (src/components/proxmox/guests.ts), so that no change replaces or deletes it unnoticed`,
+      });
+    }
+  }
+  return out;
 }
 
 function filterOf(neighbor: Record<string, unknown>, direction: "in" | "out"): boolean {
@@ -45,7 +70,7 @@ export function bgpFiltered(resources: readonly GuardResource[]): Violation[] {
         policy: p.name,
         level: p.level,
         resource: r.name,
-        message: `BGP neighbor ${String(n.ip ?? "?")} (${String(n.description ?? "no description")}) has no ${missing.join(" and no ")}bound filter: every session filters both ways (prefix-list-in/-out), so a peer can neither leak nor be sent a route it is not registered for`,
+        message: `BGP neighbor ${scalarText(n.ip, "?")} (${scalarText(n.description, "no description")}) has no ${missing.join(" and no ")}bound filter: every session filters both ways (prefix-list-in/-out), so a peer can neither leak nor be sent a route it is not registered for`,
       });
     }
   }
@@ -94,7 +119,7 @@ export function publicBehindProxy(resources: readonly GuardResource[]): Violatio
       (r) =>
         CLOUDFLARE_RECORD.test(r.type) && ["A", "AAAA", "CNAME"].includes(String(r.inputs.type)),
     )
-    .map((r) => ({ resource: r, value: String(r.inputs.content ?? "") }))
+    .map((r) => ({ resource: r, value: scalarText(r.inputs.content) }))
     .filter((r) => r.value !== UNKNOWN);
   const { expected, odd } = outliers(records);
   for (const r of odd) {
@@ -102,7 +127,7 @@ export function publicBehindProxy(resources: readonly GuardResource[]): Violatio
       policy: p.name,
       level: p.level,
       resource: r.resource.name,
-      message: `public record ${String(r.resource.inputs.name)} points at ${r.value}, the others at ${expected}: a public name points at the site's origin (homelab:cloudflare.origin), where the proxy answers`,
+      message: `public record ${scalarText(r.resource.inputs.name)} points at ${r.value}, the others at ${expected ?? "?"}: a public name points at the site's origin (homelab:cloudflare.origin), where the proxy answers`,
     });
   }
   return out;

@@ -14,15 +14,24 @@ interface Replaced {
   readonly reasons: string[];
 }
 
-/** The changed resources a change replaces, in order (a replaced referent replaces its referrers). */
-export function replacedResources(change: GuardChangeSet): Replaced[] {
+/**
+ * The resources a change replaces, in the head's order: changed ones whose provider replaces
+ * them, and any resource, changed or not, that names (FortiOS `referents`) one replaced
+ * before it: the engine replaces those too (calculateDependentReplacements).
+ */
+export function replacedResources(
+  change: GuardChangeSet,
+  head: readonly GuardResource[],
+): Replaced[] {
+  const changed = new Map(change.changed.map((c) => [c.after.name, c]));
   const names = new Set<string>();
   const out: Replaced[] = [];
-  for (const c of change.changed) {
+  for (const resource of head) {
+    const c = changed.get(resource.name) ?? { before: resource, after: resource, moved: false };
     const reasons = replaceReasons(c, names);
     if (reasons.length === 0) continue;
-    names.add(c.after.name);
-    out.push({ resource: c.after, reasons });
+    names.add(resource.name);
+    out.push({ resource, reasons });
   }
   return out;
 }
@@ -32,8 +41,9 @@ function why(reasons: readonly string[]): string {
 }
 
 /**
- * Every change policy's violations. `head` is the stack after the change (its resources
- * name the critical services); `guardrails` is the head's `homelab:guardrails`.
+ * Every change policy's violations. `head` is the stack after the change, in registration
+ * order (it names the critical services and what names a replaced object); `guardrails` is
+ * the head's `homelab:guardrails`.
  */
 export function changeViolations(
   change: GuardChangeSet,
@@ -43,7 +53,7 @@ export function changeViolations(
   const allow = guardrails.allow;
   const out: Violation[] = [];
   const used = { replace: new Set<string>(), delete: new Set<string>() };
-  const replaced = replacedResources(change);
+  const replaced = replacedResources(change, head);
 
   const stateful = POLICIES.noStatefulLoss;
   for (const r of change.removed) {

@@ -42,34 +42,32 @@ function report(
     reportViolation(v.message, v.resource === undefined ? undefined : urnOf?.(v.resource));
 }
 
+/**
+ * A policy over one resource. It also keeps the resource's inputs as the engine gave them
+ * (by URN) for the stack policy, whose StackValidationArgs hold outputs instead: our device
+ * providers keep the applied attributes there, not `body`.
+ */
 function resourcePolicy(
   info: { name: string; level: "mandatory" | "advisory"; description: string },
   check: (resources: readonly GuardResource[]) => Violation[],
+  inputs: Map<string, GuardResource>,
 ): ResourceValidationPolicy {
   return {
     name: info.name,
     description: info.description,
     enforcementLevel: info.level,
-    validateResource: (args, reportViolation) => report(check([guardOf(args)]), reportViolation),
+    validateResource: (args, reportViolation) => {
+      const resource = guardOf(args);
+      inputs.set(args.urn, resource);
+      report(check([resource]), reportViolation);
+    },
   };
 }
 
-/**
- * The pack's policies. `inputs` keeps each resource's inputs as validateResource saw them
- * (by URN), for the stack policy: the stack validation is given outputs, in which our
- * device providers keep the applied attributes rather than `body`.
- */
+/** The pack's policies; `inputs` is where the resource policies keep what they saw. */
 export function packPolicies(
   inputs: Map<string, GuardResource> = new Map(),
 ): (ResourceValidationPolicy | StackValidationPolicy)[] {
-  const remember: ResourceValidationPolicy = {
-    name: "inputs-seen",
-    description: "Keeps each resource's inputs for the stack policies (never reports).",
-    enforcementLevel: "advisory",
-    validateResource: (args) => {
-      inputs.set(args.urn, guardOf(args));
-    },
-  };
   const behindProxy: StackValidationPolicy = {
     name: POLICIES.publicBehindProxy.name,
     description: POLICIES.publicBehindProxy.description,
@@ -81,9 +79,8 @@ export function packPolicies(
     },
   };
   return [
-    remember,
-    resourcePolicy(POLICIES.statefulRetained, statefulRetained),
-    resourcePolicy(POLICIES.bgpFiltered, bgpFiltered),
+    resourcePolicy(POLICIES.statefulRetained, statefulRetained, inputs),
+    resourcePolicy(POLICIES.bgpFiltered, bgpFiltered, inputs),
     behindProxy,
   ];
 }

@@ -19,7 +19,7 @@ Compares two plan documents (npm run plan -- --stack <name> --json) and prints t
 as Markdown.
   --limit <n>   list at most n resources per section (default 200; 0: all)
   --level <n>   heading level of the summary line (default 3)
-  --enforce     exit 2 when a mandatory guard rail is violated (README, Guard rails)`;
+  --enforce     exit 3 when a mandatory guard rail is violated (README, Guard rails)`;
 
 /** The file's text, or the problem reading it. */
 function readDocument(path: string, label: string): { text: string } | { problem: Problem } {
@@ -74,7 +74,7 @@ export const main = (argv: string[]): Promise<void> =>
     const diff = diffPlans(plans.base, plans.head);
     const violations = diffViolations(diff, plans.head, guardrailsOf(plans.head, head.label));
     process.stdout.write(withViolations(renderPlanDiff(diff, { limit, level }), violations));
-    return values.enforce && violations.some((v) => v.level === "mandatory") ? 2 : 0;
+    return values.enforce && violations.some((v) => v.level === "mandatory") ? 3 : 0;
   });
 
 if (require.main === module) void main(process.argv.slice(2));

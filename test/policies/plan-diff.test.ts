@@ -2,7 +2,7 @@
  * The guard rails offline, end to end: the plans of a fixture site (test/fixtures/policy/
  * home.yaml) before and after a change to the federation registry that makes a peer's
  * endpoint an address instead of a DNS name, so that its phase1 changes `type` and FortiOS
- * needs it replaced. `npm run plan-diff` shows the violations; `--enforce` fails on them;
+ * needs it replaced. `npm run plan-diff` shows the violations; `--enforce` fails on them (exit 3);
  * the stack's opt-in lets the change through.
  */
 import assert from "node:assert/strict";
@@ -83,7 +83,7 @@ describe("guard rails in the offline plan", () => {
       /`type` changes \("ddns" → "static"\), which FortiOS cannot change in place\): it is the federation tunnel fgn-camille \(phase1\); to allow it for this change, add home-fortigate-p1-fgn-camille to homelab:guardrails\.allow\.replace/,
     );
     const enforced = await runMain(planDiff, [base, head, "--enforce"]);
-    assert.equal(enforced.status, 2);
+    assert.equal(enforced.status, 3);
     assert.equal(enforced.stdout, result.stdout);
   });
 

@@ -74,12 +74,17 @@ function changeSetOf(diff: PlanDiff): GuardChangeSet {
   };
 }
 
-/** The change policies' violations between two plans (the head's opt-ins). */
+/**
+ * The change policies' violations between two plans (the head's opt-ins). A new stack (an
+ * empty base, as plan-report gives a stack the base does not have) has nothing to lose: its
+ * first up creates everything, whatever the number of DNS records.
+ */
 export function diffViolations(
   diff: PlanDiff,
   head: Plan,
   guardrails: GuardrailsConfig,
 ): Violation[] {
+  if (diff.counts.before === 0) return [];
   return changeViolations(changeSetOf(diff), guardResources(head), guardrails);
 }
 

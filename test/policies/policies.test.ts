@@ -157,6 +157,23 @@ describe("change guard rails (npm run plan-diff)", () => {
     assert.deepEqual(change(lab()), []);
   });
 
+  it("a new stack (an empty base) has nothing to lose: its first up creates every DNS record", () => {
+    const empty: Plan = { ...lab(), resources: [] };
+    const head = lab();
+    assert.deepEqual(
+      diffViolations(diffPlans(empty, head), head, { ...DEFAULT_GUARDRAILS, maxDnsChanges: 0 }),
+      [],
+    );
+    // The other way round, the whole stack removed: every stateful resource is refused.
+    const gone = diffViolations(diffPlans(head, empty), empty, DEFAULT_GUARDRAILS);
+    // 3 guests, the storage, the volume, the generated password, 6 DNS records, the API interface.
+    assert.equal(
+      gone.filter((v) => v.policy === "no-stateful-loss").length,
+      13,
+      brief(gone).join("\n"),
+    );
+  });
+
   it("no-stateful-loss: deleting a volume, a generated secret, a storage; allowed by name for this change", () => {
     const head = edited(lab(), {
       "lab-services-app-volume-data": null,

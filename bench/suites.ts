@@ -4,6 +4,7 @@ import { engineSuite } from "./engine";
 import { federationSuite } from "./federation";
 import { fortigateSuite } from "./fortigate";
 import { generatedSuite } from "./generated";
+import { guardRailsSuite } from "./guard-rails";
 import { planSuite } from "./plan";
 import { previewSuite } from "./preview";
 import { reviewSuite } from "./review";
@@ -22,4 +23,5 @@ export const suites: BenchSuite[] = [
   unifiSuite,
   engineSuite,
   reviewSuite,
+  guardRailsSuite,
 ];

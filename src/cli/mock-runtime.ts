@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { identityOf, type AliasSpec, type Identity } from "../lib/aliases";
 import { formatUrn, ownType, parseUrn, STACK_TYPE, urnToRef } from "../lib/urn";
 import { computedOutputs, mockCall } from "./mock-outputs";
+import { SECRET_MARK } from "./plan-marks";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -58,7 +59,7 @@ export interface Plan {
   readonly outputs: { [key: string]: Json };
 }
 
-export const SECRET = "[secret]";
+export const SECRET = SECRET_MARK;
 export const UNKNOWN = "[unknown]";
 
 /**

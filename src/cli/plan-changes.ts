@@ -27,8 +27,7 @@ import type { Json, Plan, PlannedResource } from "./mock-runtime";
 import { likelyRenames, warningsOf } from "./plan-risks";
 
 /** How the plan prints a secret and an unknown value (mock-runtime.ts SECRET and UNKNOWN). */
-export const SECRET_MARK = "[secret]";
-export const UNKNOWN_MARK = "[unknown]";
+export { SECRET_MARK, UNKNOWN_MARK } from "./plan-marks";
 
 // ----- reading a plan document -----------------------------------------------------------
 

@@ -11,13 +11,15 @@ import { ConfigError, type Problem } from "../config/errors";
 import { fileLabel, parseCliArgs, projectRoot, runCli, UsageError } from "./common";
 import { diffPlans, parsePlanDocument, parsePlanPair } from "./plan-changes";
 import { renderPlanDiff } from "./plan-markdown";
+import { diffViolations, guardrailsOf, withViolations } from "./plan-policy";
 
-const USAGE = `usage: npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>]
+const USAGE = `usage: npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>] [--enforce]
 
 Compares two plan documents (npm run plan -- --stack <name> --json) and prints the changes
 as Markdown.
   --limit <n>   list at most n resources per section (default 200; 0: all)
-  --level <n>   heading level of the summary line (default 3)`;
+  --level <n>   heading level of the summary line (default 3)
+  --enforce     exit 3 when a mandatory guard rail is violated (README, Guard rails)`;
 
 /** The file's text, or the problem reading it. */
 function readDocument(path: string, label: string): { text: string } | { problem: Problem } {
@@ -51,7 +53,7 @@ export const main = (argv: string[]): Promise<void> =>
     const { values, positionals } = parseCliArgs(
       argv,
       USAGE,
-      { limit: { type: "string" }, level: { type: "string" } },
+      { limit: { type: "string" }, level: { type: "string" }, enforce: { type: "boolean" } },
       ["<base.json>", "<head.json>"],
     );
     const limit = count(values.limit, "--limit", 200, 0);
@@ -69,8 +71,10 @@ export const main = (argv: string[]): Promise<void> =>
       throw new ConfigError(problems, "Cannot compare the plans");
     }
     const plans = parsePlanPair(base, head);
-    process.stdout.write(renderPlanDiff(diffPlans(plans.base, plans.head), { limit, level }));
-    return 0;
+    const diff = diffPlans(plans.base, plans.head);
+    const violations = diffViolations(diff, plans.head, guardrailsOf(plans.head, head.label));
+    process.stdout.write(withViolations(renderPlanDiff(diff, { limit, level }), violations));
+    return values.enforce && violations.some((v) => v.level === "mandatory") ? 3 : 0;
   });
 
 if (require.main === module) void main(process.argv.slice(2));

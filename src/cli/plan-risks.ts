@@ -20,7 +20,7 @@
  */
 import { commonEnds } from "./line-diff";
 import type { PlannedResource } from "./mock-runtime";
-import { SECRET } from "./mock-runtime";
+import { SECRET_MARK as SECRET } from "./plan-marks";
 import type {
   PlanWarning,
   ResourceChange,

@@ -3,13 +3,16 @@
  *
  * Offline plan: validates the stack file and the federation registry, runs the real program
  * under Pulumi's mock runtime (no CLI, no network, no credentials) and prints the resource
- * tree with a count per type, or one JSON document (see README, "Plan JSON format").
+ * tree with a count per type and the guard rails' stack violations (src/policies), or one
+ * JSON document (see README, "Plan JSON format") that also carries the stack's
+ * `homelab:guardrails` for plan-diff.
  */
 import { configKey } from "../config/stack";
 import { refOf } from "../lib/urn";
 import { projectRoot, parseCli, runCli, UsageError } from "./common";
 import type { Plan, PlannedResource } from "./mock-runtime";
 import { planStack } from "./offline";
+import { planViolations, violationsText } from "./plan-policy";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json]
 
@@ -70,10 +73,11 @@ export const main = (argv: string[]): Promise<void> =>
     if (!values.stack) throw new UsageError("--stack is required");
     const { plan, loaded } = await planStack(projectRoot(), values.stack, values.config);
     if (values.json) {
-      process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+      const document = { ...plan, guardrails: loaded.config.guardrails };
+      process.stdout.write(JSON.stringify(document, null, 2) + "\n");
       return 0;
     }
-    process.stdout.write(formatTree(plan) + "\n");
+    process.stdout.write(formatTree(plan) + "\n\n" + violationsText(planViolations(plan)) + "\n");
     if (loaded.missingSecrets.length > 0) {
       process.stdout.write(
         `\nOffline: secrets are placeholders. A real run needs ${loaded.missingSecrets.length} secret(s) not set in ${loaded.file}: ` +

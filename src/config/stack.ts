@@ -7,6 +7,7 @@ import { cloudflareSchema, type CloudflareConfig } from "./cloudflare";
 import { type Problem, zodProblems } from "./errors";
 import { membershipSchema, type Membership } from "./federation";
 import { fortigateSchema, type FortigateConfig } from "./fortigate";
+import { DEFAULT_GUARDRAILS, guardrailsSchema, type GuardrailsConfig } from "./guardrails";
 import { closest } from "./primitives";
 import { proxmoxSchema, type ProxmoxConfig } from "./proxmox";
 import {
@@ -38,6 +39,7 @@ export const sectionSchemas = {
   proxy: proxySchema,
   sso: ssoSchema,
   cloudflare: cloudflareSchema,
+  guardrails: guardrailsSchema,
 } as const;
 
 export type SectionName = keyof typeof sectionSchemas;
@@ -57,6 +59,8 @@ export interface SiteConfig {
   readonly proxy?: ProxyConfig;
   readonly sso?: SsoConfig;
   readonly cloudflare?: CloudflareConfig;
+  /** Absent in hand-built configs; `siteConfigOf` fills the defaults. */
+  readonly guardrails?: GuardrailsConfig;
 }
 
 export function configKey(section: string): string {
@@ -112,6 +116,7 @@ export function siteConfigOf(sections: Partial<Record<SectionName, unknown>>): S
     proxy: sections.proxy as ProxyConfig | undefined,
     sso: sections.sso as SsoConfig | undefined,
     cloudflare: sections.cloudflare as CloudflareConfig | undefined,
+    guardrails: (sections.guardrails as GuardrailsConfig | undefined) ?? DEFAULT_GUARDRAILS,
   };
 }
 

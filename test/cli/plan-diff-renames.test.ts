@@ -41,9 +41,20 @@ async function diff(base: string, head: string): Promise<string> {
   return result.stdout;
 }
 
-/** The caution block's lines. */
+/** The caution block's lines (the guard-rails block's lines name their level first). */
 function caution(report: string): string[] {
-  return report.split("\n").filter((l) => l.startsWith("> - "));
+  return report
+    .split("\n")
+    .filter((l) => l.startsWith("> - ") && !/^> - \*\*(mandatory|advisory)\*\*/.test(l));
+}
+
+/** The guard-rails block's violations: "<level> <policy> <resource>". */
+function violations(report: string): string[] {
+  return report
+    .split("\n")
+    .map((l) => /^> - \*\*(mandatory|advisory)\*\* `([^`]+)` `([^`]+)`/.exec(l))
+    .filter((m) => m !== null)
+    .map((m) => [m[1], m[2], m[3]].join(" "));
 }
 
 const SERVICE = "    - name: paperless\n      app: paperless-ngx";
@@ -96,6 +107,18 @@ describe("plan-diff of renames, end to end", () => {
       report,
       /^### Stack `lab`: 21 to add, 21 to delete, 1 output change, ⚠️ 18 warnings/,
     );
+    // The guard rails refuse the same loss: each old volume and generated secret, by name.
+    assert.deepEqual(
+      violations(report).sort(),
+      [
+        ...["admin-password", "db-password", "secret-key"].map(
+          (s) => `mandatory no-stateful-loss lab-services-generated-paperless-${s}`,
+        ),
+        ...["cache", "consume", "data", "db", "export", "media"].map(
+          (v) => `mandatory no-stateful-loss lab-services-paperless-volume-${v}`,
+        ),
+      ].sort(),
+    );
   });
 
   it("the same rename with renamedFrom: the same resources, renamed, nothing flagged", async () => {
@@ -104,6 +127,7 @@ describe("plan-diff of renames, end to end", () => {
     ]);
     const report = await diff(base, head);
     assert.deepEqual(caution(report), []);
+    assert.deepEqual(violations(report), []);
     assert.doesNotMatch(report, /#### (Added|Removed)/);
     assert.match(
       report,

@@ -39,7 +39,12 @@ describe("npm run plan-diff", () => {
     // restricted services: the change shows as a line diff of that file.
     assert.match(
       result.stdout,
-      /^### Stack `home`: 1 to change, 1 output change \(\d+ → \d+ resources\)\n\n#### Changed \(1\)\n\n- `docker:index\/container:Container::home-services-proxy-caddy`/,
+      /^### Stack `home`: 1 to change, 1 output change \(\d+ → \d+ resources\)\n\n> \[!CAUTION\]\n(?:>.*\n)+\n#### Changed \(1\)\n\n- `docker:index\/container:Container::home-services-proxy-caddy`/,
+    );
+    // Docker re-creates a container whose upload changes: the proxy restarts (guard rails).
+    assert.match(
+      result.stdout,
+      /> - \*\*mandatory\*\* `maintenance-only` `home-services-proxy-caddy`: home-services-proxy-caddy restarts or is replaced \(`uploads` change: Docker re-creates the container\)/,
     );
     assert.match(
       result.stdout,

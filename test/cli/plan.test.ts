@@ -24,7 +24,7 @@ describe("npm run plan", () => {
   it("--json prints exactly one JSON document in the documented shape", () => {
     assert.equal(home.status, 0, home.stderr);
     const plan = JSON.parse(home.stdout) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs"]);
+    assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs", "guardrails"]);
     assert.equal(plan.stack, "home");
     assert.equal(plan.project, "homelab");
     const resources = plan.resources as Record<string, unknown>[];

@@ -106,6 +106,25 @@ describe("the shape of src/", () => {
     assert.deepEqual(wrong, []);
   });
 
+  it("policies/ is pure, shared by the policy pack and the CLIs: it imports only config/ and lib/", () => {
+    const wrong = files
+      .filter((f) => f.name.startsWith(join("src", "policies") + "/"))
+      .flatMap((f) =>
+        importedFolders(f)
+          .filter((folder) => !["policies", "config", "lib"].includes(folder))
+          .map((folder) => `${f.name} → src/${folder}`),
+      );
+    assert.deepEqual(wrong, []);
+    const sdk = files.filter(
+      (f) => f.name.startsWith(join("src", "policies") + "/") && /from "@pulumi\//.test(f.text),
+    );
+    assert.deepEqual(
+      sdk.map((f) => f.name),
+      [],
+      "no Pulumi SDK in the pure policies",
+    );
+  });
+
   it(`no file is over ${MAX_FILE_LINES} lines`, () => {
     const long = files
       .map((f) => ({ name: f.name, lines: f.text.split("\n").length - 1 }))

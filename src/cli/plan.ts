@@ -7,7 +7,7 @@
  */
 import { configKey } from "../config/stack";
 import { refOf } from "../lib/urn";
-import { projectRoot, parseCli, runCli, UsageError } from "./common";
+import { projectRoot, parseCli, runCli, stackOption, UsageError } from "./common";
 import type { Plan, PlannedResource } from "./mock-runtime";
 import { planStack } from "./offline";
 
@@ -68,7 +68,9 @@ export const main = (argv: string[]): Promise<void> =>
       json: { type: "boolean", default: false },
     });
     if (!values.stack) throw new UsageError("--stack is required");
-    const { plan, loaded } = await planStack(projectRoot(), values.stack, values.config);
+    const root = projectRoot();
+    const stack = stackOption(root, values.stack, values.config)!;
+    const { plan, loaded } = await planStack(root, stack, values.config);
     if (values.json) {
       process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
       return 0;

@@ -26,7 +26,7 @@ import {
 import { dhGroups, phase1Proposals, phase2Proposals } from "../../src/config/ike";
 import { formatPrefix, prefix } from "../../src/lib/net";
 
-const ROOT = join(__dirname, "..", "..");
+import { HOME, REGISTRY, ROOT, pathOf } from "../helpers/sites";
 
 function registry(file: string): Registry {
   const yaml = readYaml(join(ROOT, file), file);
@@ -142,12 +142,12 @@ describe("negotiation", () => {
   });
 });
 
-describe("the committed registry", () => {
-  const fgn = registry("stacks/federation.yaml");
+describe("the fixture registry (a copy of the seed's)", () => {
+  const fgn = registry(REGISTRY);
 
   it("the home stack's model has one peering per other member, sorted by peer", () => {
     const { loaded, model } = evaluateSite(
-      stackFileSource(join(ROOT, "Pulumi.home.yaml"), "home", "Pulumi.home.yaml"),
+      stackFileSource(pathOf(HOME), HOME.stack, HOME.file),
       {
         root: ROOT,
         requireSecrets: false,

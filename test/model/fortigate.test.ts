@@ -13,6 +13,7 @@ import { PATHS, mapSecrets } from "../../src/devices/fortios/tables";
 import { fortiosVersion } from "../../src/providers/fortios/resource";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
 import { MiniEngine } from "../helpers/engine";
+import { HOME } from "../helpers/sites";
 import { EMULATOR_TOKEN, startFortiGate, type FortiGateEmulator } from "../emulators/fortigate";
 import { PEERINGS, homeInput } from "./fortigate-plan";
 
@@ -424,22 +425,22 @@ describe("FortiGate plan pieces", () => {
       plan.problems.map((p) => [p.file, p.path.join("."), p.message]),
       [
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:fortigate.interfaces",
           "the route to 10.200.0.0/24 (a test route) goes via 192.0.2.1, which is on no FortiGate interface subnet: give the interface facing it an address in that subnet",
         ],
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:fortigate.federation.networks.1",
           'network "swprod" (10.128.0.0/24) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it',
         ],
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:fortigate.dialupVpn.access.1",
           'network "swprod" (10.128.0.0/24) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it',
         ],
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:proxy.host",
           'the proxy host "caddy" (192.0.2.10) is behind no FortiGate interface, so the WAN cannot be forwarded to it',
         ],

@@ -4,11 +4,10 @@
  * template clone on a tagged bridge, a DHCP container, derived vmids, the TLS opt-out.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { PlannedResource } from "../../../src/cli/mock-runtime";
 import { guestVmid } from "../../../src/model/proxmox";
-import { ROOT, runMockStack, valueOf, type MockStack } from "../../helpers/mock-stack";
+import { runMockStack, valueOf, type MockStack } from "../../helpers/mock-stack";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const CT = "proxmoxve:index/containerLegacy:ContainerLegacy";
@@ -18,7 +17,7 @@ const ref = (r: PlannedResource) => `${r.type}::${r.name}`;
 describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest shapes)", () => {
   let lab: MockStack;
   before(async () => {
-    lab = await runMockStack("lab", join(ROOT, "test", "fixtures", "proxmox", "lab.yaml"));
+    lab = await runMockStack({ stack: "lab", file: "test/fixtures/proxmox/lab.yaml" });
   });
 
   it("TLS opt-out is explicit on the provider and on the API calls; no SSH block, no ssh input", () => {

@@ -18,7 +18,14 @@ function site(guests: number, prefix: number): unknown {
     apiTokenId: "pulumi@pve!bench",
     nodes: [{ name: "pve1", address: "10.0.0.11" }],
     storages: [{ name: "local-lvm", type: "lvm", volumeGroup: "pve" }],
-    images: [{ name: "img", url: "https://example.org/img.qcow2" }],
+    // A fictional file: its digest is a placeholder of the right form (validation requires one).
+    images: [
+      {
+        name: "img",
+        url: "https://example.org/img.qcow2",
+        checksum: { algorithm: "sha256", value: "0".repeat(64) },
+      },
+    ],
     sdn: {
       zones: [
         {

@@ -13,8 +13,9 @@ import { ok, run, scriptCommand, type Timed } from "./command";
 import { median, type BenchSuite, type Figure } from "./types";
 
 /**
- * A site whose plan has roughly `services * 6 + guests * 2` resources: each custom service
- * is a stack (component, network, volume, image, container, DNS record).
+ * A site whose plan has roughly `services * 6 + guests * 4` resources: each custom service
+ * is a stack (component, network, volume, image, container, DNS record); each Docker host VM
+ * comes with its user data snippet and the wait for its daemon.
  */
 export function generatedSite(services: number): Record<string, unknown> {
   const hosts = Math.max(1, Math.ceil(services / 100));
@@ -26,7 +27,7 @@ export function generatedSite(services: number): Record<string, unknown> {
     cores: 4,
     memoryMiB: 8192,
     disk: { storage: "local-lvm", sizeGiB: 64 },
-    image: "debian12",
+    image: "debian13",
     nics: [{ vnet: "apps", ip: `10.130.${Math.floor(i / 200)}.${(i % 200) + 10}` }],
     docker: {},
   }));
@@ -35,16 +36,27 @@ export function generatedSite(services: number): Record<string, unknown> {
       "homelab:site": {
         name: "generated",
         domains: { public: "example.com", internal: "home.arpa" },
+        sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly bench@example.com"],
       },
       "homelab:proxmox": {
         endpoint: "https://10.0.0.11:8006/",
         apiTokenId: "pulumi@pve!bench",
+        ssh: { username: "root" },
         nodes: [{ name: "pve1", address: "10.0.0.11" }],
-        storages: [{ name: "local-lvm", type: "lvm", volumeGroup: "pve" }],
+        storages: [
+          { name: "local-lvm", type: "lvm", volumeGroup: "pve" },
+          { name: "local", type: "dir", existing: true, content: ["snippets", "import"] },
+        ],
         images: [
           {
-            name: "debian12",
-            url: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2",
+            // The seed's image (Pulumi.home.yaml), with its digest.
+            name: "debian13",
+            url: "https://cloud.debian.org/images/cloud/trixie/20260712-2537/debian-13-genericcloud-amd64-20260712-2537.qcow2",
+            checksum: {
+              algorithm: "sha512",
+              value:
+                "7ae53e9dbee282bfc16f289dec483dde3a8598769c38a267948310f7a2a52c662620198603bc52c142627efba379863d16079698a10b34102d55bcedd40e8d32",
+            },
           },
         ],
         sdn: {

@@ -1,5 +1,6 @@
 /** Every benchmark suite `npm run bench` runs, in order. Add yours here. */
 import { addressPlanSuite } from "./address-plan";
+import { engineSuite } from "./engine";
 import { federationSuite } from "./federation";
 import { fortigateSuite } from "./fortigate";
 import { generatedSuite } from "./generated";
@@ -19,5 +20,6 @@ export const suites: BenchSuite[] = [
   addressPlanSuite,
   fortigateSuite,
   unifiSuite,
+  engineSuite,
   reviewSuite,
 ];

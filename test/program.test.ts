@@ -81,7 +81,7 @@ describe("program under the engine's config", () => {
     const error = await runError(home.config, [...home.secretKeys, "homelab:proxmox"]);
     assert.match(
       error.message,
-      /homelab:proxmox\n {4}contains an encrypted value, but secrets cannot live inside a section/,
+      /homelab:proxmox\n {4}holds an encrypted value, but secrets cannot live inside a section/,
     );
   });
 

@@ -4,6 +4,7 @@
 "use strict";
 
 const { fit, MAX_BODY } = require("./pr-comment.cjs");
+const { codeBlock } = require("./markdown.cjs");
 
 const LABEL = "drift";
 
@@ -51,9 +52,10 @@ function issueBody({ stack, report, runUrl, date }) {
     "<details open><summary>Preview</summary>",
     "",
   ].join("\n");
-  const tail = "\n```\n\n</details>\n";
-  const room = MAX_BODY - 200 - head.length - tail.length;
-  return head + "```text\n" + fit(plain(report).trimEnd(), room, "the workflow run's log") + tail;
+  // Fit the preview first, then fence it with a fence longer than anything inside it.
+  const room = MAX_BODY - 300 - head.length;
+  const preview = fit(plain(report).trimEnd(), room, "the workflow run's log");
+  return `${head}${codeBlock(preview)}\n\n</details>\n`;
 }
 
 /**

@@ -17,6 +17,7 @@ const { spawnSync } = require("node:child_process");
 const { mkdirSync, renameSync, writeFileSync } = require("node:fs");
 const { dirname, join, resolve } = require("node:path");
 const { listStacks } = require("./affected-stacks.cjs");
+const { codeBlock, inlineCode } = require("./markdown.cjs");
 
 const MARKER = "<!-- homelab:plan-diff -->";
 
@@ -46,9 +47,9 @@ function projectOf(json) {
   }
 }
 
-/** A fenced block for a tool's error output. */
+/** A fenced block for a tool's error output: nothing in it can close it or render. */
 function block(text) {
-  return ["```text", text.trimEnd(), "```"].join("\n");
+  return codeBlock(text.trimEnd());
 }
 
 /**
@@ -59,7 +60,7 @@ function block(text) {
  *   base/head are missing when the stack file does not exist on that side.
  */
 function section({ stack, base, head, diff }) {
-  const title = `### Stack \`${stack}\``;
+  const title = `### Stack ${inlineCode(stack)}`;
   if (head && !head.ok) {
     return [
       `${title}: ❌ does not plan in this pull request`,
@@ -71,7 +72,7 @@ function section({ stack, base, head, diff }) {
     return `${title}: its stack file is removed. Merging deletes nothing: the stack and its resources remain until \`pulumi destroy\` and \`pulumi stack rm\`.`;
   }
   const notes = [];
-  if (!base) notes.push(`> Stack \`${stack}\` is new in this pull request.`);
+  if (!base) notes.push(`> Stack ${inlineCode(stack)} is new in this pull request.`);
   if (base && !base.ok) {
     notes.push(
       "> The base does not plan, so everything below is shown as added:",

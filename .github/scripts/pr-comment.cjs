@@ -2,6 +2,8 @@
 // by a hidden marker on its first line. Used from actions/github-script (ci.yml).
 "use strict";
 
+const { openFence } = require("./markdown.cjs");
+
 /** GitHub refuses comment and issue bodies longer than this. */
 const MAX_BODY = 65536;
 
@@ -14,10 +16,15 @@ const MAX_BODY = 65536;
 function fit(text, max, rest) {
   if (text.length <= max) return text;
   const note = `\n\n… cut here: ${text.length - max} more characters in ${rest}.\n`;
-  const cut = text.slice(0, max - note.length);
-  // Do not leave a code fence open.
-  const fences = (cut.match(/^\s*(```|~~~)/gm) ?? []).length;
-  return cut + (fences % 2 === 1 ? "\n```" : "") + note;
+  // Do not leave a code fence open: close it with its own fence (in its block quote),
+  // keeping room for that closing line.
+  for (let reserve = 0; ;) {
+    const cut = text.slice(0, Math.max(0, max - note.length - reserve));
+    const open = openFence(cut);
+    const close = open ? `\n${open.prefix}${open.fence}` : "";
+    if (close.length <= reserve) return cut + close + note;
+    reserve = close.length;
+  }
 }
 
 /**

@@ -30,7 +30,10 @@ export interface ProxyRoute {
 export interface ProxySettings {
   readonly email?: string;
   readonly acme: "none" | "http" | "cloudflare-dns";
-  /** Cloudflare API token for the DNS-01 challenge. */
+  /**
+   * The DNS-edit-only Cloudflare token of the DNS-01 challenge (`cloudflareDnsToken`), never
+   * the program's zone token: the proxy is the internet-facing container.
+   */
   readonly cloudflareToken?: StackSecretRef;
   /**
    * Proxies whose X-Forwarded-For is trusted for the client address (Cloudflare's ranges with

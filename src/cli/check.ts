@@ -3,11 +3,9 @@
  * federation registry (or one stack with `--stack`). Prints the full report and exits 1 on
  * any problem; otherwise one line per stack and the secrets each needs for a real run.
  */
-import { join } from "node:path";
 import { ConfigError, formatReport, type Problem } from "../config/errors";
-import { parseRegistry } from "../config/registry";
+import { readRegistry } from "../config/registry";
 import { setSecretCommand } from "../config/secrets";
-import { readYaml, withPositions } from "../config/yaml";
 import type { LoadedSite } from "../config/load";
 import { projectRoot, parseCli, runCli, stackNames, stackOption } from "./common";
 import { loadOffline } from "./offline-stack";
@@ -32,17 +30,16 @@ const problemKey = (p: Problem): string => JSON.stringify([p.file, p.path, p.mes
 export function checkProject(root: string): CheckResult {
   const problems: Problem[] = [];
   const sites: LoadedSite[] = [];
-  const registryYaml = readYaml(join(root, REGISTRY_FILE), REGISTRY_FILE);
-  if (
-    registryYaml.problems.length === 0 ||
-    !registryYaml.problems[0]?.message.includes("file not found")
-  ) {
-    problems.push(...registryYaml.problems);
-    if (registryYaml.problems.length === 0) {
-      problems.push(
-        ...withPositions(parseRegistry(registryYaml.value, REGISTRY_FILE).problems, registryYaml),
-      );
-    }
+  const registry = readRegistry(root, REGISTRY_FILE, { insideProject: true });
+  if ("unreadable" in registry) {
+    if (!registry.missing)
+      problems.push({
+        file: REGISTRY_FILE,
+        path: [],
+        message: `${REGISTRY_FILE} ${registry.unreadable}`,
+      });
+  } else {
+    problems.push(...registry.problems);
   }
   for (const stack of stackNames(root)) {
     try {

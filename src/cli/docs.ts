@@ -19,6 +19,7 @@ import { parseCli, projectRoot, runCli, stackNames, syncGeneratedFiles } from ".
 import { diagramOf, render, VIEWS, type View } from "./diagram";
 import { catalogueEntries, catalogueMarkdown } from "./error-catalogue";
 import { loadOffline } from "./offline";
+import { fenceFor } from "./plan-markdown";
 
 const USAGE = `usage: npm run docs [-- --check]
 
@@ -55,7 +56,8 @@ export function refreshReadme(
       });
       return whole;
     }
-    return `${open}\n\`\`\`mermaid\n${mermaid}\`\`\`\n\n${close}`;
+    const fence = fenceFor(mermaid.split("\n"));
+    return `${open}\n${fence}mermaid\n${mermaid}${fence}\n\n${close}`;
   });
 }
 

@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { NAMESPACE, SECTION_NAMES, configKey } from "../config/stack";
+import { code, fenced, markdownText } from "./plan-markdown";
 
 /** Directories of negative fixtures, relative to the project root (missing ones are skipped). */
 export const FIXTURE_DIRS = ["test/fixtures/invalid", "test/fixtures/registry"] as const;
@@ -123,11 +124,12 @@ export function catalogueMarkdown(entries: readonly CatalogueEntry[]): string {
     lines.push(`## ${section}`, "");
     const list = [...sections.get(section)!].sort((a, b) => a.rule.localeCompare(b.rule));
     for (const entry of list) {
-      lines.push(`### ${entry.rule.charAt(0).toUpperCase()}${entry.rule.slice(1)}`, "");
+      const rule = `${entry.rule.charAt(0).toUpperCase()}${entry.rule.slice(1)}`;
+      lines.push(`### ${markdownText(rule)}`, "");
       for (const problem of entry.problems) {
-        lines.push(`\`${problem.path}\``, "", "```text", ...problem.message.split("\n"), "```", "");
+        lines.push(code(problem.path), "", ...fenced(problem.message.split("\n"), "text"), "");
       }
-      lines.push(`Example: [\`${entry.fixture}\`](../${entry.fixture})`, "");
+      lines.push(`Example: [${code(entry.fixture)}](../${entry.fixture})`, "");
     }
   }
   return lines.join("\n").trimEnd() + "\n";

@@ -115,7 +115,7 @@ interface OutputsRequest {
 
 type Callback = (err: unknown, response: unknown) => void;
 
-interface Monitor {
+export interface Monitor {
   registerResource(req: RegisterRequest, callback: Callback): unknown;
   registerResourceOutputs(req: OutputsRequest, callback: Callback): unknown;
 }
@@ -148,6 +148,42 @@ export interface MockRunOptions {
   readonly program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
+/** What the mocks answer for a resource: its inputs, and the outputs of mock-outputs.ts. */
+export function echoResource(args: pulumi.runtime.MockResourceArgs): {
+  id: string | undefined;
+  state: Record<string, unknown>;
+} {
+  const inputs = args.inputs as Record<string, unknown>;
+  return {
+    id: args.custom ? `${args.name}-id` : undefined,
+    state: { ...inputs, ...computedOutputs(args.type, args.name, inputs) },
+  };
+}
+
+/**
+ * Sets the SDK's mocks (resources answered by `newResource`, functions by mock-outputs.ts)
+ * and the config, runs the preflight, and returns the mock monitor, for a wrapper to watch
+ * the registrations. `preview`: the SDK runs as in `pulumi preview` (unknown outputs).
+ */
+export async function mockMonitor(
+  options: MockRunOptions,
+  newResource: pulumi.runtime.Mocks["newResource"] = echoResource,
+  preview = false,
+): Promise<Monitor> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource,
+      call: (args) => mockCall(args.token, args.inputs as Record<string, unknown>),
+    },
+    options.project,
+    options.stack,
+    preview,
+  );
+  pulumi.runtime.setAllConfig(options.config, [...options.secretKeys]);
+  await options.preflight?.();
+  return pulumi.runtime.getMonitor() as unknown as Monitor;
+}
+
 /** Runs `program` under mocks and returns what it would register. */
 export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
   checkWire();
@@ -155,27 +191,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
   const explicitDeps: { resource: pulumi.Resource; deps: unknown }[] = [];
   let stackOutputs: unknown = {};
 
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const inputs = args.inputs as Record<string, unknown>;
-        return {
-          id: args.custom ? `${args.name}-id` : undefined,
-          state: { ...inputs, ...computedOutputs(args.type, args.name, inputs) },
-        };
-      },
-      call(args) {
-        return mockCall(args.token, args.inputs as Record<string, unknown>);
-      },
-    },
-    options.project,
-    options.stack,
-    false,
-  );
-  pulumi.runtime.setAllConfig(options.config, [...options.secretKeys]);
-  await options.preflight?.();
-
-  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const monitor = await mockMonitor(options);
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     recorded.push({

@@ -6,10 +6,11 @@
  */
 import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors";
+import { printableLines } from "../lib/display";
 import type { Registry } from "../config/federation";
-import { parseRegistry } from "../config/registry";
+import { readRegistry } from "../config/registry";
 import { unknownReference } from "../config/problems";
-import { readYaml, withPositions } from "../config/yaml";
+import { readYaml } from "../config/yaml";
 import { peeringSheet, type PeeringSheet, type SheetStack } from "../model/peering-sheet";
 import { peersOf } from "../model/federation";
 import { UsageError, fileLabel, parseCli, projectRoot, runCli, stackNames } from "./common";
@@ -29,11 +30,13 @@ printed: the sheet says which stack secret holds it.
 
 /** Reads and validates the registry; problems end the run as a ConfigError. */
 export function loadRegistry(root: string, file: string): Registry {
-  const yaml = readYaml(resolve(root, file), file);
-  if (yaml.problems.length > 0) throw new ConfigError(yaml.problems);
-  const { registry, problems } = parseRegistry(yaml.value, file);
-  if (problems.length > 0 || !registry) throw new ConfigError(withPositions(problems, yaml));
-  return registry;
+  const read = readRegistry(root, file, { insideProject: false });
+  if ("unreadable" in read) {
+    const why = read.missing ? "file not found" : `it ${read.unreadable}`;
+    throw new ConfigError([{ file, path: [], message: `cannot read ${file}: ${why}` }]);
+  }
+  if (read.problems.length > 0 || !read.registry) throw new ConfigError(read.problems);
+  return read.registry;
 }
 
 /** Stacks of the project whose site is `member` of the registry `registryFile`. */
@@ -86,6 +89,8 @@ export function formatSheet(sheet: PeeringSheet): string {
     "IKE (phase 1)",
     row("version", "IKEv2"),
     row("authentication", ike.authentication),
+    row(`local ID (${y.id})`, `${ike.localId.value} (${ike.localId.type})`),
+    row(`remote ID (${x.id})`, `${ike.remoteId.value} (${ike.remoteId.type})`),
     row("proposals", ike.proposals.join(" ")),
     row("DH groups", ike.dhGroups.join(" ")),
     row("lifetime", `${ike.lifetime} s`),
@@ -118,7 +123,8 @@ export function formatSheet(sheet: PeeringSheet): string {
     `  ${y.id} configures the same value; if ${y.id} runs this program too, as ${psk.peerSecret}.`,
   ];
   if (x.contact) lines.push(`  Contact for ${x.id}: ${x.contact}`);
-  return lines.join("\n") + "\n";
+  // The registry is validated (no control characters); printed text stays inert regardless.
+  return printableLines(lines.join("\n")) + "\n";
 }
 
 export interface SheetRequest {

@@ -4,6 +4,7 @@
  * (multi-line values as line diffs), and stack output changes. Pure.
  */
 import { canonicalJson } from "../lib/canonical-json";
+import { printable } from "../lib/display";
 import { plural } from "../lib/text";
 import { diffLines, formatHunks } from "./line-diff";
 import type { Json, PlannedResource } from "./mock-runtime";
@@ -60,18 +61,52 @@ export function elide(before: string, after: string, max = MAX_VALUE_CHARS): [st
   return [cut(before), cut(after)];
 }
 
-/** Inline code that survives backticks inside the text. */
+/**
+ * Inline code that survives backticks inside the text: a fence longer than any run of
+ * backticks in it. Line breaks and other control characters are written as escapes: a code
+ * span does not stop block structure, so a line break in it could start a heading.
+ */
 export function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const line = printable(text);
+  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
+  const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
+  return `${fence}${pad}${line}${pad}${fence}`;
 }
 
-function fenced(lines: readonly string[], info: string, indent: string): string[] {
+/** A code fence longer than any run of backticks in `lines` (at least three). */
+export function fenceFor(lines: readonly string[]): string {
   const longest = Math.max(2, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((r) => r.length)));
-  const fence = "`".repeat(longest + 1);
+  return "`".repeat(longest + 1);
+}
+
+/** A fenced code block: nothing inside can close it, and GitHub renders no HTML there. */
+export function fenced(lines: readonly string[], info: string, indent = ""): string[] {
+  const fence = fenceFor(lines);
   return [`${indent}${fence}${info}`, ...lines.map((l) => `${indent}${l}`), `${indent}${fence}`];
+}
+
+/**
+ * One line of Markdown text from data: its code spans kept (made safe by `code`), and around
+ * them HTML (`<img>`, `<details>`), entities, link and image brackets and backslashes escaped,
+ * line breaks and controls as escapes, so that the text renders as what it says.
+ */
+export function markdownText(text: string): string {
+  return printable(text)
+    .split(/(`+)([^`]*?)\1/)
+    .map((part, i) => {
+      if (i % 3 === 1) return "";
+      if (i % 3 === 2) return code(part);
+      return part
+        .replaceAll("\\", "\\\\")
+        .replaceAll("&", "&amp;")
+        .replaceAll("<", "&lt;")
+        .replaceAll(">", "&gt;")
+        .replaceAll("[", "\\[")
+        .replaceAll("]", "\\]")
+        .replaceAll("`", "\\`");
+    })
+    .join("");
 }
 
 /** Most items listed per side when a list of plain values changes. */
@@ -208,7 +243,8 @@ export function renderPlanDiff(diff: PlanDiff, options: RenderOptions = {}): str
 
   if (diff.warnings.length > 0) {
     lines.push("> [!CAUTION]", "> **Data or safety at risk: check these before merging.**", ">");
-    for (const w of diff.warnings) lines.push(`> - ${code(w.ref)}${where(w.parent)}: ${w.message}`);
+    for (const w of diff.warnings)
+      lines.push(`> - ${code(w.ref)}${where(w.parent)}: ${markdownText(w.message)}`);
     lines.push("");
   }
   if (diff.added.length > 0) {

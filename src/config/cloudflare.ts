@@ -6,7 +6,10 @@ export const cloudflareSchema = doc(
   strict({
     zone: doc(dnsName, "The Cloudflare zone (registered domain).", ["example.org"]),
     zoneId: doc(
-      z.string().regex(/^[0-9a-f]{32}$/, { error: "must be the 32-character hex zone id" }),
+      z.string().regex(/^[0-9a-f]{32}$/, {
+        error:
+          "must be the zone id: 32 lowercase hex characters (Overview page), e.g. 023e105f4ecef8ad9ca31a8372d0c353",
+      }),
       "Zone id (Overview page); looked up by name when omitted.",
     ).optional(),
     proxiedDefault: doc(

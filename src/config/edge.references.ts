@@ -53,6 +53,8 @@ export function fortigateReferences(
       "the site is a federation member with a FortiGate edge: add fortigate.federation (interface and networks)",
     );
   }
+  if (fg.internet)
+    localNetworks(fg.internet.networks, [root, "internet", "networks"], "internet.networks");
   if (fg.dialupVpn) {
     const allowed = config.federation ? ["federation"] : [];
     localNetworks(fg.dialupVpn.access, [root, "dialupVpn", "access"], "dialupVpn.access", allowed);

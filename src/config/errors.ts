@@ -4,7 +4,9 @@
  * reports `Problem`s; they are printed together, never as a stack trace.
  */
 import type { z } from "zod";
+import { printable } from "../lib/display";
 import { KEY_MESSAGE_SEPARATOR, suggestion } from "./primitives";
+import { describeSecretText, isSecureValue, isSensitive, looksLikeSecret } from "./sensitive";
 
 export type PathSegment = string | number;
 
@@ -41,7 +43,11 @@ export function problemLocation(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.column ?? 1}`;
 }
 
-/** The full report: every problem, grouped by file, in a stable order. */
+/**
+ * The full report: every problem, grouped by file, in a stable order. It goes to terminals,
+ * CI logs and pull-request comments, so control characters from a file name, a key or a
+ * value (an escape sequence, a carriage return) are printed as escapes.
+ */
 export function formatReport(
   problems: readonly Problem[],
   title = "Invalid configuration",
@@ -55,8 +61,9 @@ export function formatReport(
   const count = sorted.length === 1 ? "1 problem" : `${sorted.length} problems`;
   const lines = [`${title}: ${count}`, ""];
   for (const problem of sorted) {
-    lines.push(`${problemLocation(problem)}  ${formatPath(problem.path)}`);
-    for (const messageLine of problem.message.split("\n")) lines.push(`    ${messageLine}`);
+    lines.push(printable(`${problemLocation(problem)}  ${formatPath(problem.path)}`));
+    for (const messageLine of problem.message.split("\n"))
+      lines.push(`    ${printable(messageLine)}`);
     lines.push("");
   }
   return lines.join("\n").trimEnd() + "\n";
@@ -74,12 +81,20 @@ export class ConfigError extends Error {
 
 // ----- zod issues → problems -------------------------------------------------------------
 
-function describeValue(value: unknown): string {
+/** Longest text a message quotes; a longer one is described by its length. */
+const MAX_QUOTED = 40;
+
+/**
+ * What a value is, for "expected …, got …". Texts are quoted only when short and not
+ * `sensitive` (a secret, or something that looks like one): those are described.
+ */
+export function describeValue(value: unknown, sensitive = false): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null (an empty value)";
+  if (isSecureValue(value)) return "an encrypted value";
   if (typeof value === "string") {
-    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    return `the text ${JSON.stringify(shown)}`;
+    if (sensitive || [...value].length > MAX_QUOTED) return describeSecretText(value);
+    return `the text ${JSON.stringify(value)}`;
   }
   if (typeof value === "number") return `the number ${value}`;
   if (typeof value === "boolean") return String(value);
@@ -107,20 +122,24 @@ function isDefaultMessage(message: string): boolean {
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
 
-function messageFor(issue: Issue): string {
+function messageFor(issue: Issue, sensitive: boolean): string {
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined) return "required key is missing";
-      return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`;
+      if (!isDefaultMessage(issue.message)) return issue.message;
+      return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(issue.input, sensitive)}`;
     case "invalid_value": {
       if (!isDefaultMessage(issue.message)) return issue.message;
       const allowed = issue.values.map((v) => String(v));
       if (allowed.length === 1) return `must be ${JSON.stringify(issue.values[0])}`;
       const got = issue.input;
+      const expected = `expected one of: ${allowed.map((v) => `"${v}"`).join(", ")}`;
+      if (sensitive || (typeof got === "string" && [...got].length > MAX_QUOTED))
+        return `${describeValue(got, true)} is not allowed: ${expected}`;
       const prefix = `${JSON.stringify(got)} is not allowed`;
       return typeof got === "string"
         ? `${prefix}: ${suggestion(got, allowed)}`
-        : `${prefix}: expected one of: ${allowed.map((v) => `"${v}"`).join(", ")}`;
+        : `${prefix}: ${expected}`;
     }
     case "too_small":
     case "too_big": {
@@ -141,8 +160,12 @@ function messageFor(issue: Issue): string {
     case "invalid_union":
       if (!isDefaultMessage(issue.message)) return issue.message;
       return "does not match any of the accepted forms; see the JSON Schema (stacks/schema) for them";
-    case "invalid_key":
-      return `invalid key ${JSON.stringify(issue.input)}: ${issue.issues.map((i) => messageFor(i)).join("; ")}`;
+    case "invalid_key": {
+      const key = typeof issue.input === "string" ? issue.input : "";
+      const hidden = sensitive || looksLikeSecret(key) || [...key].length > MAX_QUOTED;
+      const reasons = issue.issues.map((i) => messageFor(i, hidden)).join("; ");
+      return `invalid key ${hidden ? `(${describeValue(issue.input, true)})` : JSON.stringify(issue.input)}: ${reasons}`;
+    }
     case "invalid_format":
       return isDefaultMessage(issue.message) ? `is not a valid ${issue.format}` : issue.message;
     default:
@@ -163,6 +186,7 @@ export function zodProblems(
   for (const raw of error.issues) {
     const issue: Issue = raw;
     const path = [...root, ...issue.path.filter((s): s is PathSegment => typeof s !== "symbol")];
+    const sensitive = isSensitive(path, issue.input);
     if (issue.code === "unrecognized_keys") {
       const messages = issue.message.split(KEY_MESSAGE_SEPARATOR);
       issue.keys.forEach((key, i) => {
@@ -172,7 +196,7 @@ export function zodProblems(
       });
       continue;
     }
-    problems.push({ file, path, message: messageFor(issue) });
+    problems.push({ file, path, message: messageFor(issue, sensitive) });
   }
   return problems;
 }

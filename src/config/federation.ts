@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { dhGroup, dhGroups, espProposal, ikeProposal } from "./ike";
-import { cidr, doc, hostOrAddress, ipv4, name, strict } from "./primitives";
+import { cidr, doc, hostOrAddress, ipv4, name, strict, text } from "./primitives";
 
 export const membershipSchema = doc(
   strict({
@@ -49,7 +49,11 @@ export const memberSchema = strict({
     "Registry number: unique and never reused, even after the member leaves (like dn42's registry numbers). The /31 of the peering of members i < j is number (j-1)(j-2)/2 + (i-1) of the transfer pool, so tunnel addresses never move when others join, leave or are reordered.",
     [1],
   ),
-  name: doc(z.string().min(1), "Display name.", ["Alexis"]),
+  name: doc(
+    text(63).min(1),
+    "Display name (at most 63 characters: it goes into FortiOS BGP and IPsec descriptions).",
+    ["Alexis"],
+  ),
   asn: doc(
     z
       .number()
@@ -97,7 +101,7 @@ export const memberSchema = strict({
     }),
     "ESP (phase 2) proposals supported. PFS uses the DH groups negotiated for IKE.",
   ),
-  contact: doc(z.string(), "How to reach this member's operator (for PSK exchange).", [
+  contact: doc(text(200), "How to reach this member's operator (for PSK exchange).", [
     "alexis@example.net",
   ]).optional(),
 });
@@ -108,8 +112,8 @@ export const registrySchema = doc(
       z.literal(1, { error: "must be 1 (the registry format version)" }),
       "Format version.",
     ),
-    name: doc(z.string().min(1), "Federation name.", ["FGN"]),
-    description: doc(z.string(), "One line about the federation.").optional(),
+    name: doc(text(63).min(1), "Federation name.", ["FGN"]),
+    description: doc(text(255), "One line about the federation.").optional(),
     transferPool: doc(
       cidr,
       "Pool the per-peering /31 tunnel addresses come from, outside every member's prefixes. With highest member number N in a full mesh it needs N(N-1)/2 /31s: a /24 serves numbers up to 16, a /20 up to 64.",

@@ -123,6 +123,7 @@ function checkInterfaceRefs(fg: FortigateConfig, out: Problems): void {
   const uses: [string | undefined, PathSegment[]][] = [
     [fg.federation?.interface, ["federation", "interface"]],
     [fg.dialupVpn?.interface, ["dialupVpn", "interface"]],
+    [fg.internet?.interface, ["internet", "interface"]],
     ...fg.tunnels.map((t, i): [string, PathSegment[]] => [
       t.interface,
       ["tunnels", i, "interface"],
@@ -132,6 +133,12 @@ function checkInterfaceRefs(fg: FortigateConfig, out: Problems): void {
     if (name !== undefined && !names.includes(name))
       out.add(path, unknownReference("interface", name, names));
   }
+  const internet = fg.interfaces.find((i) => i.name === fg.internet?.interface);
+  if (internet && internet.role !== "wan")
+    out.add(
+      ["internet", "interface"],
+      `interface "${internet.name}" has role ${internet.role}: the Internet is reached through a WAN interface (give it role: wan, or name the WAN interface here)`,
+    );
   for (const t of tunnelNames) {
     if (names.includes(t))
       out.add(

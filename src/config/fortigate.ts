@@ -13,6 +13,7 @@ import {
   secretRef,
   strict,
   vlanId,
+  text,
 } from "./primitives";
 import { fortigateRules } from "./fortigate.rules";
 import { dhGroup, dhGroups, espProposal, ikeProposal } from "./ike";
@@ -20,7 +21,8 @@ import { refineWith, uniqueBy } from "./problems";
 
 /** FortiOS interface and phase1 names: at most 15 characters. */
 export const fortiName = z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, {
-  error: "must be 1-15 characters (letters, digits, _ . -): the FortiOS interface name limit",
+  error:
+    "must be 1-15 characters (letters, digits, _ . -): the FortiOS interface name limit, e.g. port1 or fgn-baptiste",
 });
 
 export const allowAccess = z.enum([
@@ -65,7 +67,7 @@ export const interfaceSchema = strict({
     "physical ports already exist and are only updated; aggregate (LACP), vlan and loopback are created.",
   ).default("physical"),
   role: doc(z.enum(["lan", "wan", "dmz", "undefined"]), "FortiOS interface role.").default("lan"),
-  alias: doc(z.string().max(25), "Alias shown in the FortiGate UI.").optional(),
+  alias: doc(text(25), "Alias shown in the FortiGate UI.").optional(),
   members: doc(z.array(fortiName), "Aggregate members (physical ports).", [
     ["internal1", "internal2"],
   ]).optional(),
@@ -79,7 +81,7 @@ export const interfaceSchema = strict({
   allowaccess: doc(z.array(allowAccess), "Management protocols allowed on the interface.").default([
     "ping",
   ]),
-  description: doc(z.string().max(255), "Free text about the interface.").optional(),
+  description: doc(text(255), "Free text about the interface.").optional(),
 });
 
 export const dhcpServerSchema = strict({
@@ -98,12 +100,13 @@ export const dhcpServerSchema = strict({
       strict({
         mac: doc(
           z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, {
-            error: "must be a MAC address such as 00:11:22:33:44:55",
+            error:
+              "must be a MAC address: six hex bytes separated by colons, e.g. 00:11:22:33:44:55",
           }),
           "The client's MAC address.",
         ),
         ip: doc(ipv4, "The address it always gets."),
-        description: doc(z.string(), "Free text about the client.").optional(),
+        description: doc(text(255), "Free text about the client.").optional(),
       }),
     ),
     "Fixed addresses by MAC address.",
@@ -118,7 +121,7 @@ export const staticRouteSchema = strict({
     z.number().int().min(1).max(255),
     "Administrative distance: the lowest wins among routes to the same prefix.",
   ).default(10),
-  comment: doc(z.string().max(255), "Comment on the device.").optional(),
+  comment: doc(text(255), "Comment on the device.").optional(),
 });
 
 export const tunnelSchema = strict({
@@ -132,6 +135,23 @@ export const tunnelSchema = strict({
   psk: doc(secretRef, "Pre-shared key."),
 });
 
+/** A person allowed on the dial-up VPN: a FortiGate local user in the VPN's user group. */
+export const dialupUserSchema = strict({
+  name: doc(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+      error:
+        "must be 1-64 characters (letters, digits, _ . -), starting with a letter or digit, e.g. alexis: the FortiOS local user name",
+    }),
+    "User name: the EAP identity the client sends (FortiClient asks for it).",
+    ["alexis"],
+  ),
+  password: doc(
+    secretRef,
+    "The user's password, a stack secret (never in this file): EAP-MSCHAPv2 checks it on the FortiGate.",
+    [{ secret: "vpnPasswordAlexis" }],
+  ),
+});
+
 export const dialupVpnSchema = strict({
   name: doc(
     fortiName,
@@ -141,9 +161,29 @@ export const dialupVpnSchema = strict({
   interface: doc(fortiName, "Interface clients connect to (the WAN)."),
   pool: doc(cidr, "Addresses handed to clients (mode-config).", ["172.26.0.0/24"]),
   dns: doc(z.array(ipv4), "DNS servers pushed to clients.").default([]),
-  access: doc(z.array(name).min(1), "Networks (by name) clients may reach.", [["lan", "swprod"]]),
+  access: doc(
+    z.array(name).min(1),
+    "Networks (by name) clients may reach; `federation` adds every peer's prefixes (the pool is then announced to the peers, without the clients' /32 routes).",
+    [["lan", "swprod", "federation"]],
+  ),
+  users: doc(
+    z
+      .array(dialupUserSchema)
+      .min(1, {
+        error:
+          "must list at least one user: each person connects with their own name and password (IKEv2 EAP), so a user can be revoked alone",
+      })
+      .superRefine(uniqueBy((u) => u.name.toLowerCase(), "user name", ["name"])),
+    "Who may connect: one FortiGate local user each, in the VPN's user group (IKEv2 EAP with `eap-identity send-request`). Removing a user revokes them; the pre-shared key dialupPsk only authenticates the FortiGate to the clients.",
+    [[{ name: "alexis", password: { secret: "vpnPasswordAlexis" } }]],
+  ),
   ...ikeFields,
 });
+
+/** Ids stay below this (policy ids above it are outside what FortiOS accepts). */
+export const ID_LIMIT = 1_071_741_825;
+/** The largest idBase: its range of 100000 ids ends below ID_LIMIT. */
+export const ID_BASE_MAX = ID_LIMIT - 100_000;
 
 /** The section's fields (its rules, in fortigate.rules.ts, refine it below). */
 const fortigateFields = strict({
@@ -160,7 +200,9 @@ const fortigateFields = strict({
       .number()
       .int({ error: "must be a whole number" })
       .min(1000, { error: "must be at least 1000: FortiOS numbers objects made by hand from 1" })
-      .max(4_000_000_000, { error: "must be at most 4000000000 (FortiOS ids are 32-bit)" }),
+      .max(ID_BASE_MAX, {
+        error: `must be at most ${ID_BASE_MAX}: the ids idBase to idBase+99999 must stay below ${ID_LIMIT}, inside the range FortiOS accepts for policy ids`,
+      }),
     "First id of the range (idBase to idBase+99999) this stack uses for static routes, firewall policies and DHCP servers; each object's id derives from its identity, so ids never shift. Change it only if objects made by hand already use that range.",
     [100000],
   ).default(100000),
@@ -195,9 +237,20 @@ const fortigateFields = strict({
     }),
     "How this FortiGate takes part in the federation (tunnels come from the registry).",
   ).optional(),
+  internet: doc(
+    strict({
+      interface: doc(fortiName, "WAN interface the Internet is reached through.", ["wan1"]),
+      networks: doc(
+        z.array(name).min(1),
+        "Local networks (by name) allowed out to the Internet, with source NAT to the WAN address.",
+        [["lan", "swprod"]],
+      ),
+    }),
+    "Internet access: one policy from these networks to the WAN, with source NAT. FortiOS drops what no policy accepts, and the factory Internet policy names the factory `internal` switch, not the interfaces this stack creates.",
+  ).optional(),
   dialupVpn: doc(
     dialupVpnSchema,
-    "IPsec dial-up server for road-warrior clients (FortiClient, IKEv2).",
+    "IPsec dial-up server for road-warrior clients (FortiClient, IKEv2 with EAP: one user each).",
   ).optional(),
   tunnels: doc(
     z.array(tunnelSchema),

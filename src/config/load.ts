@@ -4,13 +4,13 @@
  * SiteConfig, the federation registry it belongs to, and the secrets it needs; or a
  * ConfigError listing every problem.
  */
-import { isAbsolute, join } from "node:path";
 import { ConfigError, formatPath, type PathSegment, type Problem } from "./errors";
 import { readDeviceCertificates, type DeviceCertificates } from "./files";
 import type { Member, Registry } from "./federation";
-import { checkSiteInsideMember, parseRegistry } from "./registry";
+import { checkSiteInsideMember, readRegistry } from "./registry";
 import {
   FIXED_SECRETS,
+  plainSecretProblems,
   requiredSecrets,
   secretProblems,
   type SecretRequirement,
@@ -28,6 +28,7 @@ import {
 import { referenceProblems } from "./references";
 import { Problems, unknownReference } from "./problems";
 import { readYaml, withPositions, type YamlFile } from "./yaml";
+import { isSecureValue, redactProblems, sensitiveStrings } from "./sensitive";
 import { suggestion } from "./primitives";
 import { peersOf } from "./peerings";
 import { siteNetworks } from "./networks";
@@ -50,6 +51,11 @@ export interface ConfigSource {
   readonly unreadable?: boolean;
   /** Paths already reported by the source (schema problems there would repeat them). */
   readonly reported?: readonly (readonly PathSegment[])[];
+  /**
+   * Decrypted values the source holds but keeps out of `values` (the engine passes secrets
+   * in clear): never quoted by a problem.
+   */
+  readonly secretValues?: readonly string[];
 }
 
 export interface LoadedSite {
@@ -78,18 +84,8 @@ export interface LoadOptions {
   readonly requireSecrets: boolean;
 }
 
-function isSecureValue(value: unknown): value is { secure: string } {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 1 &&
-    typeof (value as { secure?: unknown }).secure === "string"
-  );
-}
-
 /** Paths of `{ secure: ... }` values nested in a section value. */
-function nestedSecrets(value: unknown, path: PathSegment[]): PathSegment[][] {
+export function nestedSecrets(value: unknown, path: PathSegment[]): PathSegment[][] {
   if (isSecureValue(value)) return [path];
   if (Array.isArray(value)) return value.flatMap((v, i) => nestedSecrets(v, [...path, i]));
   if (value !== null && typeof value === "object") {
@@ -109,12 +105,16 @@ const STACK_FILE_KEYS = [
 /** Reads `Pulumi.<stack>.yaml` (or any file in that format). */
 export function stackFileSource(path: string, stack: string, label: string): ConfigSource {
   const yaml = readYaml(path, label);
-  const problems: Problem[] = [...yaml.problems];
+  // Syntax problems name keys as the rest of the report does: from the config key down.
+  const problems: Problem[] = yaml.problems.map((p) =>
+    p.path[0] === "config" && p.path.length > 1 ? { ...p, path: p.path.slice(1) } : p,
+  );
   const values: Record<string, unknown> = {};
   const keys: string[] = [];
   const set = new Set<string>();
   const plaintext = new Set<string>();
   const reported: PathSegment[][] = [];
+  const secretValues: string[] = [];
   const document = yaml.value;
   if (yaml.problems.length === 0) {
     if (document === null || typeof document !== "object" || Array.isArray(document)) {
@@ -157,15 +157,13 @@ export function stackFileSource(path: string, stack: string, label: string): Con
           if ((SECTION_NAMES as string[]).includes(key)) {
             for (const nested of nestedSecrets(value, [configKey(key)])) {
               reported.push(nested);
-              problems.push({
-                file: label,
-                path: nested,
-                message: `secrets cannot live inside ${configKey(key)}: each secret is its own key (see README, Secrets)`,
-              });
+              problems.push(secretInsideSection(label, stack, nested));
             }
             values[key] = value;
           } else if (typeof value === "string") {
+            // A secret in plain text: refused below, and never quoted.
             plaintext.add(key);
+            secretValues.push(value);
           } else {
             values[key] = value;
           }
@@ -183,6 +181,24 @@ export function stackFileSource(path: string, stack: string, label: string): Con
     problems,
     unreadable: yaml.problems.length > 0,
     reported,
+    secretValues,
+  };
+}
+
+/**
+ * The problem of an encrypted value inside a section (what `pulumi config set --path
+ * --secret` writes): secrets are their own keys. Its value is never shown.
+ */
+export function secretInsideSection(file: string, stack: string, path: PathSegment[]): Problem {
+  const key = formatPath(path);
+  return {
+    file,
+    path,
+    message:
+      `holds an encrypted value, but secrets cannot live inside ${String(path[0])}: each secret is its own key (see README, Secrets). Move it:\n` +
+      `pulumi config rm --path '${key}' --stack ${stack}\n` +
+      `pulumi config set --secret ${configKey("<name>")} --stack ${stack}\n` +
+      `and write { secret: <name> } at ${key}`,
   };
 }
 
@@ -203,9 +219,17 @@ export interface SiteCheck {
 
 /** A ConfigError with every problem positioned in the stack file or the registry. */
 export function siteError(check: SiteCheck, problems: readonly Problem[]): ConfigError {
-  return new ConfigError(
-    withPositions(withPositions(problems, check.source.yaml, ["config"]), check.registryYaml),
+  const positioned = withPositions(
+    withPositions(problems, check.source.yaml, ["config"]),
+    check.registryYaml,
   );
+  // Whatever a rule quoted, a secret or a value that looks like one is described instead.
+  const secrets = [
+    ...sensitiveStrings(check.source.values),
+    ...sensitiveStrings(check.source.yaml?.value),
+    ...(check.source.secretValues ?? []),
+  ];
+  return new ConfigError(redactProblems(positioned, secrets));
 }
 
 /**
@@ -235,6 +259,7 @@ export function checkSite(source: ConfigSource, options: LoadOptions): SiteCheck
   const config = siteConfigOf(parsed.sections);
   const files = readDeviceCertificates(config, options.root, source.file);
   problems.push(...files.problems);
+  problems.push(...plainSecretProblems(config, { file: source.file, stack: source.stack }));
   const crossProblems = referenceProblems(config, source.file);
   problems.push(...crossProblems);
   const federation = config.federation
@@ -283,20 +308,24 @@ function loadMembership(
   file: string,
   options: LoadOptions,
 ): {
-  yaml: YamlFile;
+  yaml?: YamlFile;
   registry?: Registry;
   member?: Member;
   peers: string[];
   problems: Problem[];
 } {
   const registryFile = membership.registry;
-  const path = isAbsolute(registryFile) ? registryFile : join(options.root, registryFile);
-  const yaml = readYaml(path, registryFile);
-  const problems: Problem[] = [...yaml.problems];
-  if (yaml.problems.length > 0) return { yaml, peers: [], problems };
-  const result = parseRegistry(yaml.value, registryFile);
-  problems.push(...result.problems);
-  const registry = result.registry;
+  const read = readRegistry(options.root, registryFile, { insideProject: true });
+  if ("unreadable" in read) {
+    const out = new Problems(file);
+    out.add(
+      [configKey("federation"), "registry"],
+      `${registryFile} ${read.unreadable}: give the path, relative to the project, of the federation registry (by default stacks/federation.yaml)`,
+    );
+    return { peers: [], problems: out.list };
+  }
+  const { yaml, registry } = read;
+  const problems: Problem[] = [...read.problems];
   if (!registry) return { yaml, peers: [], problems };
   const member = registry.members.find((m) => m.id === membership.member);
   if (!member) {
@@ -317,7 +346,7 @@ function loadMembership(
     yaml,
     registry,
     // Peerings are derived from a valid registry only (src/model/federation.ts).
-    member: result.problems.length === 0 ? member : undefined,
+    member: read.problems.length === 0 ? member : undefined,
     peers: peersOf(registry, member.id),
     problems,
   };

@@ -15,6 +15,8 @@ import {
   maskOf,
   formatIPv4,
 } from "../lib/net";
+import { describeCharacter, firstControl } from "../lib/display";
+import { describeSecretText, looksLikeSecret } from "./sensitive";
 
 /**
  * Edit distance counting an adjacent transposition as one edit (optimal string alignment),
@@ -88,11 +90,41 @@ export function doc<T extends z.ZodType>(schema: T, description: string, example
   return schema.meta(examples ? { description, examples } : { description });
 }
 
+/**
+ * One line of text for people: a description, a display name, a contact, an alias, a
+ * comment. It ends up in terminals (reports, the peering sheet), diagrams, Markdown reviews
+ * and device comments, and in other members' tools when it comes from the shared registry,
+ * so it refuses what would act there instead of reading: control characters (an escape
+ * sequence rewrites a terminal; a NUL or a newline breaks an SVG, a FortiOS comment or a
+ * report), bidirectional overrides, and anything that looks like a credential (it would be
+ * printed everywhere). `max` is the device's own limit, where it has one.
+ *
+ * @example text(255) // a FortiOS interface description
+ */
+export function text(max?: number) {
+  const base = z.string().superRefine((value, ctx) => {
+    const control = firstControl(value);
+    if (control) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be one line of plain text: character ${control.position} is ${describeCharacter(control.char)}; remove it (control characters can rewrite a terminal, break a diagram or a device comment)`,
+      });
+    } else if (looksLikeSecret(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `looks like a credential (${describeSecretText(value)}), and this text is printed in plans, diagrams and reports: store a secret with pulumi config set --secret, and write something else here`,
+      });
+    }
+  });
+  return max === undefined ? base : base.max(max);
+}
+
 /** Names of things (nodes, guests, networks, services): DNS-label style. */
 export const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,62}$/, {
-    error: "must be a lowercase name: letters, digits and hyphens, starting with a letter",
+    error:
+      "must be a lowercase name: letters, digits and hyphens, starting with a letter, e.g. media-box",
   })
   .refine((value) => !value.endsWith("-"), { error: "must not end with a hyphen" });
 
@@ -102,7 +134,8 @@ export const dnsName = z
   .regex(
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
     {
-      error: "must be a lowercase DNS name such as example.org",
+      error:
+        "must be a lowercase DNS name: labels of letters, digits and hyphens joined by dots, e.g. example.org",
     },
   );
 
@@ -234,14 +267,29 @@ export const SECRET_NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
  * `homelab:immichApiKey`, which must be set with `pulumi config set --secret`.
  */
 export const secretRef = doc(
-  strict({
-    secret: doc(
-      z.string().regex(SECRET_NAME, {
-        error: "must be a config key name: letters, digits and hyphens, starting with a letter",
-      }),
-      "Name of the stack secret without the namespace: `pbsPassword` reads homelab:pbsPassword.",
-    ),
-  }),
+  z.strictObject(
+    {
+      secret: doc(
+        z.string().regex(SECRET_NAME, {
+          error:
+            "must be a config key name: letters, digits and hyphens, starting with a letter, e.g. pbsPassword",
+        }),
+        "Name of the stack secret without the namespace: `pbsPassword` reads homelab:pbsPassword.",
+      ),
+    },
+    {
+      error: (issue) => {
+        if (issue.code === "unrecognized_keys")
+          return issue.keys
+            .map((key) => `unknown key "${key}": ${suggestion(key, ["secret"])}`)
+            .join(KEY_MESSAGE_SEPARATOR);
+        // Plain text typed where a secret belongs: say so without quoting it.
+        if (issue.code === "invalid_type" && typeof issue.input === "string")
+          return `is plain text (${describeSecretText(issue.input)}), but it is a secret: store it encrypted with pulumi config set --secret homelab:<name> (it prompts for the value) and write { secret: <name> } here`;
+        return undefined;
+      },
+    },
+  ),
   "A Pulumi secret of this stack, set with `pulumi config set --secret homelab:<secret> <value>`.",
   [{ secret: "pbsPassword" }],
 );
@@ -258,7 +306,7 @@ export const deviceTls = doc(
     fingerprint: doc(
       z.string().regex(/^(sha256:)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, {
         error:
-          "must be a SHA-256 certificate fingerprint: 32 hex bytes separated by colons (openssl x509 -noout -fingerprint -sha256)",
+          "must be a SHA-256 certificate fingerprint: 32 hex bytes separated by colons (openssl x509 -noout -fingerprint -sha256), e.g. 9F:3A:61:0C:D2:47:BE:18:75:E9:04:AA:C3:5D:6B:F0:21:8E:97:4C:3B:D0:66:12:A5:7F:E8:09:C4:53:2D:B1",
       }),
       "Pin the device certificate by its SHA-256 fingerprint (openssl x509 -noout -fingerprint -sha256).",
     ).optional(),

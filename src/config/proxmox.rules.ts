@@ -5,7 +5,8 @@
  * take inside their vnets. Paths are relative to the section. Rules that need a derivation
  * (quorum, derived vmids, image content types, container distributions, and with the last
  * the other rule about `os`) live in src/model/proxmox-plan.ts; uniqueness of names is a
- * `uniqueBy` on each list (proxmox.ts).
+ * `uniqueBy` on each list (proxmox.ts). What Docker host guests and downloads need is in
+ * proxmox.hosts.rules.ts.
  */
 import type { z } from "zod";
 import type { PathSegment } from "./errors";
@@ -20,6 +21,8 @@ import {
   type ProblemSink,
 } from "./problems";
 import type { Guest, Image, Nic, ProxmoxConfig, Vnet, Zone } from "./proxmox";
+import { isExisting, storageContents } from "./proxmox.storage";
+import { checkDockerHosts, checkImageSource } from "./proxmox.hosts.rules";
 import {
   containsAddress,
   formatIPv4,
@@ -39,6 +42,7 @@ export function proxmoxRules(px: ProxmoxConfig, ctx: z.RefinementCtx): void {
   checkBackups(d, out);
   checkImages(d, out);
   checkSdn(d, out);
+  checkDockerHosts(px, out);
   const usbOwner = new Map<string, string>();
   px.guests.forEach((guest, g) => {
     const path: PathSegment[] = ["guests", g];
@@ -89,6 +93,7 @@ function checkStorages(d: Declared, out: ProblemSink): void {
   const px = d.px;
   px.storages.forEach((storage, i) => {
     checkNodeRefs(d, storage.nodes, ["storages", i, "nodes"], out);
+    if (isExisting(storage)) return;
     if (storage.type === "lvm" && storage.base) {
       const base = px.storages.find((s) => s.name === storage.base?.storage);
       if (!base) {
@@ -117,10 +122,7 @@ function checkBackups(d: Declared, out: ProblemSink): void {
     const storage = d.px.storages.find((s) => s.name === job.storage);
     if (!storage) {
       out.add(["backups", i, "storage"], unknownReference("storage", job.storage, d.storageNames));
-    } else if (
-      storage.type !== "pbs" &&
-      !(storage.type !== "iscsi" && storage.content.includes("backup"))
-    ) {
+    } else if (!storageContents(storage).includes("backup")) {
       out.add(
         ["backups", i, "storage"],
         `storage "${storage.name}" does not hold backups: use a pbs storage or add "backup" to its content`,
@@ -132,6 +134,7 @@ function checkBackups(d: Declared, out: ProblemSink): void {
 function checkImages(d: Declared, out: ProblemSink): void {
   d.px.images.forEach((image, i) => {
     const path: PathSegment[] = ["images", i];
+    checkImageSource(image, path, out);
     if (image.node && !d.nodeNames.includes(image.node)) {
       out.add([...path, "node"], unknownReference("node", image.node, d.nodeNames));
     } else if (image.node && d.powered.get(image.node) === false) {
@@ -280,11 +283,11 @@ function checkGuestPlacement(
   } else if (disk.type === "pbs" || disk.type === "iscsi") {
     out.add(
       [...path, "disk", "storage"],
-      `storage "${disk.name}" (${disk.type}) cannot hold guest disks: use an lvm, nfs or dir storage`,
+      `storage "${disk.name}" (${disk.type}) cannot hold guest disks: use an lvm, lvmthin, zfspool, nfs or dir storage`,
     );
   } else {
     const content = guest.type === "vm" ? "images" : "rootdir";
-    if (!disk.content.includes(content)) {
+    if (!storageContents(disk).includes(content)) {
       out.add(
         [...path, "disk", "storage"],
         `storage "${disk.name}" does not hold "${content}" content, which a ${guest.type === "vm" ? "VM disk" : "container root disk"} needs: add "${content}" to its content`,

@@ -4,23 +4,25 @@ import {
   addressRange,
   cidr,
   doc,
-  hostOrAddress,
   interfaceAddress,
   ipv4,
   name,
   port,
   positiveInt,
-  secretRef,
   strict,
   url,
   vlanId,
+  text,
 } from "./primitives";
 import { uniqueBy } from "./problems";
 import { proxmoxRules } from "./proxmox.rules";
+import { storageSchema } from "./proxmox.storage";
+import { sshPublicKey } from "./site";
 
 /** Proxmox SDN zone and vnet ids: at most 8 characters, letters and digits. */
 const sdnId = z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
-  error: "must be 1-8 lowercase letters or digits, starting with a letter (a Proxmox SDN id)",
+  error:
+    "must be 1-8 lowercase letters or digits, starting with a letter (a Proxmox SDN id), e.g. lab or vnet1",
 });
 
 const vmid = z
@@ -40,140 +42,8 @@ export const nodeSchema = strict({
     z.number().int().min(0).max(255),
     "Corosync quorum votes. Proxmox's API cannot set them: see README (manual step).",
   ).default(1),
-  description: doc(z.string(), "Free text about the node (hardware, role).").optional(),
+  description: doc(text(), "Free text about the node (hardware, role).").optional(),
 });
-
-const storageContent = z.enum([
-  "images",
-  "rootdir",
-  "iso",
-  "vztmpl",
-  "backup",
-  "snippets",
-  "import",
-]);
-
-/** What a storage may hold (Proxmox content types). */
-const contents = (defaults: z.infer<typeof storageContent>[]) =>
-  doc(
-    z.array(storageContent),
-    "Content types the storage holds: images (VM disks), rootdir (container disks), iso, vztmpl (container templates), backup, snippets, import (cloud images).",
-  ).default(defaults);
-
-const storageNodes = doc(z.array(name), "Nodes that may use this storage (default: all).");
-
-/** The `type` key of a storage: which kind it is. */
-const storageType = <T extends string>(type: T, what: string) =>
-  doc(z.literal(type), `Storage type: ${what}.`);
-
-const storageName = doc(name, "Storage id in Proxmox.");
-
-const iscsiStorage = strict({
-  type: storageType("iscsi", "LUNs of an iSCSI target (the base of an LVM storage)"),
-  name: doc(name, "Storage id in Proxmox.", ["nas-iscsi"]),
-  portal: doc(hostOrAddress, "iSCSI portal (the NAS).", ["172.24.0.20"]),
-  target: doc(
-    z.string().regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16})$/, {
-      error: "must be an iSCSI target name such as iqn.2005-10.org.example:target0",
-    }),
-    "iSCSI target IQN.",
-  ),
-  nodes: storageNodes.optional(),
-});
-
-const lvmStorage = strict({
-  type: storageType("lvm", "an LVM volume group (local, or on an iSCSI LUN)"),
-  name: storageName,
-  volumeGroup: doc(
-    z.string().regex(/^[A-Za-z0-9+_.-]+$/, { error: "must be an LVM volume group name" }),
-    "LVM volume group.",
-    ["vg-nas"],
-  ),
-  base: doc(
-    strict({
-      storage: doc(name, "The iSCSI storage the LUN comes from."),
-      volume: doc(z.string().min(1), "The LUN's volume id in that storage.", [
-        "0.0.0.scsi-36001405",
-      ]),
-    }),
-    "For LVM over iSCSI: the LUN carrying the volume group.",
-  ).optional(),
-  shared: doc(z.boolean(), "true when every node sees the same volume group (iSCSI/FC).").default(
-    false,
-  ),
-  content: contents(["images", "rootdir"]),
-  nodes: storageNodes.optional(),
-});
-
-const nfsStorage = strict({
-  type: storageType("nfs", "an NFS export, shared by every node"),
-  name: storageName,
-  server: doc(hostOrAddress, "NFS server address.", ["172.24.0.20"]),
-  export: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Exported path.", [
-    "/mnt/tank/pve",
-  ]),
-  content: contents(["images", "rootdir"]),
-  options: doc(z.string(), "NFS mount options.", ["vers=4.2"]).optional(),
-  nodes: storageNodes.optional(),
-});
-
-const pbsStorage = strict({
-  type: storageType("pbs", "a datastore on a Proxmox Backup Server"),
-  name: storageName,
-  server: doc(hostOrAddress, "Proxmox Backup Server address.", ["pbs.example.org"]),
-  port: doc(
-    port,
-    "Backup server port. Only 8007 is supported: the Proxmox provider cannot set another one.",
-  ).default(8007),
-  datastore: doc(z.string().min(1), "Datastore on the backup server.", ["alexis"]),
-  namespace: doc(z.string(), "Namespace inside the datastore (default: its root).").optional(),
-  username: doc(
-    z.string().regex(/^[^\s@]+@[^\s@!]+(![^\s]+)?$/, {
-      error: "must be user@realm or user@realm!token, e.g. backup@pbs",
-    }),
-    "User (or API token id) on the backup server.",
-    ["pve-alexis@pbs"],
-  ),
-  password: doc(secretRef, "Password or API token secret for `username`."),
-  fingerprint: doc(
-    z.string().regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, {
-      error: "must be the server certificate's SHA-256 fingerprint (32 hex bytes with colons)",
-    }),
-    "SHA-256 fingerprint of the backup server certificate.",
-  ),
-  encryptionKey: doc(
-    secretRef,
-    "Client-side encryption key (JSON key file content); backups are encrypted before leaving the site.",
-  ).optional(),
-  nodes: storageNodes.optional(),
-});
-
-const dirStorage = strict({
-  type: storageType("dir", "a directory on the nodes"),
-  name: storageName,
-  path: doc(z.string().regex(/^\//, { error: "must be an absolute path" }), "Directory path.", [
-    "/var/lib/vz",
-  ]),
-  content: contents(["iso", "vztmpl", "backup", "snippets", "import"]),
-  shared: doc(
-    z.boolean(),
-    "true when every node sees the same directory (a shared mount).",
-  ).default(false),
-  nodes: storageNodes.optional(),
-});
-
-export const storageTypes = ["iscsi", "lvm", "nfs", "pbs", "dir"] as const;
-
-export const storageSchema = z.discriminatedUnion(
-  "type",
-  [iscsiStorage, lvmStorage, nfsStorage, pbsStorage, dirStorage],
-  {
-    error: (issue) =>
-      issue.code === "invalid_union"
-        ? `"type" must be one of: ${storageTypes.join(", ")}`
-        : undefined,
-  },
-);
 
 export const backupJobSchema = strict({
   name: doc(name, "Backup job id.", ["nightly"]),
@@ -223,18 +93,25 @@ export const imageSchema = strict({
     z.enum(["cloud-image", "container-template"]),
     "cloud-image: a qcow2/img disk imported into VMs; container-template: an LXC template.",
   ).default("cloud-image"),
-  url: doc(url, "Download address; Proxmox downloads it itself.", [
-    "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2",
-  ]),
+  url: doc(
+    url,
+    "HTTPS download address of a fixed file (a dated directory, not latest); Proxmox downloads it itself.",
+    [
+      "https://cloud.debian.org/images/cloud/trixie/20260712-2537/debian-13-genericcloud-amd64-20260712-2537.qcow2",
+    ],
+  ),
   checksum: doc(
     strict({
       algorithm: doc(z.enum(["sha256", "sha512"]), "Digest algorithm."),
       value: doc(
-        z.string().regex(/^[0-9a-f]+$/, { error: "must be a lowercase hex digest" }),
+        z.string().regex(/^[0-9a-f]+$/, {
+          error:
+            "must be a lowercase hex digest (sha256sum prints one), e.g. e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        }),
         "Expected digest, lowercase hex.",
       ),
     }),
-    "Verify the download against this digest.",
+    "The file's digest, which Proxmox verifies the download against (required: from the SHA512SUMS next to a Debian cloud image, or the sha512sum of Proxmox's template index).",
   ).optional(),
   fileName: doc(z.string(), "File name on the storage (default: from the URL).").optional(),
   node: doc(name, "Node to download to (default: every powered node).").optional(),
@@ -268,7 +145,7 @@ export const sdnSubnetSchema = strict({
 
 export const vnetSchema = strict({
   name: doc(sdnId, "VNet id (at most 8 characters).", ["swprod"]),
-  alias: doc(z.string().max(256), "Free-text name shown in the Proxmox UI.").optional(),
+  alias: doc(text(256), "Free-text name shown in the Proxmox UI.").optional(),
   tag: doc(
     z.number().int().min(1).max(16_777_215),
     "VLAN tag (vlan zones, 1-4094) or VXLAN id (vxlan zones).",
@@ -313,9 +190,10 @@ export const nicSchema = strict({
     "Default gateway through this NIC (default: the vnet subnet's gateway, on the first NIC that has one).",
   ).optional(),
   mac: doc(
-    z
-      .string()
-      .regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { error: "must be a MAC address in upper case" }),
+    z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, {
+      error:
+        "must be a MAC address in upper case: six hex bytes separated by colons, e.g. BC:24:11:00:00:01",
+    }),
     "Fixed MAC address (default: one Proxmox picks).",
     ["BC:24:11:00:00:01"],
   ).optional(),
@@ -327,7 +205,7 @@ export const guestSchema = strict({
   type: doc(z.enum(["vm", "lxc"]), "vm: a QEMU virtual machine; lxc: a container."),
   node: doc(name, "Node to run on (must be powered)."),
   vmid: doc(vmid, "Proxmox id (default: derived from the name, stable).").optional(),
-  description: doc(z.string(), "Notes shown in the Proxmox UI.").optional(),
+  description: doc(text(), "Notes shown in the Proxmox UI.").optional(),
   tags: doc(z.array(name), "Proxmox tags.").default([]),
   cores: doc(positiveInt, "CPU cores.").default(1),
   memoryMiB: doc(positiveInt, "Memory in MiB.", [2048]).default(1024),
@@ -349,15 +227,20 @@ export const guestSchema = strict({
   ),
   cloudInit: doc(
     strict({
-      user: doc(z.string().regex(/^[a-z_][a-z0-9_-]*$/), "Login user.", ["debian"]).default(
-        "debian",
-      ),
+      user: doc(
+        z.string().regex(/^[a-z_][a-z0-9_-]*$/, {
+          error:
+            "must be a Linux user name: lowercase letters, digits, _ and -, starting with a letter or _, e.g. debian",
+        }),
+        "Login user.",
+        ["debian"],
+      ).default("debian"),
       sshKeys: doc(
-        z.array(z.string().regex(/^(ssh|ecdsa)-[a-z0-9-]+ \S+/)),
-        "Authorized SSH public keys.",
+        z.array(sshPublicKey),
+        "SSH public keys of this guest only, in addition to homelab:site.sshKeys.",
       ).default([]),
     }),
-    "First-boot settings: the login user and its SSH keys (the keys also go into LXC containers).",
+    "First-boot settings: the login user and its SSH keys (with the site's, homelab:site.sshKeys; the keys also go into LXC containers).",
   ).optional(),
   startOnBoot: doc(z.boolean(), "Start the guest when its node boots.").default(true),
   started: doc(z.boolean(), "Keep the guest running (false: created stopped).").default(true),
@@ -366,11 +249,11 @@ export const guestSchema = strict({
     strict({
       user: doc(
         z.string(),
-        "SSH user for the Docker daemon (default: the cloud-init user).",
+        "SSH user for the Docker daemon: the cloud-init login user (default), which the guest's user data puts in the docker group.",
       ).optional(),
       port: doc(port, "SSH port.").default(22),
     }),
-    "This guest runs Docker and hosts services; its name is the Docker host's name.",
+    "This guest runs Docker and hosts services; its name is the Docker host's name. VMs only: the VM gets cloud-init user data that installs Docker, and the program waits until `docker info` answers before deploying to it (docs/proxmox.md).",
   ).optional(),
   usb: doc(
     z.array(
@@ -394,7 +277,11 @@ export const guestSchema = strict({
  * derivations over configurations the rules would refuse.
  */
 export const proxmoxBaseSchema = strict({
-  endpoint: doc(url, "API address of any powered node.", ["https://172.24.0.11:8006/"]),
+  endpoint: doc(
+    url,
+    "API address of any powered node, by a name its certificate is valid for (docs/proxmox.md, TLS).",
+    ["https://pve1.home.arpa:8006/"],
+  ),
   apiTokenId: doc(
     z.string().regex(/^[^\s@]+@[^\s@!]+![A-Za-z][A-Za-z0-9._-]*$/, {
       error: "must be user@realm!tokenid, e.g. pulumi@pve!homelab",
@@ -411,12 +298,16 @@ export const proxmoxBaseSchema = strict({
     }),
     "How the API certificate is verified.",
   ).default({ insecureSkipVerify: false }),
+  snippetStorage: doc(
+    name,
+    "Storage for the cloud-init user data of Docker host VMs (snippets): a dir or nfs storage with `snippets` content, declared in storages (existing: true for Proxmox's own local).",
+  ).default("local"),
   ssh: doc(
     strict({
       username: doc(z.string(), "SSH user on the nodes.").default("root"),
       agent: doc(z.boolean(), "Use the local ssh-agent.").default(true),
     }),
-    "SSH access to the nodes, for the provider operations the Proxmox API cannot do (such as uploading files to a node).",
+    "SSH access to the nodes, for the provider operations the Proxmox API cannot do (uploading the cloud-init snippets of Docker host VMs).",
   ).optional(),
   nodes: doc(
     z
@@ -428,7 +319,7 @@ export const proxmoxBaseSchema = strict({
   ),
   storages: doc(
     z.array(storageSchema).superRefine(uniqueBy((s) => s.name, "storage name", ["name"])),
-    "Storages of the cluster (Proxmox's own `local` exists without being declared).",
+    "Storages of the cluster: those the program manages, and (existing: true) those it only uses, such as Proxmox's own local and local-lvm.",
   ).default([]),
   backups: doc(
     z.array(backupJobSchema).superRefine(uniqueBy((b) => b.name, "backup job name", ["name"])),
@@ -463,7 +354,6 @@ export const proxmoxSchema = doc(
   "The Proxmox VE cluster: nodes, storage, SDN and guests.",
 );
 export type ProxmoxNode = z.infer<typeof nodeSchema>;
-export type Storage = z.infer<typeof storageSchema>;
 export type Guest = z.infer<typeof guestSchema>;
 export type Zone = z.infer<typeof zoneSchema>;
 export type Vnet = z.infer<typeof vnetSchema>;
@@ -471,3 +361,13 @@ export type SdnSubnet = z.infer<typeof sdnSubnetSchema>;
 export type Image = z.infer<typeof imageSchema>;
 export type BackupJob = z.infer<typeof backupJobSchema>;
 export type Nic = z.infer<typeof nicSchema>;
+export {
+  isExisting,
+  storageContents,
+  storageSchema,
+  storageTypes,
+  type ExistingStorage,
+  type ManagedStorage,
+  type Storage,
+  type StorageContent,
+} from "./proxmox.storage";

@@ -11,6 +11,7 @@ import { Problems, unknownReference, type ProblemSink } from "./problems";
 import { configKey, type SiteConfig } from "./stack";
 import { containsAddress, formatPrefix, overlaps, parseIPv4 } from "../lib/net";
 import { checkOneEdge, fortigateReferences, unifiReferences } from "./edge.references";
+import { proxmoxReferences } from "./proxmox.references";
 import { checkCatalogReferences, checkServiceReferences } from "./services.rules";
 import {
   BUILTIN_NETWORKS,
@@ -37,6 +38,7 @@ export function referenceProblems(config: SiteConfig, file: string): Problem[] {
   checkServiceReferences(config, out, names);
   if (out.list.length === 0) checkCatalogReferences(config, out);
   checkOneEdge(config, out);
+  proxmoxReferences(config, out);
   return out.list;
 }
 

@@ -3,8 +3,12 @@
  * cross-check between a site and its registry entry. Every rule reports the exact key path,
  * what is wrong and how to fix it.
  */
+import { resolve } from "node:path";
 import type { PathSegment, Problem } from "./errors";
 import { registrySchema, type Member, type Registry } from "./federation";
+import { readTextFile } from "./files";
+import { redactProblems, sensitiveStrings } from "./sensitive";
+import { MAX_YAML_BYTES, parseYaml, withPositions, type YamlFile } from "./yaml";
 import { Problems, checkUnique, unknownReference } from "./problems";
 import { zodProblems } from "./errors";
 import {
@@ -217,6 +221,82 @@ export function validateRegistry(registry: Registry, file: string): Problem[] {
     );
   }
   return out.list;
+}
+
+/** The registry's top-level keys: the only keys a problem about a registry file names. */
+export const REGISTRY_KEYS: readonly string[] = Object.keys(registrySchema.shape);
+
+/** What a value that is not a registry holds, without quoting any of it. */
+function describeContent(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (typeof value === "string") return `a text of ${[...value].length} characters`;
+  if (Array.isArray(value)) return `a list of ${value.length} items`;
+  if (typeof value === "object") return "a mapping without the keys version and members";
+  return `a single ${typeof value}`;
+}
+
+/**
+ * Why a parsed YAML value is not a federation registry at all (undefined when it has a
+ * registry's shape: a mapping with `version` and `members`). Such a file may be anything
+ * (a stack file, a secrets file, /etc/passwd): nothing of it is quoted.
+ */
+export function notARegistry(value: unknown, file: string): string | undefined {
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    "version" in value &&
+    "members" in value
+  ) {
+    return undefined;
+  }
+  return `${file} is not a federation registry: a registry is a YAML mapping with version: 1, name, transferPool and members (as stacks/federation.yaml), and this file holds ${describeContent(value)}`;
+}
+
+/** A registry file read and validated, or why it could not be read. */
+export type RegistryRead =
+  | {
+      /** Why not, a phrase to follow the file's name ("does not exist"). */
+      readonly unreadable: string;
+      readonly missing?: boolean;
+    }
+  | {
+      readonly yaml: YamlFile;
+      readonly registry?: Registry;
+      /** Problems of the registry file, positioned. */
+      readonly problems: Problem[];
+    };
+
+/**
+ * Reads and validates the registry `file` (relative to `root`). With `insideProject`, the
+ * file must be inside the project (no `..`, no absolute path or symbolic link out of it), as
+ * a stack file's `homelab:federation.registry` must be. A file that is not a registry is one
+ * problem that quotes nothing of it; syntax problems name registry keys only.
+ */
+export function readRegistry(
+  root: string,
+  file: string,
+  options: { readonly insideProject: boolean },
+): RegistryRead {
+  const read = options.insideProject
+    ? readTextFile(file, { root, maxBytes: MAX_YAML_BYTES })
+    : readTextFile(resolve(root, file), { maxBytes: MAX_YAML_BYTES });
+  if ("reason" in read) {
+    return { unreadable: read.reason, ...(read.missing ? { missing: true } : {}) };
+  }
+  const yaml = parseYaml(read.text, file, {
+    showPath: (path) => path.length === 0 || REGISTRY_KEYS.includes(String(path[0])),
+  });
+  if (yaml.problems.length > 0) return { yaml, problems: yaml.problems };
+  const not = notARegistry(yaml.value, file);
+  if (not) return { yaml, problems: [{ file, path: [], message: not }] };
+  const result = parseRegistry(yaml.value, file);
+  // A credential pasted into the registry is described, never quoted (it is shared).
+  const problems = redactProblems(
+    withPositions(result.problems, yaml),
+    sensitiveStrings(yaml.value),
+  );
+  return { yaml, registry: result.registry, problems };
 }
 
 /** Parses and validates a registry value (already read from YAML). */

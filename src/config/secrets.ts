@@ -4,6 +4,7 @@
  * section, so each one is encrypted on its own and can be checked for being secret.
  */
 import type { PathSegment, Problem } from "./errors";
+import { describeSecretText, looksLikeSecret } from "./sensitive";
 import { configKey, type SiteConfig } from "./stack";
 
 /** Secrets with a fixed name, and what they are. */
@@ -21,7 +22,12 @@ export const FIXED_SECRETS = {
     description: "Password of the UniFi local admin used by auth: password",
   },
   cloudflareApiToken: {
-    description: "Cloudflare API token with Zone.DNS:Edit and Zone.Zone Settings:Edit on the zone",
+    description:
+      "Cloudflare API token of the program: Zone > DNS > Edit, Zone > Zone Settings > Edit and Zone > Zone > Read, on the zone only (docs/credentials.md)",
+  },
+  cloudflareDnsToken: {
+    description:
+      "Cloudflare API token of the proxy's ACME DNS challenge, a separate one: Zone > DNS > Edit and Zone > Zone > Read, on the zone only (docs/credentials.md)",
   },
   wireguardPrivateKey: {
     description: "WireGuard server private key (the controller does not generate one)",
@@ -90,6 +96,10 @@ export function requiredSecrets(config: SiteConfig, peers: readonly string[]): S
       out.push(fixed("wireguardPrivateKey", [configKey("unifi"), "wireguard"]));
   }
   if (config.cloudflare) out.push(fixed("cloudflareApiToken", [configKey("cloudflare"), "zone"]));
+  // The proxy faces the internet: its certificate resolver gets a token that can only edit
+  // DNS records, never the zone token of the program (which can change zone settings).
+  if (config.proxy?.tls.acme === "cloudflare-dns")
+    out.push(fixed("cloudflareDnsToken", [configKey("proxy"), "tls", "acme"]));
   for (const peer of peers) {
     out.push({
       name: pskSecretName(peer),
@@ -160,5 +170,45 @@ export function secretProblems(
       });
     }
   }
+  return problems;
+}
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/**
+ * Secrets typed in plain text where the configuration cannot tell by the key: a private key
+ * anywhere (a configuration is printed in plans and kept unencrypted in the state), and an
+ * environment value that looks like a credential (a token, a UUID, a JWT). Each is a
+ * problem that describes the value and names the command that stores it as a secret.
+ */
+export function plainSecretProblems(
+  config: SiteConfig,
+  options: { file: string; stack: string },
+): Problem[] {
+  const problems: Problem[] = [];
+  const store = `store it with pulumi config set --secret ${configKey("<name>")} --stack ${options.stack}`;
+  const walk = (value: unknown, path: PathSegment[]): void => {
+    if (typeof value === "string") {
+      if (PRIVATE_KEY.test(value))
+        problems.push({
+          file: options.file,
+          path,
+          message: `holds a private key, which the configuration must never hold (it is printed in plans and kept unencrypted in the state): ${store} and reference it as { secret: <name> } where a secret is accepted`,
+        });
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value !== null && typeof value === "object")
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  for (const [section, value] of Object.entries(config)) walk(value, [configKey(section)]);
+  config.services.forEach((service, i) => {
+    for (const [variable, value] of Object.entries(service.env)) {
+      if (typeof value !== "string" || !looksLikeSecret(value) || PRIVATE_KEY.test(value)) continue;
+      problems.push({
+        file: options.file,
+        path: [configKey("services"), i, "env", variable],
+        message: `looks like a credential typed in plain text (${describeSecretText(value)}): environment values are printed in plans and kept unencrypted in the state; ${store} and write { secret: <name> } here`,
+      });
+    }
+  });
   return problems;
 }

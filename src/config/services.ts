@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { PathSegment } from "./errors";
-import { doc, hostOrAddress, name, port, positiveInt, secretRef, strict } from "./primitives";
+import { doc, hostOrAddress, name, port, positiveInt, secretRef, strict, text } from "./primitives";
 import { uniqueBy } from "./problems";
 import { connectRefinement, ON_VALID, proxyRefinement, serviceRefinement } from "./services.rules";
 
@@ -14,13 +14,15 @@ export const hostSchema = strict({
   name: doc(name, "Host name (referenced by services).", ["servo"]),
   address: doc(hostOrAddress, "Address used to reach the host over SSH.", ["10.0.10.10"]),
   network: doc(name, "Site network the host lives on.").optional(),
-  description: doc(z.string(), "Free text about the host.").optional(),
+  description: doc(text(), "Free text about the host.").optional(),
   docker: doc(
     strict({
       user: doc(z.string().min(1), "SSH user allowed to use the Docker socket.").default("root"),
       port: doc(port, "SSH port.").default(22),
       dataRoot: doc(
-        z.string().regex(/^\//, { error: "must be an absolute path" }),
+        z
+          .string()
+          .regex(/^\//, { error: "must be an absolute path, starting with /, e.g. /srv/homelab" }),
         "Directory for bind-mounted configuration files.",
       ).default("/srv/homelab"),
     }),
@@ -33,7 +35,9 @@ export const hostSchema = strict({
           strict({
             name: doc(name, "Export id, referenced by volumes."),
             path: doc(
-              z.string().regex(/^\//, { error: "must be an absolute path" }),
+              z.string().regex(/^\//, {
+                error: "must be an absolute path, starting with /, e.g. /mnt/tank/photos",
+              }),
               "Exported path on the host.",
               ["/mnt/tank/photos"],
             ),
@@ -58,7 +62,8 @@ export const accessSchema = doc(
 export const exposureSchema = strict({
   hostname: doc(
     z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-      error: "must be a single DNS label such as photos (the domain is added)",
+      error:
+        "must be a single DNS label: lowercase letters, digits and hyphens (the domain is added), e.g. photos",
     }),
     "Name under the site's domains: <hostname>.<public domain> and <hostname>.<internal domain>.",
     ["photos"],
@@ -108,7 +113,9 @@ const exposeSchema = doc(
 export const volumeSchema = strict({
   name: doc(name, "Volume id within the service.", ["data"]),
   path: doc(
-    z.string().regex(/^\//, { error: "must be an absolute container path" }),
+    z.string().regex(/^\//, {
+      error: "must be an absolute container path, starting with /, e.g. /data",
+    }),
     "Mount path in the container.",
   ),
   readOnly: doc(z.boolean(), "Mount read-only.").default(false),
@@ -121,7 +128,10 @@ export const volumeSchema = strict({
     "Back the volume with an NFS export of a site host.",
   ).optional(),
   hostPath: doc(
-    z.string().regex(/^\//, { error: "must be an absolute path on the Docker host" }),
+    z.string().regex(/^\//, {
+      error:
+        "must be an absolute path on the Docker host, starting with /, e.g. /var/run/docker.sock",
+    }),
     "Bind-mount this path of the Docker host instead of a volume (the Docker socket, /proc, a log directory).",
     ["/var/run/docker.sock"],
   ).optional(),
@@ -143,30 +153,37 @@ const envValue = z.union([z.string(), z.number(), z.boolean(), secretRef, genera
   error: "must be a string, number, boolean, { secret: <name> } or { generated: <id> }",
 });
 
+/** A Docker duration: "30s", "500ms", "5m", "1h". */
+const duration = z.string().regex(/^\d+(ms|s|m|h)$/, {
+  error: "must be a duration: a whole number and a unit (ms, s, m or h), e.g. 30s",
+});
+
 const healthcheckSchema = doc(
   strict({
     test: doc(
       z.array(z.string()).min(1),
       'Docker HEALTHCHECK test: ["CMD", ...] or ["CMD-SHELL", "..."].',
     ),
-    interval: doc(z.string().regex(/^\d+(ms|s|m|h)$/), "Time between checks.", ["30s"]).optional(),
-    timeout: doc(z.string().regex(/^\d+(ms|s|m|h)$/), "Time a check may take.", ["5s"]).optional(),
+    interval: doc(duration, "Time between checks.", ["30s"]).optional(),
+    timeout: doc(duration, "Time a check may take.", ["5s"]).optional(),
     retries: doc(positiveInt, "Failed checks in a row before unhealthy.").optional(),
-    startPeriod: doc(
-      z.string().regex(/^\d+(ms|s|m|h)$/),
-      "Grace time after start during which failures do not count.",
-      ["60s"],
-    ).optional(),
+    startPeriod: doc(duration, "Grace time after start during which failures do not count.", [
+      "60s",
+    ]).optional(),
   }),
   "How Docker checks the container is healthy.",
 );
 
 export const serviceSchema = strict({
   name: doc(name, "Service id (container and volume names start with it).", ["immich"]),
-  app: doc(z.string().regex(/^[a-z][a-z0-9-]*$/), "Catalog application, or custom for any image.", [
-    "immich",
-    "custom",
-  ]),
+  app: doc(
+    z.string().regex(/^[a-z][a-z0-9-]*$/, {
+      error:
+        "must be a catalog application name (lowercase letters, digits and hyphens) or custom, e.g. immich",
+    }),
+    "Catalog application, or custom for any image.",
+    ["immich", "custom"],
+  ),
   host: doc(name, "Docker host (a hosts entry or a Proxmox guest with docker)."),
   placement: doc(
     z.record(z.string(), name),
@@ -176,7 +193,13 @@ export const serviceSchema = strict({
   version: doc(z.string().min(1), "Override the catalog image tag.").optional(),
   expose: exposeSchema,
   env: doc(
-    z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), envValue),
+    z.record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+        error:
+          "must be an environment variable name: letters, digits and _, not starting with a digit, e.g. TZ",
+      }),
+      envValue,
+    ),
     "Extra environment.",
   ).default({}),
   // custom apps
@@ -204,7 +227,11 @@ export const serviceSchema = strict({
     "Restart policy (custom apps; no for one-shot jobs).",
   ).optional(),
   capAdd: doc(
-    z.array(z.string().regex(/^[A-Z_]+$/)),
+    z.array(
+      z.string().regex(/^[A-Z_]+$/, {
+        error: "must be a Linux capability in upper case, without CAP_, e.g. NET_ADMIN",
+      }),
+    ),
     "Linux capabilities to add (custom apps).",
   ).optional(),
   privileged: doc(
@@ -220,7 +247,7 @@ export const serviceSchema = strict({
     [["defectdojo-db"]],
   ).default([]),
   memoryMiB: doc(positiveInt, "Memory limit in MiB.").optional(),
-  description: doc(z.string(), "Free text about the service.").optional(),
+  description: doc(text(), "Free text about the service.").optional(),
 }).superRefine(serviceRefinement, ON_VALID);
 
 export const proxySchema = doc(
@@ -263,9 +290,9 @@ export const proxySchema = doc(
             allowCountries: doc(
               z
                 .array(
-                  z
-                    .string()
-                    .regex(/^[A-Z]{2}$/, { error: "must be an ISO 3166 country code such as FR" }),
+                  z.string().regex(/^[A-Z]{2}$/, {
+                    error: "must be an ISO 3166 country code: two capital letters, e.g. FR",
+                  }),
                 )
                 .min(1),
               "Countries allowed (ISO 3166 codes); every other is refused.",
@@ -297,14 +324,23 @@ export const ssoSchema = doc(
   strict({
     provider: doc(z.enum(["authelia"]), "SSO provider (forwardAuth and OIDC)."),
     host: doc(name, "Docker host running the provider."),
-    hostname: doc(z.string().regex(/^[a-z0-9-]+$/), "Login portal name.").default("auth"),
+    hostname: doc(
+      z.string().regex(/^[a-z0-9-]+$/, {
+        error: "must be a single DNS label: lowercase letters, digits and hyphens, e.g. auth",
+      }),
+      "Login portal name.",
+    ).default("auth"),
     ldap: doc(
       strict({
         provider: doc(z.enum(["lldap"]), "Directory implementation."),
         host: doc(name, "Docker host running the directory."),
-        baseDn: doc(z.string().regex(/^(dc=[a-z0-9-]+,)*dc=[a-z0-9-]+$/), "LDAP base DN.", [
-          "dc=example,dc=org",
-        ]),
+        baseDn: doc(
+          z.string().regex(/^(dc=[a-z0-9-]+,)*dc=[a-z0-9-]+$/, {
+            error: "must be an LDAP base DN of dc= parts joined by commas, e.g. dc=example,dc=org",
+          }),
+          "LDAP base DN.",
+          ["dc=example,dc=org"],
+        ),
       }),
       "User directory.",
     ).optional(),

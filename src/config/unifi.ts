@@ -11,6 +11,7 @@ import {
   strict,
   url,
   vlanId,
+  text,
 } from "./primitives";
 import { refineWith, uniqueBy } from "./problems";
 import { unifiRules } from "./unifi.rules";
@@ -64,7 +65,7 @@ export const unifiNetworkSchema = strict({
   igmpSnooping: doc(z.boolean(), "IGMP snooping (multicast only to the ports that asked).").default(
     false,
   ),
-  description: doc(z.string(), "A note for people (not sent to the controller).").optional(),
+  description: doc(text(), "A note for people (not sent to the controller).").optional(),
 });
 
 export const wireguardSchema = strict({
@@ -76,7 +77,9 @@ export const wireguardSchema = strict({
     ["10.0.10.1"],
   ]).default([]),
   wanInterface: doc(
-    z.string().regex(/^wan[2-9]?$/, { error: "must be wan, wan2, ..." }),
+    z.string().regex(/^wan[2-9]?$/, {
+      error: "must be the WAN's name: wan, or wan2 to wan9, e.g. wan2",
+    }),
     "WAN the server listens on.",
   ).default("wan"),
 });
@@ -98,13 +101,19 @@ export const allowRuleSchema = strict({
   ).default("all"),
   ports: doc(
     z.array(
-      z.union([port, z.string().regex(/^\d{1,5}-\d{1,5}$/)], {
-        error: 'must be a port number (1-65535) or a range like "8000-8100"',
-      }),
+      z.union(
+        [
+          port,
+          z.string().regex(/^\d{1,5}-\d{1,5}$/, {
+            error: "must be a port number or a range first-last, e.g. 8000-8100",
+          }),
+        ],
+        { error: "must be a port number (1-65535) or a range first-last, e.g. 8000-8100" },
+      ),
     ),
     "Destination ports (tcp/udp): numbers or ranges like 8000-8100 (1-65535, lower port first).",
   ).optional(),
-  description: doc(z.string(), "A note for people (not sent to the controller).").optional(),
+  description: doc(text(), "A note for people (not sent to the controller).").optional(),
 });
 
 /** An allow's name: given, or "<from> to <to>" (lists joined with +). */
@@ -119,7 +128,7 @@ const unifiFields = strict({
   site: doc(
     z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
       error:
-        'must be the site\'s short name (letters, digits, "-" and "_", as the controller makes them: default, 3kz8w7xq), not its description: it is a segment of every API path',
+        'must be the site\'s short name, not its description (it is a segment of every API path): letters, digits, "-" and "_", as the controller makes them, e.g. default or 3kz8w7xq',
     }),
     "Network application site name (not the description).",
     ["default"],

@@ -9,6 +9,9 @@ export function shorten(text: string, max = 44): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
+const MERMAID_KEYWORDS =
+  /^(end|subgraph|graph|flowchart|style|class|classDef|click|linkStyle|direction|default|call|href)$/i;
+
 /** Collects nodes and edges with unique, readable ids. */
 export class Builder {
   readonly nodes: DiagramNode[] = [];
@@ -19,7 +22,9 @@ export class Builder {
   id(key: string): string {
     const known = this.ids.get(key);
     if (known) return known;
-    const base = key.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "n";
+    const safe = key.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "n";
+    // Mermaid keywords cannot be node ids ("end" closes a subgraph).
+    const base = MERMAID_KEYWORDS.test(safe) ? `${safe}_` : safe;
     const taken = new Set(this.ids.values());
     let id = /^[0-9]/.test(base) ? `n_${base}` : base;
     for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;

@@ -2,19 +2,38 @@
  * Mermaid flowchart text of a diagram (GitHub renders it in Markdown): groups become
  * subgraphs, kinds pick shapes, edges keep their labels, tags become classes.
  */
+import { drawable } from "../lib/display";
 import { childrenOf, type Diagram, type DiagramEdge, type DiagramNode } from "./graph";
 
-/** Text safe inside a quoted Mermaid label; lines joined with <br/>. */
+/**
+ * Text safe inside a quoted Mermaid label; lines joined with <br/>. Mermaid entity codes
+ * (`#35;`) replace every character with a meaning there: `#` (entities themselves), `&`,
+ * quotes and `<`/`>` (HTML labels), a backtick (a label that starts with one is Markdown,
+ * and a run of three ends the README's code fence) and `|` (edge labels). Line breaks and
+ * other control characters would end the statement: they become spaces (and a broken
+ * character U+FFFD).
+ */
 export function mermaidLabel(lines: readonly string[]): string {
   const escaped = lines.map((line) =>
-    line
+    drawable(line)
       .replaceAll("#", "#35;")
       .replaceAll("&", "#amp;")
       .replaceAll('"', "#quot;")
+      .replaceAll("`", "#96;")
+      .replaceAll("|", "#124;")
       .replaceAll("<", "#lt;")
       .replaceAll(">", "#gt;"),
   );
   return `"${escaped.join("<br/>")}"`;
+}
+
+/**
+ * The title as a YAML double-quoted string (front matter): JSON's escapes are valid there;
+ * control characters become spaces and backticks an escape, so that the title can neither
+ * end the front matter nor the Markdown fence around the diagram.
+ */
+export function mermaidTitle(title: string): string {
+  return JSON.stringify(drawable(title)).replaceAll("`", "\\u0060");
 }
 
 const SHAPES: Record<DiagramNode["kind"], [string, string]> = {
@@ -90,7 +109,7 @@ function classOf(node: DiagramNode): ClassName | undefined {
 /** The diagram as Mermaid flowchart text (one block, without the Markdown fence). */
 export function toMermaid(diagram: Diagram): string {
   // Front matter: the title as a YAML double-quoted string (JSON's syntax is valid there).
-  const lines: string[] = ["---", `title: ${JSON.stringify(diagram.title)}`, "---"];
+  const lines: string[] = ["---", `title: ${mermaidTitle(diagram.title)}`, "---"];
   lines.push(`flowchart ${diagram.view === "federation" ? "LR" : "TB"}`);
   const walk = (parent: string | undefined, indent: string) => {
     for (const node of childrenOf(diagram, parent)) {

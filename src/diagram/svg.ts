@@ -3,6 +3,7 @@
  * standalone document, with the styles and colours of each kind of element. No browser, no
  * system binary; the output is deterministic.
  */
+import { drawable } from "../lib/display";
 import type { Diagram, Tag } from "./graph";
 import { federationLayout, type FederationLayout } from "./federation-layout";
 import {
@@ -25,9 +26,14 @@ function n(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 
-/** Escapes text for XML character data and attribute values. */
+/**
+ * Escapes text for XML character data and attribute values. Characters XML 1.0 does not
+ * allow (C0 controls, lone surrogates, U+FFFE/U+FFFF) would make the document invalid, and
+ * line breaks and other controls mean nothing in a one-line label: each becomes a space, or
+ * U+FFFD for a broken character, before the five markup characters are escaped.
+ */
 export function xml(text: string): string {
-  return text
+  return drawable(text)
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")

@@ -22,7 +22,13 @@ import {
   tunnelInterfaceName,
 } from "../config/peerings";
 import { pskSecretName } from "../config/secrets";
-import { formatIPv4, formatPrefix, prefix as parseValidPrefix, type Prefix } from "../lib/net";
+import {
+  formatIPv4,
+  formatPrefix,
+  parseIPv4,
+  prefix as parseValidPrefix,
+  type Prefix,
+} from "../lib/net";
 
 // What the registry itself defines (pair numbering, tunnel names, who peers), for the callers
 // of the derivations.
@@ -134,6 +140,22 @@ export interface Peering {
   };
   /** Stack secret holding the PSK on THIS side: `psk-<peer>`. */
   readonly pskSecret: string;
+}
+
+/** An IKE identity: what a member sends as its ID, and its peers expect. */
+export interface IkeIdentity {
+  /** ID_IPV4_ADDR for an address endpoint, ID_FQDN for a DNS name. */
+  readonly type: "address" | "fqdn";
+  readonly value: string;
+}
+
+/**
+ * The IKE identity of a member: its registered public endpoint. A router behind NAT (a
+ * FortiGate as the ISP box's DMZ host) would otherwise send its private WAN address, which
+ * a peer that checks identities (strongSwan, most non-FortiGate routers) refuses.
+ */
+export function ikeIdentity(endpoint: string): IkeIdentity {
+  return { type: parseIPv4(endpoint) !== undefined ? "address" : "fqdn", value: endpoint };
 }
 
 /** Thrown by derivations given a registry that breaks its own rules (validate it first). */

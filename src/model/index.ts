@@ -88,7 +88,8 @@ export function federationPrefixes(loaded: Pick<LoadedSite, "registry" | "peers"
 export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): BuiltModel {
   const config = loaded.config;
   const addresses = planAddresses(config.proxmox, loaded.file);
-  const proxmox = config.proxmox && planProxmox(config.proxmox, addresses, loaded.file);
+  const proxmox =
+    config.proxmox && planProxmox(config.proxmox, addresses, loaded.file, config.site);
   const hosts = dockerHosts(config, addresses);
   const networks = siteNetworks(config);
   const hasServices =

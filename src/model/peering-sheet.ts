@@ -13,7 +13,9 @@ import {
   InvalidRegistryError,
   TUNNEL_PREFIX_LENGTH,
   derivePeering,
+  ikeIdentity,
   type DhGroup,
+  type IkeIdentity,
   type EspProposal,
   type IkeProposal,
   type Peering,
@@ -106,6 +108,12 @@ export interface PeeringSheet {
   readonly ike: {
     readonly version: 2;
     readonly authentication: "pre-shared key";
+    /**
+     * The identity Y sends (its registered endpoint) and the one X sends, which Y expects:
+     * X's FortiGate sends its endpoint even behind NAT (its WAN address may be private).
+     */
+    readonly localId: IkeIdentity;
+    readonly remoteId: IkeIdentity;
     readonly proposals: string[];
     readonly dhGroups: number[];
     /** SA lifetime in seconds. */
@@ -212,6 +220,8 @@ export function peeringSheet(
     ike: {
       version: 2,
       authentication: "pre-shared key",
+      localId: ikeIdentity(y.endpoint),
+      remoteId: ikeIdentity(x.endpoint),
       proposals: view.ike.proposals,
       dhGroups: view.ike.dhGroups,
       lifetime: view.ike.lifetime,

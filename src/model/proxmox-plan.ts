@@ -12,16 +12,20 @@ import type { PathSegment, Problem } from "../config/errors";
 import { Problems } from "../config/problems";
 import {
   containerOsTypes,
+  isExisting,
+  storageContents,
   type BackupJob,
   type Guest,
+  type ManagedStorage,
   type ProxmoxConfig,
-  type Storage,
   type Zone,
 } from "../config/proxmox";
+import type { SiteInfo } from "../config/site";
 import { configKey } from "../config/stack";
 import { formatIPv4, parseRange } from "../lib/net";
 import { guestAddress, type AddressPlan } from "./address-plan";
 import { guestSshUser } from "./hosts";
+import { dockerUserData } from "./proxmox-cloud-init";
 import {
   apiBase,
   apiStorage,
@@ -34,6 +38,7 @@ import {
   imageFiles,
   pruneBackups,
   quorum,
+  RAW_STORAGE_TYPES,
   sdnFingerprint,
   sdnObjectIds,
   vzdumpCompress,
@@ -102,9 +107,12 @@ export interface SdnPlan {
 }
 
 /** A storage the provider has a resource for: created with its declared settings. */
-export type ProviderStorage = Exclude<Storage, { type: "iscsi" }>;
+export type ProviderStorage = Exclude<ManagedStorage, { type: "iscsi" }>;
 
-/** One storage and how it is created, in creation order (iSCSI before the LVM on it). */
+/**
+ * One storage the program manages and how it is created, in creation order (iSCSI before the
+ * LVM on it). Storages declared `existing` have none: guests use them by name.
+ */
 export type StoragePlan =
   | { readonly name: string; readonly via: "provider"; readonly storage: ProviderStorage }
   | {
@@ -140,17 +148,31 @@ export interface GuestPlan {
   readonly nics: readonly GuestNic[];
   /** Cloud-init login user (VMs). */
   readonly user: string;
+  /** Authorized SSH public keys: the site's (homelab:site.sshKeys), then the guest's own. */
   readonly sshKeys: readonly string[];
+  /**
+   * Docker host VMs: the cloud-init user data that makes the VM a Docker host at first boot,
+   * stored as a snippet (`volumeId`) that the VM names as its user data.
+   */
+  readonly userData?: {
+    readonly storage: string;
+    readonly fileName: string;
+    /** `<storage>:snippets/<fileName>`. */
+    readonly volumeId: string;
+    readonly content: string;
+  };
   /** VMs: USB devices, each through a cluster mapping named `mapping`. */
   readonly usb: readonly { readonly host: string; readonly mapping: string }[];
   readonly startOnBoot: boolean;
   readonly started: boolean;
   readonly unprivileged: boolean;
-  /** Docker runs in it (an LXC container needs nesting). */
+  /** Docker runs in it (a VM: validation refuses LXC Docker hosts). */
   readonly docker: boolean;
   /** Planned address of its first NIC, when known (the SSH/Docker endpoint). */
   readonly address?: string;
   readonly sshUser: string;
+  /** SSH port of a Docker host (the program waits there for `docker info`). */
+  readonly sshPort: number;
 }
 
 export interface BackupPlan {
@@ -181,13 +203,14 @@ export function planProxmox(
   proxmox: ProxmoxConfig,
   addresses: AddressPlan,
   file: string,
+  site: Pick<SiteInfo, "sshKeys" | "domains">,
 ): { plan: ProxmoxPlan; problems: Problem[] } {
   const plan: ProxmoxPlan = {
     connection: proxmoxConnection(proxmox),
     sdn: proxmox.sdn.zones.length > 0 ? sdnPlan(proxmox.sdn) : undefined,
     storages: storagePlans(proxmox),
     downloads: imageFiles(proxmox),
-    guests: proxmox.guests.map((guest) => guestPlan(proxmox, guest, addresses)),
+    guests: proxmox.guests.map((guest) => guestPlan(proxmox, guest, addresses, site)),
     backups: backupJobs(proxmox).map(({ job, vmids }) => ({
       job,
       vmids,
@@ -253,9 +276,8 @@ function zonePlan(zone: Zone): SdnZonePlan {
 
 /** Storages in creation order: iSCSI first, since an LVM storage names its base. */
 function storagePlans(proxmox: ProxmoxConfig): StoragePlan[] {
-  const ordered = [...proxmox.storages].sort(
-    (a, b) => Number(b.type === "iscsi") - Number(a.type === "iscsi"),
-  );
+  const managed = proxmox.storages.filter((s): s is ManagedStorage => !isExisting(s));
+  const ordered = managed.sort((a, b) => Number(b.type === "iscsi") - Number(a.type === "iscsi"));
   return ordered.map((storage): StoragePlan => {
     const api = apiStorage(storage);
     if (api) {
@@ -268,9 +290,16 @@ function storagePlans(proxmox: ProxmoxConfig): StoragePlan[] {
   });
 }
 
-function guestPlan(proxmox: ProxmoxConfig, guest: Guest, addresses: AddressPlan): GuestPlan {
+function guestPlan(
+  proxmox: ProxmoxConfig,
+  guest: Guest,
+  addresses: AddressPlan,
+  site: Pick<SiteInfo, "sshKeys" | "domains">,
+): GuestPlan {
   const image = proxmox.images.find((i) => i.name === guest.image);
   const disk = proxmox.storages.find((s) => s.name === guest.disk.storage);
+  const sshKeys = [...new Set([...site.sshKeys, ...(guest.cloudInit?.sshKeys ?? [])])];
+  const sshUser = guestSshUser(guest);
   return {
     name: guest.name,
     type: guest.type,
@@ -280,20 +309,48 @@ function guestPlan(proxmox: ProxmoxConfig, guest: Guest, addresses: AddressPlan)
     tags: [...guest.tags].sort(),
     cores: guest.cores,
     memoryMiB: guest.memoryMiB,
-    disk: { storage: guest.disk.storage, sizeGiB: guest.disk.sizeGiB, raw: disk?.type === "lvm" },
+    disk: {
+      storage: guest.disk.storage,
+      sizeGiB: guest.disk.sizeGiB,
+      raw: disk !== undefined && RAW_STORAGE_TYPES.includes(disk.type),
+    },
     clone: guest.clone,
     download: guest.image ? `${guest.image}/${guest.node}` : undefined,
     osType: image ? containerOsType(image) : undefined,
     nics: guestNics(guest, addresses),
     user: guestSshUser({ type: "vm", cloudInit: guest.cloudInit }),
-    sshKeys: guest.cloudInit?.sshKeys ?? [],
+    sshKeys,
+    userData:
+      guest.docker && guest.type === "vm"
+        ? snippet(proxmox.snippetStorage, `homelab-${guest.name}-user-data.yaml`, {
+            hostname: guest.name,
+            domain: site.domains.internal,
+            user: sshUser,
+            sshKeys,
+          })
+        : undefined,
     usb: guest.usb.map((usb, i) => ({ host: usb.host, mapping: `${guest.name}-usb${i}` })),
     startOnBoot: guest.startOnBoot,
     started: guest.started,
     unprivileged: guest.unprivileged,
     docker: guest.docker !== undefined,
     address: guestAddress(addresses, guest.name)?.address,
-    sshUser: guestSshUser(guest),
+    sshUser,
+    sshPort: guest.docker?.port ?? 22,
+  };
+}
+
+/** A Docker host VM's user data as a snippet file of `storage`. */
+function snippet(
+  storage: string,
+  fileName: string,
+  data: Parameters<typeof dockerUserData>[0],
+): GuestPlan["userData"] {
+  return {
+    storage,
+    fileName,
+    volumeId: `${storage}:snippets/${fileName}`,
+    content: dockerUserData(data),
   };
 }
 
@@ -360,7 +417,7 @@ function checkImages(px: ProxmoxConfig, out: Problems): void {
     const path: PathSegment[] = [ROOT, "images", i];
     const content = imageContent(image);
     const storage = px.storages.find((s) => s.name === image.storage);
-    if (storage && (!("content" in storage) || !storage.content.includes(content))) {
+    if (storage && !storageContents(storage).includes(content)) {
       out.add(
         [...path, "storage"],
         `storage "${storage.name}" (${storage.type}) does not hold "${content}" content, which a ${image.kind} needs: add "${content}" to its content or use another storage`,

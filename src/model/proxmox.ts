@@ -5,14 +5,15 @@
  * and how storages the provider has no resource for are created through the API.
  */
 import { createHash } from "node:crypto";
-import type {
-  BackupJob,
-  Guest,
-  Image,
-  ProxmoxConfig,
-  ProxmoxNode,
-  Storage,
-  containerOsTypes,
+import {
+  isExisting,
+  type BackupJob,
+  type Guest,
+  type Image,
+  type ProxmoxConfig,
+  type ProxmoxNode,
+  type Storage,
+  type containerOsTypes,
 } from "../config/proxmox";
 import { canonicalJson } from "../lib/canonical-json";
 import { fnv1a, type AddressPlan } from "./address-plan";
@@ -65,9 +66,13 @@ export function imageNodes(image: Pick<Image, "node">, nodes: readonly ProxmoxNo
 /** True when every node sees the same storage content (NFS, or declared `shared`). */
 export function storageIsShared(storage: Storage | undefined): boolean {
   if (!storage) return false;
+  if (isExisting(storage)) return storage.type === "nfs" || storage.shared;
   if (storage.type === "nfs") return true;
-  return storage.type !== "pbs" && storage.type !== "iscsi" && storage.shared;
+  return (storage.type === "lvm" || storage.type === "dir") && storage.shared;
 }
+
+/** Storages whose volumes are block devices, which hold raw disk images only. */
+export const RAW_STORAGE_TYPES: readonly Storage["type"][] = ["lvm", "lvmthin", "zfspool"];
 
 /**
  * Every download: one per image and node, or a single one when the image's storage is shared
@@ -300,6 +305,7 @@ export function apiBase(endpoint: string): string {
 
 /** How a storage is created: by the provider's own resource, or through the API. */
 export function apiStorage(storage: Storage): ApiStorage | undefined {
+  if (isExisting(storage)) return undefined;
   if (storage.type === "iscsi") {
     // content "none": the LUNs are not used directly, only as the base of an LVM storage.
     return viaApi(

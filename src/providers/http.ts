@@ -7,8 +7,15 @@
  * Retries: idempotent requests (GET, PUT, DELETE by default) are retried on network errors,
  * timeouts and the statuses the device client classifies as retryable. A non-idempotent
  * request (POST) is retried only when it certainly never reached the device (connection
- * refused, TLS handshake); after that, whether it was applied is unknown, so the caller
- * reconciles (read back) instead of blindly sending it again.
+ * refused, TLS handshake) or was refused unprocessed (429, RFC 6585 section 4); otherwise,
+ * whether it was applied is unknown, so the caller reconciles (read back) instead of
+ * blindly sending it again.
+ *
+ * `Retry-After` (RFC 9110 section 10.2.3: seconds, or an HTTP date) on a 429, or on a 503
+ * to an idempotent request, is honoured: the next attempt waits what the device asks
+ * instead of the backoff, whatever the device client's classification (a device that says
+ * when to come back is not refusing for good). The waits a device asks for are bounded in
+ * total (`maxRetryAfterMs`): a device asking more gets its answer returned at once.
  *
  * This module runs inside serialized dynamic providers: Node built-ins serialize as
  * `require(...)`, but module-level objects of libraries do not, so there are none here.
@@ -69,9 +76,16 @@ export interface HttpClientOptions {
   readonly isRetryable?: (response: HttpResponse) => boolean;
   /** Label of the device in messages ("FortiGate 192.0.2.1"). */
   readonly label?: string;
+  /**
+   * The most a request waits in total for `Retry-After` (a device asking longer gets its
+   * answer returned at once). @default 60000
+   */
+  readonly maxRetryAfterMs?: number;
   /** Injectable for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** The clock `Retry-After` dates are read against (injectable for tests). */
+  readonly now?: () => number;
 }
 
 export type HttpErrorKind = "network" | "timeout" | "tls" | "status";
@@ -90,7 +104,7 @@ export class HttpError extends Error {
     super(message);
     this.message = message; // see "Serialized" below
     this.name = "HttpError";
-    if (typeof this.stack !== "string") Error.captureStackTrace(this, HttpError);
+    this.stack = `HttpError: ${message}`; // no frames: see kit/errors.ts
   }
 
   /** A method keeps the prototype chain (instanceof Error) when serialized; see below. */
@@ -112,6 +126,21 @@ export function redact(text: string, secrets: readonly string[]): string {
     if (secret.length >= 4) out = out.split(secret).join("[redacted]");
   }
   return out;
+}
+
+/**
+ * What a `Retry-After` header asks, in milliseconds from `now` (RFC 9110 section 10.2.3:
+ * delay-seconds or an HTTP-date; a date in the past is 0); undefined when absent or not
+ * one of these.
+ */
+export function retryAfterMs(response: HttpResponse, now: number): number | undefined {
+  const header: string | string[] | undefined = response.headers["retry-after"];
+  const value = (typeof header === "string" ? header : header?.[0])?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  if (Number.isNaN(date) || !/[a-z]/i.test(value)) return undefined;
+  return Math.max(0, date - now);
 }
 
 /** "sha256:ab:cd…" / "AB CD …" / "abcd…" → "AB:CD:…". */
@@ -256,13 +285,28 @@ export class HttpClient {
     const random = this.options.random ?? Math.random;
     const isRetryable =
       this.options.isRetryable ?? ((r: HttpResponse) => [502, 503, 504].includes(r.status));
+    const now = this.options.now ?? Date.now;
+    let askedMs = 0;
     let attempt = 0;
     for (;;) {
       attempt++;
       const outcome = await this.limiter.run(() => this.attempt(request));
       const last = attempt > retries;
       if ("status" in outcome) {
-        if (!last && isRetryable(outcome) && idempotent) {
+        // 429: refused unprocessed (RFC 6585 section 4), so even a POST may be sent again.
+        const refused = outcome.status === 429;
+        const asked =
+          refused || (outcome.status === 503 && idempotent)
+            ? retryAfterMs(outcome, now())
+            : undefined;
+        if (asked !== undefined) {
+          if (last || askedMs + asked > (this.options.maxRetryAfterMs ?? 60000)) return outcome;
+          askedMs += asked;
+          this.stats.retries++;
+          await sleep(asked);
+          continue;
+        }
+        if (!last && isRetryable(outcome) && (idempotent || refused)) {
           await this.backoff(attempt, sleep, random);
           continue;
         }

@@ -5,14 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -158,14 +151,15 @@ describe("affected-stacks", () => {
   });
 
   it("lists the project's stacks and their federation membership", () => {
-    assert.deepEqual(listStacks(ROOT), ["annex", "home"]);
-    assert.equal(isFederationMember(ROOT, "home"), true);
-    assert.equal(isFederationMember(ROOT, "annex"), false);
+    const project = fixtureProject();
+    assert.deepEqual(listStacks(project), ["annex", "home"]);
+    assert.equal(isFederationMember(project, "home"), true);
+    assert.equal(isFederationMember(project, "annex"), false);
   });
 
   it("--all prints every stack for $GITHUB_OUTPUT; bad arguments exit 2", () => {
     const all = spawnSync(process.execPath, [join(SCRIPTS, "affected-stacks.cjs"), "--all"], {
-      cwd: ROOT,
+      cwd: fixtureProject(),
       encoding: "utf8",
     });
     assert.equal(all.status, 0, all.stderr);
@@ -350,10 +344,11 @@ describe("plan-report", () => {
         /### Stack `annex`: \d+ to add[^(\n]* \(0 → \d+ resources\)\n\n#### Added/,
       );
       assert.match(text, /> Stack `annex` is new in this pull request\./);
-      // Planned at the same path, the checkouts' directories are no change: only the network.
+      // Planned at the same path, the checkouts' directories are no change: only the network,
+      // and the FortiGate's in-filter of the peer whose prefix holds it (it denies that LAN).
       assert.match(
         text,
-        /### Stack `home`: 1 output change \(\d+ → \d+ resources\)\n\n#### Stack outputs \(1\)\n\n- `networks\[1\]\.prefixes`: ~ `"192\.168\.2\.0\/24"` → `"192\.168\.1\.0\/24"`/,
+        /### Stack `home`: 1 to change, 1 output change \(\d+ → \d+ resources\)\n\n#### Changed \(1\)\n\n- `[^`]*::home-fortigate-pl-fgn-dorian-in` .*\n {2}- `inputs\.body\.rule\[0\]\.prefix`: `"192\.168\.2\.0 255\.255\.255\.0"` → `"192\.168\.1\.0 255\.255\.255\.0"`\n\n#### Stack outputs \(1\)\n\n- `networks\[1\]\.prefixes`: ~ `"192\.168\.2\.0\/24"` → `"192\.168\.1\.0\/24"`/,
       );
       const emptyBase = JSON.parse(readFileSync(join(out, "annex.base.json"), "utf8")) as {
         resources: unknown[];

@@ -3,6 +3,7 @@
  * are fresh).
  */
 import assert from "node:assert/strict";
+import { markdownText } from "../../src/cli/plan-markdown";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -166,7 +167,7 @@ describe("generated documentation", () => {
     assert.ok(entries.length >= 40, String(entries.length));
     const catalogue = readFileSync(join(ROOT, "docs", "errors.md"), "utf8");
     for (const entry of entries) {
-      assert.ok(catalogue.includes(entry.rule.slice(1)), entry.rule);
+      assert.ok(catalogue.includes(markdownText(entry.rule).slice(1)), entry.rule);
       for (const problem of entry.problems) {
         assert.ok(catalogue.includes(problem.message), problem.message);
         assert.ok(catalogue.includes(`\`${problem.path}\``), problem.path);

@@ -123,32 +123,50 @@ describe("FortiGate edge of the home stack (seed 000)", () => {
       assert.equal(n["holdtime-timer"], p.bgp.holdtime);
       const inbound = body(find(PATHS.prefixList, n["prefix-list-in"] as string)).rule as Body[];
       const outbound = body(find(PATHS.prefixList, n["prefix-list-out"] as string)).rule as Body[];
-      const prefixesOf = (rules: Body[]) =>
-        rules.map((r) => {
-          assert.equal(r.action, "permit");
-          assert.equal(r.le, 32, "more-specifics of a registered prefix are accepted");
-          const [address, mask] = (r.prefix as string).split(" ");
-          const length = mask!
-            .split(".")
-            .reduce((n, o) => n + Number(o).toString(2).replace(/0/g, "").length, 0);
-          return `${address!}/${length}`;
-        });
+      const prefixesOf = (rules: Body[], action = "permit") =>
+        rules
+          .filter((r) => r.action === action)
+          .map((r) => {
+            assert.equal(r.le, 32, "more-specifics of a registered prefix are accepted");
+            const [address, mask] = (r.prefix as string).split(" ");
+            const length = mask!
+              .split(".")
+              .reduce((n, o) => n + Number(o).toString(2).replace(/0/g, "").length, 0);
+            return `${address!}/${length}`;
+          });
       assert.deepEqual(
         prefixesOf(inbound),
         p.acceptPrefixes,
         "inbound: exactly the peer's registered prefixes",
       );
       assert.deepEqual(prefixesOf(outbound), p.announcePrefixes, "outbound: exactly ours");
+      assert.deepEqual(
+        prefixesOf(inbound, "deny"),
+        p.peer === "dorian" ? ["192.168.1.0/24"] : [],
+        "never a route into the site's own networks: Dorian's 192.168.0.0/17 holds the Freebox LAN, the WAN transit",
+      );
+      assert.ok(
+        inbound.findIndex((r) => r.action === "deny") <= 0,
+        "the denials come before the permits",
+      );
     }
     assert.deepEqual(
       (b.redistribute as Body[]).filter((r) => r.status === "enable").map((r) => r.name),
       ["connected", "static"],
       "redistribute connected and static, as the seed",
     );
+    const fallback = bgp[0]!.inputs.fallback as Body;
+    assert.equal(fallback.missing, "redistribute", "for a FortiOS whose router/bgp lacks it");
+    assert.deepEqual(
+      ((fallback.body as Body).network as Body[]).map((n) => n.prefix),
+      ["10.128.0.0 255.255.255.0", "172.24.0.0 255.255.255.0", "172.26.0.0 255.255.255.0"],
+    );
   });
 
   it("the seed's static route to the Proxmox SDN subnet, via pve1 on the LAN", () => {
-    const routes = objects.filter((o) => o.inputs.path === PATHS.staticRoute);
+    const routes = objects.filter(
+      (o) => o.inputs.path === PATHS.staticRoute && body(o).blackhole === undefined,
+    );
     assert.equal(routes.length, 1);
     const r = body(routes[0]!);
     assert.equal(r.dst, "10.128.0.0 255.255.255.0");
@@ -212,6 +230,60 @@ describe("FortiGate edge of the home stack (seed 000)", () => {
     }
   });
 
+  it("checks the device first: every FortiOS object waits for the device check", () => {
+    const [check] = ofType(home, "pulumi-nodejs:dynamic/fortios:DeviceCheck");
+    assert.ok(check, "a DeviceCheck");
+    assert.deepEqual(check.inputs.aggregates, [
+      { name: "lan", members: ["internal1", "internal2"] },
+    ]);
+    assert.equal(check.inputs.managementInterface, "lan");
+    for (const o of objects)
+      assert.ok(
+        o.options.dependsOn.includes(
+          "pulumi-nodejs:dynamic/fortios:DeviceCheck::home-fortigate-precheck",
+        ),
+        `${o.name} after the check`,
+      );
+    assert.equal(
+      byName(home, "home-fortigate-if-lan").options.protect,
+      true,
+      "the API's interface",
+    );
+  });
+
+  it("the Internet policy: LAN and SDN out through wan1, NATed", () => {
+    const internet = body(
+      objects.find((o) => o.inputs.path === PATHS.policy && body(o).name === "internet")!,
+    );
+    assert.deepEqual(
+      [internet.srcintf, internet.dstintf, internet.srcaddr, internet.dstaddr, internet.nat],
+      [
+        [{ name: "lan" }],
+        [{ name: "wan1" }],
+        [{ name: "net-lan" }, { name: "net-swprod" }],
+        [{ name: "all" }],
+        "enable",
+      ],
+    );
+  });
+
+  it("the dial-up VPN: one user each (EAP), into the federation", () => {
+    const vpn = body(find(PATHS.phase1, "vpn"));
+    assert.deepEqual(
+      [vpn.eap, vpn["eap-identity"], vpn.authusrgrp],
+      ["enable", "send-request", "vpn-users"],
+    );
+    assert.equal(body(find(PATHS.userLocal, "alexis")).passwd, "[secret]");
+    assert.deepEqual(body(find(PATHS.userGroup, "vpn-users")).member, [{ name: "alexis" }]);
+    const access = body(
+      objects.find((o) => o.inputs.path === PATHS.policy && body(o).name === "vpn-access")!,
+    );
+    assert.deepEqual(
+      (access.dstintf as Body[]).map((i) => i.name),
+      ["lan", ...peerings.map((p) => p.interfaceName)],
+    );
+  });
+
   it("no secret in clear: PSKs and the API token never appear", () => {
     const all = home.resources.flatMap((r) => strings(r.inputs as Json));
     for (const name of [
@@ -221,6 +293,7 @@ describe("FortiGate edge of the home stack (seed 000)", () => {
       "psk-estelle",
       "dialupPsk",
       "fortigateApiToken",
+      "vpnPasswordAlexis",
     ]) {
       assert.ok(!all.some((s) => s.includes(offlinePlaceholder(name))), `${name} leaked`);
     }

@@ -72,7 +72,7 @@ describe("FortiGate edge options", () => {
     const [problem] = missing.problems as [Problem];
     assert.equal(
       `${formatPath(problem.path)}: ${problem.message}`,
-      "homelab:fortigate.tls.ca: cannot read certs/nosuch.pem (file not found): give the path, relative to the project, of the PEM file of the CA that signed the FortiGate's certificate, or pin the certificate with tls.fingerprint instead",
+      "homelab:fortigate.tls.ca: certs/nosuch.pem does not exist: give the path, relative to the project, of a PEM file holding the CA that signed the FortiGate's certificate (certificates only), or pin the certificate with tls.fingerprint instead",
     );
     assert.equal(problem.file, HOME.file);
     assert.equal(problem.line, missing.line, "the line of tls.ca");
@@ -81,7 +81,7 @@ describe("FortiGate edge options", () => {
     assert.deepEqual(
       notPem.map((p) => `${formatPath(p.path)}: ${p.message}`),
       [
-        'homelab:fortigate.tls.ca: test/fixtures/tls/README.md is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)',
+        'homelab:fortigate.tls.ca: test/fixtures/tls/README.md is not a PEM file of certificates (no "-----BEGIN CERTIFICATE-----" block): export the CA certificate in PEM (openssl x509 -in ca.der -inform der -out ca.pem)',
       ],
     );
     assert.equal(buildModel(load(homeWithCa(CA))).model.fortigate?.connection.tls.ca, DEVICE_CERT);

@@ -80,7 +80,10 @@ describe("annex services (seed 001)", () => {
     const server = byName(annex, "annex-services-immich-server");
     assert.deepEqual(ml.inputs.ports, [{ external: 3003, internal: 3003, protocol: "tcp" }]);
     assert.equal(envOf(server).IMMICH_MACHINE_LEARNING_URL, "http://10.0.10.10:3003");
-    assert.equal(ml.inputs.networkMode, "immich");
+    assert.deepEqual(ml.inputs.networksAdvanced, [
+      { aliases: ["machine-learning"], name: "immich" },
+    ]);
+    assert.equal(ml.inputs.networkMode, undefined);
     // One network per host for the split stack.
     const networks = ofType(annex, "docker:index/network:Network").filter(
       (n) => n.parent === "homelab:docker:Service::annex-services-immich",

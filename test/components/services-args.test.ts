@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isSecretRef, type SecretRef, type Value } from "../../src/catalog/types";
 import {
   containerArgs,
+  goDuration,
   imageArgs,
   LOG_OPTIONS,
   networkArgs,
@@ -99,7 +100,6 @@ describe("containerArgs", () => {
       privileged: false,
       readOnly: true,
       securityOpts: ["no-new-privileges:true"],
-      networkMode: "app",
       networksAdvanced: [
         { name: "app", aliases: ["server"] },
         { name: "homelab-proxy", aliases: ["app-server"] },
@@ -135,6 +135,31 @@ describe("containerArgs", () => {
     assert.equal(job.attach, true);
     assert.equal(job.logs, true);
     assert.equal(job.wait, undefined);
+  });
+
+  it("networks with aliases are joined through networksAdvanced only, never also as the network mode", () => {
+    const args = containerArgs(plan, refs);
+    assert.equal(args.networkMode, undefined);
+    const none = containerArgs({ ...plan, networks: [] }, refs);
+    assert.equal(none.networkMode, undefined);
+    assert.equal(none.networksAdvanced, undefined);
+  });
+
+  it("healthcheck durations are written as the provider reads them back (Go's form)", () => {
+    const args = containerArgs(
+      {
+        ...plan,
+        healthcheck: { test: ["CMD", "true"], interval: "60s", timeout: "5s", startPeriod: "2m" },
+      },
+      refs,
+    );
+    assert.deepEqual(args.healthcheck, {
+      tests: ["CMD", "true"],
+      interval: "1m0s",
+      timeout: "5s",
+      retries: 3,
+      startPeriod: "2m0s",
+    });
   });
 
   it("the host network replaces the stack's networks", () => {
@@ -212,5 +237,37 @@ describe("network, volume and image inputs", () => {
       ).context,
       ".",
     );
+  });
+});
+
+describe("goDuration", () => {
+  it("prints durations as Go's time.Duration.String() does", () => {
+    // Expected values are Go's own output (fmt.Println(d)) for the same durations.
+    const cases: [string, string][] = [
+      ["0s", "0s"],
+      ["0ms", "0s"],
+      ["500ms", "500ms"],
+      ["1500ms", "1.5s"],
+      ["5s", "5s"],
+      ["30s", "30s"],
+      ["59s", "59s"],
+      ["60s", "1m0s"],
+      ["90s", "1m30s"],
+      ["1m30s", "1m30s"],
+      ["5m", "5m0s"],
+      ["60m", "1h0m0s"],
+      ["1h", "1h0m0s"],
+      ["3661s", "1h1m1s"],
+      ["25h", "25h0m0s"],
+    ];
+    for (const [input, go] of cases) assert.equal(goDuration(input), go, input);
+  });
+
+  it("is a fixed point: a duration in Go's form prints the same", () => {
+    for (const d of ["1m0s", "1h0m0s", "2h3m4.5s", "10ms", "0s"]) assert.equal(goDuration(d), d);
+  });
+
+  it("refuses what is not a duration (validation lets none through)", () => {
+    for (const bad of ["", "10", "1d", "5 s", "s"]) assert.throws(() => goDuration(bad), bad);
   });
 });

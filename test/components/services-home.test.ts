@@ -46,7 +46,7 @@ describe("home services (seed 000)", () => {
     const vault = byName(home, "home-services-vaultwarden-server");
     assert.equal(vault.parent, "homelab:docker:Service::home-services-vaultwarden");
     const providers = ofType(home, "pulumi:providers:docker").map((p) => p.inputs.host);
-    assert.ok(providers.includes("ssh://root@10.128.0.10:22"), "caddy guest provider");
+    assert.ok(providers.includes("ssh://debian@10.128.0.10:22"), "caddy guest provider");
   });
 
   it("Vaultwarden and Paperless answer only the allow-listed networks (lan, swprod, vpn, work)", () => {
@@ -76,7 +76,8 @@ describe("home services (seed 000)", () => {
 
   it("CrowdSec: the agent next to Caddy reads its logs and reports to the engine's Local API", () => {
     const agent = byName(home, "home-services-proxy-crowdsec-agent");
-    assert.equal(agent.inputs.networkMode, "proxy");
+    assert.equal((agent.inputs.networksAdvanced as { name: string }[])[0]!.name, "proxy");
+    assert.equal(agent.inputs.networkMode, undefined);
     const env = envOf(agent);
     assert.equal(env.DISABLE_LOCAL_API, "true");
     assert.equal(env.LOCAL_API_URL, "http://10.128.0.11:8080");

@@ -126,7 +126,9 @@ describe("services rules", () => {
           { name: "web", ...custom, app: "Custom" },
         ],
       }),
-      ["homelab:services[1].app :: is not a valid regex"],
+      [
+        "homelab:services[1].app :: must be a catalog application name (lowercase letters, digits and hyphens) or custom, e.g. immich",
+      ],
     );
   });
 

@@ -33,6 +33,7 @@ describe("the fixture sites (copies of the seed stacks)", () => {
         "psk-camille",
         "psk-dorian",
         "psk-estelle",
+        "vpnPasswordAlexis",
       ],
     );
     // Nothing is set in the committed file, so every secret is missing (offline is fine).
@@ -113,7 +114,7 @@ describe("error reports", () => {
     assert.ok(error instanceof ConfigError);
     const got = error.problems.map((p) => `${p.line ?? "?"}:${formatPath(p.path)}: ${p.message}`);
     assert.deepEqual(got, [
-      "3:homelab:site.name: must be a lowercase name: letters, digits and hyphens, starting with a letter",
+      "3:homelab:site.name: must be a lowercase name: letters, digits and hyphens, starting with a letter, e.g. media-box",
       '5:homelab:proxmox.endpoint: "ftp://x" is not an http(s) URL, e.g. https://192.0.2.10:8006/',
       "6:homelab:proxmox.apiTokenId: must be user@realm!tokenid, e.g. pulumi@pve!homelab",
       "7:homelab:proxmox.nodes: a cluster has at least one node",

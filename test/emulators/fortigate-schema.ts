@@ -1,14 +1,24 @@
 /**
- * The emulated FortiGate's CMDB schema: the tables the edge component uses, their keys, field
- * types, defaults (what the device fills in on create), option values in SCHEMA ORDER (the
- * device re-orders multi-value options into this order), and references between tables
- * (for -651 on a dangling reference and -23 on deleting a referenced object).
+ * The emulated FortiGate's CMDB schema, in two layers:
  *
- * Written from ../shared/reference/fortios-api.md §8 (7.0/7.2 defaults), independently of
- * the provider's normalisation, so a provider that relied on the wrong spelling would show a
- * perpetual diff here. Fields not in the reference (DHCP server, VIP, phase1 mode-config,
- * neighbor maximum-prefix) follow the FortiOS 7.2 CLI reference.
+ * 1. **What the device accepts**: Fortinet's own schema of FortiOS 7.4
+ *    (fortigate-schema-7.4.json, extracted by scripts/fortios-schema.mjs from the
+ *    fortinet.fortios Ansible collection's `versioned_schema` and documentation, with string
+ *    lengths from Fortinet's Terraform provider): attribute names, nested tables and their
+ *    keys, option values (in schema order: the device re-orders multi-value options into
+ *    it), multi-value options, integer ranges, string lengths, and the tables a value names
+ *    (for -651 on a dangling reference and -23 on deleting a referenced object).
+ * 2. **How it stores and shows values** (our notes, ../shared/reference/fortios-api.md §8,
+ *    which the vendor schema does not carry): defaults filled in on create, spellings
+ *    (addresses with masks, secrets read back masked), fixed tables, the readonly
+ *    `aggregate` of a physical port, values accepted without a referenced object ("any").
+ *    A note on an attribute the vendor schema does not have is a test failure, except
+ *    device-only readonly attributes.
+ *
+ * Where the vendor schema has no range for an integer, the note's range (or 0-4294967295)
+ * applies.
  */
+import VENDOR_JSON from "./fortigate-schema-7.4.json";
 
 export type Field =
   | {
@@ -31,12 +41,12 @@ export type Field =
       /** The empty string is a valid "unset" (prefix-list ge/le). */
       readonly emptyOk?: boolean;
     }
-  | { readonly kind: "option"; readonly values: readonly string[]; readonly default: string }
-  | { readonly kind: "multi"; readonly values: readonly string[]; readonly default: string }
+  | { readonly kind: "option"; readonly values: readonly string[]; readonly default?: string }
+  | { readonly kind: "multi"; readonly values: readonly string[]; readonly default?: string }
   /** ipv4-classnet(-host/-any): "A.B.C.D M.M.M.M"; `any` accepts "any". */
   | { readonly kind: "ipmask"; readonly default: string; readonly any?: boolean }
   | { readonly kind: "ipv4"; readonly default: string }
-  | { readonly kind: "password" }
+  | { readonly kind: "password"; readonly max?: number }
   | { readonly kind: "uuid" }
   | { readonly kind: "mac"; readonly default: string }
   /** Set by the device only; writes are refused. */
@@ -49,7 +59,9 @@ export type Field =
       readonly fields: Readonly<Record<string, Field>>;
       /** Entries fixed by the device (router/bgp redistribute). */
       readonly fixed?: readonly string[];
-    };
+    }
+  /** A nested object (system/interface `ipv6`). */
+  | { readonly kind: "object"; readonly fields: Readonly<Record<string, Field>> };
 
 export interface TableSchema {
   readonly path: string;
@@ -62,45 +74,66 @@ export interface TableSchema {
   readonly required?: readonly string[];
   /** The table is global (system/interface); entries carry a vdom attribute. */
   readonly global?: boolean;
+  /** FortiOS release of the vendor schema (7.4.4; 7.4.2 for system/virtual-switch). */
+  readonly version: string;
 }
 
-const str = (max: number, extra: Partial<Extract<Field, { kind: "string" }>> = {}): Field => ({
-  kind: "string",
-  max,
-  default: "",
-  ...extra,
-});
-const int = (min: number, max: number, def: number, extra: object = {}): Field => ({
-  kind: "integer",
-  min,
-  max,
-  default: def,
-  ...extra,
-});
-const opt = (values: string, def: string): Field => ({
-  kind: "option",
-  values: values.split(" "),
-  default: def,
-});
-const multi = (values: string, def = ""): Field => ({
-  kind: "multi",
-  values: values.split(" "),
-  default: def,
-});
-const enable = (def: "enable" | "disable"): Field => opt("enable disable", def);
-const NET_ZERO = "0.0.0.0 0.0.0.0";
-const ipmask = (extra: { any?: boolean } = {}): Field => ({
-  kind: "ipmask",
-  default: NET_ZERO,
-  ...extra,
-});
-const ipv4 = (def = "0.0.0.0"): Field => ({ kind: "ipv4", default: def });
-const members = (ref: readonly string[], key = "name", special?: readonly string[]): Field => ({
-  kind: "table",
-  key,
-  keyKind: "string",
-  fields: { [key]: { kind: "string", max: 79, ref, special } },
-});
+// ------------------------------------------------------------------ the vendor schema
+
+export interface VendorAttribute {
+  readonly type: "string" | "integer" | "option" | "multi" | "table" | "object";
+  readonly options?: readonly string[];
+  readonly range?: readonly [number, number];
+  readonly maxLength?: number;
+  readonly references?: readonly string[];
+  readonly key?: string;
+  readonly children?: Readonly<Record<string, VendorAttribute>>;
+  /** Disputed attributes: the last release the collection lists them for. */
+  readonly listedUpTo?: string;
+}
+
+export interface VendorTable {
+  readonly module: string;
+  readonly version: string;
+  readonly category: "table" | "complex";
+  readonly mkey?: string;
+  readonly attributes: Readonly<Record<string, VendorAttribute>>;
+  /** Attributes the collection drops at this release although the device may have them. */
+  readonly disputed?: Readonly<Record<string, VendorAttribute>>;
+}
+
+export interface VendorSchema {
+  readonly fortios: string;
+  readonly sources: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly tables: Readonly<Record<string, VendorTable>>;
+}
+
+export const VENDOR = VENDOR_JSON as unknown as VendorSchema;
+
+// ------------------------------------------------------------------ our notes
+
+/** What the vendor schema does not say about one attribute. */
+export interface Note {
+  readonly default?: unknown;
+  /** How the device stores a value the vendor schema calls a string. */
+  readonly kind?: "ipmask" | "ipv4" | "password" | "mac" | "uuid" | "user" | "readonly";
+  readonly any?: boolean;
+  readonly sentinel?: number;
+  readonly emptyOk?: boolean;
+  /** Range where the vendor schema has none. */
+  readonly range?: readonly [number, number];
+  readonly special?: readonly string[];
+  readonly fixed?: readonly string[];
+  readonly fields?: Readonly<Record<string, Note>>;
+  /** An attribute the device shows but no schema lists (readonly). */
+  readonly deviceOnly?: true;
+}
+
+interface TableNotes {
+  readonly required?: readonly string[];
+  readonly global?: boolean;
+  readonly fields: Readonly<Record<string, Note>>;
+}
 
 export const INTERFACE = "system/interface";
 export const ADDRESS = "firewall/address";
@@ -117,444 +150,594 @@ export const BGP = "router/bgp";
 export const PHASE1 = "vpn.ipsec/phase1-interface";
 export const PHASE2 = "vpn.ipsec/phase2-interface";
 export const DHCP = "system.dhcp/server";
+export const USER_LOCAL = "user/local";
+export const USER_GROUP = "user/group";
+export const VIRTUAL_SWITCH = "system/virtual-switch";
+export const SWITCH_INTERFACE = "system/switch-interface";
+export const ZONE = "system/zone";
 
-const ADDRESSES = [ADDRESS, ADDRGRP];
-const DST_ADDRESSES = [ADDRESS, ADDRGRP, VIP];
-
-const IKE_PROPOSALS =
-  "des-md5 des-sha1 des-sha256 des-sha384 des-sha512 3des-md5 3des-sha1 3des-sha256 3des-sha384 3des-sha512 aes128-md5 aes128-sha1 aes128-sha256 aes128-sha384 aes128-sha512 aes128gcm-prfsha1 aes128gcm-prfsha256 aes128gcm-prfsha384 aes128gcm-prfsha512 aes192-md5 aes192-sha1 aes192-sha256 aes192-sha384 aes192-sha512 aes256-md5 aes256-sha1 aes256-sha256 aes256-sha384 aes256-sha512 aes256gcm-prfsha1 aes256gcm-prfsha256 aes256gcm-prfsha384 aes256gcm-prfsha512 chacha20poly1305-prfsha1 chacha20poly1305-prfsha256 chacha20poly1305-prfsha384 chacha20poly1305-prfsha512";
-const ESP_PROPOSALS =
-  "null-md5 null-sha1 null-sha256 null-sha384 null-sha512 des-null des-md5 des-sha1 des-sha256 des-sha384 des-sha512 3des-null 3des-md5 3des-sha1 3des-sha256 3des-sha384 3des-sha512 aes128-null aes128-md5 aes128-sha1 aes128-sha256 aes128-sha384 aes128-sha512 aes128gcm aes192-null aes192-md5 aes192-sha1 aes192-sha256 aes192-sha384 aes192-sha512 aes256-null aes256-md5 aes256-sha1 aes256-sha256 aes256-sha384 aes256-sha512 aes256gcm chacha20poly1305";
-const DH_GROUPS = "1 2 5 14 15 16 17 18 19 20 21 27 28 29 30 31 32";
-const ALLOW_ACCESS =
-  "ping https ssh snmp http telnet fgfm radius-acct probe-response fabric ftm speed-test";
 /** BGP per-neighbor "inherit" value of timers and weight. */
 export const INHERIT = 4294967295;
+const NET_ZERO = "0.0.0.0 0.0.0.0";
 
-export const SCHEMAS: readonly TableSchema[] = [
-  {
-    path: INTERFACE,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+const d = (value: unknown): Note => ({ default: value });
+const ipmask = (extra: Partial<Note> = {}): Note => ({
+  kind: "ipmask",
+  default: NET_ZERO,
+  ...extra,
+});
+const ipv4 = (value = "0.0.0.0"): Note => ({ kind: "ipv4", default: value });
+const inherit = (range: [number, number]): Note => ({
+  default: INHERIT,
+  sentinel: INHERIT,
+  range,
+});
+const uuid: Note = { kind: "uuid" };
+const password: Note = { kind: "password" };
+
+const NOTES: Readonly<Record<string, TableNotes>> = {
+  [INTERFACE]: {
     global: true,
     required: ["vdom"],
     fields: {
-      name: str(15),
-      vdom: str(31),
-      type: opt(
-        "physical vlan aggregate redundant tunnel vdom-link loopback switch hard-switch",
-        "vlan",
-      ),
-      mode: opt("static dhcp pppoe", "static"),
+      name: d(""),
+      vdom: d(""),
+      type: d("vlan"),
+      mode: d("static"),
       ip: ipmask(),
-      allowaccess: multi(ALLOW_ACCESS),
-      status: opt("up down", "up"),
-      role: opt("lan wan dmz undefined", "undefined"),
-      alias: str(25),
-      description: str(255),
-      interface: str(15, { ref: [INTERFACE] }),
-      vlanid: int(0, 4094, 0),
-      "vlan-protocol": opt("8021q 8021ad", "8021q"),
-      member: members([INTERFACE], "interface-name"),
-      "lacp-mode": opt("static passive active", "active"),
-      "lacp-speed": opt("slow fast", "slow"),
-      "min-links": int(1, 32, 1),
-      algorithm: opt("L2 L3 L4", "L4"),
+      allowaccess: d(""),
+      status: d("up"),
+      role: d("undefined"),
+      alias: d(""),
+      description: d(""),
+      interface: d(""),
+      vlanid: d(0),
+      "vlan-protocol": d("8021q"),
+      member: {},
+      "lacp-mode": d("active"),
+      "lacp-speed": d("slow"),
+      "min-links": d(1),
+      algorithm: d("L4"),
       "remote-ip": ipmask(),
-      "mtu-override": enable("disable"),
-      mtu: int(68, 9216, 1500),
-      "device-identification": enable("disable"),
-      distance: int(1, 255, 5),
-      defaultgw: enable("enable"),
-      "tcp-mss": int(0, 65535, 0),
+      "mtu-override": d("disable"),
+      mtu: d(1500),
+      "device-identification": d("disable"),
+      distance: d(5),
+      defaultgw: d("enable"),
+      "tcp-mss": d(0),
       macaddr: { kind: "mac", default: "00:00:00:00:00:00" },
-      aggregate: { kind: "readonly", default: "" },
+      aggregate: { kind: "readonly", default: "", deviceOnly: true },
     },
   },
-  {
-    path: ADDRESS,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+  [ADDRESS]: {
     fields: {
-      name: str(79),
-      uuid: { kind: "uuid" },
-      type: opt("ipmask iprange fqdn geography wildcard dynamic interface-subnet mac", "ipmask"),
+      name: d(""),
+      uuid,
+      type: d("ipmask"),
       subnet: ipmask(),
       "start-ip": ipv4(),
       "end-ip": ipv4(),
-      fqdn: str(255),
-      country: str(2),
-      interface: str(35, { ref: [INTERFACE] }),
-      "associated-interface": str(35, { ref: [INTERFACE] }),
-      "allow-routing": enable("disable"),
-      comment: str(255),
-      color: int(0, 32, 0),
+      fqdn: d(""),
+      country: d(""),
+      interface: d(""),
+      "associated-interface": d(""),
+      "allow-routing": d("disable"),
+      comment: d(""),
+      color: d(0),
     },
   },
-  {
-    path: ADDRGRP,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+  [ADDRGRP]: {
     required: ["member"],
     fields: {
-      name: str(79),
-      uuid: { kind: "uuid" },
-      type: opt("default folder", "default"),
-      member: members(ADDRESSES),
-      comment: str(255),
-      exclude: enable("disable"),
-      "allow-routing": enable("disable"),
-      color: int(0, 32, 0),
+      name: d(""),
+      uuid,
+      type: d("default"),
+      member: {},
+      comment: d(""),
+      exclude: d("disable"),
+      "allow-routing": d("disable"),
+      color: d(0),
     },
   },
-  {
-    path: VIP,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+  [VIP]: {
     fields: {
-      name: str(79),
-      uuid: { kind: "uuid" },
-      type: opt("static-nat load-balance server-load-balance dns-translation fqdn", "static-nat"),
-      comment: str(255),
+      name: d(""),
+      uuid,
+      type: d("static-nat"),
+      comment: d(""),
       extip: { kind: "user", default: "0.0.0.0" },
-      mappedip: { kind: "table", key: "range", keyKind: "string", fields: { range: str(79) } },
-      extintf: str(35, { ref: [INTERFACE], special: ["any"], default: "any" }),
-      "arp-reply": enable("enable"),
-      portforward: enable("disable"),
-      protocol: opt("tcp udp sctp icmp", "tcp"),
+      mappedip: {},
+      extintf: { default: "any", special: ["any"] },
+      "arp-reply": d("enable"),
+      portforward: d("disable"),
+      protocol: d("tcp"),
       extport: { kind: "user", default: "0-65535" },
       mappedport: { kind: "user", default: "0-65535" },
-      color: int(0, 32, 0),
+      color: d(0),
     },
   },
-  {
-    path: SERVICE,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+  [SERVICE]: {
     fields: {
-      name: str(79),
-      protocol: opt("TCP/UDP/SCTP ICMP ICMP6 IP", "TCP/UDP/SCTP"),
+      name: d(""),
+      protocol: d("TCP/UDP/SCTP"),
       "tcp-portrange": { kind: "user", default: "" },
       "udp-portrange": { kind: "user", default: "" },
-      comment: str(255),
+      comment: d(""),
     },
   },
-  {
-    path: SERVICE_GROUP,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
-    fields: { name: str(79), member: members([SERVICE, SERVICE_GROUP]), comment: str(255) },
-  },
-  {
-    path: SCHEDULE,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+  [SERVICE_GROUP]: { fields: { name: d(""), member: {}, comment: d("") } },
+  [SCHEDULE]: {
     fields: {
-      name: str(31),
-      day: multi("sunday monday tuesday wednesday thursday friday saturday none"),
+      name: d(""),
+      day: d(""),
       start: { kind: "user", default: "00:00" },
       end: { kind: "user", default: "00:00" },
     },
   },
-  {
-    path: POLICY,
-    category: "table",
-    mkey: "policyid",
-    mkeyKind: "integer",
+  [POLICY]: {
     required: ["srcintf", "dstintf", "srcaddr", "dstaddr", "service", "schedule"],
     fields: {
-      policyid: int(0, 4294967294, 0),
-      name: str(35),
-      uuid: { kind: "uuid" },
-      status: enable("enable"),
-      srcintf: members([INTERFACE], "name", ["any"]),
-      dstintf: members([INTERFACE], "name", ["any"]),
-      srcaddr: members(DST_ADDRESSES),
-      dstaddr: members(DST_ADDRESSES),
-      service: members([SERVICE, SERVICE_GROUP]),
-      schedule: str(35, { ref: [SCHEDULE] }),
-      action: opt("accept deny ipsec", "deny"),
-      nat: enable("disable"),
-      logtraffic: opt("all utm disable", "utm"),
-      "logtraffic-start": enable("disable"),
-      comments: str(1023),
-      "srcaddr-negate": enable("disable"),
-      "dstaddr-negate": enable("disable"),
-      "service-negate": enable("disable"),
-      "inspection-mode": opt("flow proxy", "flow"),
-      "utm-status": enable("disable"),
-      "ssl-ssh-profile": str(35, { default: "no-inspection" }),
-      "profile-protocol-options": str(35, { default: "default" }),
+      policyid: d(0),
+      name: d(""),
+      uuid,
+      status: d("enable"),
+      srcintf: { fields: { name: { special: ["any"] } } },
+      dstintf: { fields: { name: { special: ["any"] } } },
+      srcaddr: {},
+      dstaddr: {},
+      service: {},
+      schedule: d(""),
+      action: d("deny"),
+      nat: d("disable"),
+      logtraffic: d("utm"),
+      "logtraffic-start": d("disable"),
+      comments: d(""),
+      "srcaddr-negate": d("disable"),
+      "dstaddr-negate": d("disable"),
+      "service-negate": d("disable"),
+      "inspection-mode": d("flow"),
+      "utm-status": d("disable"),
+      "ssl-ssh-profile": { default: "no-inspection", kind: "user" },
+      "profile-protocol-options": { default: "default", kind: "user" },
+      groups: {},
     },
   },
-  {
-    path: STATIC,
-    category: "table",
-    mkey: "seq-num",
-    mkeyKind: "integer",
+  [STATIC]: {
     fields: {
-      "seq-num": int(0, 4294967295, 0),
-      status: enable("enable"),
+      "seq-num": d(0),
+      status: d("enable"),
       dst: ipmask(),
       src: ipmask(),
       gateway: ipv4(),
-      device: str(35, { ref: [INTERFACE] }),
-      distance: int(1, 255, 10),
-      weight: int(0, 255, 0),
-      priority: int(0, 65535, 1),
-      comment: str(255),
-      blackhole: enable("disable"),
-      "dynamic-gateway": enable("disable"),
-      "link-monitor-exempt": enable("disable"),
-      bfd: enable("disable"),
-      dstaddr: str(79, { ref: [ADDRESS, ADDRGRP] }),
+      device: d(""),
+      distance: d(10),
+      weight: d(0),
+      priority: d(1),
+      comment: d(""),
+      blackhole: d("disable"),
+      "dynamic-gateway": d("disable"),
+      "link-monitor-exempt": d("disable"),
+      bfd: d("disable"),
+      dstaddr: d(""),
     },
   },
-  {
-    path: PREFIX_LIST,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+  [PREFIX_LIST]: {
     fields: {
-      name: str(35),
-      comments: str(127),
+      name: d(""),
+      comments: d(""),
       rule: {
-        kind: "table",
-        key: "id",
-        keyKind: "integer",
         fields: {
-          id: int(0, 4294967295, 0),
-          action: opt("permit deny", "permit"),
+          id: d(0),
+          action: d("permit"),
           prefix: ipmask({ any: true }),
-          ge: int(0, 32, 0, { emptyOk: true, default: undefined }),
-          le: int(0, 32, 0, { emptyOk: true, default: undefined }),
-          flags: int(0, 4294967295, 0),
+          ge: { emptyOk: true },
+          le: { emptyOk: true },
         },
       },
     },
   },
-  {
-    path: ROUTE_MAP,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
-    fields: { name: str(35), comments: str(127) },
+  [ROUTE_MAP]: {
+    fields: {
+      name: d(""),
+      comments: d(""),
+      rule: { fields: { id: d(0), action: d("permit"), "match-ip-address": d("") } },
+    },
   },
-  {
-    path: BGP,
-    category: "complex",
+  [BGP]: {
     fields: {
       as: { kind: "user", default: "" },
       "router-id": ipv4(""),
-      "keepalive-timer": int(0, 65535, 60),
-      "holdtime-timer": int(3, 65535, 180),
-      "ebgp-multipath": enable("disable"),
-      "ibgp-multipath": enable("disable"),
-      "graceful-restart": enable("disable"),
-      "log-neighbour-changes": enable("enable"),
-      "network-import-check": enable("enable"),
-      "distance-external": int(1, 255, 20),
-      "distance-internal": int(1, 255, 200),
-      "distance-local": int(1, 255, 200),
-      "scan-time": int(5, 60, 60),
+      "keepalive-timer": d(60),
+      "holdtime-timer": { default: 180, range: [3, 65535] },
+      "ebgp-multipath": d("disable"),
+      "ibgp-multipath": d("disable"),
+      "graceful-restart": d("disable"),
+      "log-neighbour-changes": d("enable"),
+      "network-import-check": d("enable"),
+      "distance-external": d(20),
+      "distance-internal": d(200),
+      "distance-local": d(200),
+      "scan-time": d(60),
       neighbor: {
-        kind: "table",
-        key: "ip",
-        keyKind: "string",
         fields: {
-          ip: str(45),
+          ip: d(""),
           "remote-as": { kind: "user", default: "" },
-          interface: str(15, { ref: [INTERFACE] }),
-          "update-source": str(15, { ref: [INTERFACE] }),
-          description: str(63),
-          password: { kind: "password" },
-          "prefix-list-in": str(35, { ref: [PREFIX_LIST] }),
-          "prefix-list-out": str(35, { ref: [PREFIX_LIST] }),
-          "route-map-in": str(35, { ref: [ROUTE_MAP] }),
-          "route-map-out": str(35, { ref: [ROUTE_MAP] }),
-          "keep-alive-timer": int(0, 65535, INHERIT, { sentinel: INHERIT }),
-          "holdtime-timer": int(3, 65535, INHERIT, { sentinel: INHERIT }),
-          "connect-timer": int(1, 65535, INHERIT, { sentinel: INHERIT }),
-          weight: int(0, 65535, INHERIT, { sentinel: INHERIT }),
-          "advertisement-interval": int(0, 600, 30),
-          activate: enable("enable"),
-          activate6: enable("enable"),
-          "soft-reconfiguration": enable("disable"),
-          "next-hop-self": enable("disable"),
-          "ebgp-enforce-multihop": enable("disable"),
-          "ebgp-multihop-ttl": int(1, 255, 255),
-          bfd: enable("disable"),
-          "capability-default-originate": enable("disable"),
-          shutdown: enable("disable"),
-          "send-community": opt("standard extended both disable", "both"),
-          "maximum-prefix": int(0, 4294967295, 0),
-          "maximum-prefix-threshold": int(1, 100, 75),
-          "maximum-prefix-warning-only": enable("disable"),
+          interface: d(""),
+          "update-source": d(""),
+          description: d(""),
+          password,
+          "prefix-list-in": d(""),
+          "prefix-list-out": d(""),
+          "route-map-in": d(""),
+          "route-map-out": d(""),
+          "keep-alive-timer": inherit([0, 65535]),
+          "holdtime-timer": inherit([3, 65535]),
+          "connect-timer": inherit([1, 65535]),
+          weight: inherit([0, 65535]),
+          "advertisement-interval": d(30),
+          activate: d("enable"),
+          activate6: d("enable"),
+          "soft-reconfiguration": d("disable"),
+          "next-hop-self": d("disable"),
+          "ebgp-enforce-multihop": d("disable"),
+          "ebgp-multihop-ttl": d(255),
+          bfd: d("disable"),
+          "capability-default-originate": d("disable"),
+          shutdown: d("disable"),
+          "send-community": d("both"),
+          "maximum-prefix": d(0),
+          "maximum-prefix-threshold": d(75),
+          "maximum-prefix-warning-only": d("disable"),
         },
       },
       network: {
-        kind: "table",
-        key: "id",
-        keyKind: "integer",
         fields: {
-          id: int(0, 4294967295, 0),
+          id: d(0),
           prefix: ipmask(),
-          backdoor: enable("disable"),
-          "route-map": str(35, { ref: [ROUTE_MAP] }),
+          backdoor: d("disable"),
+          "route-map": d(""),
+          "network-import-check": d("global"),
         },
       },
+      // Only on devices whose schema has it (FortiGateEmulatorOptions.bgpRedistribute).
       redistribute: {
-        kind: "table",
-        key: "name",
-        keyKind: "string",
         fixed: ["connected", "rip", "ospf", "static", "isis"],
-        fields: {
-          name: str(35),
-          status: enable("disable"),
-          "route-map": str(35, { ref: [ROUTE_MAP] }),
-        },
+        fields: { name: d(""), status: d("disable"), "route-map": d("") },
       },
     },
   },
-  {
-    path: PHASE1,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+  [PHASE1]: {
     required: ["interface", "psksecret"],
     fields: {
-      name: str(15),
-      type: opt("static dynamic ddns", "static"),
-      interface: str(35, { ref: [INTERFACE] }),
-      "ip-version": opt("4 6", "4"),
-      "ike-version": opt("1 2", "1"),
+      name: d(""),
+      type: d("static"),
+      interface: d(""),
+      "ip-version": d("4"),
+      "ike-version": d("1"),
       "local-gw": ipv4(),
       "remote-gw": ipv4(),
-      "remotegw-ddns": str(63),
-      peertype: opt("any one dialup peer peergrp", "peer"),
-      peerid: str(255),
-      localid: str(63),
-      "localid-type": opt("auto fqdn user-fqdn keyid address asn1dn", "auto"),
-      authmethod: opt("psk signature", "psk"),
-      psksecret: { kind: "password" },
-      proposal: multi(
-        IKE_PROPOSALS,
+      "remotegw-ddns": d(""),
+      peertype: d("peer"),
+      peerid: d(""),
+      localid: d(""),
+      "localid-type": d("auto"),
+      authmethod: d("psk"),
+      psksecret: password,
+      proposal: d(
         "aes128-sha256 aes256-sha256 aes128gcm-prfsha256 aes256gcm-prfsha384 chacha20poly1305-prfsha256",
       ),
-      dhgrp: multi(DH_GROUPS, "14 5"),
-      keylife: int(120, 172800, 86400),
-      dpd: opt("disable on-idle on-demand", "on-demand"),
-      "dpd-retrycount": int(0, 10, 3),
+      dhgrp: d("14 5"),
+      keylife: d(86400),
+      dpd: d("on-demand"),
+      "dpd-retrycount": d(3),
       "dpd-retryinterval": { kind: "user", default: "20" },
-      nattraversal: opt("enable disable forced", "enable"),
-      keepalive: int(5, 900, 10),
-      fragmentation: enable("enable"),
-      "auto-negotiate": enable("enable"),
-      "net-device": enable("disable"),
-      "add-route": enable("enable"),
-      "add-gw-route": enable("disable"),
-      "mode-cfg": enable("disable"),
-      "assign-ip": enable("enable"),
-      "assign-ip-from": opt("range usrgrp dhcp name", "range"),
+      nattraversal: d("enable"),
+      keepalive: d(10),
+      fragmentation: d("enable"),
+      "auto-negotiate": d("enable"),
+      "net-device": d("disable"),
+      "add-route": d("enable"),
+      "add-gw-route": d("disable"),
+      "mode-cfg": d("disable"),
+      "assign-ip": d("enable"),
+      "assign-ip-from": d("range"),
       "ipv4-start-ip": ipv4(),
       "ipv4-end-ip": ipv4(),
       "ipv4-netmask": ipv4("255.255.255.255"),
-      "dns-mode": opt("manual auto", "manual"),
+      "dns-mode": d("manual"),
       "ipv4-dns-server1": ipv4(),
       "ipv4-dns-server2": ipv4(),
       "ipv4-dns-server3": ipv4(),
-      "ipv4-split-include": str(79, { ref: ADDRESSES }),
-      "exchange-interface-ip": enable("disable"),
-      "network-overlay": enable("disable"),
-      distance: int(1, 255, 15),
-      priority: int(1, 65535, 1),
-      comments: str(255),
+      "ipv4-split-include": d(""),
+      "exchange-interface-ip": d("disable"),
+      "network-overlay": d("disable"),
+      distance: d(15),
+      priority: d(1),
+      comments: d(""),
+      eap: d("disable"),
+      "eap-identity": d("use-id-payload"),
+      authusrgrp: d(""),
     },
   },
-  {
-    path: PHASE2,
-    category: "table",
-    mkey: "name",
-    mkeyKind: "string",
+  [PHASE2]: {
     required: ["phase1name"],
     fields: {
-      name: str(35),
-      phase1name: str(15, { ref: [PHASE1] }),
-      proposal: multi(
-        ESP_PROPOSALS,
+      name: d(""),
+      phase1name: d(""),
+      proposal: d(
         "aes128-sha1 aes256-sha1 aes128-sha256 aes256-sha256 aes128gcm aes256gcm chacha20poly1305",
       ),
-      pfs: enable("enable"),
-      dhgrp: multi(DH_GROUPS, "14 5"),
-      replay: enable("enable"),
-      keepalive: enable("disable"),
-      "auto-negotiate": enable("disable"),
-      "keylife-type": opt("seconds kbs both", "seconds"),
-      keylifeseconds: int(120, 172800, 43200),
-      keylifekbs: int(5120, 4294967295, 5120),
-      encapsulation: opt("tunnel-mode transport-mode", "tunnel-mode"),
-      "src-addr-type": opt("subnet range ip name", "subnet"),
-      "dst-addr-type": opt("subnet range ip name", "subnet"),
+      pfs: d("enable"),
+      dhgrp: d("14 5"),
+      replay: d("enable"),
+      keepalive: d("disable"),
+      "auto-negotiate": d("disable"),
+      "keylife-type": d("seconds"),
+      keylifeseconds: d(43200),
+      keylifekbs: d(5120),
+      encapsulation: d("tunnel-mode"),
+      "src-addr-type": d("subnet"),
+      "dst-addr-type": d("subnet"),
       "src-subnet": ipmask(),
       "dst-subnet": ipmask(),
-      "src-name": str(79, { ref: ADDRESSES }),
-      "dst-name": str(79, { ref: ADDRESSES }),
-      protocol: int(0, 255, 0),
-      "src-port": int(0, 65535, 0),
-      "dst-port": int(0, 65535, 0),
-      "add-route": opt("phase1 enable disable", "phase1"),
-      comments: str(255),
+      "src-name": d(""),
+      "dst-name": d(""),
+      protocol: d(0),
+      "src-port": d(0),
+      "dst-port": d(0),
+      "add-route": d("phase1"),
+      comments: d(""),
     },
   },
-  {
-    path: DHCP,
-    category: "table",
-    mkey: "id",
-    mkeyKind: "integer",
+  [DHCP]: {
     required: ["interface"],
     fields: {
-      id: int(0, 4294967295, 0),
-      status: enable("enable"),
-      "lease-time": int(300, 8640000, 604800),
-      "dns-service": opt("local default specify", "specify"),
+      id: d(0),
+      status: d("enable"),
+      "lease-time": d(604800),
+      "dns-service": d("specify"),
       "dns-server1": ipv4(),
       "dns-server2": ipv4(),
       "dns-server3": ipv4(),
       "dns-server4": ipv4(),
-      "ntp-service": opt("local default specify", "specify"),
-      domain: str(35),
+      "ntp-service": d("specify"),
+      domain: d(""),
       "default-gateway": ipv4(),
       netmask: ipv4(),
-      interface: str(15, { ref: [INTERFACE] }),
+      interface: d(""),
       "ip-range": {
-        kind: "table",
-        key: "id",
-        keyKind: "integer",
-        fields: { id: int(0, 4294967295, 0), "start-ip": ipv4(), "end-ip": ipv4() },
+        fields: { id: d(0), "start-ip": ipv4(), "end-ip": ipv4() },
       },
       "reserved-address": {
-        kind: "table",
-        key: "id",
-        keyKind: "integer",
         fields: {
-          id: int(0, 4294967295, 0),
+          id: d(0),
           ip: ipv4(),
           mac: { kind: "mac", default: "00:00:00:00:00:00" },
-          action: opt("assign block reserved", "reserved"),
-          description: str(255),
+          action: d("reserved"),
+          description: d(""),
         },
       },
     },
   },
-];
+  [USER_LOCAL]: {
+    fields: { name: d(""), status: d("enable"), type: d("password"), passwd: password },
+  },
+  [USER_GROUP]: {
+    fields: { name: d(""), "group-type": d("firewall"), member: {} },
+  },
+  [VIRTUAL_SWITCH]: {
+    fields: { name: d(""), "physical-switch": { kind: "user", default: "sw0" }, port: {} },
+  },
+  [SWITCH_INTERFACE]: { fields: { name: d(""), vdom: d(""), member: {}, type: d("switch") } },
+  [ZONE]: { fields: { name: d(""), interface: {} } },
+};
 
-export function schemaOf(path: string): TableSchema | undefined {
-  return SCHEMAS.find((s) => s.path === path);
+// ------------------------------------------------------------------ the merge
+
+const MAX_UINT32 = 4294967295;
+
+function fieldOf(
+  where: string,
+  vendor: VendorAttribute,
+  note: Note | undefined,
+  tables: ReadonlySet<string>,
+): Field {
+  const nested = (children: Readonly<Record<string, VendorAttribute>>) =>
+    fieldsOf(where, children, note?.fields ?? {}, tables);
+  switch (vendor.type) {
+    case "table": {
+      const key = vendor.key;
+      if (!key) throw new Error(`${where}: the vendor schema gives this table no key`);
+      const fields = nested(vendor.children ?? {});
+      return {
+        kind: "table",
+        key,
+        keyKind: vendor.children?.[key]?.type === "integer" ? "integer" : "string",
+        fields,
+        ...(note?.fixed ? { fixed: note.fixed } : {}),
+      };
+    }
+    case "object":
+      return { kind: "object", fields: nested(vendor.children ?? {}) };
+    case "option":
+      return { kind: "option", values: vendor.options ?? [], default: note?.default as string };
+    case "multi":
+      if (!vendor.options) return { kind: "user", default: note?.default as string };
+      return { kind: "multi", values: vendor.options, default: note?.default as string };
+    case "integer": {
+      const [min, max] = vendor.range ?? note?.range ?? [0, MAX_UINT32];
+      return {
+        kind: "integer",
+        min,
+        max,
+        default: note?.default as number | undefined,
+        ...(note?.sentinel !== undefined ? { sentinel: note.sentinel } : {}),
+        ...(note?.emptyOk ? { emptyOk: true } : {}),
+      };
+    }
+    case "string": {
+      switch (note?.kind) {
+        case "ipmask":
+          return { kind: "ipmask", default: note.default as string, any: note.any };
+        case "ipv4":
+          return { kind: "ipv4", default: note.default as string };
+        case "password":
+          return { kind: "password", max: vendor.maxLength };
+        case "mac":
+          return { kind: "mac", default: note.default as string };
+        case "uuid":
+          return { kind: "uuid" };
+        case "user":
+          return { kind: "user", default: note.default as string };
+        case "readonly":
+          return { kind: "readonly", default: note.default as string };
+        default: {
+          const ref = (vendor.references ?? []).filter((r) => tables.has(r));
+          return {
+            kind: "string",
+            max: vendor.maxLength ?? 4095,
+            default: note?.default as string | undefined,
+            ...(ref.length > 0 ? { ref } : {}),
+            ...(note?.special ? { special: note.special } : {}),
+          };
+        }
+      }
+    }
+  }
+}
+
+function fieldsOf(
+  where: string,
+  vendor: Readonly<Record<string, VendorAttribute>>,
+  notes: Readonly<Record<string, Note>>,
+  tables: ReadonlySet<string>,
+): Record<string, Field> {
+  const out: Record<string, Field> = {};
+  for (const [name, note] of Object.entries(notes)) {
+    if (vendor[name] || !note.deviceOnly) continue;
+    out[name] = { kind: "readonly", default: (note.default as string) ?? "" };
+  }
+  for (const [name, attribute] of Object.entries(vendor)) {
+    out[name] = fieldOf(`${where} ${name}`, attribute, notes[name], tables);
+  }
+  return out;
+}
+
+/** Notes on attributes the vendor schema does not have (a test holds this empty). */
+export function strayNotes(): string[] {
+  const out: string[] = [];
+  const walk = (
+    where: string,
+    notes: Readonly<Record<string, Note>>,
+    vendor: Readonly<Record<string, VendorAttribute>>,
+  ) => {
+    for (const [name, note] of Object.entries(notes)) {
+      const attribute = vendor[name];
+      if (!attribute) {
+        if (!note.deviceOnly) out.push(`${where} ${name}`);
+        continue;
+      }
+      if (note.fields) walk(`${where} ${name}`, note.fields, attribute.children ?? {});
+    }
+  };
+  for (const [path, notes] of Object.entries(NOTES)) {
+    const table = VENDOR.tables[path];
+    if (!table) {
+      out.push(path);
+      continue;
+    }
+    walk(path, notes.fields, { ...table.attributes, ...table.disputed });
+  }
+  return out;
+}
+
+export interface SchemaOptions {
+  /**
+   * Model a device whose router/bgp schema has `redistribute` (Fortinet's Terraform provider
+   * sends it on every release; the Ansible collection lists it only up to 7.0.5/7.2.0).
+   * @default false: the vendor schema of 7.4 as the collection has it
+   */
+  readonly bgpRedistribute?: boolean;
+}
+
+/** Every table the emulator has: the vendor's, with our notes. */
+export function buildSchemas(options: SchemaOptions = {}): TableSchema[] {
+  const tables = new Set(Object.keys(VENDOR.tables));
+  return Object.entries(VENDOR.tables).map(([path, table]) => {
+    const notes = NOTES[path] ?? { fields: {} };
+    const attributes = {
+      ...table.attributes,
+      ...(path === BGP && options.bgpRedistribute ? table.disputed : {}),
+    };
+    const fields = fieldsOf(path, attributes, notes.fields, tables);
+    const mkey = table.mkey;
+    return {
+      path,
+      category: table.category,
+      ...(mkey
+        ? { mkey, mkeyKind: table.attributes[mkey]?.type === "integer" ? "integer" : "string" }
+        : {}),
+      fields,
+      ...(notes.required ? { required: notes.required } : {}),
+      ...(notes.global ? { global: true } : {}),
+      version: table.version,
+    };
+  });
+}
+
+/**
+ * The device's answer to `GET cmdb/<path>?action=schema` (the shape of a FortiOS schema:
+ * name, category, mkey, children with their type, options, sizes and ranges).
+ */
+export function schemaAnswer(schema: TableSchema): Record<string, unknown> {
+  const describe = (name: string, field: Field): Record<string, unknown> => {
+    switch (field.kind) {
+      case "table":
+        return {
+          name,
+          category: "table",
+          mkey: field.key,
+          mkey_type: field.keyKind,
+          ...(field.fixed ? { readonly: true } : {}),
+          children: children(field.fields),
+        };
+      case "object":
+        return { name, category: "complex", children: children(field.fields) };
+      case "option":
+      case "multi":
+        return {
+          name,
+          category: "unitary",
+          type: "option",
+          ...(field.kind === "multi" ? { multiple_values: true } : {}),
+          options: field.values.map((value) => ({ name: value })),
+        };
+      case "integer":
+        return {
+          name,
+          category: "unitary",
+          type: "integer",
+          "min-value": field.min,
+          "max-value": field.max,
+        };
+      case "string":
+        return { name, category: "unitary", type: "string", size: field.max };
+      case "password":
+        return { name, category: "unitary", type: "password" };
+      case "readonly":
+        return { name, category: "unitary", type: "string", readonly: true };
+      default:
+        return { name, category: "unitary", type: field.kind };
+    }
+  };
+  const children = (fields: Readonly<Record<string, Field>>) =>
+    Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, describe(name, f)]));
+  const slash = schema.path.lastIndexOf("/");
+  return {
+    name: schema.path.slice(slash + 1),
+    path: schema.path.slice(0, slash),
+    category: schema.category,
+    ...(schema.mkey ? { mkey: schema.mkey, mkey_type: schema.mkeyKind } : {}),
+    children: children(schema.fields),
+  };
 }

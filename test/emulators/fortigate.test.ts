@@ -165,10 +165,7 @@ describe("FortiGate emulator", () => {
     assert.equal(neighbor!["remote-as"], "65011");
     assert.equal(neighbor!["keep-alive-timer"], INHERIT);
     assert.equal(neighbor!.q_origin_key, "10.0.0.2");
-    assert.deepEqual(
-      (bgp.redistribute as Body[]).map((r) => `${String(r.name)}:${String(r.status)}`),
-      ["connected:disable", "rip:disable", "ospf:disable", "static:disable", "isis:disable"],
-    );
+    assert.equal(bgp.redistribute, undefined, "FortiOS 7.4's schema (Ansible) has no redistribute");
     await call("PUT", "router/bgp", { body: { as: null, neighbor: [] } });
     await call("DELETE", "vpn.ipsec/phase1-interface/p1");
     await call("DELETE", "system/interface/v1");
@@ -310,7 +307,7 @@ describe("FortiGate emulator", () => {
     );
   });
 
-  it("router/bgp neighbors also through their sub-path; redistribute entries are fixed", async () => {
+  it("router/bgp neighbors also through their sub-path", async () => {
     const created = await call("POST", "router/bgp/neighbor", {
       body: { ip: "10.1.1.2", "remote-as": "65002" },
     });
@@ -324,20 +321,132 @@ describe("FortiGate emulator", () => {
       ((emulator.complex("router/bgp").neighbor as Body[])[0] ?? {}).description,
       "peer",
     );
-    assert.equal((await call("DELETE", "router/bgp/redistribute/connected")).status, 405);
-    await call("PUT", "router/bgp/redistribute/static", { body: { status: "enable" } });
-    assert.equal((emulator.complex("router/bgp").redistribute as Body[])[3]!.status, "enable");
+    await call("DELETE", "router/bgp/neighbor/10.1.1.2");
+    assert.deepEqual(emulator.complex("router/bgp").neighbor, []);
+  });
+
+  it("router/bgp redistribute: unknown to the 7.4 schema; fixed entries where the device has it", async () => {
+    const refused = await call("PUT", "router/bgp", {
+      body: { redistribute: [{ name: "static", status: "enable" }] },
+    });
+    assert.equal(refused.env.error, -61);
+    assert.match(String(refused.env.cli_error), /command parse error before 'redistribute'/);
+    const withIt = new FortiGateEmulator({ bgpRedistribute: true });
+    const url = await withIt.start();
+    const other = new HttpClient({
+      baseUrl: url,
+      tls: { fingerprint: DEVICE_FINGERPRINT },
+      retries: 0,
+    });
+    const put = async (path: string, body: unknown) =>
+      (
+        await other.request({
+          method: path.includes("connected") && body === undefined ? "DELETE" : "PUT",
+          path: `/api/v2/cmdb/${path}`,
+          query: { vdom: "root" },
+          headers: { authorization: `Bearer ${EMULATOR_TOKEN}` },
+          body,
+          idempotent: true,
+        })
+      ).json as Body;
+    try {
+      assert.deepEqual(
+        (withIt.complex("router/bgp").redistribute as Body[]).map(
+          (r) => `${String(r.name)}:${String(r.status)}`,
+        ),
+        ["connected:disable", "rip:disable", "ospf:disable", "static:disable", "isis:disable"],
+      );
+      assert.equal((await put("router/bgp/redistribute/connected", undefined)).http_status, 405);
+      await put("router/bgp/redistribute/static", { status: "enable" });
+      assert.equal((withIt.complex("router/bgp").redistribute as Body[])[3]!.status, "enable");
+      assert.equal(
+        (await put("router/bgp", { redistribute: [{ name: "bogus", status: "enable" }] })).error,
+        -651,
+      );
+      await put("router/bgp", { redistribute: [] });
+      assert.equal((withIt.complex("router/bgp").redistribute as Body[])[3]!.status, "disable");
+    } finally {
+      other.close();
+      await withIt.stop();
+    }
+  });
+
+  it("validates every body against Fortinet's schema of FortiOS 7.4, with the device's codes", async () => {
+    const bad = async (path: string, body: Body) => (await call("POST", path, { body })).env;
+    const unknown = await bad("firewall/address", { name: "u", "no-such-attribute": 1 });
+    assert.deepEqual(
+      [unknown.error, unknown.http_status, unknown.status],
+      [-61, 500, "error"],
+      "an attribute the schema does not have",
+    );
+    assert.equal(
+      (await bad("router/prefix-list", { name: "p", rule: [{ id: 1, le: 33 }] })).error,
+      -650,
+    );
+    assert.equal((await bad("router/prefix-list", { name: "p", bogus: [] })).error, -61);
     assert.equal(
       (
-        await call("PUT", "router/bgp", {
-          body: { redistribute: [{ name: "bogus", status: "enable" }] },
+        await bad("vpn.ipsec/phase1-interface", {
+          name: "x",
+          interface: "wan1",
+          psksecret: "k",
+          "eap-identity": "ask",
         })
-      ).env.error,
+      ).error,
       -651,
+      "an option the schema does not list",
     );
-    await call("DELETE", "router/bgp/neighbor/10.1.1.2");
-    await call("PUT", "router/bgp", { body: { redistribute: [] } });
-    assert.deepEqual(emulator.complex("router/bgp").neighbor, []);
+    assert.equal(
+      (
+        await bad("vpn.ipsec/phase1-interface", {
+          name: "x",
+          interface: "wan1",
+          psksecret: "k",
+          dhgrp: "14 99",
+        })
+      ).error,
+      -651,
+      "a multi-value option with a word the schema does not list",
+    );
+    assert.equal(
+      (await bad("user/group", { name: "g".repeat(36), member: [] })).error,
+      -1,
+      "longer than the schema allows (user group names: 35)",
+    );
+    assert.equal(
+      (await bad("firewall/addrgrp", { name: "g", member: [{ "interface-name": "all" }] })).error,
+      -61,
+      "a table element keyed by another attribute than the schema's",
+    );
+    assert.equal(
+      (
+        await bad("system/interface", {
+          name: "l9",
+          vdom: "root",
+          type: "loopback",
+          ipv6: { "ip6-allowaccess": "ping", nope: 1 },
+        })
+      ).error,
+      -61,
+      "nested objects too",
+    );
+    const schema = await call("GET", "router/bgp", { query: { action: "schema" } });
+    const children = (schema.env.results as Body).children as Record<string, Body>;
+    assert.equal(schema.env.action, "schema");
+    assert.equal(children.redistribute, undefined);
+    assert.equal(children.neighbor!.mkey, "ip");
+    const p1 = (await call("GET", "vpn.ipsec/phase1-interface", { query: { action: "schema" } }))
+      .env.results as Body;
+    const p1Children = p1.children as Record<string, Body>;
+    assert.deepEqual(
+      [
+        p1.mkey,
+        p1Children.name!.size,
+        p1Children.keylife!["min-value"],
+        p1Children.dhgrp!.multiple_values,
+      ],
+      ["name", 15, 120, true],
+    );
   });
 
   it("keeps VDOMs apart; vdom=a,b answers one envelope per VDOM; unknown VDOM is refused", async () => {

@@ -1,6 +1,10 @@
 /**
- * An in-process FortiGate (FortiOS 7.2 REST CMDB API) for tests and the benchmark, on the shared
- * `EmulatorServer` (TLS, latency, seeded faults, request log). Behaves as
+ * An in-process FortiGate (FortiOS 7.4 REST CMDB API) for tests and the benchmark, on the shared
+ * `EmulatorServer` (TLS, latency, seeded faults, request log). Every body is validated against
+ * Fortinet's own schema of FortiOS 7.4 (./fortigate-schema.ts): an unknown attribute (-61), a
+ * bad option (-651), an integer out of range (-650), a string too long (-1), a table element
+ * without its key (-651) are refused with FortiOS's error envelope, as the device refuses
+ * them. `GET cmdb/<path>?action=schema` answers from the same schema. Otherwise it behaves as
  * ../shared/reference/fortios-api.md documents (§10 "Emulator notes"):
  *
  * - Bearer token auth (401 otherwise; `?access_token=` refused as on ≥7.4.5), an untrusted
@@ -34,9 +38,10 @@ import {
   INTERFACE,
   PHASE1,
   SCHEDULE,
-  SCHEMAS,
   SERVICE,
-  schemaOf,
+  VIRTUAL_SWITCH,
+  buildSchemas,
+  schemaAnswer,
   type Field,
   type TableSchema,
 } from "./fortigate-schema";
@@ -44,8 +49,8 @@ import { formatIPv4, lengthOfMask, maskOf, parseIPv4 } from "../../src/lib/net";
 
 export const EMULATOR_TOKEN = "fgt-test-token-7a1c9e2b4d6f8a0c3e5b7d9f1a3c5e7b";
 export const MASKED = "ENC XXXX";
-const VERSION = "v7.2.8";
-const BUILD = 1639;
+const VERSION = "v7.4.4";
+const BUILD = 2662;
 const SERIAL = "FGT60ETEST000000";
 
 type Obj = Record<string, unknown>;
@@ -60,6 +65,14 @@ class DeviceError extends Error {
     super(cli ?? `HTTP ${http}`);
   }
 }
+
+/** What the CLI answers to an attribute its schema does not have. */
+const unknownAttribute = (attr: string) =>
+  new DeviceError(
+    500,
+    -61,
+    `command parse error before '${attr}'\nCommand fail. Return code -61\n`,
+  );
 
 const invalid = (attr: string, value: unknown) =>
   new DeviceError(
@@ -78,7 +91,18 @@ export interface FortiGateEmulatorOptions {
   readonly vdoms?: readonly string[];
   /** Physical ports of the model (FortiGate 60E by default). */
   readonly ports?: readonly string[];
+  /**
+   * Start as a FortiGate 60E leaves the factory: internal1-internal7 in the `internal`
+   * hardware switch (192.168.1.99/24), with the Internet policy `internal` → `wan1`.
+   * @default false (free ports)
+   */
+  readonly factory?: boolean;
+  /** The router/bgp schema has `redistribute` (see SchemaOptions). @default false */
+  readonly bgpRedistribute?: boolean;
 }
+
+/** How single-object GETs are answered in the truncated-answer fault mode. */
+export type TruncatedAnswer = "empty" | "truncated" | "no-results";
 
 /** A value as text in a message or a key. */
 function text(value: unknown): string {
@@ -122,6 +146,16 @@ export class FortiGateEmulator {
   readOnlyProfile = false;
   /** Runs before each request is handled (to stage races in tests). */
   beforeRequest?: (request: EmulatorRequest) => void;
+  /**
+   * Fault mode: the next `count` GETs of one table entry are answered 200 with an empty
+   * body, a body cut in the middle, or an envelope without results (a device under load,
+   * a proxy in the way), whatever the entry.
+   */
+  truncateGets?: { count: number; kind: TruncatedAnswer };
+  /** Fault mode: the next `count` requests are answered 429 with `Retry-After: seconds`. */
+  rateLimit?: { count: number; seconds: number };
+  /** Every table the emulator has (vendor schema with our notes). */
+  readonly schemas: readonly TableSchema[];
   private readonly vdoms = new Map<string, VdomState>();
   /** system/interface is global: one table, entries carry their vdom. */
   private readonly interfaces = new Map<string, Obj>();
@@ -129,6 +163,7 @@ export class FortiGateEmulator {
 
   constructor(options: FortiGateEmulatorOptions = {}, serverOptions: ServerOptions = {}) {
     this.token = options.token ?? EMULATOR_TOKEN;
+    this.schemas = buildSchemas({ bgpRedistribute: options.bgpRedistribute });
     this.server = new EmulatorServer((request) => this.handle(request), serverOptions);
     const vdoms = options.vdoms ?? ["root"];
     for (const vdom of vdoms) this.vdoms.set(vdom, this.emptyVdom());
@@ -147,7 +182,7 @@ export class FortiGateEmulator {
     for (const port of ports) {
       this.interfaces.set(
         port,
-        this.withDefaults(schemaOf(INTERFACE)!, {
+        this.withDefaults(this.schemaOf(INTERFACE)!, {
           name: port,
           vdom: vdoms[0],
           type: "physical",
@@ -155,6 +190,49 @@ export class FortiGateEmulator {
         }),
       );
     }
+    if (options.factory) this.factoryDefaults(vdoms[0] ?? "root");
+  }
+
+  /** The table at `path`, if this FortiOS has it. */
+  schemaOf(path: string): TableSchema | undefined {
+    return this.schemas.find((s) => s.path === path);
+  }
+
+  /**
+   * What a FortiGate 60E has out of the box: internal1-internal7 make the `internal`
+   * hardware switch (192.168.1.99/24, reachable with ping https ssh), and the Internet
+   * policy lets `internal` out through `wan1` with NAT.
+   */
+  private factoryDefaults(vdom: string): void {
+    const members = [...this.interfaces.keys()].filter((p) => /^internal\d+$/.test(p));
+    this.interfaces.set(
+      "internal",
+      this.withDefaults(this.schemaOf(INTERFACE)!, {
+        name: "internal",
+        vdom,
+        type: "hard-switch",
+        ip: "192.168.1.99 255.255.255.0",
+        allowaccess: "ping https ssh",
+        role: "lan",
+      }),
+    );
+    this.seed(VIRTUAL_SWITCH, {
+      name: "internal",
+      "physical-switch": "sw0",
+      port: members.map((name) => ({ name })),
+    });
+    this.seed("firewall/policy", {
+      policyid: 1,
+      name: "Internet",
+      srcintf: [{ name: "internal" }],
+      dstintf: [{ name: "wan1" }],
+      srcaddr: [{ name: "all" }],
+      dstaddr: [{ name: "all" }],
+      service: [{ name: "ALL" }],
+      schedule: "always",
+      action: "accept",
+      nat: "enable",
+    });
   }
 
   /** Starts the HTTPS server; resolves with its base URL. */
@@ -168,14 +246,14 @@ export class FortiGateEmulator {
 
   private emptyVdom(): VdomState {
     const state: VdomState = { tables: new Map(), complex: new Map() };
-    for (const schema of SCHEMAS) {
+    for (const schema of this.schemas) {
       if (schema.category === "complex")
         state.complex.set(schema.path, this.withDefaults(schema, {}));
       else if (!schema.global) state.tables.set(schema.path, new Map());
     }
     // Factory objects every FortiGate has.
     const put = (path: string, key: string, body: Obj) =>
-      state.tables.get(path)!.set(key, this.withDefaults(schemaOf(path)!, body));
+      state.tables.get(path)!.set(key, this.withDefaults(this.schemaOf(path)!, body));
     put(ADDRESS, "all", { name: "all", uuid: randomUUID() });
     put(ADDRESS, "none", { name: "none", uuid: randomUUID(), subnet: "0.0.0.0 255.255.255.255" });
     for (const [name, tcp, udp] of [
@@ -268,7 +346,10 @@ export class FortiGateEmulator {
     const out: Obj = {};
     for (const [name, field] of Object.entries(schema.fields)) {
       if (name in body) out[name] = body[name];
-      else out[name] = this.defaultOf(field);
+      else {
+        const value = this.defaultOf(field);
+        if (value !== undefined) out[name] = value;
+      }
     }
     return out;
   }
@@ -279,14 +360,17 @@ export class FortiGateEmulator {
         return field.fixed
           ? field.fixed.map((name) => this.withDefaults(field, { [field.key]: name }))
           : [];
+      case "object": {
+        const value = this.withDefaults(field, {});
+        return Object.keys(value).length > 0 ? value : undefined;
+      }
       case "password":
         return "";
       case "uuid":
         return randomUUID();
-      case "integer":
-        return field.default ?? "";
       default:
-        return field.default ?? "";
+        // Attributes our notes give no default are not shown until written.
+        return field.default;
     }
   }
 
@@ -349,7 +433,23 @@ export class FortiGateEmulator {
         return value;
       case "password":
         if (typeof value !== "string") throw invalid(attr, value);
+        if (field.max !== undefined && value.length > field.max)
+          throw new DeviceError(
+            500,
+            -1,
+            `The string is too long: ${attr} (max ${field.max})\nCommand fail. Return code -1\n`,
+          );
         return value;
+      case "object": {
+        if (!isObject(value)) throw invalid(attr, value);
+        const out: Obj = {};
+        for (const [name, v] of Object.entries(value)) {
+          const sub = field.fields[name];
+          if (!sub) throw unknownAttribute(name);
+          out[name] = this.normalize(name, sub, v, vdom);
+        }
+        return out;
+      }
       case "uuid":
         return value;
       case "mac":
@@ -371,7 +471,7 @@ export class FortiGateEmulator {
           for (const [name, v] of Object.entries(element)) {
             if (name === "q_origin_key") continue;
             const sub = field.fields[name];
-            if (!sub) throw invalid(name, v);
+            if (!sub) throw unknownAttribute(name);
             item[name] = this.normalize(name, sub, v, vdom);
           }
           if (
@@ -425,7 +525,7 @@ export class FortiGateEmulator {
         }
       }
     };
-    for (const schema of SCHEMAS) {
+    for (const schema of this.schemas) {
       if (schema.category === "complex") {
         scan(schema.fields, this.complex(schema.path, vdom), schema.path);
         continue;
@@ -445,8 +545,11 @@ export class FortiGateEmulator {
     for (const [name, value] of Object.entries(body)) {
       if (name === "q_origin_key") continue;
       const field = schema.fields[name];
-      if (!field) throw invalid(name, value);
-      out[name] = this.normalize(name, field, value, vdom);
+      if (!field) throw unknownAttribute(name);
+      const normalized = this.normalize(name, field, value, vdom);
+      if (field.kind === "object" && isObject(normalized))
+        out[name] = { ...(isObject(out[name]) ? out[name] : {}), ...normalized };
+      else out[name] = normalized;
     }
     return out;
   }
@@ -456,6 +559,7 @@ export class FortiGateEmulator {
     if (schema.mkey) out.q_origin_key = object[schema.mkey];
     for (const [name, field] of Object.entries(schema.fields)) {
       const value = object[name];
+      if (value === undefined) continue;
       if (field.kind === "password") out[name] = value === "" || plain ? value : MASKED;
       else if (field.kind === "table" && Array.isArray(value)) {
         out[name] = (value as Obj[]).map((element) => ({
@@ -498,6 +602,14 @@ export class FortiGateEmulator {
     this.beforeRequest?.(request);
     // The trusted-host check comes first: the device does not even look at the token.
     if (this.untrustedSource) return { status: this.untrustedSource, body: "" };
+    if (this.rateLimit && this.rateLimit.count > 0) {
+      this.rateLimit.count--;
+      return {
+        status: 429,
+        headers: { "retry-after": String(this.rateLimit.seconds) },
+        body: { http_status: 429, status: "error" },
+      };
+    }
     if (request.query.has("access_token")) {
       // ≥7.4.5: API keys in the URL are refused unless rest-api-key-url-query is enabled.
       return { status: 401, headers: { "www-authenticate": 'error="invalid_token"' }, body: "" };
@@ -533,8 +645,10 @@ export class FortiGateEmulator {
     if (!this.vdoms.has(vdom)) {
       return this.envelope(method, path, vdom, {}, 403);
     }
-    const schema = schemaOf(path);
+    const schema = this.schemaOf(path);
     if (!schema) return this.envelope(method, path, vdom, {}, 404);
+    if (method === "GET" && request.query.get("action") === "schema")
+      return this.envelope(method, path, vdom, { results: schemaAnswer(schema), action: "schema" });
     if (this.readOnlyProfile && method !== "GET") return this.envelope(method, path, vdom, {}, 403);
     try {
       if (schema.category === "complex") return this.complexRequest(request, schema, rest, vdom);
@@ -614,6 +728,8 @@ export class FortiGateEmulator {
         });
       }
       const object = table.get(rawKey);
+      const truncated = this.truncatedAnswer(method, path, vdom);
+      if (truncated) return truncated;
       if (!object || !visible(object)) return this.envelope(method, path, vdom, {}, 404);
       const plain = request.query.get("plain-text-password") === "1";
       return this.envelope(method, path, vdom, { results: [this.render(schema, object, plain)] });
@@ -678,6 +794,28 @@ export class FortiGateEmulator {
       return this.envelope(method, path, vdom, { mkey: keyValue(rawKey), ...this.bump() });
     }
     return this.envelope(method, path, vdom, {}, 405);
+  }
+
+  /** The fault mode's answer to a single-object GET, while it lasts. */
+  private truncatedAnswer(
+    method: string,
+    path: string,
+    vdom: string,
+  ): EmulatorResponse | undefined {
+    const fault = this.truncateGets;
+    if (!fault || fault.count <= 0) return undefined;
+    fault.count--;
+    const whole = this.envelope(method, path, vdom, {});
+    switch (fault.kind) {
+      case "empty":
+        return { status: 200, body: "" };
+      case "no-results":
+        return whole;
+      case "truncated": {
+        const text = JSON.stringify({ ...(whole.body as Obj), results: [{ name: "" }] });
+        return { status: 200, body: text.slice(0, Math.floor(text.length / 2)) };
+      }
+    }
   }
 
   private move(
@@ -805,7 +943,7 @@ export class FortiGateEmulator {
     if (schema.path === PHASE1) {
       this.interfaces.set(
         object.name as string,
-        this.withDefaults(schemaOf(INTERFACE)!, {
+        this.withDefaults(this.schemaOf(INTERFACE)!, {
           name: object.name,
           vdom,
           type: "tunnel",

@@ -1,11 +1,17 @@
 /**
- * A small stand-in for the Pulumi engine driving one dynamic provider, with the semantics of
- * the Node.js dynamic-provider host (sdk/nodejs/cmd/dynamic-provider): `check(olds, news)`,
- * `diff(id, oldOutputs, news)`, `create(inputs)`, `update(id, oldOutputs, news)`,
- * `delete(id, outputs)`, `read(id, outputs)` whose returned `inputs` replace the stored
- * inputs (refresh). Lets provider tests run preview/up/refresh cycles against an emulator:
- * idempotency, drift, fault convergence. There is no parallelism: resources are processed in
- * the given order (dependencies first), deletions in reverse.
+ * A small in-process stand-in for the Pulumi engine driving one dynamic provider, with the
+ * call order of the Node.js dynamic-provider host (sdk/nodejs/cmd/dynamic-provider):
+ * `check(olds, news)`, `diff(id, oldOutputs, news)`, `create(inputs)`,
+ * `update(id, oldOutputs, news)`, `delete(id, outputs)`, `read(id, outputs)` whose returned
+ * `inputs` replace the stored inputs (refresh). Lets provider tests run preview/up/refresh
+ * cycles against an emulator quickly: idempotency, drift, fault convergence. There is no
+ * parallelism: resources are processed in the given order (dependencies first), deletions
+ * in reverse.
+ *
+ * It is not the wire: the provider runs unserialized in this process, values pass as they
+ * are (no Struct encoding, no secret stripping and re-marking, no unknown sentinels from the
+ * engine), and `configure` gets a hand-made config. test/engine/ is the engine-faithful
+ * harness (the real plugin process, over gRPC).
  */
 import type * as pulumi from "@pulumi/pulumi";
 

@@ -93,6 +93,10 @@ export function checkEverySheet(check: SheetCheck): number {
     line("local address", `${xSide.remoteAddress}/31`);
     line("remote address", xSide.localAddress);
     line("version", "IKEv2");
+    line(
+      `remote ID (${x})`,
+      `${member(x).endpoint} (${/^[\d.]+$/.test(member(x).endpoint) ? "address" : "fqdn"})`,
+    );
     line("proposals", xSide.ike.proposals.join(" "));
     line("DH groups", xSide.ike.dhGroups.join(" "));
     line("PFS", `yes, DH groups ${xSide.ipsec.pfsGroups.join(" ")}`);

@@ -23,7 +23,7 @@ describe("model contracts", () => {
     assert.deepEqual(caddy, {
       name: "caddy",
       address: "10.128.0.10",
-      user: "root",
+      user: "debian",
       port: 22,
       dataRoot: "/srv/homelab",
       kind: "guest",

@@ -146,13 +146,10 @@ describe("the fixture registry (a copy of the seed's)", () => {
   const fgn = registry(REGISTRY);
 
   it("the home stack's model has one peering per other member, sorted by peer", () => {
-    const { loaded, model } = evaluateSite(
-      stackFileSource(pathOf(HOME), HOME.stack, HOME.file),
-      {
-        root: ROOT,
-        requireSecrets: false,
-      },
-    );
+    const { loaded, model } = evaluateSite(stackFileSource(pathOf(HOME), HOME.stack, HOME.file), {
+      root: ROOT,
+      requireSecrets: false,
+    });
     const federation = model.federation!;
     assert.equal(federation.member.id, "alexis");
     const others = fgn.members.map((m) => m.id).filter((id) => id !== "alexis");

@@ -24,6 +24,7 @@ export function peering(
     localAddress: "172.31.254.0",
     remoteAddress: "172.31.254.1",
     prefixLength: 31,
+    localEndpoint: "203.0.113.10",
     remoteGateway: "198.51.100.20",
     ike: { version: 2, proposals: ["aes256gcm-prfsha384"], dhGroups: [20], lifetime: 28800 },
     ipsec: { proposals: ["aes256gcm"], pfsGroups: [20], lifetime: 3600 },
@@ -59,5 +60,31 @@ export function homeInput(peerings: readonly PeeringIntent[] = PEERINGS): Fortig
     siteRoutes: model.routes,
     publish: model.publish,
     federation: { asn: 4200000001, routerId: "172.24.0.1", peerings },
+  };
+}
+
+/** The home stack (its dial-up VPN reaches the federation) plus a site-to-site tunnel. */
+export function extendedInput(): FortigatePlanInput {
+  const input = homeInput();
+  const fg = input.config;
+  return {
+    ...input,
+    config: {
+      ...fg,
+      tunnels: [
+        {
+          name: "to-office",
+          remoteGw: "203.0.113.50",
+          interface: "wan1",
+          localAddress: "169.254.7.0/31",
+          remoteSubnets: ["10.50.0.0/16"],
+          localNetworks: ["lan"],
+          proposals: ["aes256gcm-prfsha384" as const],
+          phase2Proposals: ["aes256gcm" as const],
+          dhGroups: [20],
+          psk: { secret: "officePsk" },
+        },
+      ],
+    },
   };
 }

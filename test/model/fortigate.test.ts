@@ -1,50 +1,25 @@
 /**
  * The FortiGate plan (pure): the seed's objects, references that always resolve to objects
  * the referrer depends on (so Pulumi deletes referrers first), unique keys, ids that never
- * shift, and the plan applied for real to the emulator (which enforces references).
+ * shift. The plans applied for real to the emulator: test/providers/fortios-plan.test.ts.
  */
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import fc from "fast-check";
-import { planFortigate, planSecrets, type FortigateObject } from "../../src/model/fortigate";
+import {
+  cmdbObjects,
+  planFortigate,
+  planSecrets,
+  type FortigateCmdbObject as FortigateObject,
+} from "../../src/model/fortigate";
 import { tunnelPeerAddress } from "../../src/model/fortigate/ipsec";
 import { allocateIds, ID_SPAN } from "../../src/model/fortigate/topology";
-import { PATHS, mapSecrets } from "../../src/devices/fortios/tables";
-import { fortiosVersion } from "../../src/providers/fortios/resource";
-import { FortiosProvider } from "../../src/providers/fortios/provider";
-import { MiniEngine } from "../helpers/engine";
+import { PATHS } from "../../src/devices/fortios/tables";
 import { HOME } from "../helpers/sites";
-import { EMULATOR_TOKEN, startFortiGate, type FortiGateEmulator } from "../emulators/fortigate";
-import { PEERINGS, homeInput } from "./fortigate-plan";
+import { PEERINGS, extendedInput, homeInput } from "./fortigate-plan";
 
 type Body = Record<string, unknown>;
 
-/** The home stack plus a site-to-site tunnel, and the dial-up VPN reaching the federation. */
-function extendedInput() {
-  const input = homeInput();
-  const fg = input.config;
-  return {
-    ...input,
-    config: {
-      ...fg,
-      dialupVpn: { ...fg.dialupVpn!, access: [...fg.dialupVpn!.access, "federation"] },
-      tunnels: [
-        {
-          name: "to-office",
-          remoteGw: "203.0.113.50",
-          interface: "wan1",
-          localAddress: "169.254.7.0/31",
-          remoteSubnets: ["10.50.0.0/16"],
-          localNetworks: ["lan"],
-          proposals: ["aes256gcm-prfsha384" as const],
-          phase2Proposals: ["aes256gcm" as const],
-          dhGroups: [20],
-          psk: { secret: "officePsk" },
-        },
-      ],
-    },
-  };
-}
 const body = (o: FortigateObject) => o.spec.body as Body;
 const byRole = (objects: readonly FortigateObject[], role: string) => {
   const found = objects.find((o) => o.role === role);
@@ -88,6 +63,16 @@ function references(o: FortigateObject): { path: string; name: string }[] {
     case PATHS.phase1:
       iface(b.interface);
       addr(b["ipv4-split-include"]);
+      if (typeof b.authusrgrp === "string")
+        refs.push({ path: PATHS.userGroup, name: b.authusrgrp });
+      break;
+    case PATHS.userGroup:
+      members(b.member, (name) => refs.push({ path: PATHS.userLocal, name: name as string }));
+      break;
+    case PATHS.routeMap:
+      for (const r of b.rule as Body[])
+        if (typeof r["match-ip-address"] === "string")
+          refs.push({ path: PATHS.prefixList, name: r["match-ip-address"] });
       break;
     case PATHS.phase2:
       refs.push({ path: PATHS.phase1, name: b.phase1name as string });
@@ -101,6 +86,9 @@ function references(o: FortigateObject): { path: string; name: string }[] {
         refs.push({ path: PATHS.prefixList, name: n["prefix-list-in"] as string });
         refs.push({ path: PATHS.prefixList, name: n["prefix-list-out"] as string });
       }
+      for (const r of (b.redistribute as Body[] | undefined) ?? [])
+        if (typeof r["route-map"] === "string")
+          refs.push({ path: PATHS.routeMap, name: r["route-map"] });
       break;
   }
   return refs;
@@ -111,6 +99,7 @@ function closure(objects: readonly FortigateObject[], o: FortigateObject): Set<s
   const seen = new Set<string>();
   const walk = (role: string) => {
     for (const dep of byRole(objects, role).dependsOn) {
+      if (dep === "precheck") continue; // the device check, not a FortiOS object
       if (!seen.has(dep)) {
         seen.add(dep);
         walk(dep);
@@ -154,7 +143,7 @@ function checkReferences(objects: readonly FortigateObject[]): void {
 
 describe("FortiGate plan of the home stack (seed 000)", () => {
   const plan = planFortigate(homeInput());
-  const objects = plan.objects;
+  const objects = cmdbObjects(plan);
 
   it("LACP aggregate to the switch, WAN port updated only, DHCP for the LAN", () => {
     const lan = byRole(objects, "if-lan");
@@ -194,9 +183,12 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
     );
   });
 
-  it("the static route to the Proxmox SDN subnet via pve1", () => {
+  it("the static route to the Proxmox SDN subnet via pve1, and the dial-up pool's blackhole", () => {
     const routes = objects.filter((o) => o.spec.path === PATHS.staticRoute);
-    assert.equal(routes.length, 1);
+    assert.deepEqual(
+      routes.map((r) => r.role),
+      ["route-10.128.0.0-24-lan", "route-172.26.0.0-24-blackhole"],
+    );
     const { "seq-num": seq, ...rest } = body(routes[0]!);
     assert.ok(typeof seq === "number" && seq >= 100000 && seq < 100000 + ID_SPAN);
     assert.deepEqual(rest, {
@@ -206,6 +198,9 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
       distance: 10,
       comment: "Proxmox SDN shared1/swprod via pve1",
     });
+    const { "seq-num": _id, comment: _comment, ...pool } = body(routes[1]!);
+    assert.deepEqual(pool, { dst: "172.26.0.0 255.255.255.0", blackhole: "enable", distance: 254 });
+    assert.deepEqual(routes[1]!.spec.identity, ["dst", "blackhole"]);
   });
 
   it("per peering: phase1 (IKEv2, PSK secret), phase2, tunnel addresses, filters, policies", () => {
@@ -226,13 +221,19 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
       assert.equal(body(tunnel)["remote-ip"], `${p.remoteAddress} 255.255.255.254`);
       assert.deepEqual(
         (body(byRole(objects, `pl-${p.interfaceName}-in`)).rule as Body[]).map(
-          (r) => `${String(r.prefix)} le ${String(r.le)}`,
+          (r) => `${String(r.action)} ${String(r.prefix)} le ${String(r.le)}`,
         ),
         p.acceptPrefixes.map(
           (prefix) =>
-            `${prefix.split("/")[0]!} ${prefix.endsWith("/14") ? "255.252.0.0" : "255.192.0.0"} le 32`,
+            `permit ${prefix.split("/")[0]!} ${prefix.endsWith("/14") ? "255.252.0.0" : "255.192.0.0"} le 32`,
         ),
       );
+      assert.deepEqual(
+        [body(p1).localid, body(p1)["localid-type"]],
+        ["203.0.113.10", "address"],
+        "our registered endpoint is our IKE identity, behind NAT too",
+      );
+      assert.equal(body(p1)["net-device"], undefined, "net-device is a dial-up setting");
       const out = body(byRole(objects, `policy-${p.interfaceName}-out`));
       assert.deepEqual(out.srcintf, [{ name: "lan" }]);
       assert.deepEqual(out.dstintf, [{ name: p.interfaceName }]);
@@ -258,7 +259,7 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
     );
   });
 
-  it("one BGP object: AS, router id, one neighbor per peering, redistribute connected and static", () => {
+  it("one BGP object: AS, router id, one neighbor per peering, redistribute connected and static (the clients' /32s filtered)", () => {
     const bgps = objects.filter((o) => o.spec.path === PATHS.bgp);
     assert.equal(bgps.length, 1, "router/bgp is owned by exactly one object");
     const b = body(bgps[0]!);
@@ -282,16 +283,40 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
       (b.redistribute as Body[]).filter((r) => r.status === "enable").map((r) => r.name),
       ["connected", "static"],
     );
+    assert.equal(
+      (b.redistribute as Body[]).find((r) => r.name === "static")?.["route-map"],
+      "fgn-redistribute-static",
+    );
+    assert.deepEqual(body(byRole(objects, "rm-fgn-redistribute-static")).rule, [
+      { id: 1, action: "deny", "match-ip-address": "vpn-clients" },
+      { id: 2, action: "permit" },
+    ]);
+    assert.deepEqual(body(byRole(objects, "pl-vpn-clients")).rule, [
+      { id: 1, action: "permit", prefix: "172.26.0.0 255.255.255.0", ge: 25, le: 32 },
+    ]);
     assert.ok(
       !objects.some((o) => o.spec.path.startsWith("router/bgp/")),
       "nothing writes BGP's sub-tables",
     );
   });
 
-  it("the IKEv2 dial-up VPN with its address pool and split tunnel to lan and swprod", () => {
+  it("the IKEv2 dial-up VPN: EAP with one user each, its pool, split tunnel to lan, swprod and the federation", () => {
     const p1 = body(byRole(objects, "p1-vpn"));
     assert.equal(p1.type, "dynamic");
     assert.deepEqual(p1.psksecret, { $secret: "dialupPsk" });
+    assert.deepEqual(
+      [p1.eap, p1["eap-identity"], p1.authusrgrp, p1["net-device"]],
+      ["enable", "send-request", "vpn-users", "disable"],
+    );
+    const user = byRole(objects, "user-alexis");
+    assert.deepEqual(body(user), {
+      name: "alexis",
+      type: "password",
+      passwd: { $secret: "vpnPasswordAlexis" },
+      status: "enable",
+    });
+    assert.deepEqual(user.spec.secretFields, ["passwd"]);
+    assert.deepEqual(body(byRole(objects, "usergrp-vpn-users")).member, [{ name: "alexis" }]);
     assert.equal(p1["ipv4-start-ip"], "172.26.0.1");
     assert.equal(p1["ipv4-end-ip"], "172.26.0.254");
     assert.equal(p1["ipv4-netmask"], "255.255.255.0");
@@ -299,11 +324,15 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
     assert.equal(p1["mode-cfg"], "enable");
     assert.deepEqual(
       (body(byRole(objects, "grp-vpn-split")).member as Body[]).map((m) => m.name),
-      ["net-lan", "net-swprod"],
+      ["net-lan", "net-swprod", "fgn-baptiste-nets", "fgn-camille-nets"],
     );
     const policy = body(byRole(objects, "policy-vpn-access"));
     assert.deepEqual(policy.srcaddr, [{ name: "net-vpn" }]);
-    assert.deepEqual(policy.dstintf, [{ name: "lan" }]);
+    assert.deepEqual(policy.dstintf, [
+      { name: "lan" },
+      { name: "fgn-baptiste" },
+      { name: "fgn-camille" },
+    ]);
     assert.equal(body(byRole(objects, "addr-net-vpn")).subnet, "172.26.0.0 255.255.255.0");
   });
 
@@ -334,12 +363,17 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
         o.role,
       );
     }
-    assert.deepEqual(planSecrets(plan), ["dialupPsk", "psk-baptiste", "psk-camille"]);
+    assert.deepEqual(planSecrets(plan), [
+      "dialupPsk",
+      "psk-baptiste",
+      "psk-camille",
+      "vpnPasswordAlexis",
+    ]);
   });
 
   it("removing a peering changes no other object's key", () => {
     const smaller = planFortigate(homeInput([PEERINGS[1]!]));
-    for (const o of smaller.objects) {
+    for (const o of cmdbObjects(smaller)) {
       const same = objects.find((x) => x.role === o.role);
       assert.ok(same, o.role);
       assert.equal(same.spec.key, o.spec.key, o.role);
@@ -348,7 +382,7 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
 });
 
 describe("FortiGate plan: extra tunnels and the dial-up VPN to the federation", () => {
-  const objects = planFortigate(extendedInput()).objects;
+  const objects = cmdbObjects(planFortigate(extendedInput()));
 
   it("a site-to-site tunnel: phase1/phase2 with its PSK, tunnel address, route and policies", () => {
     const p1 = body(byRole(objects, "p1-to-office"));
@@ -441,6 +475,11 @@ describe("FortiGate plan pieces", () => {
         ],
         [
           HOME.file,
+          "homelab:fortigate.internet.networks.1",
+          'network "swprod" (10.128.0.0/24) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it',
+        ],
+        [
+          HOME.file,
           "homelab:proxy.host",
           'the proxy host "caddy" (192.0.2.10) is behind no FortiGate interface, so the WAN cannot be forwarded to it',
         ],
@@ -451,56 +490,9 @@ describe("FortiGate plan pieces", () => {
   it("a site that is not a federation member gets no BGP, no tunnels", () => {
     const input = homeInput();
     const plan = planFortigate({ ...input, federation: undefined });
-    assert.ok(!plan.objects.some((o) => o.spec.path === PATHS.bgp || o.role.startsWith("p1-fgn")));
-    checkReferences(plan.objects);
-  });
-});
-
-describe("FortiGate plan applied to the emulator", () => {
-  const emulators: FortiGateEmulator[] = [];
-  after(async () => {
-    for (const e of emulators) await e.stop();
-  });
-
-  it("creates everything in dependency order, is idempotent, and tears down without -23", async () => {
-    const { emulator, connection } = await startFortiGate();
-    emulators.push(emulator);
-    const plan = planFortigate(extendedInput());
-    const desired = plan.objects.map((o) => ({
-      name: o.role,
-      inputs: {
-        connection,
-        path: o.spec.path,
-        ...(o.spec.key !== undefined ? { key: o.spec.key } : {}),
-        body: mapSecrets(o.spec.body, (name) => `value-of-${name}`),
-        secretFields: [...o.spec.secretFields],
-        identity: [...o.spec.identity],
-        mode: o.spec.mode,
-        adopt: false,
-        ...(o.spec.reset ? { reset: o.spec.reset } : {}),
-        version: fortiosVersion(),
-      },
-    }));
-    const engine = new MiniEngine(new FortiosProvider({ backoffMs: 1 }));
-    await engine.configure({ "homelab:fortigateApiToken": EMULATOR_TOKEN });
-    await engine.up(desired);
-    assert.equal(
-      emulator.entry(PATHS.interface, "fgn-camille")?.ip,
-      "172.31.254.2 255.255.255.255",
+    assert.ok(
+      !cmdbObjects(plan).some((o) => o.spec.path === PATHS.bgp || o.role.startsWith("p1-fgn")),
     );
-    assert.equal(emulator.entry(PATHS.phase1, "vpn")?.psksecret, "value-of-dialupPsk");
-    assert.equal(
-      emulator.entry(PATHS.interface, "to-office")?.["remote-ip"],
-      "169.254.7.1 255.255.255.254",
-    );
-    assert.equal((emulator.complex(PATHS.bgp).neighbor as unknown[]).length, 2);
-    emulator.server.resetLog();
-    await engine.up(desired);
-    assert.equal(emulator.server.writes(), 0, "the second apply writes nothing");
-    assert.deepEqual(await engine.refresh(), []);
-    await engine.up([]);
-    assert.deepEqual(emulator.keys(PATHS.policy), []);
-    assert.deepEqual(emulator.keys(PATHS.address), ["all", "none"]);
-    assert.equal(emulator.entry(PATHS.interface, "lan"), undefined);
+    checkReferences(cmdbObjects(plan));
   });
 });

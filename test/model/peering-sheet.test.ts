@@ -30,6 +30,14 @@ describe("peering sheet", () => {
       remoteGateway: "203.0.113.10",
       trafficSelectors: { local: "0.0.0.0/0", remote: "0.0.0.0/0" },
     });
+    assert.deepEqual(
+      [sheet.ike.localId, sheet.ike.remoteId],
+      [
+        { type: "fqdn", value: "fgn.camille.example.com" },
+        { type: "address", value: "203.0.113.10" },
+      ],
+      "both IKE identities: alexis's FortiGate sends its endpoint, behind NAT too",
+    );
     assert.equal(sheet.bgp.neighbor, "172.31.254.2");
     assert.deepEqual(sheet.psk, {
       memberSecret: "homelab:psk-camille",

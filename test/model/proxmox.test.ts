@@ -28,6 +28,8 @@ import { HOME } from "../helpers/sites";
 
 const home = siteModel(HOME);
 const px = home.config.proxmox!;
+/** A site without SSH keys, for plans of clusters built here. */
+const NO_SITE = { sshKeys: [], domains: { internal: "home.arpa" } };
 
 function cluster(extra: Record<string, unknown>): ProxmoxConfig {
   return proxmoxBaseSchema.parse({
@@ -57,12 +59,16 @@ describe("guest ids", () => {
 });
 
 describe("images", () => {
-  it("the seed's images: on pve1 only, as import and vztmpl volumes", () => {
+  it("the seed's image: on pve1 only, as an import volume", () => {
     assert.deepEqual(
       imageFiles(px).map((f) => [f.image, f.node, f.contentType, f.volumeId]),
       [
-        ["debian12", "pve1", "import", "local:import/debian-12-genericcloud-amd64.qcow2"],
-        ["debian12-ct", "pve1", "vztmpl", "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"],
+        [
+          "debian13",
+          "pve1",
+          "import",
+          "local:import/debian-13-genericcloud-amd64-20260712-2537.qcow2",
+        ],
       ],
     );
   });
@@ -313,7 +319,13 @@ describe("quorum", () => {
 
 describe("storages through the API", () => {
   it("iSCSI (content none) and LVM on its LUN; the provider's resources for the others", () => {
-    const [iscsi, lvm, pbs] = px.storages;
+    const named = (name: string) => px.storages.find((s) => s.name === name);
+    const [iscsi, lvm, pbs] = ["nas-iscsi", "nas-lvm", "friend-pbs"].map(named);
+    assert.equal(
+      apiStorage(named("local-lvm")!),
+      undefined,
+      "an existing storage is never created",
+    );
     assert.deepEqual(apiStorage(iscsi!), {
       id: "nas-iscsi",
       create: {
@@ -371,8 +383,8 @@ describe("the Proxmox plan", () => {
 
   it("connection: the endpoint as declared, the API base without its slash, SSH with node addresses", () => {
     assert.deepEqual(plan.connection, {
-      endpoint: "https://172.24.0.11:8006/",
-      apiBase: "https://172.24.0.11:8006",
+      endpoint: "https://pve1.home.arpa:8006/",
+      apiBase: "https://pve1.home.arpa:8006",
       apiTokenId: "pulumi@pve!homelab",
       insecureSkipVerify: false,
       ssh: {
@@ -401,7 +413,7 @@ describe("the Proxmox plan", () => {
         { name: "i", type: "iscsi", portal: "10.0.0.20", target: "iqn.2005-10.org.example:t" },
       ],
     });
-    const planned = planProxmox(lvmFirst, planAddresses(lvmFirst), "f.yaml").plan;
+    const planned = planProxmox(lvmFirst, planAddresses(lvmFirst), "f.yaml", NO_SITE).plan;
     assert.deepEqual(
       planned.storages.map((s) => s.name),
       ["i", "l"],
@@ -411,11 +423,15 @@ describe("the Proxmox plan", () => {
   it("guests: ids, downloads, OS type, NICs and Docker endpoints from the derivations", () => {
     const caddy = plan.guests.find((g) => g.name === "caddy")!;
     assert.equal(caddy.vmid, guestVmid(px.guests.find((g) => g.name === "caddy")!));
-    assert.equal(caddy.download, "debian12-ct/pve1");
-    assert.equal(caddy.osType, "debian");
+    assert.equal(caddy.type, "vm");
+    assert.equal(caddy.download, "debian13/pve1");
     assert.equal(caddy.address, "10.128.0.10");
-    assert.equal(caddy.sshUser, "root");
+    assert.equal(caddy.sshUser, "debian");
+    assert.equal(caddy.sshPort, 22);
     assert.equal(caddy.disk.raw, true, "nas-lvm holds raw volumes");
+    assert.deepEqual(caddy.sshKeys, home.config.site.sshKeys);
+    assert.equal(caddy.userData?.volumeId, "local:snippets/homelab-caddy-user-data.yaml");
+    assert.equal(caddy.userData?.storage, "local");
     const immich = plan.guests.find((g) => g.name === "immich")!;
     assert.deepEqual(
       immich.nics,
@@ -437,9 +453,9 @@ describe("the Proxmox plan", () => {
   });
 
   it("returns the problems of its derivations with the stack file, and none for the seed", () => {
-    assert.deepEqual(planProxmox(px, home.addresses, HOME.file).problems, []);
+    assert.deepEqual(planProxmox(px, home.addresses, HOME.file, home.config.site).problems, []);
     const lost = cluster({ nodes: [{ name: "a", address: "10.0.0.1", powered: false }] });
-    assert.deepEqual(planProxmox(lost, planAddresses(lost), "f.yaml").problems, [
+    assert.deepEqual(planProxmox(lost, planAddresses(lost), "f.yaml", NO_SITE).problems, [
       {
         file: "f.yaml",
         path: ["homelab:proxmox", "nodes"],

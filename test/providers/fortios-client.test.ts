@@ -6,12 +6,11 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { after, describe, it } from "node:test";
+import { FortiosError, invalidField } from "../../src/providers/fortios/failures";
 import {
   FortiosClient,
-  FortiosError,
   cmdbUrlPath,
   escapeMkey,
-  invalidField,
   isRetryable,
   type FortiosConnection,
 } from "../../src/providers/fortios/client";
@@ -82,6 +81,9 @@ const UPDATES: Record<string, [string, string]> = {
   [PATHS.phase1]: ["comments", "updated"],
   [PATHS.phase2]: ["comments", "updated"],
   [PATHS.dhcpServer]: ["domain", "example.internal"],
+  [PATHS.routeMap]: ["comments", "updated"],
+  [PATHS.userLocal]: ["status", "disable"],
+  [PATHS.userGroup]: ["group-type", "guest"],
 };
 
 describe("requests", () => {

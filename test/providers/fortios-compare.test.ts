@@ -59,6 +59,55 @@ describe("equivalent", () => {
     assert.equal(canonicalIpMask("lan"), undefined);
   });
 
+  it("multi-value options are Fortinet's schema's, per table and attribute path", () => {
+    const phase1 = "vpn.ipsec/phase1-interface";
+    assert.ok(
+      equivalent(
+        "rsa-2048-sha256 rsa-2048-sha512",
+        "rsa-2048-sha512 rsa-2048-sha256",
+        "signature-hash-alg",
+        phase1,
+      ),
+    );
+    assert.ok(
+      equivalent(
+        { allowaccess: "ssh ping" },
+        { allowaccess: "ping ssh" },
+        "secondaryip",
+        "system/interface",
+      ),
+      "nested: secondaryip.allowaccess",
+    );
+    assert.ok(
+      equivalent(
+        { "ip6-allowaccess": "ssh ping" },
+        { "ip6-allowaccess": "ping ssh" },
+        "ipv6",
+        "system/interface",
+      ),
+      "nested object: ipv6.ip6-allowaccess",
+    );
+    assert.ok(
+      !equivalent("10.0.0.1 10.0.0.2", "10.0.0.2 10.0.0.1", "comment", "firewall/address"),
+      "a text attribute is compared as text",
+    );
+    assert.ok(
+      !equivalent("ping ssh", "ssh ping", "allowaccess", "firewall/address"),
+      "not in that table",
+    );
+  });
+
+  it("a fixed table only has to hold our entries; any other table exactly ours", () => {
+    const ours = [{ name: "static", status: "enable" }];
+    const device = [
+      { name: "connected", status: "disable" },
+      { name: "static", status: "enable" },
+    ];
+    assert.ok(equivalent(ours, device, "redistribute", "router/bgp"));
+    assert.ok(!equivalent(ours, device, "network", "router/bgp"));
+    assert.ok(!equivalent([{ name: "static", status: "disable" }], device, "redistribute"));
+  });
+
   it("property: an address in any spelling equals itself, never another prefix", () => {
     fc.assert(
       fc.property(

@@ -18,7 +18,9 @@ import {
   phase1,
   phase2,
   prefixList,
-  redistribution,
+  routeMap,
+  userGroup,
+  userLocal,
   staticRoute,
   virtualIp,
   type CmdbSpec,
@@ -26,7 +28,12 @@ import {
 
 export const PSK = "psk-0f3b9d1c7e5a2468ace13579bdf02468";
 
-export const SECRETS: Record<string, string> = { "psk-baptiste": PSK };
+export const USER_PASSWORD = "user-0a9b8c7d6e5f4a3b2c1d0e9f8a7b";
+
+export const SECRETS: Record<string, string> = {
+  "psk-baptiste": PSK,
+  vpnPasswordAlexis: USER_PASSWORD,
+};
 
 export interface Sample {
   readonly name: string;
@@ -156,8 +163,9 @@ export function samples(): Sample[] {
         psksecret: { $secret: "psk-baptiste" },
         proposal: "aes256gcm-prfsha384 aes256-sha256",
         dhgrp: "21 20",
+        localid: "203.0.113.10",
+        "localid-type": "address",
         dpd: "on-idle",
-        "net-device": "disable",
         "auto-negotiate": "enable",
         comments: "FGN peering with Baptiste",
       }),
@@ -205,8 +213,46 @@ export function samples(): Sample[] {
             activate: "enable",
           },
         ],
-        network: [],
-        redistribute: redistribution(["connected", "static"]),
+        network: [{ id: 1, prefix: "172.24.0.0 255.255.255.0" }],
+      }),
+    ],
+    [
+      "pl-clients",
+      prefixList({
+        name: "vpn-clients",
+        rule: [{ id: 1, action: "permit", prefix: "172.26.0.0 255.255.255.0", ge: 25, le: 32 }],
+      }),
+    ],
+    [
+      "route-map",
+      routeMap({
+        name: "fgn-redistribute-static",
+        rule: [
+          { id: 1, action: "deny", "match-ip-address": "vpn-clients" },
+          { id: 2, action: "permit" },
+        ],
+      }),
+    ],
+    [
+      "user",
+      userLocal({
+        name: "alexis",
+        type: "password",
+        passwd: { $secret: "vpnPasswordAlexis" },
+        status: "enable",
+      }),
+    ],
+    [
+      "user-group",
+      userGroup({ name: "vpn-users", "group-type": "firewall", member: [{ name: "alexis" }] }),
+    ],
+    [
+      "blackhole",
+      staticRoute({
+        "seq-num": 10099,
+        dst: "172.26.0.0 255.255.255.0",
+        blackhole: "enable",
+        distance: 254,
       }),
     ],
     [

@@ -312,21 +312,18 @@ describe("FortiOS provider: adopt", () => {
     bgpState.as = "";
     await engine.up(desired);
     assert.equal(emulator.complex(PATHS.bgp).as, "4200000001");
-    const redistribute = emulator.complex(PATHS.bgp).redistribute as {
-      name: string;
-      status: string;
-    }[];
-    assert.deepEqual(
-      redistribute.filter((r) => r.status === "enable").map((r) => r.name),
-      ["connected", "static"],
-    );
+    assert.deepEqual(emulator.complex(PATHS.bgp).network, [
+      {
+        id: 1,
+        prefix: "172.24.0.0 255.255.255.0",
+        backdoor: "disable",
+        "route-map": "",
+        "network-import-check": "global",
+      },
+    ]);
     await engine.up([]);
     assert.equal(emulator.complex(PATHS.bgp).as, "");
-    assert.ok(
-      (emulator.complex(PATHS.bgp).redistribute as { status: string }[]).every(
-        (r) => r.status === "disable",
-      ),
-    );
+    assert.deepEqual(emulator.complex(PATHS.bgp).network, [], "tables emptied");
   });
 });
 
@@ -439,6 +436,84 @@ describe("FortiOS provider: check and diff", () => {
     assert.equal(emulator.entry(PATHS.address, "net-lan"), undefined);
     assert.equal(emulator.entry(PATHS.address, "net-home")?.comment, "lan");
     await engine.up([]);
+  });
+
+  it("an object named by a replaced one is replaced: its referents unknown means replace", async () => {
+    const engine = await engineFor();
+    const [d] = desiredOf(only(["net-lan"]), connection, { referents: { "if-lan": "urn:x" } });
+    await engine.up([d!]);
+    const outs = engine.state.get("net-lan")!.outs as unknown as CmdbOutputs;
+    const same = await provider.diff("id", outs, d!.inputs as never);
+    assert.equal(same.changes, false, "known referents change nothing");
+    const other = await provider.diff("id", outs, {
+      ...d!.inputs,
+      referents: { "if-lan": "urn:y" },
+    } as never);
+    assert.equal(other.changes, false, "they are a dependency, not a value sent");
+    const replaced = await provider.diff("id", outs, { ...d!.inputs, referents: UNKNOWN } as never);
+    assert.deepEqual(replaced.replaces, ["referents"]);
+    assert.equal(replaced.deleteBeforeReplace, true);
+    await engine.up([]);
+  });
+
+  it("a table dropped from the body is emptied ([]), not sent as null", async () => {
+    const engine = await engineFor();
+    const desired = desiredOf(only(["lan", "dhcp"]), connection);
+    await engine.up(desired);
+    emulator.server.resetLog();
+    const puts: unknown[] = [];
+    emulator.beforeRequest = (request) => {
+      if (request.method === "PUT") puts.push(request.body);
+    };
+    const { "reserved-address": _dropped, ...rest } = desired[1]!.inputs.body as Record<
+      string,
+      unknown
+    >;
+    await engine.up([
+      desired[0]!,
+      { name: desired[1]!.name, inputs: { ...desired[1]!.inputs, body: rest } },
+    ]);
+    emulator.beforeRequest = undefined;
+    assert.deepEqual(puts, [{ "reserved-address": [] }]);
+    assert.deepEqual(emulator.entry(PATHS.dhcpServer, 10003)?.["reserved-address"], []);
+    await engine.up([]);
+  });
+
+  it("router/bgp on a FortiOS without redistribute: check takes the fallback; unreachable, it says so", async () => {
+    const [bgp] = desiredOf(only(["bgp"]), connection);
+    const fallback = {
+      missing: "redistribute",
+      body: { ...(bgp!.inputs.body as object), network: [] },
+      reset: { neighbor: [] },
+    };
+    const inputs = {
+      ...bgp!.inputs,
+      body: {
+        ...(bgp!.inputs.body as object),
+        redistribute: [{ name: "static", status: "enable" }],
+      },
+      fallback,
+    };
+    const configured = new FortiosProvider({ backoffMs: 1 });
+    await engineFor(configured);
+    const checked = await configured.check({} as never, inputs as never);
+    assert.deepEqual(checked.failures, []);
+    assert.deepEqual(checked.inputs?.body, fallback.body, "this FortiOS has no redistribute");
+    assert.deepEqual(checked.inputs?.reset, fallback.reset);
+    const { emulator: other, connection: withIt } = await startFortiGate({ bgpRedistribute: true });
+    started.push(other);
+    const kept = await configured.check({} as never, { ...inputs, connection: withIt } as never);
+    assert.deepEqual(kept.inputs?.body, inputs.body, "this one has it");
+    await emulator.stop();
+    const down = await configured.check(
+      {} as never,
+      { ...inputs, connection: { ...connection, retries: 0, timeoutMs: 300 } } as never,
+    );
+    assert.equal(down.failures?.[0]?.property, "fallback");
+    assert.match(
+      down.failures[0].reason,
+      /could not ask the FortiGate whether router\/bgp has redistribute \(before any write\)/,
+    );
   });
 
   it("a referenced object cannot be deleted: the message says why", async () => {

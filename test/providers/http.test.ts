@@ -6,8 +6,13 @@ import {
   HttpError,
   normalizeFingerprint,
   redact,
+  retryAfterMs,
   type HttpClientOptions,
+  type HttpResponse,
 } from "../../src/providers/http";
+import { FortiosClient } from "../../src/providers/fortios/client";
+import { UnifiClient } from "../../src/providers/unifi/client";
+import { testConnection } from "../emulators/unifi-fixtures";
 import { DEVICE_CERT, DEVICE_FINGERPRINT, EmulatorServer } from "../emulators/server";
 
 const TOKEN = "tok-0123456789abcdef0123456789abcdef";
@@ -203,5 +208,173 @@ describe("load and secrets", () => {
       assert.ok(!text.includes(TOKEN), "token leaked");
     }
     assert.equal(redact(`a ${TOKEN} b ${TOKEN}`, [TOKEN]), "a [redacted] b [redacted]");
+  });
+});
+
+describe("Retry-After", () => {
+  /** A device that answers `refusals` first, then 200; the waits the client made. */
+  async function busy(...refusals: { status: number; retryAfter?: string }[]) {
+    let calls = 0;
+    const { server, url } = await serve(() => {
+      const refusal = refusals[calls++];
+      if (!refusal) return ok();
+      const headers: Record<string, string> =
+        refusal.retryAfter === undefined ? {} : { "retry-after": refusal.retryAfter };
+      return { status: refusal.status, headers, body: { error: "slow down" } };
+    });
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
+    return { server, url, waits, sleep };
+  }
+
+  it("reads seconds and HTTP dates, and nothing else", () => {
+    const response = (value?: string): HttpResponse => ({
+      status: 429,
+      headers: value === undefined ? {} : { "retry-after": value },
+      text: "",
+    });
+    const now = Date.UTC(2026, 0, 2, 3, 4, 5);
+    assert.equal(retryAfterMs(response("7"), now), 7000);
+    assert.equal(retryAfterMs(response(new Date(now + 9000).toUTCString()), now), 9000);
+    assert.equal(retryAfterMs(response(new Date(now - 9000).toUTCString()), now), 0);
+    for (const bad of [undefined, "", "soon", "-1", "1.5", "2026-01-02"])
+      assert.equal(retryAfterMs(response(bad), now), undefined, String(bad));
+  });
+
+  it("waits what a 429 asks, then sends again: a POST too, since it was refused unprocessed", async () => {
+    for (const method of ["GET", "POST"] as const) {
+      const { server, url, waits, sleep } = await busy({ status: 429, retryAfter: "2" });
+      const res = await client(url, { sleep, isRetryable: () => false }).request({
+        method,
+        path: "/x",
+        body: method === "POST" ? {} : undefined,
+      });
+      assert.equal(res.status, 200, method);
+      assert.deepEqual(waits, [2000], method);
+      assert.equal(server.count(), 2, method);
+    }
+  });
+
+  it("reads an HTTP date against the clock", async () => {
+    const now = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const { url, waits, sleep } = await busy({
+      status: 429,
+      retryAfter: new Date(now + 3000).toUTCString(),
+    });
+    const res = await client(url, { sleep, now: () => now }).request({ method: "GET", path: "/x" });
+    assert.equal(res.status, 200);
+    assert.deepEqual(waits, [3000]);
+  });
+
+  it("is bounded: a device asking more than the budget gets its answer at once", async () => {
+    const long = await busy({ status: 429, retryAfter: "3600" });
+    const res = await client(long.url, { sleep: long.sleep }).request({
+      method: "GET",
+      path: "/x",
+    });
+    assert.equal(res.status, 429);
+    assert.deepEqual(long.waits, []);
+    assert.equal(long.server.count(), 1);
+    const repeated = await busy(
+      { status: 429, retryAfter: "40" },
+      { status: 429, retryAfter: "40" },
+    );
+    const again = await client(repeated.url, { sleep: repeated.sleep }).request({
+      method: "GET",
+      path: "/x",
+    });
+    assert.equal(again.status, 429, "60 s in total by default");
+    assert.deepEqual(repeated.waits, [40000]);
+    const budget = await busy({ status: 429, retryAfter: "40" }, { status: 429, retryAfter: "40" });
+    const within = await client(budget.url, {
+      sleep: budget.sleep,
+      maxRetryAfterMs: 90000,
+    }).request({
+      method: "GET",
+      path: "/x",
+    });
+    assert.equal(within.status, 200);
+    assert.deepEqual(budget.waits, [40000, 40000]);
+  });
+
+  it("is bounded by the attempts too", async () => {
+    const { server, url, waits, sleep } = await busy(
+      ...Array.from({ length: 5 }, () => ({ status: 429, retryAfter: "0" })),
+    );
+    const res = await client(url, { sleep, retries: 2 }).request({ method: "GET", path: "/x" });
+    assert.equal(res.status, 429);
+    assert.deepEqual(waits, [0, 0]);
+    assert.equal(server.count(), 3);
+  });
+
+  it("delays a 503's idempotent retry as asked, never sends a POST again", async () => {
+    const get = await busy({ status: 503, retryAfter: "5" });
+    const res = await client(get.url, { sleep: get.sleep }).request({ method: "PUT", path: "/x" });
+    assert.equal(res.status, 200);
+    assert.deepEqual(get.waits, [5000], "the hint, not the backoff");
+    const post = await busy({ status: 503, retryAfter: "5" });
+    const refused = await client(post.url, { sleep: post.sleep }).request({
+      method: "POST",
+      path: "/x",
+      body: {},
+    });
+    assert.equal(refused.status, 503);
+    assert.equal(post.server.count(), 1, "a 503 may hide a write: the caller reconciles");
+  });
+
+  it("leaves a 429 without Retry-After to the device client's classification", async () => {
+    const no = await busy({ status: 429 });
+    const refused = await client(no.url, { sleep: no.sleep }).request({
+      method: "GET",
+      path: "/x",
+    });
+    assert.equal(refused.status, 429, "not retryable by default");
+    const yes = await busy({ status: 429 });
+    const retried = await client(yes.url, {
+      sleep: yes.sleep,
+      random: () => 0.5,
+      isRetryable: (r) => r.status === 429,
+    }).request({ method: "POST", path: "/x", body: {} });
+    assert.equal(retried.status, 200);
+    assert.deepEqual(yes.waits, [125], "the backoff");
+  });
+
+  it("both device clients honour it: FortiOS (whose 429 is otherwise final) and UniFi", async () => {
+    let calls = 0;
+    const { url } = await serve((req) => {
+      if (calls++ === 0) return { status: 429, headers: { "retry-after": "1" }, body: {} };
+      if (req.rawPath.startsWith("/api/v2/"))
+        return {
+          status: 200,
+          body: { http_status: 200, status: "success", results: [{ name: "a" }] },
+        };
+      return { status: 200, body: { meta: { rc: "ok" }, data: [{ _id: "1", name: "a" }] } };
+    });
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
+    const port = Number(new URL(url).port);
+    const fortios = new FortiosClient(
+      { host: "127.0.0.1", port, tls: { fingerprint: DEVICE_FINGERPRINT } },
+      { token: () => TOKEN, sleep },
+    );
+    assert.deepEqual(await fortios.get("firewall/address", "a"), { name: "a" });
+    calls = 0;
+    const unifi = new UnifiClient({
+      connection: testConnection(url),
+      credentials: { apiKey: TOKEN },
+      sleep,
+    });
+    assert.deepEqual(await unifi.list("/proxy/network/api/s/default/rest/networkconf"), [
+      { _id: "1", name: "a" },
+    ]);
+    assert.deepEqual(waits, [1000, 1000]);
+    fortios.close();
+    unifi.close();
   });
 });

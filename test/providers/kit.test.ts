@@ -14,7 +14,7 @@ import {
   deviceOf,
   forgetDevices,
 } from "../../src/providers/kit/session";
-import { UNKNOWN, containsUnknown } from "../../src/providers/kit/values";
+import { UNKNOWN, containsUnknown, isUnknown } from "../../src/providers/kit/values";
 import { sourceVersion } from "../../src/providers/kit/version";
 
 describe("dynamic provider kit", () => {
@@ -26,6 +26,12 @@ describe("dynamic provider kit", () => {
     assert.equal(containsUnknown({ a: [1, { b: UNKNOWN }] }), true);
     assert.equal(containsUnknown({ a: [1, { b: "x" }] }), false);
     assert.equal(containsUnknown(UNKNOWN), true);
+  });
+
+  it("tells a value unknown as a whole from one holding unknowns", () => {
+    assert.equal(isUnknown(UNKNOWN), true);
+    assert.equal(isUnknown({ a: UNKNOWN }), false);
+    assert.equal(isUnknown("x"), false);
   });
 
   it("stable JSON ignores key order and undefined", () => {
@@ -200,6 +206,7 @@ describe("dynamic provider kit: CRUD steps", () => {
     assert.ok(error instanceof Error);
     assert.equal(error.message, "it failed");
     assert.equal(String(error), "TestError: it failed");
+    assert.equal(error.stack, "TestError: it failed", "an explained error shows no frames");
     assert.deepEqual(
       [error.kind, error.method, error.path, error.status],
       ["auth", "GET", "/x", 401],

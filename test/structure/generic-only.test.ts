@@ -26,7 +26,8 @@ const READS: readonly { readonly pattern: RegExp; readonly why: string }[] = [
     why: "a path from the project root to a stack file or the registry",
   },
   {
-    pattern: /\b(checkProject|stackNames|generatedFiles|stackDocs)\(\s*ROOT\b/,
+    pattern:
+      /\b(checkProject|stackNames|generatedFiles|stackDocs|listStacks|isFederationMember)\(\s*ROOT\b/,
     why: "a function that reads every stack of the project",
   },
   {
@@ -89,6 +90,7 @@ describe("tests read their own fixtures, not the project's stacks", () => {
       "join(ROOT, `Pulumi.${stack}.yaml`)",
       'readYaml(join(ROOT, "stacks", "federation.yaml"), "x")',
       "const { problems } = checkProject(ROOT);",
+      'assert.deepEqual(listStacks(ROOT), ["annex", "home"]);',
       'const { plan } = await planStack(ROOT, "home");',
       "await planStack(ROOT, stack, undefined, async () => {",
       'loadOffline(ROOT, "annex")',

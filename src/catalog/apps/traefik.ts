@@ -204,7 +204,12 @@ export function traefikCommand(settings: ProxySettings): string[] {
   return flags;
 }
 
-/** The Traefik container. */
+/**
+ * The Traefik container. With the Cloudflare DNS challenge its environment holds
+ * CF_DNS_API_TOKEN, the DNS-edit-only `cloudflareDnsToken` (Zone > DNS > Edit and Zone > Zone >
+ * Read: lego, Traefik's ACME library, resolves the zone id with the same token when
+ * CF_ZONE_API_TOKEN is not set; go-acme/lego providers/dns/cloudflare/cloudflare.toml).
+ */
 export function traefikPart(settings: ProxySettings): PartSpec {
   return {
     image: TRAEFIK_IMAGE,

@@ -10,6 +10,28 @@ import { isSecretValue } from "../../catalog/types";
 import type { ContainerPlan, NetworkPlan, StackPlan, VolumePlan } from "../../model/services";
 import type { ValueResolver } from "./values";
 
+/**
+ * A duration in Go's `time.Duration.String()` form ("60s" → "1m0s", "5m" → "5m0s", "500ms",
+ * "0s"). The Docker provider reads a container's healthcheck back with `.String()`
+ * (`resource_docker_container_funcs.go` l. 960-968 at v4.5.0), so any other spelling of the
+ * same duration shows as a change on every `pulumi up`. Accepts Go's units h, m, s, ms (as
+ * the configuration does), also combined ("1m30s").
+ */
+export function goDuration(text: string): string {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) {
+    throw new Error(`internal error: "${text}" is not a duration (validation accepts only those)`);
+  }
+  const ms = Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0));
+  if (ms === 0) return "0s";
+  if (ms < 1000) return `${ms}ms`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = String((ms % 60_000) / 1000);
+  return `${hours > 0 ? `${hours}h` : ""}${hours > 0 || minutes > 0 ? `${minutes}m` : ""}${seconds}s`;
+}
+
 /** Log rotation of every container (Docker's json-file driver). */
 export const LOG_OPTIONS = { "max-size": "10m", "max-file": "3" };
 
@@ -122,12 +144,13 @@ export function containerArgs(plan: ContainerPlan, refs: ContainerRefs): docker.
     })),
     ...(plan.healthcheck
       ? {
+          // Durations in Go's form, as the provider reads them back (see goDuration).
           healthcheck: {
             tests: [...plan.healthcheck.test],
-            interval: plan.healthcheck.interval ?? "30s",
-            timeout: plan.healthcheck.timeout ?? "10s",
+            interval: goDuration(plan.healthcheck.interval ?? "30s"),
+            timeout: goDuration(plan.healthcheck.timeout ?? "10s"),
             retries: plan.healthcheck.retries ?? 3,
-            startPeriod: plan.healthcheck.startPeriod ?? "30s",
+            startPeriod: goDuration(plan.healthcheck.startPeriod ?? "30s"),
           },
         }
       : {}),
@@ -137,12 +160,25 @@ export function containerArgs(plan: ContainerPlan, refs: ContainerRefs): docker.
     privileged: plan.privileged,
     readOnly: plan.readOnlyRootFs,
     securityOpts: plan.noNewPrivileges ? ["no-new-privileges:true"] : [],
+    // No `networkMode` next to `networksAdvanced` (kreuzwerker/terraform-provider-docker
+    // v4.5.0, which @pulumi/docker 5.2.0 wraps): `resource_docker_container_funcs.go` creates
+    // the container in `network_mode` (l. 391-399; schema default "bridge",
+    // `resource_docker_container.go` l. 901-907), then disconnects "bridge" and connects it to
+    // each `networks_advanced` network with its aliases (l. 463-502). A network mode naming one
+    // of those networks attaches the container first without aliases, and dockerd then keeps
+    // that attachment and drops the new endpoint settings ("Avoid duplicate config", moby
+    // `daemon/container_operations.go` `updateNetworkSettings` l. 188-197 at b985e23;
+    // moby#33661): `db`, `redis`, ... would never resolve.
     ...(plan.hostNetwork
       ? { networkMode: "host" }
-      : {
-          networkMode: plan.networks[0]?.name ?? "bridge",
-          networksAdvanced: plan.networks.map((n) => ({ name: n.name, aliases: [...n.aliases] })),
-        }),
+      : plan.networks.length > 0
+        ? {
+            networksAdvanced: plan.networks.map((n) => ({
+              name: n.name,
+              aliases: [...n.aliases],
+            })),
+          }
+        : {}),
     ...(plan.hostPid ? { pidMode: "host" } : {}),
     ...(plan.memoryMiB ? { memory: plan.memoryMiB } : {}),
     ...(plan.shmSizeMiB ? { shmSize: plan.shmSizeMiB } : {}),

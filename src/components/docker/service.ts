@@ -11,6 +11,33 @@ import { containerArgs, imageArgs, networkArgs, volumeArgs } from "./args";
 import type { DockerHost } from "./host";
 import type { ValueResolver } from "./values";
 
+/** Container inputs a change of which replaces the container (the provider would not apply it). */
+export const CONTAINER_REPLACED_ON = ["healthcheck", "tmpfs"] as const;
+
+/**
+ * A one-shot job (`mustRun: false`, attached): the provider waits for it to end but does not
+ * look at its exit status (`resourceDockerContainerCreate`, resource_docker_container_funcs.go
+ * l. 631-673 at kreuzwerker v4.5.0, discards the wait's status code); it only records
+ * `exit_code` when it reads the container back (l. 129-133 of resource_docker_container.go).
+ * So the program checks it: a job that exited with another code fails the up, and containers
+ * that depend on it are not created. Unknown during a preview (nothing ran yet).
+ */
+export function jobSucceeded(
+  container: docker.Container,
+  plan: ContainerPlan,
+): pulumi.Output<pulumi.Resource> {
+  return container.exitCode.apply((code) => {
+    if (code !== undefined && code !== 0) {
+      throw new pulumi.RunError(
+        `job "${plan.name}" on Docker host "${plan.host}" exited with code ${code}: ` +
+          `read why with "docker logs ${plan.name}" on that host, fix it, then run it again ` +
+          `with pulumi up --replace <the container's URN>`,
+      );
+    }
+    return container;
+  });
+}
+
 export interface DockerServiceArgs {
   /**
    * The stack to deploy (from `model.services.stacks`).
@@ -46,6 +73,8 @@ export class DockerService extends pulumi.ComponentResource {
   readonly volumes: Record<string, docker.Volume> = {};
   /** The stack's networks by host. */
   readonly networks: Record<string, docker.Network> = {};
+  /** One-shot jobs by container name: the container, once it exited with code 0. */
+  readonly jobs: Record<string, pulumi.Output<pulumi.Resource>> = {};
 
   constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:docker:Service", name, {}, opts);
@@ -79,8 +108,10 @@ export class DockerService extends pulumi.ComponentResource {
 
     const byName = new Map(stack.containers.map((c) => [c.name, c]));
     const waitedOn = new Set(stack.containers.flatMap((c) => c.dependsOn));
-    const create = (plan: ContainerPlan): docker.Container => {
-      const existing = this.containers[plan.name];
+    /** What a container that depends on `name` waits for: the container, or its job's success. */
+    const gates = new Map<string, pulumi.Resource | pulumi.Output<pulumi.Resource>>();
+    const create = (plan: ContainerPlan): pulumi.Resource | pulumi.Output<pulumi.Resource> => {
+      const existing = gates.get(plan.name);
       if (existing) return existing;
       const dependencies = plan.dependsOn.map((d) => create(byName.get(d)!));
       const provider = providerOf(plan.host);
@@ -108,6 +139,12 @@ export class DockerService extends pulumi.ComponentResource {
           // A container has a fixed name on its host: the old one goes before the new one
           // starts. Volumes are separate resources and stay.
           deleteBeforeReplace: true,
+          // The provider's update applies only restart, resources and `must_run`
+          // (`resourceDockerContainerUpdate`, resource_docker_container_funcs.go l. 991-1019
+          // at kreuzwerker v4.5.0); `healthcheck` and `tmpfs` are neither ForceNew nor updated
+          // (resource_docker_container.go), so a change of either would be recorded and never
+          // reach the container: replace it instead.
+          replaceOnChanges: [...CONTAINER_REPLACED_ON],
           dependsOn: [
             ...dependencies,
             ...joined.filter((n): n is pulumi.Resource => n !== undefined),
@@ -116,13 +153,22 @@ export class DockerService extends pulumi.ComponentResource {
         },
       );
       this.containers[plan.name] = container;
-      return container;
+      if (!plan.job) {
+        gates.set(plan.name, container);
+        return container;
+      }
+      const gate = jobSucceeded(container, plan);
+      this.jobs[plan.name] = gate;
+      gates.set(plan.name, gate);
+      return gate;
     };
     for (const plan of stack.containers) create(plan);
     this.registerOutputs({
       containers: this.containers,
       volumes: this.volumes,
       networks: this.networks,
+      // A failed job fails the up even when no container waits for it.
+      ...(Object.keys(this.jobs).length > 0 ? { jobs: this.jobs } : {}),
     });
   }
 }

@@ -21,7 +21,7 @@ export interface DockerServicesArgs {
    * @example buildModel(loaded).services
    */
   readonly model: ServicesModel;
-  /** The stack's secrets (`cloudflareApiToken` for the ACME DNS challenge, `{ secret }` env). */
+  /** The stack's secrets (`cloudflareDnsToken` for the ACME DNS challenge, `{ secret }` env). */
   readonly secrets: Secrets;
   /**
    * Resources each Docker host waits for before it is connected to, by host name (the

@@ -49,13 +49,9 @@ export class ProxmoxCluster extends pulumi.ComponentResource {
 
     const sdn = createSdn(ctx, plan.sdn);
     this.sdnApply = sdn.apply;
+    const commandProvider = new command.Provider(`${name}-command`, {}, { parent: this });
     const storages = createStorages(
-      {
-        ...ctx,
-        secrets: args.secrets,
-        token,
-        commandProvider: new command.Provider(`${name}-command`, {}, { parent: this }),
-      },
+      { ...ctx, secrets: args.secrets, token, commandProvider },
       plan.storages,
       { base: connection.apiBase, insecure: connection.insecureSkipVerify },
     );
@@ -64,7 +60,12 @@ export class ProxmoxCluster extends pulumi.ComponentResource {
     const guests: Record<string, GuestOutput> = {};
     const resources = new Map<string, pulumi.Resource>();
     for (const guest of plan.guests) {
-      const created = createGuest(ctx, guest, { downloads, storages, sdnApply: sdn.apply });
+      const created = createGuest(ctx, guest, {
+        downloads,
+        storages,
+        sdnApply: sdn.apply,
+        commandProvider,
+      });
       resources.set(guest.name, created.resource);
       if (created.output) guests[guest.name] = created.output;
     }

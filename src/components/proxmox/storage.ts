@@ -1,8 +1,15 @@
 /**
- * Storages: the provider's resources for LVM (an existing volume group), NFS, directories and
- * Proxmox Backup Server (client-side encrypted with the key from its `{ secret }` ref); iSCSI
- * and LVM on an iSCSI LUN through the API (storage-api.ts), because the provider has no iSCSI
- * resource and its LVM resource cannot name a base volume.
+ * Storages the program manages: the provider's resources for LVM (an existing volume group),
+ * LVM thin pools, ZFS pools, NFS, directories and Proxmox Backup Server (client-side
+ * encrypted with the key from its `{ secret }` ref); iSCSI and LVM on an iSCSI LUN through
+ * the API (storage-api.ts), because the provider has no iSCSI resource and its LVM resource
+ * cannot name a base volume. Storages declared `existing: true` (Proxmox's own local and
+ * local-lvm, say) get no resource: the plan leaves them out and guests name them directly.
+ *
+ * The provider (bpg/terraform-provider-proxmox v0.111.1, which @muhlba91/pulumi-proxmoxve
+ * wraps) re-creates the storage definition when what it is made of changes (volume group,
+ * thin pool, ZFS pool: `RequiresReplace` in fwprovider/storage/resource_lvm_thin.go l. 49-60,
+ * resource_zfs.go l. 49-53); Proxmox then forgets and re-adds the definition, the data stays.
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type * as command from "@pulumi/command";
@@ -74,6 +81,31 @@ function createProviderStorage(
           export: storage.export,
           contents: storage.content,
           options: storage.options,
+          nodes: storage.nodes,
+        },
+        opts,
+      );
+    case "lvmthin":
+      return new proxmoxve.storage.Lvmthin(
+        name,
+        {
+          resourceId: storage.name,
+          volumeGroup: storage.volumeGroup,
+          thinPool: storage.thinPool,
+          contents: storage.content,
+          nodes: storage.nodes,
+        },
+        opts,
+      );
+    case "zfspool":
+      return new proxmoxve.storage.Zfspool(
+        name,
+        {
+          resourceId: storage.name,
+          zfsPool: storage.pool,
+          thinProvision: storage.thinProvision,
+          blocksize: storage.blocksize,
+          contents: storage.content,
           nodes: storage.nodes,
         },
         opts,

@@ -36,6 +36,24 @@ export interface CmdbSpec<B extends object = object> {
   readonly secretFields: readonly string[];
   readonly identity: readonly string[];
   readonly reset?: Record<string, unknown>;
+  /**
+   * Never deleted nor replaced by Pulumi (`protect`): the interface holding the address the
+   * stack reaches the FortiGate at, which a delete would cut off mid-run.
+   */
+  readonly protect?: boolean;
+  /** What to send instead to a FortiOS whose schema of `path` lacks an attribute. */
+  readonly fallback?: Fallback;
+}
+
+/**
+ * The body (and reset) a FortiOS gets when its own schema of the object (`GET
+ * cmdb/<path>?action=schema`) lacks the attribute `missing`: the provider asks the device in
+ * `check`, at preview and before any write, and uses what it supports.
+ */
+export interface Fallback {
+  readonly missing: string;
+  readonly body: Record<string, unknown>;
+  readonly reset?: Record<string, unknown>;
 }
 
 export const PATHS = {
@@ -46,13 +64,37 @@ export const PATHS = {
   policy: "firewall/policy",
   staticRoute: "router/static",
   prefixList: "router/prefix-list",
+  routeMap: "router/route-map",
   bgp: "router/bgp",
   phase1: "vpn.ipsec/phase1-interface",
   phase2: "vpn.ipsec/phase2-interface",
   dhcpServer: "system.dhcp/server",
+  userLocal: "user/local",
+  userGroup: "user/group",
 } as const;
 
 type EnableDisable = "enable" | "disable";
+
+/**
+ * A table entry this stack creates, updates and deletes: its key (`name` unless given),
+ * its secret attributes, and the attributes that must match before an existing entry with
+ * its key is adopted.
+ */
+function entry<B extends object>(
+  path: string,
+  key: string | number,
+  body: B,
+  options: { secretFields?: readonly string[]; identity?: readonly string[] } = {},
+): CmdbSpec<B> {
+  return {
+    path,
+    key,
+    body,
+    mode: "create-update-delete",
+    secretFields: options.secretFields ?? [],
+    identity: options.identity ?? [],
+  };
+}
 
 /** A member-table element (`[{"name":"port1"}]`). */
 export interface NameRef {
@@ -121,14 +163,7 @@ export interface AddressBody {
 }
 
 export function firewallAddress(body: AddressBody): CmdbSpec<AddressBody> {
-  return {
-    path: PATHS.address,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.address, body.name, body);
 }
 
 export interface AddrgrpBody {
@@ -138,14 +173,7 @@ export interface AddrgrpBody {
 }
 
 export function addressGroup(body: AddrgrpBody): CmdbSpec<AddrgrpBody> {
-  return {
-    path: PATHS.addrgrp,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.addrgrp, body.name, body);
 }
 
 export interface VipBody {
@@ -163,14 +191,7 @@ export interface VipBody {
 }
 
 export function virtualIp(body: VipBody): CmdbSpec<VipBody> {
-  return {
-    path: PATHS.vip,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.vip, body.name, body);
 }
 
 export interface PolicyBody {
@@ -191,36 +212,29 @@ export interface PolicyBody {
 
 /** A firewall policy with a deterministic id; its name identifies it when adopting. */
 export function firewallPolicy(body: PolicyBody): CmdbSpec<PolicyBody> {
-  return {
-    path: PATHS.policy,
-    key: body.policyid,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: ["name"],
-  };
+  return entry(PATHS.policy, body.policyid, body, { identity: ["name"] });
 }
 
 export interface StaticRouteBody {
   readonly "seq-num": number;
   readonly dst: string;
-  readonly gateway: string;
-  readonly device: string;
+  readonly gateway?: string;
+  readonly device?: string;
+  /** Drops what it matches (a pool's covering route: clients have their own /32s). */
+  readonly blackhole?: EnableDisable;
   readonly distance?: number;
   readonly comment?: string;
   readonly status?: EnableDisable;
 }
 
-/** A static route with a deterministic sequence number; destination and device identify it. */
+/**
+ * A static route with a deterministic sequence number; destination and device (or
+ * blackhole) identify it.
+ */
 export function staticRoute(body: StaticRouteBody): CmdbSpec<StaticRouteBody> {
-  return {
-    path: PATHS.staticRoute,
-    key: body["seq-num"],
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: ["dst", "device"],
-  };
+  return entry(PATHS.staticRoute, body["seq-num"], body, {
+    identity: body.blackhole === "enable" ? ["dst", "blackhole"] : ["dst", "device"],
+  });
 }
 
 export interface PrefixRule {
@@ -238,14 +252,25 @@ export interface PrefixListBody {
 }
 
 export function prefixList(body: PrefixListBody): CmdbSpec<PrefixListBody> {
-  return {
-    path: PATHS.prefixList,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.prefixList, body.name, body);
+}
+
+export interface RouteMapRule {
+  readonly id: number;
+  readonly action: "permit" | "deny";
+  /** A prefix list (or access list) the route must match. */
+  readonly "match-ip-address"?: string;
+}
+
+export interface RouteMapBody {
+  readonly name: string;
+  readonly comments?: string;
+  readonly rule: readonly RouteMapRule[];
+}
+
+/** A route map: rules in id order, the first that matches decides; no match denies. */
+export function routeMap(body: RouteMapBody): CmdbSpec<RouteMapBody> {
+  return entry(PATHS.routeMap, body.name, body);
 }
 
 export interface BgpNeighbor {
@@ -274,6 +299,13 @@ export const REDISTRIBUTE_SOURCES: readonly Redistributed[] = [
   "isis",
 ];
 
+export interface Redistribution {
+  readonly name: Redistributed;
+  readonly status: EnableDisable;
+  /** Only the routes this route map permits are redistributed. */
+  readonly "route-map"?: string;
+}
+
 export interface BgpBody {
   /** String on FortiOS ≥ 7.2.1 (asplain), also accepted for the integer of older releases. */
   readonly as: string;
@@ -282,43 +314,67 @@ export interface BgpBody {
   readonly "holdtime-timer": number;
   readonly neighbor: readonly BgpNeighbor[];
   readonly network: readonly { readonly id: number; readonly prefix: string }[];
-  readonly redistribute: readonly {
-    readonly name: Redistributed;
-    readonly status: EnableDisable;
-  }[];
+  /** Only on a FortiOS whose router/bgp schema has it (the program asks the device). */
+  readonly redistribute?: readonly Redistribution[];
+}
+
+/** What deleting router/bgp PUTs: tables emptied (the redistribute table where the body has it). */
+function bgpReset(body: BgpBody): Record<string, unknown> {
+  return {
+    as: null,
+    "router-id": null,
+    "keepalive-timer": null,
+    "holdtime-timer": null,
+    neighbor: [],
+    network: [],
+    ...(body.redistribute
+      ? { redistribute: REDISTRIBUTE_SOURCES.map((name) => ({ name, status: "disable" })) }
+      : {}),
+  };
 }
 
 /**
  * router/bgp, owned whole by one object: AS, router id, timers, every neighbor, the network
- * table and redistribution. Deleting it empties the tables and resets the rest.
+ * table and redistribution. Deleting it empties the tables and resets the rest. `withoutRedistribute`:
+ * the body for a FortiOS whose router/bgp has no redistribute table (Fortinet's sources
+ * disagree about 7.4: the provider asks the device).
  */
-export function bgp(body: BgpBody): CmdbSpec<BgpBody> {
+export function bgp(body: BgpBody, withoutRedistribute?: BgpBody): CmdbSpec<BgpBody> {
   return {
     path: PATHS.bgp,
     body,
     mode: "create-update-delete",
     secretFields: [],
     identity: [],
-    reset: {
-      as: null,
-      "router-id": null,
-      "keepalive-timer": null,
-      "holdtime-timer": null,
-      neighbor: [],
-      network: [],
-      redistribute: REDISTRIBUTE_SOURCES.map((name) => ({ name, status: "disable" })),
-    },
+    reset: bgpReset(body),
+    ...(withoutRedistribute
+      ? {
+          fallback: {
+            missing: "redistribute",
+            body: { ...withoutRedistribute },
+            reset: bgpReset(withoutRedistribute),
+          },
+        }
+      : {}),
   };
 }
 
-/** The redistribute table with `sources` enabled and every other entry disabled. */
+/**
+ * The redistribute table with `sources` enabled and every other entry disabled; a source
+ * with a route map in `maps` only redistributes what the map permits.
+ */
 export function redistribution(
   sources: readonly Redistributed[],
-): { name: Redistributed; status: EnableDisable }[] {
-  return REDISTRIBUTE_SOURCES.map((name) => ({
-    name,
-    status: sources.includes(name) ? "enable" : "disable",
-  }));
+  maps: Partial<Record<Redistributed, string>> = {},
+): Redistribution[] {
+  return REDISTRIBUTE_SOURCES.map((name) => {
+    const map = sources.includes(name) ? maps[name] : undefined;
+    return {
+      name,
+      status: sources.includes(name) ? "enable" : "disable",
+      ...(map !== undefined ? { "route-map": map } : {}),
+    };
+  });
 }
 
 export interface Phase1Body {
@@ -329,15 +385,23 @@ export interface Phase1Body {
   readonly "remote-gw"?: string;
   readonly "remotegw-ddns"?: string;
   readonly peertype: "any";
+  /** The IKE identity sent (our public endpoint: the WAN address may be a NATed one). */
+  readonly localid?: string;
+  readonly "localid-type"?: "address" | "fqdn";
   readonly authmethod: "psk";
   readonly psksecret: SecretRef;
+  /** IKEv2 EAP: each client authenticates as a user of `authusrgrp` (dial-up only). */
+  readonly eap?: EnableDisable;
+  readonly "eap-identity"?: "send-request" | "use-id-payload";
+  readonly authusrgrp?: string;
   /** Space-separated. */
   readonly proposal: string;
   /** Space-separated group numbers. */
   readonly dhgrp: string;
   readonly keylife?: number;
   readonly dpd: "on-idle" | "on-demand";
-  readonly "net-device": EnableDisable;
+  /** Dial-up only: one interface per client (disable: one interface, routes per client). */
+  readonly "net-device"?: EnableDisable;
   readonly "auto-negotiate"?: EnableDisable;
   readonly "add-route"?: EnableDisable;
   readonly "mode-cfg"?: EnableDisable;
@@ -356,14 +420,7 @@ export interface Phase1Body {
 
 /** A route-based IPsec phase1; creating it makes FortiOS create its tunnel interface. */
 export function phase1(body: Phase1Body): CmdbSpec<Phase1Body> {
-  return {
-    path: PATHS.phase1,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: ["psksecret"],
-    identity: [],
-  };
+  return entry(PATHS.phase1, body.name, body, { secretFields: ["psksecret"] });
 }
 
 export interface Phase2Body {
@@ -378,14 +435,7 @@ export interface Phase2Body {
 }
 
 export function phase2(body: Phase2Body): CmdbSpec<Phase2Body> {
-  return {
-    path: PATHS.phase2,
-    key: body.name,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: [],
-  };
+  return entry(PATHS.phase2, body.name, body);
 }
 
 export interface DhcpServerBody {
@@ -416,14 +466,30 @@ export interface DhcpServerBody {
 
 /** A DHCP server with a deterministic id; its interface identifies it when adopting. */
 export function dhcpServer(body: DhcpServerBody): CmdbSpec<DhcpServerBody> {
-  return {
-    path: PATHS.dhcpServer,
-    key: body.id,
-    body,
-    mode: "create-update-delete",
-    secretFields: [],
-    identity: ["interface"],
-  };
+  return entry(PATHS.dhcpServer, body.id, body, { identity: ["interface"] });
+}
+
+export interface UserLocalBody {
+  readonly name: string;
+  readonly type: "password";
+  readonly passwd: SecretRef;
+  readonly status: EnableDisable;
+}
+
+/** A local user (its password a stack secret, compared by salted hash). */
+export function userLocal(body: UserLocalBody): CmdbSpec<UserLocalBody> {
+  return entry(PATHS.userLocal, body.name, body, { secretFields: ["passwd"] });
+}
+
+export interface UserGroupBody {
+  readonly name: string;
+  readonly "group-type": "firewall";
+  readonly member: readonly NameRef[];
+}
+
+/** A firewall user group (who may authenticate where it is named). */
+export function userGroup(body: UserGroupBody): CmdbSpec<UserGroupBody> {
+  return entry(PATHS.userGroup, body.name, body);
 }
 
 /** Replaces every `SecretRef` in a body (at any depth) by `resolve(name)`. */

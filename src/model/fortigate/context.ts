@@ -7,6 +7,7 @@
 import type { FortigateConfig } from "../../config/fortigate";
 import type { SiteNetwork } from "../../config/networks";
 import { PlanBuilder } from "../../devices/plan";
+import type { DeviceCheckSpec } from "../../devices/fortios/checks";
 import {
   addressGroup,
   firewallAddress,
@@ -18,6 +19,9 @@ import { dottedMask, formatIPv4, type Prefix } from "../../lib/net";
 import type { FortigateObject, FortigatePlanInput, PeeringIntent } from ".";
 import type { PublishIntent } from "../publish";
 import { parsedAddress, type FortigateTopology } from "./topology";
+
+/** The role of the device check (`<component>-precheck`). */
+export const CHECK_ROLE = "precheck";
 
 /** Characters a role keeps; anything else becomes "-" ("10.0.0.0/8" → "10.0.0.0-8"). */
 export function roleName(text: string): string {
@@ -109,12 +113,26 @@ export class FortigateContext {
     return this.plan.objects;
   }
 
-  /** Plans an object after `dependsOn` (undefined entries are skipped); returns its role. */
+  /**
+   * Plans an object after `dependsOn` (undefined entries are skipped) and after the device
+   * check, if there is one; returns its role.
+   */
   add(role: string, spec: CmdbSpec, dependsOn: readonly (string | undefined)[] = []): string {
     const name = roleName(role);
-    const deps = [...new Set(dependsOn.filter((d): d is string => d !== undefined))];
+    const deps = [
+      ...new Set([
+        ...(this.plan.has(CHECK_ROLE) ? [CHECK_ROLE] : []),
+        ...dependsOn.filter((d): d is string => d !== undefined),
+      ]),
+    ];
     this.plan.add({ role: name, kind: "CmdbObject", spec, dependsOn: deps });
     return name;
+  }
+
+  /** Plans the device check, first: every object planned after it waits for it. */
+  addCheck(spec: DeviceCheckSpec): string {
+    this.plan.add({ role: CHECK_ROLE, kind: "DeviceCheck", spec, dependsOn: [] });
+    return CHECK_ROLE;
   }
 
   has(role: string): boolean {

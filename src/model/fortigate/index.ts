@@ -12,6 +12,7 @@ import type { Problem } from "../../config/errors";
 import type { FortigateConfig } from "../../config/fortigate";
 import type { SiteNetwork } from "../../config/networks";
 import type { FortigateEndpoint } from "../../devices/connection";
+import type { DeviceCheckSpec } from "../../devices/fortios/checks";
 import type { CmdbSpec } from "../../devices/fortios/tables";
 import type { DevicePlan, PlannedObject } from "../../devices/plan";
 import type { Peering } from "../federation";
@@ -21,8 +22,9 @@ import { planBgp } from "./bgp";
 import { FortigateContext } from "./context";
 import { planDhcp } from "./dhcp";
 import { planDialup } from "./dialup";
-import { planFederation } from "./federation";
-import { planInterfaces } from "./interfaces";
+import { planFederation, shadowProblems } from "./federation";
+import { planInterfaces, planDeviceCheck } from "./interfaces";
+import { planInternet } from "./internet";
 import { planTunnels } from "./ipsec";
 import { planPolicies } from "./policies";
 import { planPublish } from "./publish";
@@ -39,6 +41,7 @@ export type PeeringIntent = Pick<
   | "localAddress"
   | "remoteAddress"
   | "prefixLength"
+  | "localEndpoint"
   | "remoteGateway"
   | "ike"
   | "ipsec"
@@ -71,8 +74,13 @@ export interface FortigatePlanInput {
   readonly ca?: string;
 }
 
-/** One FortiOS object of the plan: a `CmdbObject`, after the objects its body names. */
-export type FortigateObject = PlannedObject<"CmdbObject", CmdbSpec>;
+/**
+ * One object of the plan: a FortiOS `CmdbObject`, after the objects its body names; or the
+ * `DeviceCheck` that reads the device before anything is written (every object comes
+ * after it).
+ */
+export type FortigateObject =
+  PlannedObject<"CmdbObject", CmdbSpec> | PlannedObject<"DeviceCheck", DeviceCheckSpec>;
 
 export interface FortigatePlan extends DevicePlan<FortigateObject> {
   /** How the program reaches the FortiGate. */
@@ -109,9 +117,10 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
     tunnels: (input.federation?.peerings ?? []).map((p) => p.interfaceName),
   };
   const topology = new FortigateTopology(input.config, input.siteRoutes);
-  const problems = reachProblems(input, topology);
+  const problems = [...reachProblems(input, topology), ...shadowProblems(input)];
   if (problems.length > 0) return { ...device, objects: [], problems };
   const ctx = new FortigateContext(input, topology);
+  planDeviceCheck(ctx);
   planInterfaces(ctx);
   planDhcp(ctx);
   planFederation(ctx);
@@ -120,14 +129,24 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
   planRoutes(ctx);
   planDialup(ctx);
   planPublish(ctx);
+  planInternet(ctx);
   planPolicies(ctx);
   return { ...device, objects: ctx.objects, problems };
+}
+
+/** A FortiOS object of the plan (not the device check). */
+export type FortigateCmdbObject = Extract<FortigateObject, { kind: "CmdbObject" }>;
+
+/** The plan's FortiOS objects, in order, without the device check. */
+export function cmdbObjects(plan: Pick<FortigatePlan, "objects">): FortigateCmdbObject[] {
+  return plan.objects.filter((o): o is FortigateCmdbObject => o.kind === "CmdbObject");
 }
 
 /** The PSK secret names the plan uses (for cross-checks with requiredSecrets()). */
 export function planSecrets(plan: FortigatePlan): string[] {
   const found = new Set<string>();
   for (const object of plan.objects) {
+    if (object.kind !== "CmdbObject") continue;
     for (const value of Object.values(object.spec.body as Record<string, unknown>)) {
       if (value !== null && typeof value === "object" && "$secret" in value)
         found.add((value as { $secret: string }).$secret);

@@ -28,6 +28,7 @@ import {
   type FortigateContext,
   type PolicyIntent,
 } from "./context";
+import type { IkeIdentity } from "../federation";
 import { parsedAddress } from "./topology";
 
 /** One site-to-site tunnel, whatever declared it. */
@@ -37,6 +38,8 @@ export interface SiteToSite {
   readonly wan: string;
   /** The stack secret holding the PSK. */
   readonly psk: string;
+  /** The IKE identity to send (the federation's: our registered endpoint). */
+  readonly localId?: IkeIdentity;
   readonly ike: { proposals: readonly string[]; dhGroups: readonly number[]; lifetime?: number };
   readonly esp: { proposals: readonly string[]; pfsGroups: readonly number[]; lifetime?: number };
   /** The tunnel interface's address and its peer's, with the tunnel network's length. */
@@ -92,13 +95,13 @@ function planTunnel(ctx: FortigateContext, t: SiteToSite): string {
       interface: t.wan,
       "ike-version": "2",
       peertype: "any",
+      ...(t.localId ? { localid: t.localId.value, "localid-type": t.localId.type } : {}),
       authmethod: "psk",
       psksecret: { $secret: t.psk },
       proposal: t.ike.proposals.join(" "),
       dhgrp: t.ike.dhGroups.join(" "),
       ...(t.ike.lifetime !== undefined ? { keylife: t.ike.lifetime } : {}),
       dpd: "on-idle",
-      "net-device": "disable",
       "auto-negotiate": "enable",
       comments: t.label,
     }),

@@ -38,6 +38,7 @@ export function reachProblems(input: FortigatePlanInput, topology: FortigateTopo
   };
   if (fg.federation) checkLocal(fg.federation.networks, [root, "federation", "networks"]);
   if (fg.dialupVpn) checkLocal(fg.dialupVpn.access, [root, "dialupVpn", "access"]);
+  if (fg.internet) checkLocal(fg.internet.networks, [root, "internet", "networks"]);
   fg.tunnels.forEach((tunnel, t) => {
     checkLocal(tunnel.localNetworks, [root, "tunnels", t, "localNetworks"]);
   });

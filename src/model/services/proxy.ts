@@ -37,7 +37,7 @@ export function proxyStack(
     email: site.config.site.contactEmail,
     acme: proxy.tls.acme,
     cloudflareToken:
-      proxy.tls.acme === "cloudflare-dns" ? { secret: "cloudflareApiToken" } : undefined,
+      proxy.tls.acme === "cloudflare-dns" ? { secret: "cloudflareDnsToken" } : undefined,
     trustedProxies: proxy.middlewares.realIp ? [...CLOUDFLARE_RANGES.ipv4] : [],
     internalSources: site.ownNetworks,
     rateLimit: proxy.middlewares.rateLimit,

@@ -1,30 +1,36 @@
 /**
- * Comparing what we sent with what a FortiGate reads back, without a per-table schema (so
- * being wrong about a table's exact spelling is cheap): only the attributes we manage are
+ * Comparing what we sent with what a FortiGate reads back: only the attributes we manage are
  * compared, and each comparison tolerates the device's normal re-spellings:
  *
  * - `q_origin_key` on objects and member elements is ignored;
  * - numbers and numeric strings are equal when their values are (`"65001"` = `65001`);
  * - addresses with masks are equal in any spelling (`10.0.0.0/24` = `10.0.0.0 255.255.255.0`);
- * - multi-value options (allowaccess, proposal, dhgrp...) are word sets: the device re-orders
- *   them into its schema order;
+ * - multi-value options are word sets: the device re-orders them into its schema order.
+ *   Which attributes are multi-value options is Fortinet's schema (MULTI_VALUE, generated
+ *   from it), per table and attribute path (`ip` is one in `client-options`, not at the top);
  * - tables (arrays of objects) are matched element by element in any order, each element
- *   compared on the attributes we gave it (the device fills in the others).
+ *   compared on the attributes we gave it (the device fills in the others); a table holds
+ *   exactly our elements, except a fixed table (router/bgp `redistribute`: the device keeps
+ *   its entries whatever is sent), which only has to hold ours.
  *
  * Runs inside the serialized provider: plain data only at module level.
  */
 import { isPlainObject } from "../kit/values";
+import { MULTI_VALUE } from "./multi-value";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Attributes that hold space-separated multi-value options (compared as sets). */
-export const MULTI_VALUE_ATTRIBUTES: readonly string[] = [
-  "allowaccess",
-  "proposal",
-  "dhgrp",
-  "day",
-  "ipv6-allowaccess",
-];
+/**
+ * Tables whose entries the device fixes (readonly in its schema: entries can be neither
+ * added nor removed; the 7.0.1 schema of a 60F marks router/bgp `redistribute` so).
+ */
+export const FIXED_TABLES: readonly string[] = ["redistribute", "redistribute6"];
+
+/** The multi-value attribute paths of `table`; of every table the project writes if unknown. */
+function multiValues(table: string | undefined): readonly string[] {
+  if (table !== undefined) return MULTI_VALUE[table] ?? [];
+  return Object.values(MULTI_VALUE).flat();
+}
 
 // Self-contained on purpose: importing src/lib/net.ts would make the serialized provider
 // carry that whole module (the serializer captures every export of an imported module).
@@ -73,21 +79,33 @@ function words(text: string): string[] {
 }
 
 /**
- * Whether the device's `actual` value means what we sent as `desired` for `attribute`.
- * Only the attributes present in `desired` objects count.
+ * Whether the device's `actual` value means what we sent as `desired` for `attribute` (a
+ * dotted path in `table`, the CMDB path). Only the attributes present in `desired` objects
+ * count.
  */
-export function equivalent(desired: unknown, actual: unknown, attribute = ""): boolean {
+export function equivalent(
+  desired: unknown,
+  actual: unknown,
+  attribute = "",
+  table?: string,
+): boolean {
+  return same(desired, actual, attribute, multiValues(table));
+}
+
+function same(desired: unknown, actual: unknown, at: string, multi: readonly string[]): boolean {
   if (desired === actual) return true;
   if (desired === undefined) return true;
   if (Array.isArray(desired)) {
-    if (!Array.isArray(actual) || actual.length !== desired.length) return false;
+    if (!Array.isArray(actual)) return false;
+    const fixed = FIXED_TABLES.includes(at.slice(at.lastIndexOf(".") + 1));
+    if (fixed ? actual.length < desired.length : actual.length !== desired.length) return false;
     if (!desired.every(isPlainObject)) {
-      return desired.every((d, i) => equivalent(d, actual[i], attribute));
+      return desired.every((d, i) => same(d, actual[i], at, multi));
     }
     // A table: match each desired element with a distinct actual element, in any order.
     const used: boolean[] = actual.map(() => false);
     return desired.every((d) => {
-      const index = actual.findIndex((a, i) => !used[i] && equivalent(d, a, attribute));
+      const index = actual.findIndex((a, i) => !used[i] && same(d, a, at, multi));
       if (index < 0) return false;
       used[index] = true;
       return true;
@@ -96,14 +114,15 @@ export function equivalent(desired: unknown, actual: unknown, attribute = ""): b
   if (isPlainObject(desired)) {
     if (!isPlainObject(actual)) return false;
     return Object.entries(desired).every(
-      ([key, value]) => key === "q_origin_key" || equivalent(value, actual[key], key),
+      ([key, value]) =>
+        key === "q_origin_key" || same(value, actual[key], at === "" ? key : `${at}.${key}`, multi),
     );
   }
   const dn = numeric(desired);
   const an = numeric(actual);
   if (dn !== undefined && an !== undefined) return dn === an;
   if (typeof desired === "string" && typeof actual === "string") {
-    if (MULTI_VALUE_ATTRIBUTES.includes(attribute)) {
+    if (multi.includes(at)) {
       return words(desired).join(" ") === words(actual).join(" ");
     }
     const dm = canonicalIpMask(desired);
@@ -146,6 +165,7 @@ export function observed(
   applied: Record<string, unknown>,
   device: Record<string, unknown>,
   secretFields: readonly string[],
+  table?: string,
 ): { view: Record<string, Json>; drifted: string[] } {
   const view: Record<string, Json> = {};
   const drifted: string[] = [];
@@ -158,7 +178,7 @@ export function observed(
       } else view[key] = value as Json;
       continue;
     }
-    if (equivalent(value, actual, key)) view[key] = value as Json;
+    if (equivalent(value, actual, key, table)) view[key] = value as Json;
     else {
       view[key] = actual === undefined ? null : project(value, actual);
       drifted.push(key);

@@ -6,15 +6,27 @@
  * `key` (the mkey; absent for complex objects such as router/bgp), `body` (the exact JSON
  * sent), `secretFields` (attributes of `body` that are secrets), `identity` (attributes that
  * must match before an existing integer-keyed entry is taken over), `mode`, `adopt`, `reset`
- * (the body PUT when a complex object is deleted) and `version` (changes with this code).
+ * (the body PUT when a complex object is deleted), `version` (changes with this code) and
+ * `referents` (see `diff`).
  *
  * - `create`: POST; on "already exists", explain `adopt` (dynamic resources cannot be
  *   `pulumi import`ed) or, with adopt, PUT instead. When the answer to a POST is lost, read
  *   back: our values there → it was our write; nothing there → POST again; something else
  *   there → fail clearly. `update-only` objects (physical ports, tunnel interfaces that come
  *   with their phase1) are never created: their existence is checked, then they are PUT.
+ * - `check` validates the inputs, and for an object with a `fallback` asks the device's own
+ *   schema (`GET cmdb/<path>?action=schema`, at preview and before any write): when it lacks
+ *   the attribute, the fallback's body and reset are what the object is (router/bgp without
+ *   `redistribute`: Fortinet's sources disagree about FortiOS 7.4).
  * - `diff` compares only the attributes we manage, through `compare.ts` (device spellings),
- *   and secrets by a salted hash kept in state, never by value.
+ *   and secrets by a salted hash kept in state, never by value. `referents` holds the URN of
+ *   each object this one names, so that Pulumi records a dependency of this input on them:
+ *   when one is replaced delete-before-create (a phase1 whose `type` changes, an interface
+ *   whose `type`/`vlanid` changes), the engine asks this diff with `referents` unknown, and
+ *   the answer "replace" makes it delete this object first and create it again after (the
+ *   engine's calculateDependentReplacements, pulumi pkg/resource/deploy/step_generator.go):
+ *   FortiOS refuses to delete an object still named (-23), and a plain `dependsOn` does not
+ *   make Pulumi replace dependents (pulumi#838, #2167).
  * - `read` serves refresh: the managed attributes as the device has them; when they drifted,
  *   both `props` and `inputs` are returned so refresh reports it; a vanished object returns
  *   an empty id. Reads of a table share one list request (cached briefly per table).
@@ -30,28 +42,21 @@ import { redact } from "../http";
 import { canonicalJson } from "../../lib/canonical-json";
 import { postOnce, readResult } from "../kit/crud";
 import { newSalt, sealSecret } from "../kit/secrets";
-import {
-  configureSession,
-  credentialOf,
-  deviceOf,
-  forgetDevices,
-  type Device,
-} from "../kit/session";
+import { configureSession, forgetDevices, type Device } from "../kit/session";
 import { containsUnknown, UNKNOWN } from "../kit/values";
 import {
-  FortiosClient,
-  FortiosError,
-  describeObject,
+  TOKEN_ENV,
+  fortigateOf,
+  type FortiosClient,
   type FortiosConnection,
   type FortiosObject,
 } from "./client";
+import { FortiosError, describeObject } from "./failures";
 import { equivalent, observed, type Json } from "./compare";
-import type { CmdbMode } from "../../devices/fortios/tables";
-
-/** Environment variable holding the token when the stack config does not. */
-export const TOKEN_ENV = "FORTIOS_API_TOKEN";
+import type { CmdbMode, Fallback } from "../../devices/fortios/tables";
 
 export type { CmdbMode };
+export { TOKEN_ENV };
 
 export interface CmdbInputs {
   readonly connection: FortiosConnection;
@@ -63,7 +68,11 @@ export interface CmdbInputs {
   readonly mode: CmdbMode;
   readonly adopt: boolean;
   readonly reset?: Record<string, unknown>;
+  /** The body and reset for a FortiOS whose schema lacks an attribute (resolved by `check`). */
+  readonly fallback?: Fallback;
   readonly version: string;
+  /** The URNs of the objects this one names, by role (a dependency, not a value to send). */
+  readonly referents?: Record<string, string>;
 }
 
 export interface CmdbOutputs extends Omit<CmdbInputs, "body"> {
@@ -141,12 +150,14 @@ function changedAttributes(olds: CmdbOutputs, news: CmdbInputs): Record<string, 
     const before = olds.applied[key];
     if (secrets.includes(key)) {
       if (sealSecret(value, olds.salt) !== before) changed[key] = value;
-    } else if (before === undefined || !equivalent(value, before, key)) {
+    } else if (before === undefined || !equivalent(value, before, key, news.path)) {
       changed[key] = value;
     }
   }
-  for (const key of Object.keys(olds.applied)) {
-    if (!(key in news.body)) changed[key] = null;
+  // A dropped attribute goes back to its default; a dropped table is emptied (FortiOS keeps
+  // a table PUT as null).
+  for (const [key, before] of Object.entries(olds.applied)) {
+    if (!(key in news.body)) changed[key] = Array.isArray(before) ? [] : null;
   }
   return changed;
 }
@@ -184,16 +195,10 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private device(connection: FortiosConnection): Device<FortiosClient, FortiosObject> {
-    return deviceOf(
-      this,
-      connection,
-      () =>
-        new FortiosClient(connection, {
-          token: () => credentialOf(this, "fortigateApiToken", TOKEN_ENV),
-          backoffMs: this.options.backoffMs,
-        }),
-      this.options.readCacheMs ?? 2000,
-    );
+    return fortigateOf(this, connection, {
+      backoffMs: this.options.backoffMs,
+      readCacheMs: this.options.readCacheMs ?? 2000,
+    });
   }
 
   /** The client for a connection (one per connection and process). */
@@ -266,7 +271,33 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
       typeof news.key !== "number"
     )
       fail("key", "must be a string or a number");
-    return { inputs: news, failures };
+    if (failures.length > 0 || !news.fallback || containsUnknown(news))
+      return { inputs: news, failures };
+    return this.resolveFallback(news);
+  }
+
+  /** The inputs as this device takes them: the fallback where its schema lacks the attribute. */
+  private async resolveFallback(news: CmdbInputs): Promise<pulumi.dynamic.CheckResult<CmdbInputs>> {
+    const fallback = news.fallback!;
+    try {
+      const client = this.client(news.connection);
+      if (await client.schemaHas(news.path, fallback.missing))
+        return { inputs: news, failures: [] };
+      return {
+        inputs: { ...news, body: fallback.body, reset: fallback.reset ?? news.reset },
+        failures: [],
+      };
+    } catch (error) {
+      return {
+        inputs: news,
+        failures: [
+          {
+            property: "fallback",
+            reason: `could not ask the FortiGate whether ${news.path} has ${fallback.missing} (before any write): ${error instanceof Error ? error.message : String(error)}`,
+          },
+        ],
+      };
+    }
   }
 
   async diff(_id: string, olds: CmdbOutputs, news: CmdbInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -282,10 +313,16 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
       for (const attribute of IMMUTABLE_ATTRIBUTES[news.path] ?? []) {
         const before = olds.applied[attribute];
         const after = news.body[attribute];
-        if (before !== undefined && after !== undefined && !equivalent(after, before, attribute))
+        if (
+          before !== undefined &&
+          after !== undefined &&
+          !equivalent(after, before, attribute, news.path)
+        )
           replaces.push(`body.${attribute}`);
       }
     }
+    // An object it names is being replaced (the engine made `referents` unknown): replaced too.
+    if (news.referents !== undefined && containsUnknown(news.referents)) replaces.push("referents");
     const unknown =
       containsUnknown(news.body) || containsUnknown(news.key) || containsUnknown(news.connection);
     const changes =
@@ -354,7 +391,7 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
   private identityMismatch(inputs: CmdbInputs, existing: FortiosObject): string | undefined {
     for (const attribute of inputs.identity ?? []) {
       const wanted = inputs.body[attribute];
-      if (!equivalent(wanted, existing[attribute], attribute)) {
+      if (!equivalent(wanted, existing[attribute], attribute, inputs.path)) {
         return `its ${attribute} is ${JSON.stringify(existing[attribute])}, not ${JSON.stringify(wanted)}`;
       }
     }
@@ -399,7 +436,8 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
         const secrets = inputs.secretFields ?? [];
         const ours = Object.entries(inputs.body).every(
           ([attribute, value]) =>
-            secrets.includes(attribute) || equivalent(value, existing[attribute], attribute),
+            secrets.includes(attribute) ||
+            equivalent(value, existing[attribute], attribute, inputs.path),
         );
         if (ours) return false;
         throw taken(
@@ -416,7 +454,7 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
         ? await client.getComplex(props.path)
         : await this.lookup(client, props.path, props.key);
     if (!device) return readResult(id, undefined);
-    const { view, drifted } = observed(props.applied, device, props.secretFields ?? []);
+    const { view, drifted } = observed(props.applied, device, props.secretFields ?? [], props.path);
     const refreshed: CmdbOutputs = drifted.length === 0 ? props : { ...props, applied: view };
     return readResult(id, refreshed, drifted.length > 0, () => {
       const { applied, salt: _salt, adopted: _adopted, ...inputs } = refreshed;

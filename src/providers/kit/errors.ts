@@ -4,8 +4,13 @@
  * Runs inside the serialized providers. Serialized (Pulumi's closure serializer), a class
  * keeps only what its constructor and methods do: `super(message)` becomes
  * `Error.call(this, message)`, which does not set `message`, so the constructor sets it
- * (and the name, and captures the stack), and the class has methods, without which the
- * prototype chain to `Error.prototype` is not kept (see ../http.ts).
+ * (and the name, and the stack), and the class has methods, without which the prototype
+ * chain to `Error.prototype` is not kept (see ../http.ts).
+ *
+ * The stack is the name and message only: the engine's dynamic-provider plugin prints a
+ * failed check, diff, read or delete with its stack, which the user sees among the
+ * diagnostics, and frames of the serialized code (`<anonymous>:882:146`) tell nothing. An
+ * explained error needs none; an unexpected one (a TypeError) keeps its own.
  */
 
 export interface DeviceErrorOptions<K extends string> {
@@ -34,7 +39,7 @@ export class DeviceError<K extends string = string> extends Error {
     this.method = options.method;
     this.path = options.path;
     this.status = options.status;
-    if (typeof this.stack !== "string") Error.captureStackTrace(this, DeviceError);
+    this.stack = `${name}: ${message}`;
   }
 
   override toString(): string {

@@ -13,6 +13,15 @@
  */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/**
+ * True when `value` is unknown as a whole: the engine sends one unknown string for an input
+ * whose Output is unknown, whatever its type (an object, a list), so a check must not judge
+ * its shape.
+ */
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
 /** True when `value` is, or contains, a preview-unknown value. */
 export function containsUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;

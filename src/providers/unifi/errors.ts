@@ -56,6 +56,12 @@ const EXPLANATIONS: Readonly<Record<string, string>> = {
 
 /** The code without its `api.err.` prefix. */
 export function shortCode(code: string): string {
+  return withoutPrefix(code);
+}
+
+// Not named shortCode: serialized, a method's own name inside it stands for the method, so
+// the getter below would not find a module function of that name (a ReferenceError).
+function withoutPrefix(code: string): string {
   return code.startsWith("api.err.") ? code.slice("api.err.".length) : code;
 }
 
@@ -90,7 +96,7 @@ export class UnifiError extends DeviceError<UnifiErrorKind> {
 
   /** The controller-side code without its prefix, or undefined. */
   get shortCode(): string | undefined {
-    return this.code === undefined ? undefined : shortCode(this.code);
+    return this.code === undefined ? undefined : withoutPrefix(this.code);
   }
 }
 

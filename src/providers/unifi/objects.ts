@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { parseCollectionPath, type Collection } from "../../devices/unifi/api";
 import { fieldViolations, violationReason } from "../../devices/unifi/fields";
-import { containsUnknown, isPlainObject, UNKNOWN } from "../kit/values";
+import { containsUnknown, isPlainObject, isUnknown } from "../kit/values";
 import type { UnifiConnection } from "./client";
 
 export type ObjectKind = "object" | "lookup" | "ordering";
@@ -126,10 +126,11 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
   function add(property: string, reason: string): void {
     failures.push({ property, reason });
   }
-  // An input the engine does not know yet (preview) is checked when it is known.
+  // In a preview any input may be unknown as a whole (an Output not resolved yet): only
+  // what is known is judged.
   const connection: unknown = news.connection;
-  if (connection === UNKNOWN) {
-    // known at update
+  if (isUnknown(connection)) {
+    // judged once known
   } else if (!isPlainObject(connection)) add("connection", "must be an object");
   else {
     if (!containsUnknown(connection.controller)) {
@@ -146,7 +147,7 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
     }
   }
   const kind = news.kind ?? "object";
-  if (!["object", "lookup", "ordering"].includes(kind)) {
+  if (!isUnknown(kind) && !["object", "lookup", "ordering"].includes(kind)) {
     add("kind", "must be object, lookup or ordering");
   }
   let collection: Collection | undefined;
@@ -169,15 +170,15 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
     }
   }
   const body: unknown = news.body;
-  if (!isPlainObject(body) && body !== UNKNOWN) add("body", "must be an object");
-  if ((news.key as unknown) === UNKNOWN) {
-    // known at update
+  if (!isUnknown(body) && !isPlainObject(body)) add("body", "must be an object");
+  if (isUnknown(news.key)) {
+    // judged once known
   } else if (
     !isPlainObject(news.key) ||
-    (kind !== "ordering" && Object.keys(news.key).length === 0)
+    (kind !== "ordering" && !isUnknown(kind) && Object.keys(news.key).length === 0)
   ) {
     add("key", "must name the natural key fields of the object, e.g. { name: ... }");
-  } else if (isPlainObject(body) && kind !== "lookup") {
+  } else if (isPlainObject(body) && kind !== "lookup" && !isUnknown(kind)) {
     for (const [k, v] of Object.entries(news.key)) {
       if (containsUnknown(v) || containsUnknown(body[k])) continue;
       if (!sameValue(v, body[k])) add(`key.${k}`, `must equal body.${k}`);
@@ -206,7 +207,7 @@ export function checkObject(news: ObjectInputs): pulumi.dynamic.CheckResult {
     key: news.key,
     body: news.body,
     kind,
-    adopt: news.adopt === true,
+    adopt: isUnknown(news.adopt) ? news.adopt : news.adopt === true,
     version: news.version,
   };
   return failures.length > 0 ? { inputs, failures } : { inputs };

@@ -2,13 +2,16 @@
  * ProxmoxCluster for the `home` stack (seed 000) under the mock runtime: the explicit
  * provider with its token secret, SDN shared1/swprod/10.128.0.0/24 with SNAT and exactly one
  * apply ordered between the SDN resources and the guests, the NAS storages and the encrypted
- * PBS with its nightly job, one protected guest per service on pve1, the Docker host outputs.
+ * PBS with its nightly job, one protected Docker host VM per service on pve1, each with its
+ * user data and the wait its Docker provider depends on, the Docker host outputs.
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "../../../src/cli/mock-runtime";
+import { DOCKER_READY_SCRIPT } from "../../../src/components/proxmox/docker-host";
 import { GUEST_IGNORED_CHANGES } from "../../../src/components/proxmox/guests";
 import { guestAddress } from "../../../src/model/address-plan";
 import { sdnFingerprint, sdnObjectIds } from "../../../src/model/proxmox";
@@ -22,6 +25,8 @@ const SUBNET = "proxmoxve:sdn/subnet:Subnet";
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const CT = "proxmoxve:index/containerLegacy:ContainerLegacy";
 const COMMAND = "command:local:Command";
+const WAIT = "command:remote:Command";
+const FILE = "proxmoxve:index/fileLegacy:FileLegacy";
 const ref = (r: PlannedResource) => `${r.type}::${r.name}`;
 
 describe("ProxmoxCluster (home stack, seed 000)", () => {
@@ -43,7 +48,7 @@ describe("ProxmoxCluster (home stack, seed 000)", () => {
     assert.equal(providers.length, 1);
     const provider = providers[0]!;
     assert.equal(provider.name, "home-proxmox-provider");
-    assert.equal(provider.inputs.endpoint, "https://172.24.0.11:8006/");
+    assert.equal(provider.inputs.endpoint, "https://pve1.home.arpa:8006/");
     assert.equal(provider.inputs.apiToken, "[secret]");
     assert.equal(provider.inputs.insecure, "false");
     assert.equal(provider.inputs.minTls, "1.3");
@@ -147,7 +152,7 @@ describe("ProxmoxCluster (home stack, seed 000)", () => {
   it("storages: iSCSI from the NAS and LVM on its LUN through the API, encrypted PBS", () => {
     const iscsi = home.resource(COMMAND, "home-proxmox-storage-nas-iscsi");
     const create = iscsi.inputs.create as string;
-    assert.match(create, /-X POST 'https:\/\/172\.24\.0\.11:8006\/api2\/json\/storage'/);
+    assert.match(create, /-X POST 'https:\/\/pve1\.home\.arpa:8006\/api2\/json\/storage'/);
     assert.match(create, /--data-urlencode 'type=iscsi'/);
     assert.match(create, /--data-urlencode 'portal=172\.24\.0\.20'/);
     assert.match(create, /--data-urlencode 'target=iqn\.2013-03\.com\.wdc:ex2ultra:pve'/);
@@ -234,10 +239,16 @@ describe("ProxmoxCluster (home stack, seed 000)", () => {
     for (const vm of home.ofType(VM)) {
       assert.equal(vm.inputs.deleteUnreferencedDisksOnDestroy, false);
       assert.equal(vm.inputs.migrate, true);
+      // Exactly the create-time inputs (guests.ts cites the provider for each).
+      assert.deepEqual(vm.options.ignoreChanges, [
+        "disks[0].importFrom",
+        "clone",
+        "initialization.userDataFileId",
+      ]);
     }
   });
 
-  it("VMs: cloud image imported to the NAS LVM, cloud-init address from the plan", () => {
+  it("VMs: cloud image imported to the NAS LVM, cloud-init address from the plan, user data", () => {
     const immich = home.resource(VM, "home-proxmox-guest-immich");
     const planned = guestAddress(home.model.addresses, "immich")!;
     assert.equal(planned.source, "auto");
@@ -246,16 +257,17 @@ describe("ProxmoxCluster (home stack, seed 000)", () => {
         datastoreId: "nas-lvm",
         discard: "on",
         fileFormat: "raw",
-        importFrom: "local:import/debian-12-genericcloud-amd64.qcow2",
+        importFrom: "local:import/debian-13-genericcloud-amd64-20260712-2537.qcow2",
         interface: "scsi0",
         iothread: true,
         size: 64,
       },
     ]);
+    // The user data replaces what Proxmox would generate from userAccount (cicustom user=).
     assert.deepEqual(immich.inputs.initialization, {
       datastoreId: "nas-lvm",
       ipConfigs: [{ ipv4: { address: `${planned.address!}/24`, gateway: "10.128.0.1" } }],
-      userAccount: { keys: [], username: "debian" },
+      userDataFileId: "local:snippets/homelab-immich-user-data.yaml",
     });
     assert.deepEqual(immich.inputs.networkDevices, [
       { bridge: "swprod", firewall: false, model: "virtio" },
@@ -264,32 +276,67 @@ describe("ProxmoxCluster (home stack, seed 000)", () => {
     assert.deepEqual(immich.inputs.cpu, { cores: 2, type: "x86-64-v2-AES" });
     assert.deepEqual(immich.inputs.memory, { dedicated: 4096 });
     assert.equal(immich.inputs.onBoot, true);
-    assert.ok(
-      immich.options.dependsOn.includes(
-        "proxmoxve:download/file:File::home-proxmox-image-debian12-pve1",
-      ),
-    );
-    assert.ok(immich.options.dependsOn.includes(`${COMMAND}::home-proxmox-storage-nas-lvm`));
+    for (const dependency of [
+      "proxmoxve:download/file:File::home-proxmox-image-debian13-pve1",
+      `${COMMAND}::home-proxmox-storage-nas-lvm`,
+      `${FILE}::home-proxmox-user-data-immich`,
+    ]) {
+      assert.ok(immich.options.dependsOn.includes(dependency), dependency);
+    }
   });
 
-  it("LXC: template, static address in the container's network config, nesting for Docker", () => {
-    const caddy = home.resource(CT, "home-proxmox-guest-caddy");
-    assert.deepEqual(caddy.inputs.operatingSystem, {
-      templateFileId: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst",
-      type: "debian",
+  it("Docker hosts are VMs: no container in the seed, every guest with docker a VM", () => {
+    assert.equal(home.ofType(CT).length, 0);
+    const docker = home.model.config.proxmox!.guests.filter((g) => g.docker);
+    assert.equal(docker.length, 10);
+    for (const guest of docker) assert.equal(guest.type, "vm", guest.name);
+  });
+
+  it("every Docker host VM: its site key, its user data on local, a wait its Docker provider depends on", () => {
+    const keys = home.model.config.site.sshKeys;
+    assert.equal(keys.length, 1);
+    const hosts = home.model.dockerHosts.filter((h) => h.kind === "guest");
+    assert.equal(hosts.length, 10);
+    for (const host of hosts) {
+      const file = home.resource(FILE, `home-proxmox-user-data-${host.name}`);
+      assert.equal(file.inputs.contentType, "snippets");
+      assert.equal(file.inputs.datastoreId, "local");
+      assert.equal(file.inputs.nodeName, "pve1");
+      const source = file.inputs.sourceRaw as { data: string; fileName: string };
+      assert.equal(source.fileName, `homelab-${host.name}-user-data.yaml`);
+      for (const key of keys) assert.ok(source.data.includes(JSON.stringify(key)), host.name);
+      assert.match(source.data, /^ {2}- docker\.io$/m);
+      assert.equal(file.options.deleteBeforeReplace, true, "same file name: delete first");
+      assert.equal(file.options.retainOnDelete, true, "a VM never loses its user data");
+
+      const vm = home.resource(VM, `home-proxmox-guest-${host.name}`);
+      const wait = home.resource(WAIT, `home-proxmox-docker-ready-${host.name}`);
+      assert.deepEqual(wait.options.dependsOn, [ref(vm)]);
+      assert.equal(wait.inputs.create, DOCKER_READY_SCRIPT);
+      assert.equal(wait.inputs.connection, "[secret]", "the SDK keeps connections secret");
+      const provider = home.resource(
+        "pulumi:providers:docker",
+        `home-services-host-${host.name}-provider`,
+      );
+      assert.deepEqual(provider.options.dependsOn, [ref(wait)]);
+      assert.equal(provider.inputs.host, `ssh://debian@${host.address}:22`);
+    }
+    assert.equal(home.ofType(WAIT).length, 10);
+  });
+
+  it("the wait reaches the VM as the Docker user with the agent's keys, retrying while it boots", async () => {
+    const cluster = home.homelab.proxmox!;
+    const wait = cluster.guests.caddy!.resource as command.remote.Command;
+    assert.ok(command.remote.Command.isInstance(wait));
+    const connection = (await valueOf(wait.connection)) as unknown as Record<string, unknown>;
+    // Exactly these keys: no private key, no password (the SSH agent at SSH_AUTH_SOCK signs).
+    assert.deepEqual(connection, {
+      host: "10.128.0.10",
+      port: 22,
+      user: "debian",
+      dialErrorLimit: 60,
+      perDialTimeout: 10,
     });
-    assert.deepEqual(caddy.inputs.initialization, {
-      hostname: "caddy",
-      ipConfigs: [{ ipv4: { address: "10.128.0.10/24", gateway: "10.128.0.1" } }],
-      userAccount: { keys: [] },
-    });
-    assert.deepEqual(caddy.inputs.networkInterfaces, [
-      { bridge: "swprod", firewall: false, name: "eth0" },
-    ]);
-    assert.deepEqual(caddy.inputs.disk, { datastoreId: "nas-lvm", size: 8 });
-    assert.deepEqual(caddy.inputs.features, { nesting: true });
-    assert.equal(caddy.inputs.unprivileged, true);
-    assert.equal(caddy.inputs.vmId, 101);
   });
 
   it("Home Assistant gets the ZigBee dongle through a USB mapping on pve1", () => {
@@ -308,10 +355,13 @@ describe("ProxmoxCluster (home stack, seed 000)", () => {
     const files = home.ofType("proxmoxve:download/file:File");
     assert.deepEqual(
       files.map((f) => [f.name, f.inputs.nodeName, f.inputs.contentType, f.inputs.overwrite]),
-      [
-        ["home-proxmox-image-debian12-pve1", "pve1", "import", false],
-        ["home-proxmox-image-debian12-ct-pve1", "pve1", "vztmpl", false],
-      ],
+      [["home-proxmox-image-debian13-pve1", "pve1", "import", false]],
+    );
+    assert.equal(files[0]!.inputs.checksumAlgorithm, "sha512");
+    assert.match(files[0]!.inputs.checksum as string, /^[0-9a-f]{128}$/);
+    assert.match(
+      files[0]!.inputs.url as string,
+      /^https:\/\/cloud\.debian\.org\/.*\/20260712-2537\//,
     );
   });
 
@@ -325,11 +375,12 @@ describe("ProxmoxCluster (home stack, seed 000)", () => {
       const out = outputs[host.name]!;
       assert.equal(await valueOf(out.address), host.address, host.name);
       assert.equal(out.sshUser, host.user, host.name);
+      // A Docker host is ready once its daemon answers: connect after the wait.
       const resourceRef = await refOf(out.resource);
-      assert.ok(resourceRef.endsWith(`::home-proxmox-guest-${host.name}`), resourceRef);
+      assert.equal(resourceRef, `${WAIT}::home-proxmox-docker-ready-${host.name}`);
     }
     assert.equal(await valueOf(outputs.caddy!.address), "10.128.0.10");
-    assert.equal(outputs.caddy!.sshUser, "root");
+    assert.equal(outputs.caddy!.sshUser, "debian");
     assert.equal(outputs.immich!.sshUser, "debian");
   });
 

@@ -76,7 +76,7 @@ describe("Proxmox provider arguments", () => {
       "pveum user token add",
       "insecureSkipVerify",
       "pulumi state unprotect",
-      "pct resize",
+      "pvesm set local --content",
     ]) {
       assert.ok(guide.includes(text), `docs/proxmox.md lacks "${text}"`);
     }

@@ -1,13 +1,15 @@
 /**
  * ProxmoxCluster for a lab stack covering what the seeds do not (test/fixtures/proxmox/lab.yaml):
- * VLAN/VXLAN zones, SDN DHCP, NFS/directory/plain LVM storages, a shared image store, a
- * template clone on a tagged bridge, a DHCP container, derived vmids, the TLS opt-out.
+ * VLAN/VXLAN zones, SDN DHCP, NFS/directory/plain LVM/LVM thin/ZFS storages and an existing
+ * one, a shared image store, a template clone on a tagged bridge, a DHCP container (the
+ * create-time inputs of a container), a Docker host VM with its user data on a shared
+ * directory, derived vmids, the TLS opt-out, SSH as a non-root user.
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { PlannedResource } from "../../../src/cli/mock-runtime";
 import { guestVmid } from "../../../src/model/proxmox";
-import { runMockStack, valueOf, type MockStack } from "../../helpers/mock-stack";
+import { refOf, runMockStack, valueOf, type MockStack } from "../../helpers/mock-stack";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const CT = "proxmoxve:index/containerLegacy:ContainerLegacy";
@@ -20,11 +22,14 @@ describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest sh
     lab = await runMockStack({ stack: "lab", file: "test/fixtures/proxmox/lab.yaml" });
   });
 
-  it("TLS opt-out is explicit on the provider and on the API calls; no SSH block, no ssh input", () => {
+  it("TLS opt-out is explicit on the provider and on the API calls; SSH as a non-root user", () => {
     const provider = lab.resource("pulumi:providers:proxmoxve", "lab-proxmox-provider");
     assert.equal(provider.inputs.insecure, "true");
     assert.equal(provider.inputs.endpoint, "https://10.0.20.11:8006");
-    assert.equal(provider.inputs.ssh, undefined);
+    assert.equal(
+      (JSON.parse(provider.inputs.ssh as string) as { username: string }).username,
+      "pulumi",
+    );
     const san = lab.resource("command:local:Command", "lab-proxmox-storage-san");
     const script = san.inputs.create as string;
     assert.match(script, /curl -q --silent --show-error --fail-with-body --insecure --config -/);
@@ -74,7 +79,31 @@ describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest sh
     assert.equal(apply.options.dependsOn.length, 9);
   });
 
-  it("storages: plain LVM, NFS and directory through the provider, PBS without encryption", () => {
+  it("storages: plain LVM, LVM thin, ZFS, NFS and directory through the provider, PBS without encryption; nothing for an existing one", () => {
+    assert.deepEqual(
+      lab.resource("proxmoxve:storage/lvmthin:Lvmthin", "lab-proxmox-storage-thin").inputs,
+      {
+        contents: ["images", "rootdir"],
+        nodes: ["pve2"],
+        resourceId: "thin",
+        thinPool: "data",
+        volumeGroup: "pve",
+      },
+    );
+    assert.deepEqual(
+      lab.resource("proxmoxve:storage/zfspool:Zfspool", "lab-proxmox-storage-zfs").inputs,
+      {
+        blocksize: "16k",
+        contents: ["images", "rootdir"],
+        resourceId: "zfs",
+        thinProvision: true,
+        zfsPool: "rpool/data",
+      },
+    );
+    assert.ok(
+      !lab.plan.resources.some((r) => r.name === "lab-proxmox-storage-local"),
+      "the existing storage local is used, never managed",
+    );
     assert.deepEqual(
       lab.resource("proxmoxve:storage/lvm:Lvm", "lab-proxmox-storage-local-lvm").inputs,
       {
@@ -114,13 +143,16 @@ describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest sh
           "lab-proxmox-image-alpine-pve1",
           "pve1",
           "files",
-          "alpine-3.20-default_20240908_amd64.tar.xz",
+          "alpine-3.24-default_20260714_amd64.tar.xz",
         ],
         ["lab-proxmox-image-noble-pve1", "pve1", "files", "noble.qcow2"],
       ],
     );
     const noble = lab.resource("proxmoxve:download/file:File", "lab-proxmox-image-noble-pve1");
-    assert.equal(noble.inputs.checksum, "0123abcd");
+    assert.equal(
+      noble.inputs.checksum,
+      "ffe6203da54deeb6db5d2a98a83f9ec8e55f149d3f7ba622e1abe5fa966ee3d6",
+    );
     assert.equal(noble.inputs.checksumAlgorithm, "sha256");
     assert.deepEqual(noble.options.dependsOn, [
       "proxmoxve:storage/directory:Directory::lab-proxmox-storage-files",
@@ -151,7 +183,7 @@ describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest sh
     assert.ok(!vm.options.dependsOn.includes(APPLY));
   });
 
-  it("a VM on two vnets: VLAN tag on the VLAN-aware vnet, one default gateway, cloud-init user and keys", () => {
+  it("a Docker host VM on two vnets: VLAN tag on the VLAN-aware vnet, one default gateway, user data on the shared directory", () => {
     const vm = lab.resource(VM, "lab-proxmox-guest-vm-ovl");
     assert.equal(vm.inputs.nodeName, "pve2");
     assert.deepEqual(vm.inputs.networkDevices, [
@@ -160,21 +192,36 @@ describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest sh
     ]);
     const init = vm.inputs.initialization as {
       ipConfigs: { ipv4: { address: string; gateway?: string } }[];
-      userAccount: unknown;
+      userAccount?: unknown;
+      userDataFileId: string;
     };
     assert.match(init.ipConfigs[0]!.ipv4.address, /^10\.0\.10\.\d+\/24$/);
     assert.equal(init.ipConfigs[0]!.ipv4.gateway, "10.0.10.1");
     assert.match(init.ipConfigs[1]!.ipv4.address, /^10\.200\.0\.\d+\/24$/);
     assert.equal(init.ipConfigs[1]!.ipv4.gateway, undefined);
-    assert.deepEqual(init.userAccount, {
-      keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly admin@lab"],
-      username: "ubuntu",
-    });
+    assert.equal(init.userAccount, undefined, "the user data replaces userAccount");
+    assert.equal(init.userDataFileId, "files:snippets/homelab-vm-ovl-user-data.yaml");
+    const file = lab.resource(
+      "proxmoxve:index/fileLegacy:FileLegacy",
+      "lab-proxmox-user-data-vm-ovl",
+    );
+    assert.equal(file.inputs.nodeName, "pve2", "uploaded to the VM's node");
+    assert.equal(file.inputs.datastoreId, "files");
+    const data = (file.inputs.sourceRaw as { data: string }).data;
+    assert.match(data, /^ {2}- name: "deploy"$/m);
+    assert.match(data, /"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly admin@lab"/);
+    assert.ok(vm.options.dependsOn.includes(ref(file)));
+    const wait = lab.resource("command:remote:Command", "lab-proxmox-docker-ready-vm-ovl");
+    assert.deepEqual(wait.options.dependsOn, [ref(vm)]);
+    // An LVM thin pool holds raw volumes only.
     assert.equal((vm.inputs.disks as { fileFormat?: string }[])[0]!.fileFormat, "raw");
+    assert.ok(
+      vm.options.dependsOn.includes("proxmoxve:storage/lvmthin:Lvmthin::lab-proxmox-storage-thin"),
+    );
     assert.ok(vm.options.dependsOn.includes(APPLY));
   });
 
-  it("a DHCP container: privileged, stopped, fixed MAC, Alpine, on the SDN DHCP vnet", () => {
+  it("a DHCP container: privileged, stopped, fixed MAC, Alpine, on the SDN DHCP vnet, create-time inputs ignored", () => {
     const ct = lab.resource(CT, "lab-proxmox-guest-ct-alpine");
     assert.deepEqual(ct.inputs.networkInterfaces, [
       { bridge: "labnet", firewall: false, macAddress: "BC:24:11:AA:BB:CC", name: "eth0" },
@@ -183,14 +230,22 @@ describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest sh
       { ipv4: { address: "dhcp" } },
     ]);
     assert.deepEqual(ct.inputs.operatingSystem, {
-      templateFileId: "files:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz",
+      templateFileId: "files:vztmpl/alpine-3.24-default_20260714_amd64.tar.xz",
       type: "alpine",
     });
     assert.equal(ct.inputs.unprivileged, false);
     assert.equal(ct.inputs.started, false);
     assert.equal(ct.inputs.startOnBoot, false);
-    assert.equal(ct.inputs.features, undefined, "no Docker, no nesting");
+    assert.equal(ct.inputs.features, undefined, "no feature flags: only root@pam may change them");
     assert.ok(ct.options.dependsOn.includes(APPLY));
+    // Exactly the create-time inputs: not the whole disk (its size grows in place).
+    assert.deepEqual(ct.options.ignoreChanges, [
+      "disk.datastoreId",
+      "operatingSystem",
+      "initialization.userAccount",
+      "features",
+    ]);
+    assert.deepEqual(ct.inputs.disk, { datastoreId: "local-lvm", size: 2 });
   });
 
   it("backup jobs: only the one guests name, with its retention, compression and mail", () => {
@@ -218,5 +273,10 @@ describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest sh
     assert.equal(await valueOf(guests["vm-clone"]!.address), "192.168.20.5");
     assert.equal(guests["vm-ovl"]!.sshUser, "deploy");
     assert.equal(guests["vm-clone"]!.sshUser, "debian");
+    assert.equal(
+      await refOf(guests["vm-ovl"]!.resource),
+      "command:remote:Command::lab-proxmox-docker-ready-vm-ovl",
+    );
+    assert.equal(await refOf(guests["vm-clone"]!.resource), `${VM}::lab-proxmox-guest-vm-clone`);
   });
 });

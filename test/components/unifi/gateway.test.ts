@@ -176,7 +176,7 @@ describe("UniFi gateway component", () => {
       [
         [
           "Pulumi.test.yaml",
-          "homelab:unifi.tls.ca: cannot read certs/missing.pem (ENOENT): put the console's CA certificate (PEM) there, or pin the certificate with tls.fingerprint",
+          "homelab:unifi.tls.ca: certs/missing.pem does not exist: give the path, relative to the project, of a PEM file holding the console's CA certificate (certificates only), or pin the certificate with tls.fingerprint instead",
         ],
       ],
     );
@@ -184,7 +184,7 @@ describe("UniFi gateway component", () => {
     assert.deepEqual(
       withCa("test/fixtures/tls/README.md").problems.map((p) => p.message),
       [
-        'test/fixtures/tls/README.md is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)',
+        'test/fixtures/tls/README.md is not a PEM file of certificates (no "-----BEGIN CERTIFICATE-----" block): export the CA certificate in PEM (openssl x509 -in ca.der -inform der -out ca.pem)',
       ],
     );
   });

@@ -31,7 +31,12 @@ describe("npm run check", () => {
       result.stdout,
       /^ok {2}test\/fixtures\/sites\/home\.yaml {2}\(site home, member alexis with 4 peers\)\n {4}secrets to set before a real run:\n/,
     );
-    assert.match(result.stdout, /pulumi config set --secret homelab:psk-estelle --stack home\n$/);
+    assert.match(result.stdout, /pulumi config set --secret homelab:psk-estelle --stack home\n/);
+    assert.doesNotMatch(
+      result.stdout,
+      /ok {2}stacks\/federation\.yaml/,
+      "one stack: no registry line",
+    );
     const annex = await runMain(main, ["--stack", "annex", "--config", pathOf(ANNEX)]);
     assert.match(
       annex.stdout,

@@ -7,7 +7,6 @@ import { schemaFiles } from "../../src/config/json-schema";
 import { validator } from "../helpers/schema";
 import { ANNEX, HOME, REGISTRY, ROOT, pathOf } from "../helpers/sites";
 
-
 /**
  * Every property of every object in a JSON Schema, wherever it sits (nested objects, list
  * items, union branches, patterns), as "path" → its schema.

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
+import { declarableApps } from "../../src/catalog";
 import { schemaFiles } from "../../src/config/json-schema";
 import { validator } from "../helpers/schema";
 import { ANNEX, HOME, REGISTRY, ROOT, pathOf } from "../helpers/sites";
@@ -34,6 +35,20 @@ describe("JSON Schema for editors", () => {
         `${file} is stale: run npm run schema`,
       );
     }
+  });
+
+  it("a service's app is one of the catalog's (editors complete it)", () => {
+    const stack = JSON.parse(schemaFiles()["stacks/schema/stack.schema.json"]!) as {
+      properties: {
+        config: {
+          properties: Record<string, { items: { properties: { app: { enum: string[] } } } }>;
+        };
+      };
+    };
+    const app = stack.properties.config.properties["homelab:services"]!.items.properties.app;
+    assert.deepEqual(app.enum, declarableApps());
+    assert.ok(app.enum.includes("immich") && app.enum.includes("custom"));
+    assert.ok(!app.enum.includes("traefik"), "the proxy's apps are set up by homelab:proxy");
   });
 
   it("every field has a description (editors show it on hover)", () => {

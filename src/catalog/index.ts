@@ -81,8 +81,11 @@ export function appOf(service: ServiceConfig): AppDefinition | undefined {
   return app && !app.internal ? app : undefined;
 }
 
-/** The parts of an app, from a probe context (for validation). */
-function probeParts(app: AppDefinition, service: ServiceConfig): Record<string, PartSpec> {
+/** The parts of an app, from a probe context (for validation and its reference, docs/catalog.md). */
+export function probeParts(
+  app: AppDefinition,
+  service: Pick<ServiceConfig, "name">,
+): Record<string, PartSpec> {
   const ctx: AppContext = {
     service: service.name,
     timezone: "Etc/UTC",

@@ -13,6 +13,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { catalogReference } from "./catalog-doc";
 import { ConfigError, type Problem } from "../config/errors";
 import type { SiteModel } from "../model";
 import { parseCli, projectRoot, runCli, stackNames, syncGeneratedFiles } from "./common";
@@ -66,7 +67,10 @@ export const DIAGRAMS_DIR = "docs/diagrams";
 
 /** The files generated from the code (path relative to root → expected content). */
 export function codeDocs(root: string): Record<string, string> {
-  return { "docs/errors.md": catalogueMarkdown(catalogueEntries(root)) };
+  return {
+    "docs/errors.md": catalogueMarkdown(catalogueEntries(root)),
+    "docs/catalog.md": catalogReference(),
+  };
 }
 
 /**

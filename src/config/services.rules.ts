@@ -14,7 +14,7 @@
 import type { z } from "zod";
 import { appOf, CATALOG, CUSTOM_APP, declarableApps, partNamesOf, volumePathsOf } from "../catalog";
 import type { AppDefinition } from "../catalog/types";
-import { retag, unpinnedReason } from "../catalog/types";
+import { CUSTOM_ONLY_KEYS, retag, unpinnedReason } from "../catalog/types";
 import type { PathSegment } from "./errors";
 import { checkNetworkRefs, dockerHostNames, unknownReference, type Problems } from "./problems";
 import type { ProxyConfig, ServiceConfig } from "./services";
@@ -46,21 +46,6 @@ function refinement<T>(rule: (value: T, report: Report) => void) {
 }
 
 // ----- refinements -----------------------------------------------------------------------
-
-/** Keys only `app: custom` services may set. */
-const CUSTOM_ONLY_KEYS = [
-  "image",
-  "webPort",
-  "command",
-  "entrypoint",
-  "healthcheck",
-  "restart",
-  "capAdd",
-  "privileged",
-  "hostNetwork",
-  "hostPid",
-  "readOnlyRootFs",
-] as const;
 
 /**
  * A catalog app's `volumes` entries only change what backs one of its volumes (nfs or

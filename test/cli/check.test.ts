@@ -143,7 +143,7 @@ describe("npm run check", () => {
       problems.map((p) => `${p.file}:${p.line ?? "?"} ${formatPath(p.path)}: ${p.message}`).sort(),
       [
         `${HOME_FILE}:${lineOf(home, "dialupVpn:") + 1} homelab:fortigate.dialupVpn: 10.254.0.0/24 (network "vpn") is outside the prefixes member "alexis" owns in ${REGISTRY} (172.24.0.0/14, 10.128.0.0/10): renumber it inside them, or register a prefix that covers it`,
-        `${REGISTRY}:${lineOf(registry, "transferPool:")} transferPool: 172.31.254.0/24 holds 128 tunnel /31s, but the peering of "dorian" (number 4) and "estelle" (number 18) takes /31 number 139 (members i < j take (j-1)(j-2)/2 + (i-1)): the pool must be a /23 or larger (256 /31s)`,
+        `${REGISTRY}:${lineOf(registry, "number: 18")} members[4].number: number 18 makes the peering of "dorian" (number 4) and "estelle" take /31 number 139 (members i < j take (j-1)(j-2)/2 + (i-1)), beyond the 128 the transfer pool 172.31.254.0/24 holds: grow transferPool to a /23 or larger (256 /31s)`,
       ],
     );
   });

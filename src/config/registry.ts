@@ -308,7 +308,7 @@ export function parseRegistry(
   file: string,
 ): { registry?: Registry; problems: Problem[] } {
   const result = registrySchema.safeParse(value, { reportInput: true });
-  if (!result.success) return { problems: zodProblems(result.error, file, []) };
+  if (!result.success) return { problems: zodProblems(result.error, file, [], registrySchema) };
   return { registry: result.data, problems: validateRegistry(result.data, file) };
 }
 

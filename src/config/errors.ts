@@ -137,6 +137,7 @@ function messageFor(issue: Issue, sensitive: boolean, schema?: z.ZodType): strin
       if (!isDefaultMessage(issue.message)) return issue.message;
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(issue.input, sensitive)}`;
     case "invalid_value": {
+      if (issue.input === undefined && schema) return missing(issue, schema);
       if (!isDefaultMessage(issue.message)) return issue.message;
       const allowed = issue.values.map((v) => String(v));
       if (allowed.length === 1) return `must be ${JSON.stringify(issue.values[0])}`;

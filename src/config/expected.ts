@@ -13,6 +13,7 @@ interface Def {
   readonly element?: z.ZodType;
   readonly valueType?: z.ZodType;
   readonly options?: readonly z.ZodType[];
+  readonly values?: readonly unknown[];
 }
 
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
@@ -78,6 +79,8 @@ export function describeExpected(schema: z.ZodType, depth = 0): string | undefin
       const forms = (def.options ?? []).map((o) => describeExpected(o, depth + 1));
       return forms.every((f) => f !== undefined) ? forms.join(" or ") : undefined;
     }
+    case "literal":
+      return (def.values ?? []).map((v) => JSON.stringify(v)).join(" or ");
     default:
       return SCALARS[def.type];
   }

@@ -41,6 +41,18 @@ describe("what a missing key holds", () => {
     assert.equal(zodProblems(result.error, "f.yaml", [])[0]!.message, "required key is missing");
   });
 
+  it("names the value a fixed key must have", () => {
+    const result = z
+      .object({ provider: z.literal("authelia") })
+      .safeParse({}, { reportInput: true });
+    assert.ok(!result.success);
+    assert.equal(
+      zodProblems(result.error, "f.yaml", [], z.object({ provider: z.literal("authelia") }))[0]!
+        .message,
+      'required key is missing: expected "authelia"',
+    );
+  });
+
   it("on a real section: a FortiGate interface's required keys", () => {
     const at = schemaAt(sectionSchemas.fortigate, ["interfaces", 0]);
     assert.match(describeExpected(at!)!, /^\{ name(, [a-z]+)* \}$/);

@@ -22,7 +22,10 @@ let adopted: Plan;
 /** The home stack file with its FortiGate trusting the CA file `ca` (and `adopt: true`). */
 function homeWithCa(ca: string, adopt = ""): StackFile {
   return variant(HOME, (text) =>
-    text.replace(/ {4}tls:\n {6}fingerprint: "[0-9A-F:]+"\n/, `${adopt}    tls:\n      ca: ${ca}\n`),
+    text.replace(
+      / {4}tls:\n {6}fingerprint: "[0-9A-F:]+"\n/,
+      `${adopt}    tls:\n      ca: ${ca}\n`,
+    ),
   );
 }
 

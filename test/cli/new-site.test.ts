@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import * as prettier from "prettier";
 import { checkStack } from "../../src/cli/check";
 import { UsageError } from "../../src/cli/common";
 import { EDGES, main, newSiteText, writeNewSite } from "../../src/cli/new-site";
@@ -48,6 +49,9 @@ describe("npm run new-site", () => {
       );
       assert.match(text, new RegExp(`npm run check -- --stack lab`));
       assert.match(text, new RegExp(`^  homelab:${edge}:$`, "m"));
+      // npm test's format check reads the user's stack files too.
+      const options = (await prettier.resolveConfig(join(ROOT, "Pulumi.yaml"))) ?? {};
+      assert.ok(await prettier.check(text, { ...options, parser: "yaml" }), "prettier-clean");
       const { problems, sites } = checkStack(dir, "lab");
       assert.deepEqual(problems, [], formatReport(problems));
       const secrets = sites[0]!.secrets.map((s) => s.name);

@@ -1,7 +1,8 @@
 /**
  * What a user does to the project's stacks leaves the suite green (issue 13, item 1): in a
- * copy of the project, (1) a new site written by `npm run new-site` joins the federation as
- * a sixth registry member, exactly as the README says; (2) the examples are removed. Each
+ * copy of the project's code with the example sites (the suite's copies), (1) a new site
+ * written by `npm run new-site` joins the federation as a sixth registry member, exactly as
+ * the README says; (2) with no stack and no registry at all (the examples removed). Each
  * copy runs the tests that read the project's stacks (test/examples/project.test.ts) and
  * the rule that no other test reads them (test/structure/generic-only.test.ts); every other
  * test reads its own fixtures, so it cannot notice. The whole `npm test` on such a clone was
@@ -13,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   cpSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -20,21 +22,37 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
-import { ROOT } from "../helpers/sites";
+import { ANNEX, HOME, REGISTRY, ROOT, pathOf, type StackFile } from "../helpers/sites";
 
 const work = mkdtempSync(join(tmpdir(), "clone-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** A copy of the project (no .git, node_modules linked). */
-function clone(name: string): string {
+/** The project's own stacks and registry: whatever the user has there, the clones leave out. */
+const isStack = (src: string): boolean =>
+  /^Pulumi\.[^.]+\.yaml$/.test(relative(ROOT, src)) ||
+  relative(ROOT, src) === join("stacks", "federation.yaml");
+
+/**
+ * A copy of the project's code (no .git, node_modules linked) without its stacks; with
+ * `sites`, the suite's copies of the example sites as its stacks and their registry as
+ * stacks/federation.yaml, as in a fresh clone (so the copy is the same whatever stacks this
+ * repository holds).
+ */
+function clone(name: string, sites: readonly StackFile[]): string {
   const dir = join(work, name);
   cpSync(ROOT, dir, {
     recursive: true,
-    filter: (src) => ![".git", "node_modules"].some((skip) => src === join(ROOT, skip)),
+    filter: (src) =>
+      ![".git", "node_modules"].some((skip) => src === join(ROOT, skip)) && !isStack(src),
   });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  if (sites.length > 0) cpSync(join(ROOT, REGISTRY), join(dir, "stacks", "federation.yaml"));
+  for (const site of sites) {
+    const text = readFileSync(pathOf(site), "utf8").replace(`    registry: ${REGISTRY}\n`, "");
+    writeFileSync(join(dir, `Pulumi.${site.stack}.yaml`), text);
+  }
   return dir;
 }
 
@@ -78,7 +96,7 @@ const NEWCOMER = `  - id: newcomer
 
 describe("a user's clone keeps npm test green", () => {
   it("with a new site from new-site that joins the federation as a sixth member", () => {
-    const dir = clone("joined");
+    const dir = clone("joined", [HOME, ANNEX]);
     const written = cli(dir, "new-site", ["newcomer", "--edge", "fortigate"]);
     assert.equal(written.status, 0, written.out);
     assert.match(written.out, /^wrote Pulumi\.newcomer\.yaml\n/);
@@ -111,11 +129,9 @@ describe("a user's clone keeps npm test green", () => {
     assert.match(sheet.out, /accept from newcomer +172\.30\.0\.0\/16/);
   });
 
-  it("with the examples removed", () => {
-    const dir = clone("empty");
-    for (const file of ["Pulumi.home.yaml", "Pulumi.annex.yaml", "stacks/federation.yaml"]) {
-      rmSync(join(dir, file));
-    }
+  it("with no stack and no registry (the examples removed)", () => {
+    const dir = clone("empty", []);
+    assert.ok(!existsSync(join(dir, "stacks", "federation.yaml")));
     const tests = genericTests(dir);
     assert.equal(tests.status, 0, tests.out);
     assert.match(tests.out, /# pass [1-9]/);

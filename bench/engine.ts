@@ -18,6 +18,7 @@ import { Deployment } from "../test/engine/deployment";
 import { DynamicProviderPlugin } from "../test/engine/plugin";
 import { emulatorTls, runStack, testStack, type DeviceRoute } from "../test/engine/stacks";
 import { unifiDevice } from "../test/engine/unifi-device";
+import { pathOf } from "../test/helpers/sites";
 import { median, time, type BenchSuite, type Figure } from "./types";
 
 async function starts(): Promise<Figure[]> {
@@ -45,7 +46,12 @@ async function deploy(
   const route = emulated.route;
   const plugin = await DynamicProviderPlugin.start({ stack: name });
   try {
-    const stack = testStack(name, credentials);
+    // The suite's copy of the example site (test/fixtures/sites), so figures stay comparable.
+    const stack = testStack(
+      name,
+      credentials,
+      pathOf({ stack: name, file: `test/fixtures/sites/${name}.yaml` }),
+    );
     await plugin.configure(stack.config, stack.secretKeys);
     const deployment = new Deployment(plugin);
     let objects = 0;

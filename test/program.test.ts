@@ -3,19 +3,20 @@
  * passes it), there is no offline context, so every secret must be set and encrypted.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { runUnderMocks } from "../src/cli/mock-runtime";
 import { loadOffline, PROJECT } from "../src/cli/offline";
 import { isConfigSecret } from "../src/config/runtime-source";
 import { evaluateFromRuntime, main } from "../src/program";
+import { fixtureProject } from "./helpers/sites";
 
-const ROOT = join(__dirname, "..");
+/** A project holding the fixture sites (the engine runs the program in its directory). */
+const PROJECT_DIR = fixtureProject();
 
 async function run(config: Record<string, string>, secretKeys: string[]) {
   const previous = process.cwd();
-  process.chdir(ROOT); // the engine runs the program in the project directory
+  process.chdir(PROJECT_DIR); // the engine runs the program in the project directory
   try {
     return await runUnderMocks({
       project: PROJECT,
@@ -41,7 +42,7 @@ async function runError(config: Record<string, string>, secretKeys: string[]): P
 }
 
 describe("program under the engine's config", () => {
-  const home = loadOffline(ROOT, "home");
+  const home = loadOffline(PROJECT_DIR, "home");
 
   it("runs when every secret is set as a secret", async () => {
     const plan = await run(home.config, home.secretKeys);
@@ -94,7 +95,7 @@ describe("program under the engine's config", () => {
     assert.match(error.message, /^Invalid configuration: 1 problem\n/);
     assert.match(
       error.message,
-      /homelab:fortigate\.dialupVpn\n {4}10\.254\.0\.0\/24 \(network "vpn"\) is outside the prefixes member "alexis" owns in stacks\/federation\.yaml \(172\.24\.0\.0\/14, 10\.128\.0\.0\/10\)/,
+      /homelab:fortigate\.dialupVpn\n {4}10\.254\.0\.0\/24 \(network "vpn"\) is outside the prefixes member "alexis" owns in test\/fixtures\/sites\/federation\.yaml \(172\.24\.0\.0\/14, 10\.128\.0\.0\/10\)/,
     );
   });
 

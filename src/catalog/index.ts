@@ -28,7 +28,7 @@ import { uptimeKuma } from "./apps/uptime-kuma";
 import { vaultwarden } from "./apps/vaultwarden";
 import type { ServiceConfig } from "../config/services";
 import { customApp } from "./apps/custom";
-import type { AppContext, AppDefinition } from "./types";
+import type { AppContext, AppDefinition, PartSpec } from "./types";
 
 export const CUSTOM_APP = "custom";
 
@@ -81,8 +81,11 @@ export function appOf(service: ServiceConfig): AppDefinition | undefined {
   return app && !app.internal ? app : undefined;
 }
 
-/** The part names of an app, from a probe context (for validation). */
-export function partNamesOf(app: AppDefinition, service: ServiceConfig): string[] {
+/** The parts of an app, from a probe context (for validation and its reference, docs/catalog.md). */
+export function probeParts(
+  app: AppDefinition,
+  service: Pick<ServiceConfig, "name">,
+): Record<string, PartSpec> {
   const ctx: AppContext = {
     service: service.name,
     timezone: "Etc/UTC",
@@ -90,7 +93,25 @@ export function partNamesOf(app: AppDefinition, service: ServiceConfig): string[
     generated: (key) => ({ generated: `${service.name}-${key}` }),
     reach: (_from, part, port) => `${part}:${port}`,
   };
-  return Object.keys(app.parts(ctx));
+  return app.parts(ctx);
+}
+
+/** The part names of an app, from a probe context (for validation). */
+export function partNamesOf(app: AppDefinition, service: ServiceConfig): string[] {
+  return Object.keys(probeParts(app, service));
+}
+
+/** The volumes an app's parts mount: volume id → the container paths it is mounted at. */
+export function volumePathsOf(app: AppDefinition, service: ServiceConfig): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const spec of Object.values(probeParts(app, service))) {
+    for (const v of spec.volumes ?? []) {
+      const paths = out.get(v.volume) ?? [];
+      if (!paths.includes(v.path)) paths.push(v.path);
+      out.set(v.volume, paths);
+    }
+  }
+  return out;
 }
 
 export type { AppDefinition } from "./types";

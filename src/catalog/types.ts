@@ -205,6 +205,23 @@ export interface AppDefinition {
   readonly notes?: readonly string[];
 }
 
+/** Keys only `app: custom` services may set. */
+export const CUSTOM_ONLY_KEYS = [
+  "image",
+  "webPort",
+  "command",
+  "entrypoint",
+  "healthcheck",
+  "restart",
+  "capAdd",
+  "privileged",
+  "hostNetwork",
+  "hostPid",
+  "readOnlyRootFs",
+  "user",
+  "memoryMiB",
+] as const;
+
 /** `repo:tag` with the tag replaced. */
 export function retag(image: string, tag: string): string {
   const at = image.indexOf("@");

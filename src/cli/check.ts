@@ -1,19 +1,21 @@
 /**
  * `npm run check`: validates every `Pulumi.*.yaml` in the project together with the
- * federation registry. Prints the full report and exits 1 on any problem; otherwise one
- * line per stack and the secrets each needs for a real run.
+ * federation registry (or one stack with `--stack`). Prints the full report and exits 1 on
+ * any problem; otherwise one line per stack and the secrets each needs for a real run.
  */
 import { ConfigError, formatReport, type Problem } from "../config/errors";
 import { readRegistry } from "../config/registry";
 import { setSecretCommand } from "../config/secrets";
 import type { LoadedSite } from "../config/load";
-import { projectRoot, parseCli, runCli, stackNames } from "./common";
+import { projectRoot, parseCli, runCli, stackNames, stackOption } from "./common";
 import { loadOffline } from "./offline-stack";
 
-const USAGE = `usage: npm run check [-- --quiet]
+const USAGE = `usage: npm run check [-- --quiet] [--stack <name> [--config <file>]]
 
-Validates every Pulumi.<stack>.yaml and stacks/federation.yaml together.
-  --quiet   print only problems`;
+Validates every Pulumi.<stack>.yaml and stacks/federation.yaml together, or one stack.
+  --quiet           print only problems
+  --stack <name>    check only this stack (reads Pulumi.<name>.yaml and its registry)
+  --config <file>   read this stack file instead`;
 
 export const REGISTRY_FILE = "stacks/federation.yaml";
 
@@ -21,6 +23,8 @@ export interface CheckResult {
   readonly sites: LoadedSite[];
   readonly problems: Problem[];
 }
+
+const problemKey = (p: Problem): string => JSON.stringify([p.file, p.path, p.message]);
 
 /** Validates every stack of the project and the registry. */
 export function checkProject(root: string): CheckResult {
@@ -42,11 +46,25 @@ export function checkProject(root: string): CheckResult {
       sites.push(loadOffline(root, stack).loaded);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      // Registry problems are reported once, above.
-      problems.push(...error.problems.filter((p) => p.file !== REGISTRY_FILE));
+      // A registry's problems are reported once (every member's stack repeats them).
+      const seen = new Set(problems.map(problemKey));
+      problems.push(...error.problems.filter((p) => !seen.has(problemKey(p))));
     }
   }
   return { sites, problems };
+}
+
+/**
+ * Validates one stack (its file, its registry) exactly as `npm run plan` does before it runs
+ * the program: the same problems, or the site.
+ */
+export function checkStack(root: string, stack: string, configFile?: string): CheckResult {
+  try {
+    return { sites: [loadOffline(root, stack, configFile).loaded], problems: [] };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { sites: [], problems: [...error.problems] };
+  }
 }
 
 /** The command, given the arguments after its name (sets `process.exitCode`). */
@@ -54,9 +72,13 @@ export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
     const values = parseCli(argv, USAGE, {
       quiet: { type: "boolean", short: "q", default: false },
+      stack: { type: "string" },
+      config: { type: "string" },
     });
     const root = projectRoot();
-    const { sites, problems } = checkProject(root);
+    const stack = stackOption(root, values.stack, values.config);
+    const { sites, problems } =
+      stack === undefined ? checkProject(root) : checkStack(root, stack, values.config);
     if (problems.length > 0) {
       process.stderr.write(formatReport(problems));
       return 1;
@@ -73,7 +95,7 @@ export const main = (argv: string[]): Promise<void> =>
           }
         }
       }
-      process.stdout.write(`ok  ${REGISTRY_FILE}\n`);
+      if (stack === undefined) process.stdout.write(`ok  ${REGISTRY_FILE}\n`);
     }
     return 0;
   });

@@ -1,8 +1,9 @@
 /** Shared helpers of the offline command-line tools. */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/errors";
+import { closest } from "../config/primitives";
 
 /** The project root: the directory holding Pulumi.yaml, found from this file. */
 export function projectRoot(): string {
@@ -24,17 +25,73 @@ export function stackNames(root: string): string[] {
 }
 
 /**
+ * The value of an option that takes one of a few words: `fallback` when absent, else one of
+ * `allowed`, or a UsageError that suggests the closest.
+ */
+export function oneOf<T extends string>(
+  option: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const near = closest(value, allowed);
+  throw new UsageError(
+    `${option} must be one of ${allowed.join(", ")}, got "${value}"${near ? `: did you mean "${near}"?` : ""}`,
+  );
+}
+
+/**
+ * The `--stack` of a command that reads a stack (with an optional `--config <file>`): without
+ * `--config`, `Pulumi.<stack>.yaml` must exist in the project, or it is a usage error that
+ * names the closest stack (or the stacks there are).
+ */
+export function stackOption(
+  root: string,
+  stack: string | undefined,
+  config: string | undefined,
+): string | undefined {
+  if (stack === undefined) {
+    if (config !== undefined) throw new UsageError("--config needs --stack <name>");
+    return undefined;
+  }
+  if (config !== undefined) return stack;
+  const stacks = stackNames(root);
+  if (stacks.includes(stack)) return stack;
+  const near = closest(stack, stacks);
+  const hint =
+    near !== undefined
+      ? `did you mean "${near}"?`
+      : stacks.length > 0
+        ? `the stacks are ${stacks.map((s) => `"${s}"`).join(", ")}`
+        : "there is no stack yet: npm run new-site -- <name> writes one";
+  throw new UsageError(`--stack: unknown stack "${stack}" (no Pulumi.${stack}.yaml): ${hint}`);
+}
+
+/**
  * Brings generated files (path relative to `root` → content) up to date, printing
- * "wrote <file>" for each one written; with `check`, writes nothing and prints
- * "<file> is stale: run <command>" instead. Returns how many were stale.
+ * "wrote <file>" for each one written, and removes the `orphans` (generated files nothing
+ * generates any more); with `check`, changes nothing and prints "<file> is stale: run
+ * <command>" instead. Returns how many were stale.
  */
 export function syncGeneratedFiles(
   root: string,
   files: Readonly<Record<string, string>>,
   check: boolean,
   command: string,
+  orphans: readonly string[] = [],
 ): number {
   let stale = 0;
+  for (const file of orphans) {
+    stale++;
+    if (check) {
+      process.stderr.write(`${file} is no longer generated: run ${command} (it removes it)\n`);
+    } else {
+      rmSync(join(root, file));
+      process.stdout.write(`removed ${file}\n`);
+    }
+  }
   for (const [file, content] of Object.entries(files)) {
     const path = join(root, file);
     const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;

@@ -15,7 +15,7 @@ import { toMermaid } from "../diagram/mermaid";
 import { toSvg } from "../diagram/svg";
 import type { SiteModel } from "../model";
 import { derivePeerings } from "../model/federation";
-import { parseCli, projectRoot, runCli, UsageError } from "./common";
+import { oneOf, parseCli, projectRoot, runCli, stackOption, UsageError } from "./common";
 import { loadOffline } from "./offline";
 
 const USAGE = `usage: npm run diagram -- --stack <name> [--format mermaid|svg] [--view site|federation]
@@ -80,17 +80,6 @@ export function render(diagram: Diagram, format: Format): string {
   return format === "svg" ? toSvg(diagram) : toMermaid(diagram);
 }
 
-function oneOf<T extends string>(
-  option: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${option} must be one of ${allowed.join(", ")}, got "${value}"`);
-}
-
 /** The command, given the arguments after its name (sets `process.exitCode`). */
 export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
@@ -104,7 +93,9 @@ export const main = (argv: string[]): Promise<void> =>
     if (!values.stack) throw new UsageError("--stack is required");
     const format = oneOf("--format", values.format, FORMATS, "mermaid");
     const view = oneOf("--view", values.view, VIEWS, "site");
-    const { loaded, model } = loadOffline(projectRoot(), values.stack, values.config);
+    const root = projectRoot();
+    const stack = stackOption(root, values.stack, values.config)!;
+    const { loaded, model } = loadOffline(root, stack, values.config);
     const text = render(diagramOf(model, loaded.file, view), format);
     if (values.out) {
       writeFileSync(values.out, text);

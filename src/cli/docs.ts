@@ -1,14 +1,19 @@
 /**
  * `npm run docs [-- --check]`: regenerates the generated parts of the documentation, or
- * checks that they are up to date:
+ * checks that they are up to date. Two kinds:
  *
- * - the diagrams embedded in README.md, between `<!-- diagram: <stack> <view> -->` and
- *   `<!-- /diagram -->` markers (Mermaid, which GitHub renders);
- * - docs/diagrams/<stack>-<view>.svg, for every stack (and the federation view of members);
- * - docs/errors.md, the catalogue of validation rules from the negative fixtures.
+ * - from the project's stacks (whatever `Pulumi.*.yaml` there are: the user's own once the
+ *   examples are gone): the diagrams embedded in README.md, between
+ *   `<!-- diagram: <stack> <view> -->` and `<!-- /diagram -->` markers (Mermaid, which GitHub
+ *   renders), and docs/diagrams/<stack>-<view>.svg for every stack (and the federation view
+ *   of members; an SVG of a stack that is gone is removed). CI checks them (ci.yml); the test
+ *   suite does not, so that adding a site or a registry member never turns `npm test` red;
+ * - from the code: docs/errors.md, the catalogue of validation rules from the negative
+ *   fixtures. The test suite checks these.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { catalogReference } from "./catalog-doc";
 import { ConfigError, type Problem } from "../config/errors";
 import type { SiteModel } from "../model";
 import { parseCli, projectRoot, runCli, stackNames, syncGeneratedFiles } from "./common";
@@ -48,7 +53,7 @@ export function refreshReadme(
       problems.push({
         file: "README.md",
         path: [],
-        message: `diagram marker "${open.trim()}" names stack "${stack}", which has no Pulumi.${stack}.yaml`,
+        message: `diagram marker "${open.trim()}" names stack "${stack}", which has no Pulumi.${stack}.yaml: name one of the project's stacks in it, or delete the marker and its diagram`,
       });
       return whole;
     }
@@ -57,8 +62,22 @@ export function refreshReadme(
   });
 }
 
-/** Every generated file: path (relative to root) → expected content. */
-export function generatedFiles(root: string): Record<string, string> {
+/** Where the SVG diagrams of the stacks go. */
+export const DIAGRAMS_DIR = "docs/diagrams";
+
+/** The files generated from the code (path relative to root → expected content). */
+export function codeDocs(root: string): Record<string, string> {
+  return {
+    "docs/errors.md": catalogueMarkdown(catalogueEntries(root)),
+    "docs/catalog.md": catalogReference(),
+  };
+}
+
+/**
+ * The files generated from the project's stacks (path relative to root → expected
+ * content), and the SVGs of docs/diagrams that no stack generates any more.
+ */
+export function stackDocs(root: string): { files: Record<string, string>; orphans: string[] } {
   const models = new Map<string, { model: SiteModel; file: string }>();
   for (const stack of stackNames(root)) {
     const { loaded, model } = loadOffline(root, stack);
@@ -68,7 +87,7 @@ export function generatedFiles(root: string): Record<string, string> {
   for (const [stack, { model, file }] of models) {
     for (const view of VIEWS) {
       if (view === "federation" && !model.config.federation) continue;
-      files[`docs/diagrams/${stack}-${view}.svg`] = render(diagramOf(model, file, view), "svg");
+      files[`${DIAGRAMS_DIR}/${stack}-${view}.svg`] = render(diagramOf(model, file, view), "svg");
     }
   }
   const problems: Problem[] = [];
@@ -82,8 +101,20 @@ export function generatedFiles(root: string): Record<string, string> {
     problems,
   );
   if (problems.length > 0) throw new ConfigError(problems, "Cannot generate the documentation");
-  files["docs/errors.md"] = catalogueMarkdown(catalogueEntries(root));
-  return files;
+  const dir = join(root, DIAGRAMS_DIR);
+  const orphans = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".svg"))
+        .map((f) => `${DIAGRAMS_DIR}/${f}`)
+        .filter((f) => !(f in files))
+        .sort()
+    : [];
+  return { files, orphans };
+}
+
+/** Every generated file: path (relative to root) → expected content. */
+export function generatedFiles(root: string): Record<string, string> {
+  return { ...stackDocs(root).files, ...codeDocs(root) };
 }
 
 /** The command, given the arguments after its name (sets `process.exitCode`). */
@@ -93,7 +124,14 @@ export const main = (argv: string[]): Promise<void> =>
       check: { type: "boolean", default: false },
     });
     const root = projectRoot();
-    const stale = syncGeneratedFiles(root, generatedFiles(root), values.check, "npm run docs");
+    const { files, orphans } = stackDocs(root);
+    const stale = syncGeneratedFiles(
+      root,
+      { ...files, ...codeDocs(root) },
+      values.check,
+      "npm run docs",
+      orphans,
+    );
     return values.check && stale > 0 ? 1 : 0;
   });
 

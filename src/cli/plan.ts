@@ -9,7 +9,7 @@
  */
 import { configKey } from "../config/stack";
 import { refOf } from "../lib/urn";
-import { projectRoot, parseCli, runCli, UsageError } from "./common";
+import { projectRoot, parseCli, runCli, stackOption, UsageError } from "./common";
 import type { Plan, PlannedResource } from "./mock-runtime";
 import { planStack } from "./offline";
 import { planViolations, violationsText } from "./plan-policy";
@@ -71,7 +71,9 @@ export const main = (argv: string[]): Promise<void> =>
       json: { type: "boolean", default: false },
     });
     if (!values.stack) throw new UsageError("--stack is required");
-    const { plan, loaded } = await planStack(projectRoot(), values.stack, values.config);
+    const root = projectRoot();
+    const stack = stackOption(root, values.stack, values.config)!;
+    const { plan, loaded } = await planStack(root, stack, values.config);
     if (values.json) {
       const document = { ...plan, guardrails: loaded.config.guardrails };
       process.stdout.write(JSON.stringify(document, null, 2) + "\n");

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { printable } from "../lib/display";
+import { describeExpected, schemaAt } from "./expected";
 import { KEY_MESSAGE_SEPARATOR, suggestion } from "./primitives";
 import { describeSecretText, isSecureValue, isSensitive, looksLikeSecret } from "./sensitive";
 
@@ -122,13 +123,21 @@ function isDefaultMessage(message: string): boolean {
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
 
-function messageFor(issue: Issue, sensitive: boolean): string {
+/** A missing key, with what it holds when the schema says. */
+function missing(issue: Issue, schema?: z.ZodType): string {
+  const at = schema ? schemaAt(schema, issue.path) : undefined;
+  const expected = at ? describeExpected(at) : undefined;
+  return expected ? `required key is missing: expected ${expected}` : "required key is missing";
+}
+
+function messageFor(issue: Issue, sensitive: boolean, schema?: z.ZodType): string {
   switch (issue.code) {
     case "invalid_type":
-      if (issue.input === undefined) return "required key is missing";
+      if (issue.input === undefined) return missing(issue, schema);
       if (!isDefaultMessage(issue.message)) return issue.message;
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(issue.input, sensitive)}`;
     case "invalid_value": {
+      if (issue.input === undefined && schema) return missing(issue, schema);
       if (!isDefaultMessage(issue.message)) return issue.message;
       const allowed = issue.values.map((v) => String(v));
       if (allowed.length === 1) return `must be ${JSON.stringify(issue.values[0])}`;
@@ -159,6 +168,7 @@ function messageFor(issue: Issue, sensitive: boolean): string {
     }
     case "invalid_union":
       if (!isDefaultMessage(issue.message)) return issue.message;
+      if (issue.input === undefined && schema) return missing(issue, schema);
       return "does not match any of the accepted forms; see the JSON Schema (stacks/schema) for them";
     case "invalid_key": {
       const key = typeof issue.input === "string" ? issue.input : "";
@@ -181,6 +191,8 @@ export function zodProblems(
   error: z.ZodError,
   file: string,
   root: readonly PathSegment[],
+  /** The schema that was parsed: a missing key's message then says what it holds. */
+  schema?: z.ZodType,
 ): Problem[] {
   const problems: Problem[] = [];
   for (const raw of error.issues) {
@@ -196,7 +208,7 @@ export function zodProblems(
       });
       continue;
     }
-    problems.push({ file, path, message: messageFor(issue, sensitive) });
+    problems.push({ file, path, message: messageFor(issue, sensitive, schema) });
   }
   return problems;
 }

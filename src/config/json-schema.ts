@@ -3,6 +3,7 @@
  * can never disagree with the loader. `npm run schema` writes them to stacks/schema/.
  */
 import { z } from "zod";
+import { declarableApps } from "../catalog";
 import { registrySchema } from "./federation";
 import { FIXED_SECRETS } from "./secrets";
 import { NAMESPACE, SECTION_NAMES, configKey, sectionSchemas } from "./stack";
@@ -29,6 +30,12 @@ export function stackJsonSchema(): JsonSchema {
   for (const section of SECTION_NAMES)
     shape[configKey(section)] = sectionSchemas[section].optional();
   const config = generate(z.object(shape)) as { properties: Record<string, unknown> } & JsonSchema;
+  // Editors complete a service's app from the catalog (the loader suggests the closest name).
+  const services = config.properties[configKey("services")] as {
+    items: { properties: { app: JsonSchema } };
+  };
+  const { pattern: _pattern, ...app } = services.items.properties.app;
+  services.items.properties.app = { ...app, enum: declarableApps() };
   const { $schema: _ignored, ...configBody } = config;
   for (const [name, secret] of Object.entries(FIXED_SECRETS)) {
     config.properties[configKey(name)] = {

@@ -342,6 +342,8 @@ function loadMembership(
     return { yaml, registry, peers: [], problems: [...problems, ...out.list] };
   }
   problems.push(...checkSiteInsideMember(siteNetworks(config), member, registryFile, file));
+  if (read.problems.length === 0)
+    problems.push(...checkMemberEdge(config, member, registryFile, file));
   return {
     yaml,
     registry,
@@ -350,6 +352,33 @@ function loadMembership(
     peers: peersOf(registry, member.id),
     problems,
   };
+}
+
+/**
+ * The program builds a member's tunnels and BGP on a FortiGate only: a member stack without
+ * one would list its peerings and ask for their PSKs, and build nothing. And a FortiGate
+ * member is registered as one, so that its peers' sheets say so.
+ */
+function checkMemberEdge(
+  config: SiteConfig,
+  member: Member,
+  registryFile: string,
+  file: string,
+): Problem[] {
+  const out = new Problems(file);
+  const at = [configKey("federation"), "member"];
+  if (!config.fortigate) {
+    out.add(
+      at,
+      `this program builds a member's tunnels and BGP on a FortiGate (homelab:fortigate) only, and this site has ${config.unifi ? "a UniFi gateway" : "no FortiGate"}: its peerings would be listed and their PSKs asked for, with no tunnel built. Configure them on your router from their sheets (npm run peering-sheet -- --member <peer> --peer ${member.id}), register "${member.id}" with edge: unmanaged in ${registryFile}, and remove homelab:federation from this stack`,
+    );
+  } else if (member.edge !== "fortigate") {
+    out.add(
+      at,
+      `member "${member.id}" is registered with edge: ${member.edge} in ${registryFile}, but this site's FortiGate builds its tunnels: set edge: fortigate there, so that its peers' sheets say so`,
+    );
+  }
+  return out.list;
 }
 
 /** Keys that are neither a section nor a secret this site uses. */

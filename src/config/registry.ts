@@ -99,9 +99,11 @@ function checkTransferPool(registry: Registry, owned: readonly OwnedPrefix[], ou
   const pool = parseValidPrefix(registry.transferPool);
   for (const item of owned) {
     if (overlaps(pool, item.prefix)) {
+      // Reported at the member's prefix: a clash usually comes with a member joining.
+      const member = registry.members[item.member] as Member;
       out.add(
-        ["transferPool"],
-        `${registry.transferPool} overlaps ${describeOwned(registry, item)}: the transfer pool must lie outside every member's prefixes`,
+        ["members", item.member, "prefixes", item.index],
+        `${formatPrefix(item.prefix)} of member "${member.id}" overlaps the transfer pool ${registry.transferPool} (transferPool), which holds the tunnels' /${TUNNEL_PREFIX_LENGTH}s: a member prefix must lie outside it`,
       );
     }
   }
@@ -118,9 +120,10 @@ function checkTransferPool(registry: Registry, owned: readonly OwnedPrefix[], ou
     highest.a.number < highest.b.number ? [highest.a, highest.b] : [highest.b, highest.a];
   const needed = highest.index + 1;
   const length = poolLengthFor(needed);
+  // Reported at the number that needs the room: usually the member joining.
   out.add(
-    ["transferPool"],
-    `${registry.transferPool} holds ${capacity} tunnel /${TUNNEL_PREFIX_LENGTH}s, but the peering of "${low.id}" (number ${low.number}) and "${high.id}" (number ${high.number}) takes /${TUNNEL_PREFIX_LENGTH} number ${highest.index} (members i < j take (j-1)(j-2)/2 + (i-1)): the pool must be a /${length} or larger (${2 ** (TUNNEL_PREFIX_LENGTH - length)} /${TUNNEL_PREFIX_LENGTH}s)`,
+    ["members", registry.members.indexOf(high), "number"],
+    `number ${high.number} makes the peering of "${low.id}" (number ${low.number}) and "${high.id}" take /${TUNNEL_PREFIX_LENGTH} number ${highest.index} (members i < j take (j-1)(j-2)/2 + (i-1)), beyond the ${capacity} the transfer pool ${registry.transferPool} holds: grow transferPool to a /${length} or larger (${2 ** (TUNNEL_PREFIX_LENGTH - length)} /${TUNNEL_PREFIX_LENGTH}s)`,
   );
 }
 
@@ -305,7 +308,7 @@ export function parseRegistry(
   file: string,
 ): { registry?: Registry; problems: Problem[] } {
   const result = registrySchema.safeParse(value, { reportInput: true });
-  if (!result.success) return { problems: zodProblems(result.error, file, []) };
+  if (!result.success) return { problems: zodProblems(result.error, file, [], registrySchema) };
   return { registry: result.data, problems: validateRegistry(result.data, file) };
 }
 

@@ -12,11 +12,13 @@
  * Port clashes need the port ledger of the services model: the model reports them.
  */
 import type { z } from "zod";
-import { appOf, CATALOG, CUSTOM_APP, declarableApps, partNamesOf } from "../catalog";
-import { retag, unpinnedReason } from "../catalog/types";
+import { appOf, CATALOG, CUSTOM_APP, declarableApps, partNamesOf, volumePathsOf } from "../catalog";
+import type { AppDefinition } from "../catalog/types";
+import { CUSTOM_ONLY_KEYS, retag, unpinnedReason } from "../catalog/types";
 import type { PathSegment } from "./errors";
 import { checkNetworkRefs, dockerHostNames, unknownReference, type Problems } from "./problems";
 import type { ProxyConfig, ServiceConfig } from "./services";
+import { siteNetworks } from "./networks";
 import { configKey, type SiteConfig } from "./stack";
 
 /** Names of the stacks the program adds for `homelab:proxy` and `homelab:sso`. */
@@ -45,20 +47,27 @@ function refinement<T>(rule: (value: T, report: Report) => void) {
 
 // ----- refinements -----------------------------------------------------------------------
 
-/** Keys only `app: custom` services may set. */
-const CUSTOM_ONLY_KEYS = [
-  "image",
-  "webPort",
-  "command",
-  "entrypoint",
-  "healthcheck",
-  "restart",
-  "capAdd",
-  "privileged",
-  "hostNetwork",
-  "hostPid",
-  "readOnlyRootFs",
-] as const;
+/**
+ * A catalog app's `volumes` entries only change what backs one of its volumes (nfs or
+ * hostPath): each names a volume the app mounts, at the path the app mounts it.
+ */
+function catalogVolumes(app: AppDefinition, service: ServiceConfig, report: Report): void {
+  const mounted = volumePathsOf(app, service);
+  service.volumes.forEach((volume, v) => {
+    const paths = mounted.get(volume.name);
+    if (!paths) {
+      report(
+        ["volumes", v, "name"],
+        unknownReference("volume", volume.name, [...mounted.keys()], app.title),
+      );
+    } else if (!paths.includes(volume.path)) {
+      report(
+        ["volumes", v, "path"],
+        `${app.title} mounts its volume "${volume.name}" at ${paths.join(" and ")}, not ${volume.path}: a catalog app keeps its mount paths (nfs or hostPath only change what backs the volume), so set path: ${paths.join(" or ")}`,
+      );
+    }
+  });
+}
 
 /** One service against the catalog: its name, app, image, version, parts and exposures. */
 export const serviceRefinement = refinement((service: ServiceConfig, report: Report) => {
@@ -100,6 +109,7 @@ export const serviceRefinement = refinement((service: ServiceConfig, report: Rep
         );
       }
     }
+    catalogVolumes(app, service, report);
     if (service.version) {
       const reason = unpinnedReason(retag("x", service.version));
       if (reason)
@@ -175,6 +185,34 @@ export const proxyRefinement = refinement((proxy: ProxyConfig, report: Report) =
 // ----- references ------------------------------------------------------------------------
 
 /**
+ * The networks of an access list hold addresses: a name that stands for none on this site
+ * (`federation` on a site outside the federation, an SDN vnet without a subnet) would leave
+ * an allow-list that matches nobody, or an empty address matcher in the proxy.
+ */
+function checkAddressed(
+  config: SiteConfig,
+  out: Problems,
+  refs: readonly string[],
+  path: PathSegment[],
+): void {
+  if (refs.includes("any")) return;
+  const networks = siteNetworks(config);
+  refs.forEach((ref, i) => {
+    if (ref === "federation" && !config.federation) {
+      out.add(
+        [...path, i],
+        'network "federation" (every peer\'s prefixes) holds no address here: this site is not a federation member (homelab:federation), so remove it from the list',
+      );
+    } else if (networks.find((n) => n.name === ref)?.prefixes.length === 0) {
+      out.add(
+        [...path, i],
+        `network "${ref}" has no address: give it a subnet, or remove it from the list`,
+      );
+    }
+  });
+}
+
+/**
  * Hosts and Docker: a host is not also a Proxmox guest; services, their parts, the proxy,
  * CrowdSec, the SSO provider and its directory run on Docker hosts; exposures and the proxy's
  * sources name declared networks; NFS volumes name a host's export; OIDC clients are services.
@@ -203,8 +241,10 @@ export function checkServiceReferences(
     }
     for (const exposure of service.expose) {
       const path = [root, i, ...exposure.at];
-      if (Array.isArray(exposure.access))
+      if (Array.isArray(exposure.access)) {
         checkNetworkRefs(out, allNetworks, exposure.access, [...path, "access"]);
+        checkAddressed(config, out, exposure.access, [...path, "access"]);
+      }
       if (exposure.public && !config.site.domains.public) {
         report(
           [...path, "public"],
@@ -220,8 +260,10 @@ export function checkServiceReferences(
     if (config.proxy.crowdsec)
       requireDocker(config.proxy.crowdsec.host, [proxyRoot, "crowdsec", "host"]);
     const sources = config.proxy.publish?.sources;
-    if (Array.isArray(sources))
+    if (Array.isArray(sources)) {
       checkNetworkRefs(out, allNetworks, sources, [proxyRoot, "publish", "sources"]);
+      checkAddressed(config, out, sources, [proxyRoot, "publish", "sources"]);
+    }
   }
   if (config.sso) {
     const ssoRoot = configKey("sso");

@@ -222,7 +222,7 @@ export const serviceSchema = strict({
   volumes: doc(z.array(volumeSchema), "Persistent volumes (custom apps).").default([]),
   command: doc(z.array(z.string()), "Command (custom apps).").optional(),
   entrypoint: doc(z.array(z.string()), "Entrypoint override (custom apps).").optional(),
-  user: doc(z.string(), "uid:gid to run as.").optional(),
+  user: doc(z.string(), "uid:gid to run as (custom apps).").optional(),
   webPort: doc(port, "Port of the web UI (custom apps; used by the proxy).").optional(),
   healthcheck: healthcheckSchema.optional(),
   restart: doc(
@@ -249,7 +249,7 @@ export const serviceSchema = strict({
     "Other services on the same host this one reaches by container name (joins their networks).",
     [["defectdojo-db"]],
   ).default([]),
-  memoryMiB: doc(positiveInt, "Memory limit in MiB.").optional(),
+  memoryMiB: doc(positiveInt, "Memory limit in MiB (custom apps).").optional(),
   description: doc(text(), "Free text about the service.").optional(),
 }).superRefine(serviceRefinement, ON_VALID);
 

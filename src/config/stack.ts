@@ -97,7 +97,10 @@ export function parseSections(
     }
     const result = sectionSchemas[section].safeParse(value, { reportInput: true });
     if (result.success) sections[section] = result.data;
-    else problems.push(...zodProblems(result.error, file, [configKey(section)]));
+    else
+      problems.push(
+        ...zodProblems(result.error, file, [configKey(section)], sectionSchemas[section]),
+      );
   }
   return { sections, problems };
 }

@@ -184,7 +184,7 @@ export function planAddresses(proxmox: ProxmoxConfig | undefined, file = ""): Ad
             file,
             path: pathOf(g, n),
             message: nic.vnet
-              ? `vnet "${nic.vnet}" has no subnet to allocate from: add a subnet or give a static address`
+              ? `vnet "${nic.vnet}" has no subnet to allocate from: add a subnet to it (ip: auto allocates from its first subnet; a static address must lie in one too)`
               : "ip: auto needs a vnet with a subnet",
           });
           return;

@@ -5,15 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -38,8 +30,8 @@ import {
   type Issue,
   type Params,
 } from "../../.github/scripts/pr-comment.cjs";
+import { ANNEX, HOME, ROOT, fixtureProject, variant, type StackFile } from "../helpers/sites";
 
-const ROOT = join(__dirname, "..", "..");
 const SCRIPTS = join(ROOT, ".github", "scripts");
 
 /** An in-memory GitHub: comments of one pull request, issues, labels; records every write. */
@@ -159,14 +151,15 @@ describe("affected-stacks", () => {
   });
 
   it("lists the project's stacks and their federation membership", () => {
-    assert.deepEqual(listStacks(ROOT), ["annex", "home"]);
-    assert.equal(isFederationMember(ROOT, "home"), true);
-    assert.equal(isFederationMember(ROOT, "annex"), false);
+    const project = fixtureProject();
+    assert.deepEqual(listStacks(project), ["annex", "home"]);
+    assert.equal(isFederationMember(project, "home"), true);
+    assert.equal(isFederationMember(project, "annex"), false);
   });
 
   it("--all prints every stack for $GITHUB_OUTPUT; bad arguments exit 2", () => {
     const all = spawnSync(process.execPath, [join(SCRIPTS, "affected-stacks.cjs"), "--all"], {
-      cwd: ROOT,
+      cwd: fixtureProject(),
       encoding: "utf8",
     });
     assert.equal(all.status, 0, all.stderr);
@@ -312,32 +305,22 @@ describe("plan-report", () => {
   });
 
   it("plans both checkouts for real, at the same path, and writes the report", () => {
-    // Two checkouts: the head is the project; the base has another network and no annex.
-    const checkout = (name: string, files: string[]) => {
+    // Two checkouts of the project with the fixture sites as its stacks: the head has both;
+    // the base has home with another network, and no annex.
+    const checkout = (name: string, sites: StackFile[]) => {
       const dir = join(work, name);
-      for (const entry of [
-        "src",
-        "stacks",
-        "package.json",
-        "Pulumi.yaml",
-        "tsconfig.json",
-        ...files,
-      ]) {
+      cpSync(fixtureProject(sites), dir, { recursive: true });
+      for (const entry of ["src", "package.json", "tsconfig.json"]) {
         cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
       }
       symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
       return dir;
     };
     const work = mkdtempSync(join(tmpdir(), "plan-report-"));
-    const base = checkout("base", []);
-    const head = checkout("head", ["Pulumi.home.yaml", "Pulumi.annex.yaml"]);
-    writeFileSync(
-      join(base, "Pulumi.home.yaml"),
-      readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8").replace(
-        "192.168.1.0/24",
-        "192.168.2.0/24",
-      ),
-    );
+    const base = checkout("base", [
+      variant(HOME, (text) => text.replace("192.168.1.0/24", "192.168.2.0/24")),
+    ]);
+    const head = checkout("head", [HOME, ANNEX]);
     const out = join(work, "out");
     try {
       const result = spawnSync(

@@ -148,6 +148,17 @@ describe("GitHub workflows", () => {
     assert.deepEqual(diff.permissions, { contents: "read" });
   });
 
+  it("ci.yml runs the tests, then the checks of the project's stacks and of their docs", () => {
+    const ci = workflows.find((w) => w.file === "ci.yml")!.doc;
+    const runs = (ci.jobs.test!.steps ?? []).map((s) => s.run).filter(Boolean);
+    assert.deepEqual(runs, [
+      "npm ci --no-audit --no-fund",
+      "npm test",
+      "npm run check",
+      "npm run docs -- --check",
+    ]);
+  });
+
   it("refresh and secrets are for this repository's pull requests only; forks get a notice", () => {
     const preview = workflows.find((w) => w.file === "preview.yml")!.doc;
     assert.match(

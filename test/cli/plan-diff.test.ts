@@ -3,13 +3,14 @@
  * as every other case), and once as a subprocess.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { main as plan } from "../../src/cli/plan";
 import { main } from "../../src/cli/plan-diff";
-import { ROOT, runCli, runMain } from "../helpers/cli";
+import { runCli, runMain } from "../helpers/cli";
+import { HOME, pathOf, variant } from "../helpers/sites";
 
 const dir = mkdtempSync(join(tmpdir(), "plan-diff-"));
 
@@ -23,16 +24,11 @@ async function planOf(stackFile: string, out: string): Promise<string> {
 
 describe("npm run plan-diff", () => {
   it("compares the plans of two versions of a stack file and prints Markdown", async () => {
-    const base = await planOf(join(ROOT, "Pulumi.home.yaml"), "base.json");
-    const changed = join(dir, "Pulumi.home.yaml");
-    writeFileSync(
-      changed,
-      readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8").replace(
-        "cidr: 198.51.100.23/32",
-        "cidr: 198.51.100.24/32",
-      ),
+    const base = await planOf(pathOf(HOME), "base.json");
+    const changed = variant(HOME, (text) =>
+      text.replace("cidr: 198.51.100.23/32", "cidr: 198.51.100.24/32"),
     );
-    const head = await planOf(changed, "head.json");
+    const head = await planOf(changed.file, "head.json");
     const result = await runMain(main, [base, head]);
     assert.equal(result.status, 0, result.stderr);
     // The Caddyfile the proxy container receives lists the networks allowed to reach the

@@ -4,20 +4,21 @@
  * would be sent, secrets as "[secret]".
  */
 import assert from "node:assert/strict";
-import { writeFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { UNSERIALIZED_PROVIDER } from "../../src/cli/mock-runtime";
 import { planStack } from "../../src/cli/offline";
 import { main } from "../../src/cli/plan";
 import { evaluateFromRuntime } from "../../src/program";
-import { ROOT, runCli, runMain, type CliResult } from "../helpers/cli";
+import { runCli, runMain, type CliResult } from "../helpers/cli";
+import { ANNEX, HOME, ROOT, pathOf, variant } from "../helpers/sites";
+
+/** `--stack <name> --config <the fixture>` */
+const args = (site: typeof HOME) => ["--stack", site.stack, "--config", pathOf(site)];
 
 let home: CliResult;
 before(async () => {
-  home = await runMain(main, ["--stack", "home", "--json"]);
+  home = await runMain(main, [...args(HOME), "--json"]);
 });
 
 describe("npm run plan", () => {
@@ -109,7 +110,7 @@ describe("npm run plan", () => {
   });
 
   it("prints a tree with counts per type and names the secrets a real run needs", async () => {
-    const result = await runMain(main, ["--stack", "annex"]);
+    const result = await runMain(main, args(ANNEX));
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^Plan for stack "annex" of project homelab: \d+ resources/);
     assert.match(result.stdout, /└─ pulumi:pulumi:Stack {2}homelab-annex/);
@@ -121,19 +122,19 @@ describe("npm run plan", () => {
   });
 
   it("invalid config: the report on stderr, exit 1, nothing on stdout", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "plan-"));
-    const file = join(dir, "Pulumi.broken.yaml");
-    const text = readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8")
-      .replace("powered: false", "powerd: false")
-      .replace("node: pve1\n        vmid: 105", "node: pve2\n        vmid: 105");
-    writeFileSync(file, text);
-    const result = await runMain(main, ["--stack", "home", "--config", file, "--json"]);
+    const broken = variant(HOME, (text) =>
+      text
+        .replace("powered: false", "powerd: false")
+        .replace("node: pve1\n        vmid: 105", "node: pve2\n        vmid: 105"),
+    );
+    const result = await runMain(main, ["--stack", "home", "--config", broken.file, "--json"]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, "");
     assert.match(result.stderr, /^Invalid configuration: 1 problem/);
+    assert.ok(result.stderr.includes(`${broken.file}:`), result.stderr);
     assert.match(
       result.stderr,
-      /Pulumi\.broken\.yaml:\d+:\d+ {2}homelab:proxmox\.nodes\[1\]\.powerd\n {4}unknown key "powerd": did you mean "powered"\?/,
+      /\.yaml:\d+:\d+ {2}homelab:proxmox\.nodes\[1\]\.powerd\n {4}unknown key "powerd": did you mean "powered"\?/,
     );
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
   });
@@ -142,11 +143,17 @@ describe("npm run plan", () => {
     const result = await runMain(main, []);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /--stack is required\n\nusage: npm run plan/);
-    const missing = await runMain(main, ["--stack", "nosuch"]);
-    assert.equal(missing.status, 1);
+    const missing = await runMain(main, ["--stack", "no/such"]);
+    assert.equal(missing.status, 2);
     assert.match(
       missing.stderr,
-      /Pulumi\.nosuch\.yaml {2}\(top level\)\n {4}cannot read Pulumi\.nosuch\.yaml: file not found/,
+      /^--stack: unknown stack "no\/such" \(no Pulumi\.no\/such\.yaml\): /,
+    );
+    const file = await runMain(main, ["--stack", "home", "--config", "nowhere.yaml"]);
+    assert.equal(file.status, 1);
+    assert.match(
+      file.stderr,
+      /nowhere\.yaml {2}\(top level\)\n {4}cannot read nowhere\.yaml: file not found/,
     );
   });
 
@@ -163,7 +170,7 @@ describe("npm run plan", () => {
 
   it("validates the stack once: the program gets the site the plan validated", async () => {
     let seen: unknown;
-    const { loaded } = await planStack(ROOT, "annex", undefined, async () => {
+    const { loaded } = await planStack(ROOT, ANNEX.stack, pathOf(ANNEX), async () => {
       seen = (await evaluateFromRuntime()).loaded;
       return {};
     });
@@ -171,7 +178,7 @@ describe("npm run plan", () => {
   });
 
   it("as a subprocess, as npm runs it: the same document", () => {
-    const result = runCli("plan", ["--stack", "home", "--json"]);
+    const result = runCli("plan", [...args(HOME), "--json"]);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stderr, "");
     assert.equal(result.stdout, home.stdout);

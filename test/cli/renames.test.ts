@@ -10,6 +10,7 @@ import { before, describe, it } from "node:test";
 import type { Plan, PlannedResource } from "../../src/cli/mock-runtime";
 import { plan } from "../helpers/plan";
 import { editedStack, engineUrns, type Edit } from "../helpers/renames";
+import { ANNEX, HOME, type StackFile } from "../helpers/sites";
 
 interface Identities {
   /** Old URN → the head resource that answers to it. */
@@ -67,12 +68,12 @@ function assertRenamedWithoutLoss(base: Plan, head: Plan): Identities {
 
 const base: Record<string, Plan> = {};
 before(async () => {
-  base.home = await plan("home");
-  base.annex = await plan("annex");
+  base.home = await plan(HOME);
+  base.annex = await plan(ANNEX);
 });
 
-async function renamed(stack: string, edits: readonly Edit[]): Promise<Plan> {
-  return plan(stack, editedStack(stack, edits));
+async function renamed(site: StackFile, edits: readonly Edit[]): Promise<Plan> {
+  return plan(editedStack(site, edits));
 }
 
 const byType = (pairs: [PlannedResource, PlannedResource][], type: string) =>
@@ -87,7 +88,7 @@ describe("renames under the mock runtime: every old URN answers, one to one", ()
   ];
 
   it("a service: its component, containers, images, network, volumes and passwords", async () => {
-    const head = await renamed("home", serviceRename);
+    const head = await renamed(HOME, serviceRename);
     const ids = assertRenamedWithoutLoss(base.home!, head);
     const moved = pairs(ids).filter(([a, b]) => a.name !== b.name);
     // The component, its 12 children and its password: nothing else is named after it.
@@ -106,8 +107,8 @@ describe("renames under the mock runtime: every old URN answers, one to one", ()
   });
 
   it("a second rename lists both former names; without renamedFrom, the old URNs are lost", async () => {
-    const once = await renamed("home", serviceRename);
-    const twice = await renamed("home", [
+    const once = await renamed(HOME, serviceRename);
+    const twice = await renamed(HOME, [
       [
         "    - name: immich\n      app: immich",
         "    - name: pictures\n      renamedFrom: [immich, photos]\n      app: immich",
@@ -115,7 +116,7 @@ describe("renames under the mock runtime: every old URN answers, one to one", ()
     ]);
     assertRenamedWithoutLoss(once, twice);
     assertRenamedWithoutLoss(base.home!, twice);
-    const bare = await renamed("home", [
+    const bare = await renamed(HOME, [
       ["    - name: immich\n      app: immich", "    - name: photos\n      app: immich"],
     ]);
     const ids = identities(base.home!, bare);
@@ -124,7 +125,7 @@ describe("renames under the mock runtime: every old URN answers, one to one", ()
   });
 
   it("a Docker host: the host component and its provider, so its resources keep their provider", async () => {
-    const head = await renamed("annex", [
+    const head = await renamed(ANNEX, [
       [/\bservo\b/g, "proliant"],
       ["    - name: proliant\n", "    - name: proliant\n      renamedFrom: servo\n"],
     ]);
@@ -161,8 +162,8 @@ describe("renames under the mock runtime: every old URN answers, one to one", ()
       ],
       ["      host: homeassistant\n", "      host: hass\n"],
     ];
-    const before = await renamed("home", edits.slice(0, 1));
-    const head = await renamed("home", edits);
+    const before = await renamed(HOME, edits.slice(0, 1));
+    const head = await renamed(HOME, edits);
     const ids = assertRenamedWithoutLoss(before, head);
     const guests = pairs(ids).filter(([a]) => a.type === "proxmoxve:index/vmLegacy:VmLegacy");
     for (const [a, b] of guests) {
@@ -188,7 +189,7 @@ describe("renames under the mock runtime: every old URN answers, one to one", ()
   });
 
   it("a UniFi network: the VLAN and every firewall object named after it", async () => {
-    const head = await renamed("annex", [
+    const head = await renamed(ANNEX, [
       [
         "      - name: lab\n        vlan: 50",
         "      - name: research\n        renamedFrom: lab\n        vlan: 50",
@@ -211,7 +212,7 @@ describe("renames under the mock runtime: every old URN answers, one to one", ()
   });
 
   it("the WireGuard server's network name: the objects named after it", async () => {
-    const head = await renamed("annex", [
+    const head = await renamed(ANNEX, [
       ["      name: wireguard\n", "      name: remote\n      renamedFrom: wireguard\n"],
       [/(from: |access: \[[a-z, ]*)wireguard\b/g, "$1remote"],
     ]);

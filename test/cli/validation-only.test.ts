@@ -4,15 +4,14 @@
  * looks at what this process loaded. (Its own imports load neither either.)
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { before, describe, it } from "node:test";
 import { main as check } from "../../src/cli/check";
 import { main as diagram } from "../../src/cli/diagram";
 import { main as peeringSheet } from "../../src/cli/peering-sheet";
 import { main as plan } from "../../src/cli/plan";
-import { ROOT, runMain } from "../helpers/cli";
+import { runMain } from "../helpers/cli";
+import { HOME, REGISTRY, ROOT, pathOf, variant } from "../helpers/sites";
 
 /** What this process loaded (the SDK closure modules' stand-ins, src/boot, are not loads). */
 const loaded = () =>
@@ -22,17 +21,14 @@ const loaded = () =>
 const ours = (path: string) => relative(ROOT, path);
 
 before(async () => {
-  const broken = join(mkdtempSync(join(tmpdir(), "validation-only-")), "Pulumi.broken.yaml");
-  writeFileSync(
-    broken,
-    readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8").replace("powered: false", "powerd: false"),
-  );
+  const broken = variant(HOME, (text) => text.replace("powered: false", "powerd: false")).file;
+  const home = ["--stack", "home", "--config", pathOf(HOME)];
   const runs: [(argv: string[]) => Promise<void>, string[], number][] = [
-    [check, [], 0],
-    [diagram, ["--stack", "home", "--view", "federation"], 0],
-    [peeringSheet, ["--member", "alexis", "--peer", "camille"], 0],
+    [check, home, 0],
+    [diagram, [...home, "--view", "federation"], 0],
+    [peeringSheet, ["--member", "alexis", "--peer", "camille", "--registry", REGISTRY], 0],
     [plan, ["--stack", "home", "--config", broken], 1],
-    [plan, ["--stack", "nosuch"], 1],
+    [plan, ["--stack", "no/such"], 2],
     [plan, [], 2],
   ];
   for (const [main, argv, status] of runs) {

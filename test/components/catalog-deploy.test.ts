@@ -116,7 +116,7 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), "catalog-"));
   const file = join(dir, "Pulumi.catalog.yaml");
   writeFileSync(file, STACK);
-  result = await plan("catalog", file);
+  result = await plan({ stack: "catalog", file });
 });
 
 function container(name: string): PlannedResource {

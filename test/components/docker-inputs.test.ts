@@ -1,5 +1,5 @@
 /**
- * Docker hosts and their containers as the providers keep them, on both example stacks under
+ * Docker hosts and their containers as the providers keep them, on both fixture sites under
  * mocks: every Docker host guest provisioned (key, user data, a wait its provider depends
  * on), guests ignoring exactly their create-time inputs, no container put on a network twice
  * (network mode and networksAdvanced), every healthcheck duration in Go's form (the provider
@@ -20,15 +20,16 @@ import { main } from "../../src/program";
 import { GUEST_IGNORED_CHANGES } from "../../src/components/proxmox/guests";
 import { byName, ofType, ROOT } from "../helpers/plan";
 import { siteModel } from "../helpers/site";
+import { ANNEX, HOME, pathOf, type StackFile } from "../helpers/sites";
 
 const CONTAINER = "docker:index/container:Container";
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const CT = "proxmoxve:index/containerLegacy:ContainerLegacy";
 
 /** The plan of a stack, and the replaceOnChanges of every container (a stack transformation). */
-async function planWithOptions(stack: string) {
+async function planWithOptions(site: StackFile) {
   const replaceOnChanges = new Map<string, string[]>();
-  const { plan } = await planStack(ROOT, stack, undefined, () => {
+  const { plan } = await planStack(ROOT, site.stack, pathOf(site), () => {
     pulumi.runtime.registerStackTransformation((args) => {
       if (args.type === CONTAINER) {
         replaceOnChanges.set(args.name, [...(args.opts.replaceOnChanges ?? [])]);
@@ -40,13 +41,14 @@ async function planWithOptions(stack: string) {
   return { plan, replaceOnChanges };
 }
 
-for (const stack of ["home", "annex"]) {
+for (const site of [HOME, ANNEX]) {
+  const stack = site.stack;
   describe(`Docker containers of the ${stack} stack`, () => {
     let plan: Plan;
     let containers: PlannedResource[];
     let replaceOnChanges: Map<string, string[]>;
     before(async () => {
-      ({ plan, replaceOnChanges } = await planWithOptions(stack));
+      ({ plan, replaceOnChanges } = await planWithOptions(site));
       containers = ofType(plan, CONTAINER);
       assert.ok(containers.length > (stack === "annex" ? 50 : 20), `${containers.length}`);
     });
@@ -91,7 +93,7 @@ for (const stack of ["home", "annex"]) {
     });
 
     it("every Docker host guest has a key, its user data, and a wait its Docker provider depends on", () => {
-      const model = siteModel(stack);
+      const model = siteModel(site);
       const guests = model.dockerHosts.filter((h) => h.kind === "guest");
       assert.equal(guests.length, stack === "home" ? 10 : 0);
       for (const host of guests) {

@@ -13,6 +13,7 @@ import type { Peering } from "../../src/model/federation";
 import { PATHS } from "../../src/devices/fortios/tables";
 import { loadHome } from "../model/fortigate-plan";
 import { byName, ofType, plan, strings } from "../helpers/plan";
+import { HOME } from "../helpers/sites";
 
 const CMDB = "pulumi-nodejs:dynamic/fortios:CmdbObject";
 type Body = Record<string, Json>;
@@ -22,7 +23,7 @@ let objects: PlannedResource[];
 let peerings: Peering[];
 
 before(async () => {
-  home = await plan("home");
+  home = await plan(HOME);
   objects = ofType(home, CMDB);
   peerings = buildModel(loadHome()).model.federation!.peerings;
 });

@@ -4,9 +4,7 @@
  * is a clear problem at its key and line.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import type { Plan } from "../../src/cli/mock-runtime";
 import { ConfigError, formatPath, type Problem } from "../../src/config/errors";
@@ -15,26 +13,24 @@ import { buildModel } from "../../src/model";
 import { DEVICE_CERT } from "../emulators/server";
 import { loadHome } from "../model/fortigate-plan";
 import { ROOT, ofType, plan } from "../helpers/plan";
+import { HOME, pathOf, variant, type StackFile } from "../helpers/sites";
 
 const CA = "test/fixtures/tls/device-cert.pem";
 
 let adopted: Plan;
 
 /** The home stack file with its FortiGate trusting the CA file `ca` (and `adopt: true`). */
-function homeWithCa(ca: string, adopt = ""): string {
-  const text = readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8");
-  const changed = text.replace(
-    / {4}tls:\n {6}fingerprint: "[0-9A-F:]+"\n/,
-    `${adopt}    tls:\n      ca: ${ca}\n`,
+function homeWithCa(ca: string, adopt = ""): StackFile {
+  return variant(HOME, (text) =>
+    text.replace(
+      / {4}tls:\n {6}fingerprint: "[0-9A-F:]+"\n/,
+      `${adopt}    tls:\n      ca: ${ca}\n`,
+    ),
   );
-  assert.notEqual(changed, text, "the home stack's FortiGate tls block was found");
-  const file = join(mkdtempSync(join(tmpdir(), "fortigate-")), "Pulumi.home.yaml");
-  writeFileSync(file, changed);
-  return file;
 }
 
-function load(file: string): LoadedSite {
-  return loadSite(stackFileSource(file, "home", "Pulumi.home.yaml"), {
+function load(site: StackFile): LoadedSite {
+  return loadSite(stackFileSource(pathOf(site), "home", HOME.file), {
     root: ROOT,
     requireSecrets: false,
   });
@@ -51,14 +47,14 @@ function problemsWithCa(ca: string): {
     load(file);
   } catch (error) {
     assert.ok(error instanceof ConfigError, String(error));
-    const line = readFileSync(file, "utf8").split("\n").indexOf(`      ca: ${ca}`) + 1;
+    const line = readFileSync(pathOf(file), "utf8").split("\n").indexOf(`      ca: ${ca}`) + 1;
     return { problems: error.problems, report: error.message, line };
   }
   return assert.fail(`tls.ca: ${ca} loaded without a problem`);
 }
 
 before(async () => {
-  adopted = await plan("home", homeWithCa(CA, "    adopt: true\n"));
+  adopted = await plan(homeWithCa(CA, "    adopt: true\n"));
 });
 
 describe("FortiGate edge options", () => {
@@ -81,7 +77,7 @@ describe("FortiGate edge options", () => {
       `${formatPath(problem.path)}: ${problem.message}`,
       "homelab:fortigate.tls.ca: certs/nosuch.pem does not exist: give the path, relative to the project, of a PEM file holding the CA that signed the FortiGate's certificate (certificates only), or pin the certificate with tls.fingerprint instead",
     );
-    assert.equal(problem.file, "Pulumi.home.yaml");
+    assert.equal(problem.file, HOME.file);
     assert.equal(problem.line, missing.line, "the line of tls.ca");
     assert.doesNotMatch(missing.report, /\n\s+at /, "printed without a stack trace");
     const notPem = problemsWithCa("test/fixtures/tls/README.md").problems;

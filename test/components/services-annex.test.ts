@@ -8,6 +8,7 @@ import { before, describe, it } from "node:test";
 import type { Plan, PlannedResource } from "../../src/cli/mock-runtime";
 import { CLOUDFLARE_RANGES } from "../../src/data/cloudflare";
 import { byName, envOf, ofType, plan, upload } from "../helpers/plan";
+import { ANNEX } from "../helpers/sites";
 
 let annex: Plan;
 let dynamic: {
@@ -19,7 +20,7 @@ let dynamic: {
 };
 
 before(async () => {
-  annex = await plan("annex");
+  annex = await plan(ANNEX);
   dynamic = JSON.parse(
     upload(byName(annex, "annex-services-proxy-traefik"), "/etc/traefik/dynamic/homelab.yml"),
   ) as typeof dynamic;

@@ -16,6 +16,7 @@ import {
 } from "../../src/components/docker/args";
 import type { ContainerPlan, StackPlan } from "../../src/model/services";
 import { siteModel } from "../helpers/site";
+import { ANNEX } from "../helpers/sites";
 
 /** Awaits a value that may be an Output, and whether it is secret. */
 async function settled(value: unknown): Promise<{ value: unknown; secret: boolean }> {
@@ -169,7 +170,7 @@ describe("containerArgs", () => {
   });
 
   it("the annex's plans: every container's volumes resolve to its stack's volume names", () => {
-    const stacks = siteModel("annex").services!.stacks;
+    const stacks = siteModel(ANNEX).services!.stacks;
     for (const stack of stacks) {
       for (const container of stack.containers) {
         const names = container.volumes.map((v) => v.volume);

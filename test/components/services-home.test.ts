@@ -7,12 +7,13 @@ import { before, describe, it } from "node:test";
 import type { Plan } from "../../src/cli/mock-runtime";
 import { offlinePlaceholder } from "../../src/cli/offline";
 import { byName, envOf, ofType, plan, strings, upload } from "../helpers/plan";
+import { HOME } from "../helpers/sites";
 
 const CONTAINER = "docker:index/container:Container";
 let home: Plan;
 
 before(async () => {
-  home = await plan("home");
+  home = await plan(HOME);
 });
 
 /** The Caddyfile site block of a hostname. */

@@ -9,7 +9,7 @@ import { unwire, type Json } from "../../src/cli/mock-runtime";
 import { urnToRef } from "../../src/lib/urn";
 import { planStack } from "../../src/cli/offline";
 import { main } from "../../src/program";
-import { ROOT } from "../helpers/plan";
+import { ANNEX, ROOT, pathOf, type StackFile } from "../helpers/sites";
 
 interface OutputsRequest {
   getUrn(): string;
@@ -17,9 +17,9 @@ interface OutputsRequest {
 }
 
 /** Outputs registered by each component of a stack's program, by "type::name". */
-async function registeredOutputs(stack: string): Promise<Map<string, { [key: string]: Json }>> {
+async function registeredOutputs(site: StackFile): Promise<Map<string, { [key: string]: Json }>> {
   const outputs = new Map<string, { [key: string]: Json }>();
-  await planStack(ROOT, stack, undefined, () => {
+  await planStack(ROOT, site.stack, pathOf(site), () => {
     const monitor = pulumi.runtime.getMonitor() as unknown as {
       registerResourceOutputs(req: OutputsRequest, callback: unknown): unknown;
     };
@@ -36,7 +36,7 @@ async function registeredOutputs(stack: string): Promise<Map<string, { [key: str
 
 let annex: Map<string, { [key: string]: Json }>;
 before(async () => {
-  annex = await registeredOutputs("annex");
+  annex = await registeredOutputs(ANNEX);
 });
 
 describe("registered outputs of the services components", () => {

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
+import { declarableApps } from "../../src/catalog";
 import { schemaFiles } from "../../src/config/json-schema";
-
-const ROOT = join(__dirname, "..", "..");
+import { validator } from "../helpers/schema";
+import { ANNEX, HOME, REGISTRY, ROOT, pathOf } from "../helpers/sites";
 
 /**
  * Every property of every object in a JSON Schema, wherever it sits (nested objects, list
@@ -26,11 +26,6 @@ function properties(node: unknown, path = ""): [string, Record<string, unknown>]
   return out;
 }
 
-function validator(file: string) {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  return ajv.compile(JSON.parse(readFileSync(join(ROOT, file), "utf8")) as object);
-}
-
 describe("JSON Schema for editors", () => {
   it("the committed schemas are up to date (run npm run schema)", () => {
     for (const [file, content] of Object.entries(schemaFiles())) {
@@ -40,6 +35,20 @@ describe("JSON Schema for editors", () => {
         `${file} is stale: run npm run schema`,
       );
     }
+  });
+
+  it("a service's app is one of the catalog's (editors complete it)", () => {
+    const stack = JSON.parse(schemaFiles()["stacks/schema/stack.schema.json"]!) as {
+      properties: {
+        config: {
+          properties: Record<string, { items: { properties: { app: { enum: string[] } } } }>;
+        };
+      };
+    };
+    const app = stack.properties.config.properties["homelab:services"]!.items.properties.app;
+    assert.deepEqual(app.enum, declarableApps());
+    assert.ok(app.enum.includes("immich") && app.enum.includes("custom"));
+    assert.ok(!app.enum.includes("traefik"), "the proxy's apps are set up by homelab:proxy");
   });
 
   it("every field has a description (editors show it on hover)", () => {
@@ -55,22 +64,25 @@ describe("JSON Schema for editors", () => {
     }
   });
 
-  it("the example stacks reference the schema and validate against it", () => {
+  it("the fixture sites reference the schema and validate against it", () => {
     const validate = validator("stacks/schema/stack.schema.json");
-    for (const stack of ["home", "annex"]) {
-      const text = readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+    for (const site of [HOME, ANNEX]) {
+      const text = readFileSync(pathOf(site), "utf8");
       assert.match(
         text,
-        /^# yaml-language-server: \$schema=\.\/stacks\/schema\/stack\.schema\.json\n/,
+        /^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/stacks\/schema\/stack\.schema\.json\n/,
       );
       assert.equal(validate(parse(text)), true, JSON.stringify(validate.errors, null, 2));
     }
   });
 
-  it("the registry validates against its schema", () => {
+  it("the fixture registry validates against its schema", () => {
     const validate = validator("stacks/schema/federation.schema.json");
-    const text = readFileSync(join(ROOT, "stacks/federation.yaml"), "utf8");
-    assert.match(text, /^# yaml-language-server: \$schema=\.\/schema\/federation\.schema\.json\n/);
+    const text = readFileSync(join(ROOT, REGISTRY), "utf8");
+    assert.match(
+      text,
+      /^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/stacks\/schema\/federation\.schema\.json\n/,
+    );
     assert.equal(validate(parse(text)), true, JSON.stringify(validate.errors, null, 2));
   });
 

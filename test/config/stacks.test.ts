@@ -7,17 +7,16 @@ import { ConfigError, formatPath } from "../../src/config/errors";
 import { loadSite, stackFileSource } from "../../src/config/load";
 import { formatPrefix } from "../../src/lib/net";
 import { siteModel } from "../helpers/site";
+import { ANNEX, HOME, ROOT, pathOf, type StackFile } from "../helpers/sites";
 
-const ROOT = join(__dirname, "..", "..");
-
-function load(stack: string) {
-  const source = stackFileSource(join(ROOT, `Pulumi.${stack}.yaml`), stack, `Pulumi.${stack}.yaml`);
+function load(site: StackFile) {
+  const source = stackFileSource(pathOf(site), site.stack, site.file);
   return loadSite(source, { root: ROOT, requireSecrets: false });
 }
 
-describe("example stacks", () => {
+describe("the fixture sites (copies of the seed stacks)", () => {
   it("home (seed 000) loads with its federation membership and secrets", () => {
-    const site = load("home");
+    const site = load(HOME);
     assert.equal(site.config.site.name, "home");
     assert.equal(site.config.federation?.member, "alexis");
     assert.deepEqual(site.peers, ["baptiste", "camille", "dorian", "estelle"]);
@@ -42,7 +41,7 @@ describe("example stacks", () => {
   });
 
   it("home's network namespace covers every declaring section", () => {
-    const model = siteModel("home");
+    const model = siteModel(HOME);
     const byName = Object.fromEntries(model.networks.map((n) => [n.name, n]));
     // wan1 takes its address from DHCP, so it declares no network.
     assert.deepEqual(Object.keys(byName).sort(), ["freebox", "lan", "swprod", "vpn", "work"]);
@@ -55,7 +54,7 @@ describe("example stacks", () => {
   });
 
   it("annex (seed 001) has VLANs 10-50 and WireGuard 10.0.3.0/24", () => {
-    const site = load("annex");
+    const site = load(ANNEX);
     const unifi = site.config.unifi!;
     assert.deepEqual(
       unifi.networks.map((n) => [n.name, n.vlan, n.cidr]),
@@ -78,7 +77,7 @@ describe("example stacks", () => {
   });
 
   it("defaults are filled in by the schema", () => {
-    const site = load("home");
+    const site = load(HOME);
     const pve1 = site.config.proxmox!.nodes[0]!;
     assert.equal(pve1.powered, true);
     assert.equal(site.config.proxmox!.tls.insecureSkipVerify, false);

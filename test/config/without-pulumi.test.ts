@@ -1,12 +1,13 @@
 /**
- * `npm run check` validates without the Pulumi SDK: loading and checking every stack of the
- * project (load, validate, model) never loads `@pulumi/pulumi`, which only the program and
- * the offline plan need. Each probe runs in a fresh process, so the module cache is clean.
+ * `npm run check` validates without the Pulumi SDK: loading and checking every stack of a
+ * project (here, the fixture sites: load, validate, model) never loads `@pulumi/pulumi`,
+ * which only the program and the offline plan need. Each probe runs in a fresh process, so the module cache is clean.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { fixtureProject } from "../helpers/sites";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -31,7 +32,7 @@ describe("checking without the Pulumi SDK", () => {
   it("npm run check loads, validates and models every stack without @pulumi/pulumi", () => {
     const modules = loadedModules(
       "src/cli/check.ts",
-      `const { sites, problems } = loaded.checkProject(${JSON.stringify(ROOT)});
+      `const { sites, problems } = loaded.checkProject(${JSON.stringify(fixtureProject())});
        if (problems.length > 0 || sites.length < 2) throw new Error("check did not pass");`,
     );
     // The probe sees the modules the check loaded: the loader and the model among them.

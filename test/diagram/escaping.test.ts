@@ -5,8 +5,7 @@
  * troublesome character, and through the real pipeline from a stack file and a registry.
  */
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { diagramOf, render } from "../../src/cli/diagram";
@@ -16,9 +15,8 @@ import type { Diagram } from "../../src/diagram/graph";
 import { Builder } from "../../src/diagram/builder";
 import { toMermaid } from "../../src/diagram/mermaid";
 import { toSvg } from "../../src/diagram/svg";
+import { HOME, REGISTRY, fixtureProject } from "../helpers/sites";
 import { elements, parseXml } from "../helpers/xml";
-
-const ROOT = join(__dirname, "..", "..");
 
 /** Every character with a meaning in XML, Mermaid, Markdown or a terminal. */
 const HOSTILE =
@@ -100,26 +98,24 @@ describe("diagram escaping", () => {
 });
 
 describe("hostile text from the configuration", () => {
-  const dir = mkdtempSync(join(tmpdir(), "homelab-diagram-"));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const project = fixtureProject([HOME]);
+  after(() => rmSync(project, { recursive: true, force: true }));
   // What the configuration accepts in one line of text: everything but control characters.
   const TEXT = `<img src=x> & "q" ]]> [a]{b}|c| #d \`\`\` end`;
 
   it("a description and a registry member name reach both formats escaped", () => {
-    mkdirSync(join(dir, "stacks"));
-    cpSync(join(ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-    const home = readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8").replace(
+    const home = readFileSync(join(project, "Pulumi.home.yaml"), "utf8").replace(
       "description: ISP box LAN; the FortiGate is its DMZ host",
       `description: '${TEXT.replaceAll("'", "''")}'`,
     );
-    writeFileSync(join(dir, "Pulumi.home.yaml"), home);
-    const registry = readFileSync(join(ROOT, "stacks", "federation.yaml"), "utf8").replace(
+    writeFileSync(join(project, "Pulumi.home.yaml"), home);
+    const registry = readFileSync(join(project, REGISTRY), "utf8").replace(
       "name: Baptiste",
       `name: '${TEXT.replaceAll("'", "''")}'`,
     );
     assert.ok(registry.includes("<img"), "the registry has a member named Baptiste");
-    writeFileSync(join(dir, "stacks", "federation.yaml"), registry);
-    const { loaded, model } = loadOffline(dir, "home");
+    writeFileSync(join(project, REGISTRY), registry);
+    const { loaded, model } = loadOffline(project, "home");
     for (const view of ["site", "federation"] as const) {
       const diagram = diagramOf(model, loaded.file, view);
       assertSafeSvg(render(diagram, "svg"), []);

@@ -13,6 +13,7 @@ import {
   type DiagramNode,
 } from "../../src/diagram/graph";
 import { siteModel } from "../helpers/site";
+import { ANNEX, HOME } from "../helpers/sites";
 
 const model = siteModel;
 
@@ -44,7 +45,7 @@ function edge(d: Diagram, from: string, to: string) {
 }
 
 describe("site diagram: home (Proxmox, FortiGate, federation)", () => {
-  const d = siteDiagram(model("home"));
+  const d = siteDiagram(model(HOME));
 
   it("is well formed", () => assertWellFormed(d));
 
@@ -103,7 +104,7 @@ describe("site diagram: home (Proxmox, FortiGate, federation)", () => {
     assert.ok(guests.every((g) => g.kind === "guest"));
     assert.deepEqual(node(d, "guest_immich").details, ["VM 105 · 2 vCPU · 4096 MiB · 64 GiB"]);
     assert.equal(edge(d, "guest_caddy", "net_swprod")[0]?.label, "10.128.0.10");
-    const immich = model("home").addresses.nics.find((n) => n.guest === "immich")!;
+    const immich = model(HOME).addresses.nics.find((n) => n.guest === "immich")!;
     assert.equal(edge(d, "guest_immich", "net_swprod")[0]?.label, immich.address);
     assert.equal(edge(d, "pve_pve1", "net_lan")[0]?.label, "172.24.0.11");
     assert.equal(edge(d, "pve_pve1", "net_swprod")[0]?.label, "zone shared1");
@@ -132,7 +133,7 @@ describe("site diagram: home (Proxmox, FortiGate, federation)", () => {
 });
 
 describe("site diagram: annex (UniFi, hosts, split service)", () => {
-  const d = siteDiagram(model("annex"));
+  const d = siteDiagram(model(ANNEX));
 
   it("is well formed and has no federation", () => {
     assertWellFormed(d);
@@ -193,12 +194,12 @@ describe("site diagram: annex (UniFi, hosts, split service)", () => {
   });
 
   it("is deterministic", () => {
-    assert.deepEqual(siteDiagram(model("annex")), d);
+    assert.deepEqual(siteDiagram(model(ANNEX)), d);
   });
 });
 
 describe("federation diagram", () => {
-  const home = model("home");
+  const home = model(HOME);
 
   it("every member, one tunnel per peering, this site highlighted", () => {
     const d = federationDiagram(home.registry!, { member: "alexis" });

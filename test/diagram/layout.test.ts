@@ -6,6 +6,7 @@ import { federationDiagram, siteDiagram } from "../../src/diagram/graph";
 import { block, type Rect } from "../../src/diagram/layout";
 import { siteLayout } from "../../src/diagram/site-layout";
 import { siteModel } from "../helpers/site";
+import { ANNEX, HOME } from "../helpers/sites";
 
 const inside = (r: Rect, outer: Rect) =>
   r.x >= outer.x &&
@@ -16,12 +17,12 @@ const disjoint = (a: Rect, b: Rect) =>
   a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
 
 describe("site layout", () => {
-  for (const stack of ["home", "annex"]) {
-    const diagram = siteDiagram(siteModel(stack));
+  for (const site of [HOME, ANNEX]) {
+    const diagram = siteDiagram(siteModel(site));
     const layout = siteLayout(diagram);
     const page: Rect = { x: 0, y: 0, w: layout.width, h: layout.height };
 
-    it(`${stack}: every machine on the page, side by side, below every bus`, () => {
+    it(`${site.stack}: every machine on the page, side by side, below every bus`, () => {
       const lowestBus = Math.max(...layout.buses.map((b) => b.y));
       layout.machines.forEach((m, i) => {
         assert.ok(inside(m.rect, page), `machine ${i} is off the page`);
@@ -32,7 +33,7 @@ describe("site layout", () => {
       });
     });
 
-    it(`${stack}: buses top to bottom under the router; lines end on a bus`, () => {
+    it(`${site.stack}: buses top to bottom under the router; lines end on a bus`, () => {
       const ys = layout.buses.map((b) => b.y);
       assert.deepEqual(
         ys,
@@ -45,7 +46,7 @@ describe("site layout", () => {
       for (const d of layout.router!.drops) for (const j of d.joints) assert.ok(onBus(j.y));
     });
 
-    it(`${stack}: services stacked inside their machine's box`, () => {
+    it(`${site.stack}: services stacked inside their machine's box`, () => {
       for (const m of layout.machines) {
         let previous = m.head.y;
         for (const s of m.services) {
@@ -56,7 +57,7 @@ describe("site layout", () => {
       }
     });
 
-    it(`${stack}: a frame around the cluster and each node with guests, guests inside`, () => {
+    it(`${site.stack}: a frame around the cluster and each node with guests, guests inside`, () => {
       const kids = (id: string) => diagram.nodes.filter((n) => n.parent === id);
       const framed = diagram.nodes.filter(
         (n) =>
@@ -82,7 +83,7 @@ describe("site layout", () => {
 });
 
 describe("federation layout", () => {
-  const registry = siteModel("home").registry!;
+  const registry = siteModel(HOME).registry!;
   const layout = federationLayout(federationDiagram(registry, { member: "alexis" }));
 
   it("one box per member, none overlapping, this site highlighted", () => {

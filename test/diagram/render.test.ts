@@ -6,12 +6,13 @@ import { mermaidLabel, toMermaid } from "../../src/diagram/mermaid";
 import { textWidth, wrapDetail } from "../../src/diagram/layout";
 import { toSvg, xml } from "../../src/diagram/svg";
 import { siteModel } from "../helpers/site";
+import { ANNEX, HOME } from "../helpers/sites";
 import { elements, parseXml } from "../helpers/xml";
 
 const model = siteModel;
-const home = siteDiagram(model("home"));
-const annex = siteDiagram(model("annex"));
-const federation = federationDiagram(model("home").registry!, { member: "alexis" });
+const home = siteDiagram(model(HOME));
+const annex = siteDiagram(model(ANNEX));
+const federation = federationDiagram(model(HOME).registry!, { member: "alexis" });
 
 /** A tiny diagram with every troublesome character in its labels. */
 const tricky: Diagram = {
@@ -117,7 +118,7 @@ describe("Mermaid", () => {
   });
 
   it("is deterministic", () => {
-    assert.equal(toMermaid(siteDiagram(model("home"))), toMermaid(home));
+    assert.equal(toMermaid(siteDiagram(model(HOME))), toMermaid(home));
   });
 });
 
@@ -195,7 +196,7 @@ describe("SVG", () => {
   });
 
   it("is deterministic", () => {
-    assert.equal(toSvg(siteDiagram(model("home"))), toSvg(home));
+    assert.equal(toSvg(siteDiagram(model(HOME))), toSvg(home));
   });
 });
 

@@ -8,16 +8,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_API_KEY } from "../emulators/unifi";
-import { ROOT } from "./plugin";
+import { ANNEX, pathOf } from "../helpers/sites";
 import { unifiDevice } from "./unifi-device";
 import { describeStack } from "./stack-suite";
 
 describeStack({
   stack: "annex",
   file: () => {
-    const text = readFileSync(join(ROOT, "Pulumi.annex.yaml"), "utf8");
+    const text = readFileSync(pathOf(ANNEX), "utf8");
     const zone = text.replace(/mode: legacy.*\n/, "mode: zone\n");
-    assert.notEqual(zone, text, "Pulumi.annex.yaml pins firewall.mode: legacy");
+    assert.notEqual(zone, text, "the annex fixture pins firewall.mode: legacy");
     const file = join(mkdtempSync(join(tmpdir(), "annex-zone-")), "Pulumi.annex.yaml");
     writeFileSync(file, zone);
     return file;

@@ -177,7 +177,8 @@ describe("errors as the engine receives them", () => {
     const error = await failure(plugin.read(entry.urn, entry.id, moved, entry.inputs));
     assert.match(error.details, /127\.0\.0\.1:1 failed after 1 attempt: connection refused/);
     // The plugin also prints a failed read with its stack (index.js:258): the engine shows it.
-    assert.match(plugin.stderr, /FortiosError: .*127\.0\.0\.1:1 failed after 1 attempt/);
+    const printed = /FortiosError: .*127\.0\.0\.1:1 failed after 1 attempt/;
+    assert.match(await plugin.stderrMatching(printed), printed);
   });
 
   it("a credential the device refuses: the config key to set, never the value", async () => {
@@ -228,10 +229,10 @@ describe("errors as the engine receives them", () => {
     }
   });
 
-  it("an explained error reaches the user without the serialized code's stack frames", () => {
+  it("an explained error reaches the user without the serialized code's stack frames", async () => {
     // Check, diff, read and delete failures are also printed by the plugin with their stack
     // (index.js:156, 202, 258, 299), which the engine shows as diagnostics.
-    assert.match(plugin.stderr, /FortiosError: /);
+    assert.match(await plugin.stderrMatching(/FortiosError: /), /FortiosError: /);
     assert.doesNotMatch(plugin.stderr, /\n\s+at /);
   });
 });

@@ -204,6 +204,19 @@ export class DynamicProviderPlugin {
     child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString("utf8")));
   }
 
+  /**
+   * The plugin's stderr once it matches `pattern`: the plugin writes a failed call's stack
+   * to stderr and answers over gRPC, two pipes, so the answer can arrive first. Waits at most
+   * `timeoutMs`, then returns what there is (the caller's assertion shows it).
+   */
+  async stderrMatching(pattern: RegExp, timeoutMs = 5_000): Promise<string> {
+    const until = performance.now() + timeoutMs;
+    while (!pattern.test(this.stderr) && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return this.stderr;
+  }
+
   /** Starts the plugin as the engine does and waits until it answers (Handshake). */
   static async start(options: PluginOptions = {}): Promise<DynamicProviderPlugin> {
     const root = options.root ?? ROOT;

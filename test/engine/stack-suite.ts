@@ -6,9 +6,10 @@
  * process and one emulator for all its steps.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Deployment, DYNAMIC, typeOfUrn, type Goal, type ProgramRun } from "./deployment";
-import { DynamicProviderPlugin } from "./plugin";
+import { DynamicProviderPlugin, ROOT } from "./plugin";
 import {
   Computed,
   containsComputed,
@@ -34,7 +35,7 @@ export interface Device {
 
 export interface StackSuite {
   readonly stack: string;
-  /** The stack file to use instead of Pulumi.<stack>.yaml. */
+  /** The stack file (absolute); default: the fixture site test/fixtures/sites/<stack>.yaml. */
   readonly file?: () => string;
   /** The device credentials by secret name. */
   readonly credentials: Record<string, string>;
@@ -133,7 +134,11 @@ export function describeStack(suite: StackSuite): void {
   before(async () => {
     device = await suite.device();
     plugin = await DynamicProviderPlugin.start({ stack: suite.stack });
-    stack = testStack(suite.stack, suite.credentials, suite.file?.());
+    stack = testStack(
+      suite.stack,
+      suite.credentials,
+      suite.file?.() ?? join(ROOT, "test", "fixtures", "sites", `${suite.stack}.yaml`),
+    );
     await plugin.configure(stack.config, stack.secretKeys);
     deployment = new Deployment(plugin);
   });

@@ -40,13 +40,13 @@ export interface TestStack {
 }
 
 /**
- * The config of stack `stack` (or of `file`) with test secrets; `credentials` are the device
+ * The config of stack `stack` from `file` (a fixture: never the project's own stacks) with test secrets; `credentials` are the device
  * credentials by secret name (`fortigateApiToken`: the emulator's token).
  */
 export function testStack(
   stack: string,
   credentials: Record<string, string>,
-  file?: string,
+  file: string,
 ): TestStack {
   const offline = loadOffline(ROOT, stack, file);
   const config = { ...offline.config };

@@ -4,7 +4,6 @@
  * the resource options each resource was registered with (explicit provider, replacement
  * trigger), captured by a stack transformation.
  */
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan, PlannedResource } from "../../src/cli/mock-runtime";
 import { offlinePlaceholder, planStack } from "../../src/cli/offline";
@@ -13,8 +12,9 @@ import { runtimeSecrets } from "../../src/components/secrets";
 import type { SiteModel } from "../../src/model";
 import { evaluateFromRuntime } from "../../src/program";
 import { urnToRef } from "../../src/lib/urn";
+import { ROOT, pathOf, type StackFile } from "./sites";
 
-export const ROOT = join(__dirname, "..", "..");
+export { ROOT };
 
 export interface CapturedOptions {
   readonly type: string;
@@ -36,11 +36,11 @@ export interface MockStack {
   ofType(type: string): PlannedResource[];
 }
 
-export async function runMockStack(stack: string, configFile?: string): Promise<MockStack> {
+export async function runMockStack(site: StackFile): Promise<MockStack> {
   const options: CapturedOptions[] = [];
   let homelab: Homelab | undefined;
   let model: SiteModel | undefined;
-  const { plan, loaded } = await planStack(ROOT, stack, configFile, async () => {
+  const { plan, loaded } = await planStack(ROOT, site.stack, pathOf(site), async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       options.push({
         type: args.type,

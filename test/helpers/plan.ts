@@ -1,12 +1,12 @@
-/** Offline plans of the example stacks (or a stack file) for component tests. */
-import { join } from "node:path";
+/** Offline plans of stack files (the fixture sites, or others) for component tests. */
 import { planStack } from "../../src/cli/offline";
 import type { Json, Plan, PlannedResource } from "../../src/cli/mock-runtime";
+import { ROOT, pathOf, type StackFile } from "./sites";
 
-export const ROOT = join(__dirname, "..", "..");
+export { ROOT };
 
-export async function plan(stack: string, file?: string): Promise<Plan> {
-  return (await planStack(ROOT, stack, file)).plan;
+export async function plan(site: StackFile): Promise<Plan> {
+  return (await planStack(ROOT, site.stack, pathOf(site))).plan;
 }
 
 export function ofType(plan: Plan, type: string): PlannedResource[] {

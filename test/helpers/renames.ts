@@ -1,34 +1,28 @@
 /**
- * Variations of the example stacks for the rename tests: a stack file's text edited, written
+ * Variations of the fixture sites for the rename tests: a stack file's text edited, written
  * to a temporary directory, and the engine's URN of every resource of a plan computed from
  * the plan alone (its type, its name and its ancestors' types, as the engine builds them).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Plan, PlannedResource } from "../../src/cli/mock-runtime";
-import { ROOT } from "./plan";
-
-const dir = mkdtempSync(join(tmpdir(), "renames-"));
-let count = 0;
+import { variant, type StackFile } from "./sites";
 
 /** One edit: a pattern (every match) and what replaces it; it must match at least once. */
 export type Edit = readonly [RegExp | string, string];
 
-/** The example stack's file with the edits applied, as a new file; returns its path. */
-export function editedStack(stack: string, edits: readonly Edit[]): string {
-  let text = readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-  for (const [pattern, replacement] of edits) {
-    const regex =
-      typeof pattern === "string"
-        ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g")
-        : pattern;
-    if (!regex.test(text)) throw new Error(`edit ${String(pattern)} matches nothing`);
-    text = text.replace(regex, replacement);
-  }
-  const path = join(dir, `Pulumi.${stack}-${++count}.yaml`);
-  writeFileSync(path, text);
-  return path;
+/** A fixture site with the edits applied, as a new stack file (test/helpers/sites.ts `variant`). */
+export function editedStack(site: StackFile, edits: readonly Edit[]): StackFile {
+  return variant(site, (original) => {
+    let text = original;
+    for (const [pattern, replacement] of edits) {
+      const regex =
+        typeof pattern === "string"
+          ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g")
+          : pattern;
+      if (!regex.test(text)) throw new Error(`edit ${String(pattern)} matches nothing`);
+      text = text.replace(regex, replacement);
+    }
+    return text;
+  });
 }
 
 /**

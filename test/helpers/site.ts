@@ -1,14 +1,11 @@
-/** The validated model of an example stack of the project, as the program builds it. */
-import { join } from "node:path";
+/** The validated model of a stack file (a fixture site), as the program builds it. */
 import { stackFileSource } from "../../src/config/load";
 import { evaluateSite } from "../../src/evaluate";
 import type { SiteModel } from "../../src/model";
+import { ROOT, pathOf, type StackFile } from "./sites";
 
-export const ROOT = join(__dirname, "..", "..");
-
-export function siteModel(stack: string): SiteModel {
-  const file = `Pulumi.${stack}.yaml`;
-  return evaluateSite(stackFileSource(join(ROOT, file), stack, file), {
+export function siteModel(site: StackFile): SiteModel {
+  return evaluateSite(stackFileSource(pathOf(site), site.stack, site.file), {
     root: ROOT,
     requireSecrets: false,
   }).model;

@@ -4,10 +4,11 @@ import { describe, it } from "node:test";
 import { CLOUDFLARE_RANGES } from "../../src/data/cloudflare";
 import { parsePrefix, isIPv6Prefix } from "../../src/lib/net";
 import { siteModel as model } from "../helpers/site";
+import { ANNEX, HOME } from "../helpers/sites";
 
 describe("model contracts", () => {
   it("home routes the SDN subnet via pve1's LAN address", () => {
-    assert.deepEqual(model("home").routes, [
+    assert.deepEqual(model(HOME).routes, [
       {
         dst: "10.128.0.0/24",
         gateway: "172.24.0.11",
@@ -17,7 +18,7 @@ describe("model contracts", () => {
   });
 
   it("Docker hosts: guests with their planned address and SSH user, site hosts as declared", () => {
-    const home = model("home");
+    const home = model(HOME);
     const caddy = home.dockerHosts.find((h) => h.name === "caddy");
     assert.deepEqual(caddy, {
       name: "caddy",
@@ -31,7 +32,7 @@ describe("model contracts", () => {
     const immich = home.dockerHosts.find((h) => h.name === "immich")!;
     assert.equal(immich.user, "debian");
     assert.equal(immich.address, home.addresses.nics.find((n) => n.guest === "immich")?.address);
-    const annex = model("annex");
+    const annex = model(ANNEX);
     assert.deepEqual(
       annex.dockerHosts.map((h) => `${h.user}@${h.address}`),
       ["deploy@10.0.10.10", "deploy@10.0.10.11"],
@@ -39,7 +40,7 @@ describe("model contracts", () => {
   });
 
   it("WAN publishing: home's Caddy to anyone, annex's Traefik to Cloudflare only", () => {
-    assert.deepEqual(model("home").publish, {
+    assert.deepEqual(model(HOME).publish, {
       host: "caddy",
       hostFormerNames: [],
       address: "10.128.0.10",
@@ -47,7 +48,7 @@ describe("model contracts", () => {
       sources: "any",
       sourceName: "any",
     });
-    const annex = model("annex").publish!;
+    const annex = model(ANNEX).publish!;
     assert.equal(annex.address, "10.0.10.11");
     assert.equal(annex.sourceName, "cloudflare");
     assert.deepEqual(annex.sources, CLOUDFLARE_RANGES.ipv4);

@@ -26,7 +26,7 @@ import {
 import { dhGroups, phase1Proposals, phase2Proposals } from "../../src/config/ike";
 import { formatPrefix, prefix } from "../../src/lib/net";
 
-const ROOT = join(__dirname, "..", "..");
+import { HOME, REGISTRY, ROOT, pathOf } from "../helpers/sites";
 
 function registry(file: string): Registry {
   const yaml = readYaml(join(ROOT, file), file);
@@ -142,17 +142,14 @@ describe("negotiation", () => {
   });
 });
 
-describe("the committed registry", () => {
-  const fgn = registry("stacks/federation.yaml");
+describe("the fixture registry (a copy of the seed's)", () => {
+  const fgn = registry(REGISTRY);
 
   it("the home stack's model has one peering per other member, sorted by peer", () => {
-    const { loaded, model } = evaluateSite(
-      stackFileSource(join(ROOT, "Pulumi.home.yaml"), "home", "Pulumi.home.yaml"),
-      {
-        root: ROOT,
-        requireSecrets: false,
-      },
-    );
+    const { loaded, model } = evaluateSite(stackFileSource(pathOf(HOME), HOME.stack, HOME.file), {
+      root: ROOT,
+      requireSecrets: false,
+    });
     const federation = model.federation!;
     assert.equal(federation.member.id, "alexis");
     const others = fgn.members.map((m) => m.id).filter((id) => id !== "alexis");

@@ -3,15 +3,13 @@
  * (one peer with an address endpoint, one with a DNS name), independent of the federation
  * derivation (the component test uses the real one).
  */
-import { join } from "node:path";
 import { loadSite, stackFileSource, type LoadedSite } from "../../src/config/load";
 import { buildModel } from "../../src/model";
 import type { FortigatePlanInput, PeeringIntent } from "../../src/model/fortigate";
-
-const ROOT = join(__dirname, "..", "..");
+import { HOME, ROOT, pathOf } from "../helpers/sites";
 
 export function loadHome(): LoadedSite {
-  return loadSite(stackFileSource(join(ROOT, "Pulumi.home.yaml"), "home", "Pulumi.home.yaml"), {
+  return loadSite(stackFileSource(pathOf(HOME), HOME.stack, HOME.file), {
     root: ROOT,
     requireSecrets: false,
   });
@@ -56,7 +54,7 @@ export const PEERINGS: PeeringIntent[] = [
 export function homeInput(peerings: readonly PeeringIntent[] = PEERINGS): FortigatePlanInput {
   const model = buildModel(loadHome()).model;
   return {
-    file: "Pulumi.home.yaml",
+    file: HOME.file,
     config: model.config.fortigate!,
     networks: model.networks,
     siteRoutes: model.routes,

@@ -15,6 +15,7 @@ import {
 import { tunnelPeerAddress } from "../../src/model/fortigate/ipsec";
 import { allocateIds, ID_SPAN } from "../../src/model/fortigate/topology";
 import { PATHS } from "../../src/devices/fortios/tables";
+import { HOME } from "../helpers/sites";
 import { PEERINGS, extendedInput, homeInput } from "./fortigate-plan";
 
 type Body = Record<string, unknown>;
@@ -458,27 +459,27 @@ describe("FortiGate plan pieces", () => {
       plan.problems.map((p) => [p.file, p.path.join("."), p.message]),
       [
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:fortigate.interfaces",
           "the route to 10.200.0.0/24 (a test route) goes via 192.0.2.1, which is on no FortiGate interface subnet: give the interface facing it an address in that subnet",
         ],
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:fortigate.federation.networks.1",
           'network "swprod" (10.128.0.0/24) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it',
         ],
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:fortigate.dialupVpn.access.1",
           'network "swprod" (10.128.0.0/24) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it',
         ],
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:fortigate.internet.networks.1",
           'network "swprod" (10.128.0.0/24) is behind no FortiGate interface: no interface subnet holds it and no static route leads to it',
         ],
         [
-          "Pulumi.home.yaml",
+          HOME.file,
           "homelab:proxy.host",
           'the proxy host "caddy" (192.0.2.10) is behind no FortiGate interface, so the WAN cannot be forwarded to it',
         ],

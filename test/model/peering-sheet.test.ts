@@ -6,12 +6,12 @@ import { parseRegistry } from "../../src/config/registry";
 import { readYaml } from "../../src/config/yaml";
 import { InvalidRegistryError } from "../../src/model/federation";
 import { peeringSheet } from "../../src/model/peering-sheet";
+import { REGISTRY, ROOT } from "../helpers/sites";
 
-const ROOT = join(__dirname, "..", "..");
 const load = (file: string) =>
   parseRegistry(readYaml(join(ROOT, file), file).value, file).registry!;
-const fgn = load("stacks/federation.yaml");
-const options = { registryFile: "stacks/federation.yaml", memberStacks: [] };
+const fgn = load(REGISTRY);
+const options = { registryFile: REGISTRY, memberStacks: [] };
 
 describe("peering sheet", () => {
   it("is the peer's side: camille configuring its peering with alexis", () => {

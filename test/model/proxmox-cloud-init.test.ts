@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { DOCKER_PACKAGE, dockerUserData } from "../../src/model/proxmox-cloud-init";
 import { siteModel } from "../helpers/site";
+import { HOME } from "../helpers/sites";
 
 const SITE_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE8auLriHFNj794SyKbVoA8bg7IK3HAW0P7PMozzrsyr me";
@@ -79,7 +80,7 @@ describe("cloud-init user data of a Docker host VM", () => {
   });
 
   it("the home seed: every Docker host VM's user data carries the site's key and its own name", () => {
-    const home = siteModel("home");
+    const home = siteModel(HOME);
     const keys = home.config.site.sshKeys;
     const vms = home.proxmox!.guests.filter((g) => g.docker);
     assert.equal(vms.length, 10);

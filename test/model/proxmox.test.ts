@@ -24,8 +24,9 @@ import {
 } from "../../src/model/proxmox";
 import { planProxmox } from "../../src/model/proxmox-plan";
 import { siteModel } from "../helpers/site";
+import { HOME } from "../helpers/sites";
 
-const home = siteModel("home");
+const home = siteModel(HOME);
 const px = home.config.proxmox!;
 /** A site without SSH keys, for plans of clusters built here. */
 const NO_SITE = { sshKeys: [], domains: { internal: "home.arpa" } };
@@ -452,10 +453,7 @@ describe("the Proxmox plan", () => {
   });
 
   it("returns the problems of its derivations with the stack file, and none for the seed", () => {
-    assert.deepEqual(
-      planProxmox(px, home.addresses, "Pulumi.home.yaml", home.config.site).problems,
-      [],
-    );
+    assert.deepEqual(planProxmox(px, home.addresses, HOME.file, home.config.site).problems, []);
     const lost = cluster({ nodes: [{ name: "a", address: "10.0.0.1", powered: false }] });
     assert.deepEqual(planProxmox(lost, planAddresses(lost), "f.yaml", NO_SITE).problems, [
       {

@@ -8,10 +8,9 @@ import { withFormerRoles, type PlannedObject } from "../../src/devices/plan";
 import { guestVmid } from "../../src/model/proxmox";
 import { unifiPlan } from "../../src/model/unifi";
 import { decideFirewallMode } from "../../src/model/unifi/firewall-mode";
-import { stackFileSource } from "../../src/config/load";
-import { evaluateSite } from "../../src/evaluate";
 import { editedStack } from "../helpers/renames";
-import { ROOT, siteModel } from "../helpers/site";
+import { siteModel } from "../helpers/site";
+import { ANNEX, HOME } from "../helpers/sites";
 
 const object = (role: string, kind = "Network"): PlannedObject => ({
   role,
@@ -49,7 +48,7 @@ describe("renames in the model", () => {
   });
 
   it("UniFi, zone-based: the network and the policies named after it", () => {
-    const annex = siteModel("annex");
+    const annex = siteModel(ANNEX);
     const config = annex.config.unifi!;
     const renamed = {
       ...config,
@@ -108,16 +107,13 @@ describe("renames in the model", () => {
   });
 
   it("services: a renamed service's volumes and passwords keep their first name", () => {
-    const file = editedStack("home", [
+    const site = editedStack(HOME, [
       [
         "    - name: immich\n      app: immich",
         "    - name: pictures\n      renamedFrom: [immich, photos]\n      app: immich",
       ],
     ]);
-    const model = evaluateSite(stackFileSource(file, "home", "Pulumi.home.yaml"), {
-      root: ROOT,
-      requireSecrets: false,
-    }).model;
+    const model = siteModel(site);
     const stack = model.services!.stacks.find((s) => s.name === "pictures")!;
     assert.deepEqual(stack.formerNames, ["immich", "photos"]);
     assert.deepEqual(

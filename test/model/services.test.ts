@@ -1,6 +1,5 @@
 /** The pure services model of both example stacks, and its helpers. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { loadSite, stackFileSource } from "../../src/config/load";
@@ -15,20 +14,20 @@ import {
   servicesModel,
   type PortUse,
 } from "../../src/model/services";
+import { ANNEX, HOME, ROOT, pathOf, type StackFile } from "../helpers/sites";
 
-const ROOT = join(__dirname, "..", "..");
-const site = (stack: string) =>
+const site = (fixture: StackFile) =>
   buildModel(
-    loadSite(stackFileSource(join(ROOT, `Pulumi.${stack}.yaml`), stack, `Pulumi.${stack}.yaml`), {
+    loadSite(stackFileSource(pathOf(fixture), fixture.stack, fixture.file), {
       root: ROOT,
       requireSecrets: false,
     }),
   ).model;
-const model = (stack: string) => site(stack).services!;
+const model = (fixture: StackFile) => site(fixture).services!;
 
 describe("services model", () => {
-  const home = model("home");
-  const annex = model("annex");
+  const home = model(HOME);
+  const annex = model(ANNEX);
 
   it("places each part on its host: Immich ML on servo, the rest on optiplex", () => {
     const immich = annex.stacks.find((s) => s.name === "immich")!;
@@ -89,7 +88,7 @@ describe("services model", () => {
   });
 
   it("reports a port clash as a problem of the stack file it is given", () => {
-    const home = site("home");
+    const home = site(HOME);
     const clash = serviceSchema.parse({
       name: "web",
       app: "custom",
@@ -102,11 +101,11 @@ describe("services model", () => {
       config,
       hosts: home.dockerHosts,
       networks: home.networks,
-      file: "Pulumi.home.yaml",
+      file: HOME.file,
     });
     assert.deepEqual(services.problems, [
       {
-        file: "Pulumi.home.yaml",
+        file: HOME.file,
         path: ["homelab:services", config.services.length - 1, "ports", 0, "host"],
         message:
           'port 443/tcp on host "caddy" is already published by service "proxy" (caddy entry point): publish it on another host port, or move one of them to another host',

@@ -1,6 +1,5 @@
 /** The UniFi gateway as controller objects (pure model): both firewall generations. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { loadSite, stackFileSource } from "../../src/config/load";
@@ -13,17 +12,17 @@ import { groupName, slug } from "../../src/model/unifi/names";
 import { legacyRuleIndexes, type ConsoleRule } from "../../src/model/unifi/indexes";
 import { wireguardPublicKey } from "../../src/model/unifi/wireguard";
 import { policyBody } from "../../src/devices/unifi/bodies";
+import { ANNEX, ROOT, pathOf } from "../helpers/sites";
 
-const ROOT = join(__dirname, "..", "..");
 const annex = buildModel(
-  loadSite(stackFileSource(join(ROOT, "Pulumi.annex.yaml"), "annex", "Pulumi.annex.yaml"), {
+  loadSite(stackFileSource(pathOf(ANNEX), ANNEX.stack, ANNEX.file), {
     root: ROOT,
     requireSecrets: false,
   }),
 ).model;
 const config = annex.config.unifi!;
 const input = {
-  file: "Pulumi.annex.yaml",
+  file: ANNEX.file,
   config,
   networks: annex.networks,
   publish: annex.publish,
@@ -413,7 +412,7 @@ describe("UniFi model helpers", () => {
     assert.equal(plan.objects.length, 0);
     assert.equal(plan.problems.length, 1);
     const [problem] = plan.problems;
-    assert.equal(problem?.file, "Pulumi.annex.yaml");
+    assert.equal(problem?.file, ANNEX.file);
     assert.deepEqual(problem?.path, ["homelab:unifi", "firewall"]);
     assert.match(
       problem?.message ?? "",
@@ -435,7 +434,7 @@ describe("UniFi model helpers", () => {
       plan.problems.map((p) => [p.file, p.path, p.message]),
       [
         [
-          "Pulumi.annex.yaml",
+          ANNEX.file,
           ["homelab:unifi", "firewall", "mode"],
           "firewall.mode is legacy, but the console (UniFi Network 9.5.21) runs the zone-based firewall: it refuses every legacy rule (api.err.FirewallRuleIndexOutOfRange) after the networks, groups and port forwards would have been written. Set homelab:unifi.firewall.mode to zone (or auto)",
         ],

@@ -20,7 +20,7 @@
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { checkProject } from "../../src/cli/check";
@@ -35,9 +35,10 @@ import { ConfigError, formatReport } from "../../src/config/errors";
 import { peeringSheet } from "../../src/model/peering-sheet";
 import { report, section } from "../../.github/scripts/plan-report.cjs";
 import { runAsEngine } from "../helpers/runtime";
+import { HOME as HOME_SITE, REGISTRY, pathOf } from "../helpers/sites";
 
 const ROOT = join(__dirname, "..", "..");
-const HOME = readFileSync(join(ROOT, "Pulumi.home.yaml"), "utf8");
+const HOME = readFileSync(pathOf(HOME_SITE), "utf8");
 
 /** Every canary, by the path it takes. */
 const CANARY = {
@@ -126,9 +127,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** A project with the registry, one canary stack and the files stacks name. */
 function project(name: string, stack: string): string {
   const root = join(dir, name);
-  mkdirSync(join(root, "stacks"), { recursive: true });
+  mkdirSync(dirname(join(root, REGISTRY)), { recursive: true });
   cpSync(join(ROOT, "Pulumi.yaml"), join(root, "Pulumi.yaml"));
-  cpSync(join(ROOT, "stacks", "federation.yaml"), join(root, "stacks", "federation.yaml"));
+  cpSync(join(ROOT, REGISTRY), join(root, REGISTRY));
   writeFileSync(join(root, `Pulumi.${name}.yaml`), stack);
   return root;
 }
@@ -138,7 +139,7 @@ function engineRun(config: Record<string, string>, secretKeys: string[]): Promis
   return runAsEngine("home", config, secretKeys);
 }
 
-const home = loadOffline(ROOT, "home");
+const home = loadOffline(ROOT, HOME_SITE.stack, pathOf(HOME_SITE));
 /** The home stack's engine config with every secret set to a canary. */
 function engineConfig(reference: string): Record<string, string> {
   const config = { ...home.config };
@@ -268,16 +269,16 @@ describe("canary secrets never appear in any tool's output", () => {
   });
 
   it("peering sheet: a registry with a token as contact or endpoint is refused without quoting it", async () => {
-    const registry = readFileSync(join(ROOT, "stacks", "federation.yaml"), "utf8");
+    const registry = readFileSync(join(ROOT, REGISTRY), "utf8");
     for (const [name, text] of [
       ["contact", registry.replace("contact: alexis@example.net", `contact: ${CANARY.contact}`)],
       ["endpoint", registry.replace(/endpoint: [^\n]+/, `endpoint: ${CANARY.endpoint}`)],
     ] as const) {
       assert.notEqual(text, registry);
       const root = project(`registry-${name}`, HOME);
-      writeFileSync(join(root, "stacks", "federation.yaml"), text);
+      writeFileSync(join(root, REGISTRY), text);
       const sheet = await outputOf(() => {
-        const loaded = loadRegistry(root, "stacks/federation.yaml");
+        const loaded = loadRegistry(root, REGISTRY);
         return formatSheet(
           peeringSheet(loaded, "alexis", "baptiste", { registryFile: "x", memberStacks: [] }),
         );

@@ -11,15 +11,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadOffline } from "../../src/cli/offline";
 import { runAsEngine } from "../helpers/runtime";
 import { siteModel } from "../helpers/site";
+import { ANNEX, HOME, pathOf } from "../helpers/sites";
 
 const ROOT = join(__dirname, "..", "..");
 
 describe("the Cloudflare token of the certificate resolver", () => {
   it("annex: Traefik's DNS challenge reads cloudflareDnsToken, the zone keeps cloudflareApiToken", () => {
-    const annex = loadOffline(ROOT, "annex");
+    const annex = loadOffline(ROOT, ANNEX.stack, pathOf(ANNEX));
     const names = annex.loaded.secrets.map((s) => s.name);
     assert.ok(names.includes("cloudflareDnsToken") && names.includes("cloudflareApiToken"));
-    const model = siteModel("annex");
+    const model = siteModel(ANNEX);
     assert.equal(model.services?.proxy?.kind, "traefik");
     assert.deepEqual(model.services?.proxy?.settings.cloudflareToken, {
       secret: "cloudflareDnsToken",
@@ -33,7 +34,7 @@ describe("the Cloudflare token of the certificate resolver", () => {
   });
 
   describe("under the engine (home, with the DNS challenge)", () => {
-    const home = loadOffline(ROOT, "home");
+    const home = loadOffline(ROOT, HOME.stack, pathOf(HOME));
     const proxy = JSON.parse(home.config["homelab:proxy"]!) as { tls: { acme: string } };
     proxy.tls.acme = "cloudflare-dns";
     const config: Record<string, string> = {

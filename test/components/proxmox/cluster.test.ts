@@ -16,6 +16,7 @@ import { GUEST_IGNORED_CHANGES } from "../../../src/components/proxmox/guests";
 import { guestAddress } from "../../../src/model/address-plan";
 import { sdnFingerprint, sdnObjectIds } from "../../../src/model/proxmox";
 import { refOf, runMockStack, valueOf, type MockStack } from "../../helpers/mock-stack";
+import { HOME } from "../../helpers/sites";
 
 const APPLIER = "proxmoxve:sdn/applier:Applier";
 const ZONE = "proxmoxve:sdn/zone/simple:Simple";
@@ -32,7 +33,7 @@ describe("ProxmoxCluster (home stack, seed 000)", () => {
   let home: MockStack;
   let guests: PlannedResource[];
   before(async () => {
-    home = await runMockStack("home");
+    home = await runMockStack(HOME);
     guests = [...home.ofType(VM), ...home.ofType(CT)];
   });
 

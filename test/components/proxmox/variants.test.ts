@@ -6,11 +6,10 @@
  * directory, derived vmids, the TLS opt-out, SSH as a non-root user.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { PlannedResource } from "../../../src/cli/mock-runtime";
 import { guestVmid } from "../../../src/model/proxmox";
-import { refOf, ROOT, runMockStack, valueOf, type MockStack } from "../../helpers/mock-stack";
+import { refOf, runMockStack, valueOf, type MockStack } from "../../helpers/mock-stack";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const CT = "proxmoxve:index/containerLegacy:ContainerLegacy";
@@ -20,7 +19,7 @@ const ref = (r: PlannedResource) => `${r.type}::${r.name}`;
 describe("ProxmoxCluster (lab stack: the other zone kinds, storages and guest shapes)", () => {
   let lab: MockStack;
   before(async () => {
-    lab = await runMockStack("lab", join(ROOT, "test", "fixtures", "proxmox", "lab.yaml"));
+    lab = await runMockStack({ stack: "lab", file: "test/fixtures/proxmox/lab.yaml" });
   });
 
   it("TLS opt-out is explicit on the provider and on the API calls; SSH as a non-root user", () => {

@@ -10,11 +10,12 @@ import { offlineObjectId } from "../../../src/cli/mock-outputs";
 import type { Plan } from "../../../src/cli/mock-runtime";
 import { CLOUDFLARE_RANGES } from "../../../src/data/cloudflare";
 import { byName as find, plan as planOf } from "../../helpers/plan";
+import { ANNEX } from "../../helpers/sites";
 import { assertControllerAccepts, bodyOf as body, unifiObjects, type Body } from "./plan-objects";
 
 let plan: Plan;
 before(async () => {
-  plan = await planOf("annex");
+  plan = await planOf(ANNEX);
 });
 
 const unifi = () => unifiObjects(plan);

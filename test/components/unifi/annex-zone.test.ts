@@ -4,23 +4,16 @@
  * order and the zone lookups are planned, each body valid for the controller.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { offlineObjectId } from "../../../src/cli/mock-outputs";
 import type { Plan } from "../../../src/cli/mock-runtime";
-import { byName as find, plan as planOf, ROOT } from "../../helpers/plan";
+import { byName as find, plan as planOf } from "../../helpers/plan";
+import { ANNEX, variant } from "../../helpers/sites";
 import { assertControllerAccepts, bodyOf as body, unifiObjects, type Body } from "./plan-objects";
 
 let plan: Plan;
 before(async () => {
-  const text = readFileSync(join(ROOT, "Pulumi.annex.yaml"), "utf8");
-  const auto = text.replace(/mode: legacy.*\n/, "mode: auto\n");
-  assert.notEqual(auto, text);
-  const file = join(mkdtempSync(join(tmpdir(), "annex-zone-")), "Pulumi.annex.yaml");
-  writeFileSync(file, auto);
-  plan = await planOf("annex", file);
+  plan = await planOf(variant(ANNEX, (text) => text.replace(/mode: legacy.*\n/, "mode: auto\n")));
 });
 
 const ofType = (type: string) => unifiObjects(plan, type);

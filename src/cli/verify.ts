@@ -1,0 +1,62 @@
+/**
+ * `npm run verify -- --stack <name> [--config <file>] [--json]`
+ *
+ * After an up: evaluates the stack as `plan` does (what SHOULD exist), reads the live
+ * homelab with the stack's credentials (from the environment: src/verify/credentials.ts)
+ * and prints one row per check (check, target, status, detail), or the same as JSON.
+ * Exits 1 when any check fails, 0 when every one passed.
+ */
+import { credential, neededCredentials, type Environment } from "../verify/credentials";
+import { fortigateMonitor } from "../verify/fortigate";
+import { verifySite, type MissingCredential, type VerifySources } from "../verify";
+import { formatJson, formatTable } from "../verify/report";
+import type { SiteModel } from "../model";
+import { projectRoot, parseCli, runCli, UsageError } from "./common";
+import { loadOffline } from "./offline-stack";
+
+const USAGE = `usage: npm run verify -- --stack <name> [--config <file>] [--json]
+
+Checks the live homelab against the stack, after an up. Credentials come from the
+environment (never printed): FORTIOS_API_TOKEN, UNIFI_API_KEY or UNIFI_PASSWORD,
+PROXMOX_VE_API_TOKEN, as the site needs them.
+
+  --stack <name>    stack to verify (reads Pulumi.<name>.yaml)
+  --config <file>   read this stack file instead
+  --json            print one JSON document on stdout`;
+
+/** The readers of the site's sources, and the credentials that are missing. */
+export function sourcesFor(
+  model: SiteModel,
+  env: Environment,
+): { sources: VerifySources; missing: MissingCredential[] } {
+  const missing: MissingCredential[] = [];
+  const sources: { -readonly [K in keyof VerifySources]: VerifySources[K] } = {};
+  for (const need of neededCredentials(model)) {
+    if (env[need.env] === undefined || env[need.env] === "")
+      missing.push({ check: "credentials", ...need });
+  }
+  const fortigateToken = credential(env, "fortigateApiToken");
+  if (model.fortigate && fortigateToken)
+    sources.fortigate = fortigateMonitor(model.fortigate.connection, fortigateToken);
+  return { sources, missing };
+}
+
+/** The command, given the arguments after its name (sets `process.exitCode`). */
+export const main = (argv: string[], env: Environment = process.env): Promise<void> =>
+  runCli(USAGE, async () => {
+    const values = parseCli(argv, USAGE, {
+      stack: { type: "string" },
+      config: { type: "string" },
+      json: { type: "boolean", default: false },
+    });
+    if (!values.stack) throw new UsageError("--stack is required");
+    const { model } = loadOffline(projectRoot(), values.stack, values.config);
+    const { sources, missing } = sourcesFor(model, env);
+    const rows = await verifySite(model, sources, missing);
+    process.stdout.write(
+      values.json ? formatJson(values.stack, rows) : formatTable(values.stack, rows),
+    );
+    return rows.some((r) => r.status === "fail") ? 1 : 0;
+  });
+
+if (require.main === module) void main(process.argv.slice(2));

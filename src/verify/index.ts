@@ -1,0 +1,38 @@
+/**
+ * `verify`: what the live homelab says, against what the stack's model says SHOULD exist.
+ * Each source is read through a small reader (the FortiGate monitor API, the UniFi
+ * controller, the Proxmox API), so tests put emulators behind the same code the command
+ * runs; the checks run in a fixed order (edge, gateway, cluster) and every one produces
+ * rows, a failed read included (as a failed row naming what could not be read).
+ */
+import type { SiteModel } from "../model";
+import { checkFortigate, type MonitorReader } from "./fortigate";
+import { fail, type Row } from "./report";
+
+export interface VerifySources {
+  readonly fortigate?: MonitorReader;
+}
+
+/** A source the site has but verify cannot read (its credential is missing). */
+export interface MissingCredential {
+  readonly check: string;
+  readonly env: string;
+  readonly secret: string;
+}
+
+export async function verifySite(
+  model: SiteModel,
+  sources: VerifySources,
+  missing: readonly MissingCredential[] = [],
+): Promise<Row[]> {
+  const rows: Row[] = missing.map((m) =>
+    fail(
+      m.check,
+      m.env,
+      `not set: export it from the stack secret homelab:${m.secret} (see README, Verify)`,
+    ),
+  );
+  if (model.fortigate && sources.fortigate)
+    rows.push(...(await checkFortigate(model, sources.fortigate)));
+  return rows;
+}

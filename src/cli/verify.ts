@@ -8,6 +8,7 @@
  */
 import { credential, neededCredentials, type Environment } from "../verify/credentials";
 import { fortigateMonitor } from "../verify/fortigate";
+import { UnifiClient } from "../providers/unifi/client";
 import { verifySite, type MissingCredential, type VerifySources } from "../verify";
 import { formatJson, formatTable } from "../verify/report";
 import type { SiteModel } from "../model";
@@ -38,6 +39,15 @@ export function sourcesFor(
   const fortigateToken = credential(env, "fortigateApiToken");
   if (model.fortigate && fortigateToken)
     sources.fortigate = fortigateMonitor(model.fortigate.connection, fortigateToken);
+  const unifi = model.unifi?.connection;
+  const apiKey = credential(env, "unifiApiKey");
+  const password = credential(env, "unifiPassword");
+  if (unifi && (unifi.auth === "apiKey" ? apiKey : password))
+    sources.unifi = new UnifiClient({
+      connection: unifi,
+      credentials: unifi.auth === "apiKey" ? { apiKey } : { password },
+      retries: 2,
+    });
   return { sources, missing };
 }
 
@@ -52,7 +62,7 @@ export const main = (argv: string[], env: Environment = process.env): Promise<vo
     if (!values.stack) throw new UsageError("--stack is required");
     const { model } = loadOffline(projectRoot(), values.stack, values.config);
     const { sources, missing } = sourcesFor(model, env);
-    const rows = await verifySite(model, sources, missing);
+    const rows = await verifySite(model, sources, missing).finally(() => sources.unifi?.close());
     process.stdout.write(
       values.json ? formatJson(values.stack, rows) : formatTable(values.stack, rows),
     );

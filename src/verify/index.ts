@@ -8,9 +8,12 @@
 import type { SiteModel } from "../model";
 import { checkFortigate, type MonitorReader } from "./fortigate";
 import { fail, type Row } from "./report";
+import { checkUnifi } from "./unifi";
+import type { UnifiClient } from "../providers/unifi/client";
 
 export interface VerifySources {
   readonly fortigate?: MonitorReader;
+  readonly unifi?: UnifiClient;
 }
 
 /** A source the site has but verify cannot read (its credential is missing). */
@@ -34,5 +37,6 @@ export async function verifySite(
   );
   if (model.fortigate && sources.fortigate)
     rows.push(...(await checkFortigate(model, sources.fortigate)));
+  if (model.unifi && sources.unifi) rows.push(...(await checkUnifi(model, sources.unifi)));
   return rows;
 }

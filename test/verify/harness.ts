@@ -13,6 +13,13 @@ import { runMain, type CliResult } from "../helpers/cli";
 import { DEVICE_FINGERPRINT } from "../emulators/server";
 import { EMULATOR_TOKEN, FortiGateEmulator } from "../emulators/fortigate";
 import { path, route, sa, tunnel, type MonitorState } from "../emulators/fortigate-monitor";
+import { TEST_API_KEY, UnifiEmulator, type UnifiEmulatorOptions } from "../emulators/unifi";
+import { testClient } from "../emulators/unifi-fixtures";
+import { loadOffline } from "../../src/cli/offline-stack";
+import { collectionPath } from "../../src/devices/unifi/api";
+import { networkBody, wireguardBody } from "../../src/devices/unifi/bodies";
+import type { UnifiClient, UnifiObject } from "../../src/providers/unifi/client";
+import { ROOT } from "../helpers/cli";
 
 const FIXTURES = join(__dirname, "fixtures");
 
@@ -73,23 +80,56 @@ export function healthyFortigate(): MonitorState {
   };
 }
 
-export class Lab {
-  readonly fortigate = new FortiGateEmulator();
+/** A fixture stack written with the lab's addresses, and verify run on it. */
+abstract class StackLab {
   private dir = "";
-  private stackFile = "";
+  protected stackFile = "";
   readonly env: Record<string, string | undefined> = {};
+
+  constructor(private readonly stack: string) {}
+
+  /** Writes test/verify/fixtures/<stack>.yaml with `replacements` applied. */
+  protected writeStack(replacements: Record<string, string>): string {
+    this.dir = mkdtempSync(join(tmpdir(), "verify-"));
+    this.stackFile = join(this.dir, `Pulumi.${this.stack}.yaml`);
+    let text = readFileSync(join(FIXTURES, `${this.stack}.yaml`), "utf8");
+    for (const [from, to] of Object.entries(replacements)) text = text.replaceAll(from, to);
+    writeFileSync(this.stackFile, text);
+    return this.stackFile;
+  }
+
+  protected removeStack(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** `npm run verify -- --stack <stack> --config <copy> --json` with the lab's environment. */
+  async verify(extra: string[] = ["--json"]): Promise<VerifyRun> {
+    const result = await runMain(
+      (argv) => main(argv, this.env),
+      ["--stack", this.stack, "--config", this.stackFile, ...extra],
+    );
+    const rows = extra.includes("--json")
+      ? (JSON.parse(result.stdout) as { checks: Row[] }).checks
+      : [];
+    return { ...result, rows };
+  }
+}
+
+/** edge.yaml: a FortiGate member of the federation with a Proxmox node. */
+export class Lab extends StackLab {
+  readonly fortigate = new FortiGateEmulator();
+
+  constructor() {
+    super("edge");
+  }
 
   async start(): Promise<void> {
     const fgt = new URL(await this.fortigate.start());
-    this.dir = mkdtempSync(join(tmpdir(), "verify-"));
-    this.stackFile = join(this.dir, "Pulumi.edge.yaml");
-    writeFileSync(
-      this.stackFile,
-      readFileSync(join(FIXTURES, "edge.yaml"), "utf8")
-        .replaceAll("FORTIGATE_PORT", fgt.port)
-        .replaceAll("PROXMOX_PORT", "8006")
-        .replaceAll("FINGERPRINT", DEVICE_FINGERPRINT),
-    );
+    this.writeStack({
+      FORTIGATE_PORT: fgt.port,
+      PROXMOX_PORT: "8006",
+      FINGERPRINT: DEVICE_FINGERPRINT,
+    });
     this.env.FORTIOS_API_TOKEN = EMULATOR_TOKEN;
     this.env.PROXMOX_VE_API_TOKEN = "verify@pve!homelab=00000000-0000-4000-8000-000000000000";
     this.healthy();
@@ -102,18 +142,66 @@ export class Lab {
 
   async stop(): Promise<void> {
     await this.fortigate.stop();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  /** `npm run verify -- --stack edge --config <copy> --json` with the lab's environment. */
-  async verify(extra: string[] = ["--json"]): Promise<VerifyRun> {
-    const result = await runMain(
-      (argv) => main(argv, this.env),
-      ["--stack", "edge", "--config", this.stackFile, ...extra],
-    );
-    const rows = extra.includes("--json")
-      ? (JSON.parse(result.stdout) as { checks: Row[] }).checks
-      : [];
-    return { ...result, rows };
+    this.removeStack();
   }
 }
+
+/** gateway.yaml: a UniFi console with two VLANs and the WireGuard server. */
+export class GatewayLab extends StackLab {
+  readonly console: UnifiEmulator;
+  client?: UnifiClient;
+
+  constructor(options: UnifiEmulatorOptions = {}) {
+    super("gateway");
+    this.console = new UnifiEmulator(options);
+  }
+
+  async start(): Promise<void> {
+    const url = await this.console.start();
+    const file = this.writeStack({ CONTROLLER_URL: url, FINGERPRINT: DEVICE_FINGERPRINT });
+    this.env.UNIFI_API_KEY = TEST_API_KEY;
+    this.client = testClient(url);
+    await this.healthy(file);
+  }
+
+  /** The console as an up leaves it: the plan's networks and server, posted as the provider does. */
+  async healthy(file = this.stackFile): Promise<void> {
+    const client = this.client!;
+    const networks = collectionPath("default", "networkconf");
+    const { model } = loadOffline(ROOT, "gateway", file);
+    const planned = new Set(
+      model.unifi!.objects.flatMap((o) =>
+        o.kind === "Network"
+          ? [o.spec.name]
+          : o.kind === "WireGuardServer"
+            ? [o.spec.server.name]
+            : [],
+      ),
+    );
+    for (const n of await client.list(networks))
+      if (planned.has(String(n.name))) await client.call("DELETE", `${networks}/${String(n._id)}`);
+    for (const object of model.unifi!.objects) {
+      if (object.kind === "Network") await client.call("POST", networks, networkBody(object.spec));
+      if (object.kind === "WireGuardServer")
+        await client.call("POST", networks, wireguardBody(object.spec.server, WIREGUARD_KEY));
+    }
+  }
+
+  /** The controller's network named `name`. */
+  async network(name: string): Promise<UnifiObject> {
+    const found = (await this.client!.list(collectionPath("default", "networkconf"))).find(
+      (n) => n.name === name,
+    );
+    assert.ok(found, `network ${name}`);
+    return found;
+  }
+
+  async stop(): Promise<void> {
+    this.client?.close();
+    await this.console.stop();
+    this.removeStack();
+  }
+}
+
+/** A WireGuard private key for the emulated server (32 random-looking bytes, test only). */
+const WIREGUARD_KEY = Buffer.alloc(32, 7).toString("base64");

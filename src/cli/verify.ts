@@ -6,7 +6,13 @@
  * and prints one row per check (check, target, status, detail), or the same as JSON.
  * Exits 1 when any check fails, 0 when every one passed.
  */
-import { credential, neededCredentials, type Environment } from "../verify/credentials";
+import {
+  credential,
+  neededCredentials,
+  proxmoxToken,
+  type Environment,
+} from "../verify/credentials";
+import { proxmoxApi } from "../verify/proxmox";
 import { fortigateMonitor } from "../verify/fortigate";
 import { UnifiClient } from "../providers/unifi/client";
 import { verifySite, type MissingCredential, type VerifySources } from "../verify";
@@ -48,6 +54,9 @@ export function sourcesFor(
       credentials: unifi.auth === "apiKey" ? { apiKey } : { password },
       retries: 2,
     });
+  const proxmox = model.proxmox?.connection;
+  const pveToken = proxmox && proxmoxToken(env, proxmox.apiTokenId);
+  if (proxmox && pveToken) sources.proxmox = proxmoxApi(proxmox, pveToken);
   return { sources, missing };
 }
 

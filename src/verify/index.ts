@@ -9,11 +9,13 @@ import type { SiteModel } from "../model";
 import { checkFortigate, type MonitorReader } from "./fortigate";
 import { fail, type Row } from "./report";
 import { checkUnifi } from "./unifi";
+import { checkProxmox, type ProxmoxReader } from "./proxmox";
 import type { UnifiClient } from "../providers/unifi/client";
 
 export interface VerifySources {
   readonly fortigate?: MonitorReader;
   readonly unifi?: UnifiClient;
+  readonly proxmox?: ProxmoxReader;
 }
 
 /** A source the site has but verify cannot read (its credential is missing). */
@@ -38,5 +40,6 @@ export async function verifySite(
   if (model.fortigate && sources.fortigate)
     rows.push(...(await checkFortigate(model, sources.fortigate)));
   if (model.unifi && sources.unifi) rows.push(...(await checkUnifi(model, sources.unifi)));
+  if (model.proxmox && sources.proxmox) rows.push(...(await checkProxmox(model, sources.proxmox)));
   return rows;
 }

@@ -20,6 +20,7 @@ import { collectionPath } from "../../src/devices/unifi/api";
 import { networkBody, wireguardBody } from "../../src/devices/unifi/bodies";
 import type { UnifiClient, UnifiObject } from "../../src/providers/unifi/client";
 import { ROOT } from "../helpers/cli";
+import { ProxmoxEmulator, type ProxmoxState, type StorageState } from "../emulators/proxmox";
 
 const FIXTURES = join(__dirname, "fixtures");
 
@@ -116,8 +117,37 @@ abstract class StackLab {
 }
 
 /** edge.yaml: a FortiGate member of the federation with a Proxmox node. */
+const PVE_TOKEN = "verify@pve!homelab=5f0c8a52-3b1e-4d7a-9c6f-2e8b1a4d7c90";
+
+/** What the Proxmox node of edge.yaml shows when everything works. */
+export function healthyProxmox(): ProxmoxState {
+  const storage = (name: string, type: string, content: string): StorageState => ({
+    storage: name,
+    type,
+    content,
+    enabled: 1,
+    active: 1,
+    shared: 0,
+  });
+  return {
+    guests: [
+      { node: "pve1", kind: "lxc", vmid: 201, name: "dns", status: "running" },
+      { node: "pve1", kind: "qemu", vmid: 202, name: "apps", status: "running" },
+    ],
+    zones: [{ id: "lab", type: "simple" }],
+    vnets: [{ id: "labnet", type: "vnet", zone: "lab" }],
+    storages: {
+      pve1: [
+        storage("local", "dir", "iso,vztmpl,snippets"),
+        storage("local-lvm", "lvmthin", "images,rootdir"),
+      ],
+    },
+  };
+}
+
 export class Lab extends StackLab {
   readonly fortigate = new FortiGateEmulator();
+  readonly proxmox = new ProxmoxEmulator(PVE_TOKEN);
 
   constructor() {
     super("edge");
@@ -125,23 +155,26 @@ export class Lab extends StackLab {
 
   async start(): Promise<void> {
     const fgt = new URL(await this.fortigate.start());
+    const pve = new URL(await this.proxmox.start());
     this.writeStack({
       FORTIGATE_PORT: fgt.port,
-      PROXMOX_PORT: "8006",
+      PROXMOX_PORT: pve.port,
       FINGERPRINT: DEVICE_FINGERPRINT,
     });
     this.env.FORTIOS_API_TOKEN = EMULATOR_TOKEN;
-    this.env.PROXMOX_VE_API_TOKEN = "verify@pve!homelab=00000000-0000-4000-8000-000000000000";
+    this.env.PROXMOX_VE_API_TOKEN = PVE_TOKEN;
     this.healthy();
   }
 
   /** Every device back to the healthy state. */
   healthy(): void {
     this.fortigate.monitor = healthyFortigate();
+    this.proxmox.state = healthyProxmox();
   }
 
   async stop(): Promise<void> {
     await this.fortigate.stop();
+    await this.proxmox.stop();
     this.removeStack();
   }
 }

@@ -10,12 +10,15 @@ import { checkFortigate, type MonitorReader } from "./fortigate";
 import { fail, type Row } from "./report";
 import { checkUnifi } from "./unifi";
 import { checkProxmox, type ProxmoxReader } from "./proxmox";
+import { checkHttp, type HttpOptions } from "./http";
 import type { UnifiClient } from "../providers/unifi/client";
 
 export interface VerifySources {
   readonly fortigate?: MonitorReader;
   readonly unifi?: UnifiClient;
   readonly proxmox?: ProxmoxReader;
+  /** Where the proxy and the resolvers are asked (no credential needed). */
+  readonly http?: HttpOptions;
 }
 
 /** A source the site has but verify cannot read (its credential is missing). */
@@ -41,5 +44,6 @@ export async function verifySite(
     rows.push(...(await checkFortigate(model, sources.fortigate)));
   if (model.unifi && sources.unifi) rows.push(...(await checkUnifi(model, sources.unifi)));
   if (model.proxmox && sources.proxmox) rows.push(...(await checkProxmox(model, sources.proxmox)));
+  if (model.services) rows.push(...(await checkHttp(model, sources.http ?? {})));
   return rows;
 }

@@ -20,6 +20,8 @@ import { collectionPath } from "../../src/devices/unifi/api";
 import { networkBody, wireguardBody } from "../../src/devices/unifi/bodies";
 import type { UnifiClient, UnifiObject } from "../../src/providers/unifi/client";
 import { ROOT } from "../helpers/cli";
+import { DnsEmulator } from "../emulators/dns";
+import { ProxyEmulator } from "../emulators/proxy";
 import { ProxmoxEmulator, type ProxmoxState, type StorageState } from "../emulators/proxmox";
 
 const FIXTURES = join(__dirname, "fixtures");
@@ -109,9 +111,10 @@ abstract class StackLab {
       (argv) => main(argv, this.env),
       ["--stack", this.stack, "--config", this.stackFile, ...extra],
     );
-    const rows = extra.includes("--json")
-      ? (JSON.parse(result.stdout) as { checks: Row[] }).checks
-      : [];
+    const rows =
+      extra.includes("--json") && result.stdout !== ""
+        ? (JSON.parse(result.stdout) as { checks: Row[] }).checks
+        : [];
     return { ...result, rows };
   }
 }
@@ -148,6 +151,12 @@ export function healthyProxmox(): ProxmoxState {
 export class Lab extends StackLab {
   readonly fortigate = new FortiGateEmulator();
   readonly proxmox = new ProxmoxEmulator(PVE_TOKEN);
+  readonly proxy = new ProxyEmulator();
+  /** The site's resolver (internal names). */
+  readonly resolver = new DnsEmulator();
+  /** The public resolver (public names). */
+  readonly publicDns = new DnsEmulator();
+  private httpArgs: string[] = [];
 
   constructor() {
     super("edge");
@@ -156,6 +165,16 @@ export class Lab extends StackLab {
   async start(): Promise<void> {
     const fgt = new URL(await this.fortigate.start());
     const pve = new URL(await this.proxmox.start());
+    this.httpArgs = [
+      "--proxy",
+      await this.proxy.start(),
+      "--ca",
+      join(FIXTURES, "tls", "ca-cert.pem"),
+      "--resolver",
+      await this.resolver.start(),
+      "--public-resolver",
+      await this.publicDns.start(),
+    ];
     this.writeStack({
       FORTIGATE_PORT: fgt.port,
       PROXMOX_PORT: pve.port,
@@ -170,11 +189,35 @@ export class Lab extends StackLab {
   healthy(): void {
     this.fortigate.monitor = healthyFortigate();
     this.proxmox.state = healthyProxmox();
+    this.proxy.reset();
+    this.resolver.records = new Map([
+      ["status.edge.arpa", ["10.1.0.20"]],
+      ["health.edge.arpa", ["10.1.0.20"]],
+    ]);
+    this.publicDns.records = new Map([["status.example.com", ["203.0.113.10"]]]);
+  }
+
+  /** "127.0.0.1:<port>" of the site's resolver. */
+  get resolverAddress(): string {
+    return this.httpArgs[this.httpArgs.indexOf("--resolver") + 1]!;
+  }
+
+  override verify(
+    extra: string[] = ["--json"],
+    options: { withoutCa?: boolean } = {},
+  ): Promise<VerifyRun> {
+    const args = options.withoutCa
+      ? this.httpArgs.filter((a, i, all) => a !== "--ca" && all[i - 1] !== "--ca")
+      : this.httpArgs;
+    return super.verify([...args, ...extra]);
   }
 
   async stop(): Promise<void> {
     await this.fortigate.stop();
     await this.proxmox.stop();
+    await this.proxy.stop();
+    await this.resolver.stop();
+    await this.publicDns.stop();
     this.removeStack();
   }
 }

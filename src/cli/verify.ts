@@ -14,6 +14,7 @@ import {
 } from "../verify/credentials";
 import { proxmoxApi } from "../verify/proxmox";
 import type { HttpOptions } from "../verify/http";
+import { sshDialStdio, type DockerTransport } from "../verify/docker";
 import { readFileSync } from "node:fs";
 import { fortigateMonitor } from "../verify/fortigate";
 import { UnifiClient } from "../providers/unifi/client";
@@ -81,7 +82,11 @@ function readCa(file: string): string {
 }
 
 /** The command, given the arguments after its name (sets `process.exitCode`). */
-export const main = (argv: string[], env: Environment = process.env): Promise<void> =>
+export const main = (
+  argv: string[],
+  env: Environment = process.env,
+  docker: DockerTransport = sshDialStdio(),
+): Promise<void> =>
   runCli(USAGE, async () => {
     const values = parseCli(argv, USAGE, {
       stack: { type: "string" },
@@ -100,7 +105,9 @@ export const main = (argv: string[], env: Environment = process.env): Promise<vo
       resolver: values.resolver,
       publicResolver: values["public-resolver"],
     });
-    const rows = await verifySite(model, sources, missing).finally(() => sources.unifi?.close());
+    const rows = await verifySite(model, { ...sources, docker }, missing).finally(() =>
+      sources.unifi?.close(),
+    );
     process.stdout.write(
       values.json ? formatJson(values.stack, rows) : formatTable(values.stack, rows),
     );

@@ -11,6 +11,7 @@ import { fail, type Row } from "./report";
 import { checkUnifi } from "./unifi";
 import { checkProxmox, type ProxmoxReader } from "./proxmox";
 import { checkHttp, type HttpOptions } from "./http";
+import { checkDocker, type DockerTransport } from "./docker";
 import type { UnifiClient } from "../providers/unifi/client";
 
 export interface VerifySources {
@@ -19,6 +20,8 @@ export interface VerifySources {
   readonly proxmox?: ProxmoxReader;
   /** Where the proxy and the resolvers are asked (no credential needed). */
   readonly http?: HttpOptions;
+  /** How the Docker hosts' engines are reached. */
+  readonly docker?: DockerTransport;
 }
 
 /** A source the site has but verify cannot read (its credential is missing). */
@@ -45,5 +48,6 @@ export async function verifySite(
   if (model.unifi && sources.unifi) rows.push(...(await checkUnifi(model, sources.unifi)));
   if (model.proxmox && sources.proxmox) rows.push(...(await checkProxmox(model, sources.proxmox)));
   if (model.services) rows.push(...(await checkHttp(model, sources.http ?? {})));
+  if (model.services && sources.docker) rows.push(...(await checkDocker(model, sources.docker)));
   return rows;
 }

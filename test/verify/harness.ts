@@ -21,6 +21,8 @@ import { networkBody, wireguardBody } from "../../src/devices/unifi/bodies";
 import type { UnifiClient, UnifiObject } from "../../src/providers/unifi/client";
 import { ROOT } from "../helpers/cli";
 import { DnsEmulator } from "../emulators/dns";
+import { container, DIAL_STDIO, DockerEngineEmulator } from "../emulators/docker-engine";
+import { sshDialStdio, type DockerTransport } from "../../src/verify/docker";
 import { ProxyEmulator } from "../emulators/proxy";
 import { ProxmoxEmulator, type ProxmoxState, type StorageState } from "../emulators/proxmox";
 
@@ -88,6 +90,10 @@ abstract class StackLab {
   private dir = "";
   protected stackFile = "";
   readonly env: Record<string, string | undefined> = {};
+  /** How the Docker hosts are reached: a command that never connects, unless a lab sets one. */
+  protected docker: DockerTransport = {
+    get: () => Promise.reject(new Error("no Docker engine in this lab")),
+  };
 
   constructor(private readonly stack: string) {}
 
@@ -108,7 +114,7 @@ abstract class StackLab {
   /** `npm run verify -- --stack <stack> --config <copy> --json` with the lab's environment. */
   async verify(extra: string[] = ["--json"]): Promise<VerifyRun> {
     const result = await runMain(
-      (argv) => main(argv, this.env),
+      (argv) => main(argv, this.env, this.docker),
       ["--stack", this.stack, "--config", this.stackFile, ...extra],
     );
     const rows =
@@ -156,6 +162,7 @@ export class Lab extends StackLab {
   readonly resolver = new DnsEmulator();
   /** The public resolver (public names). */
   readonly publicDns = new DnsEmulator();
+  readonly engine = new DockerEngineEmulator();
   private httpArgs: string[] = [];
 
   constructor() {
@@ -165,6 +172,7 @@ export class Lab extends StackLab {
   async start(): Promise<void> {
     const fgt = new URL(await this.fortigate.start());
     const pve = new URL(await this.proxmox.start());
+    this.useEngine(await this.engine.start());
     this.httpArgs = [
       "--proxy",
       await this.proxy.start(),
@@ -190,11 +198,25 @@ export class Lab extends StackLab {
     this.fortigate.monitor = healthyFortigate();
     this.proxmox.state = healthyProxmox();
     this.proxy.reset();
+    this.engine.apiVersion = "1.52";
+    this.engine.containers = [
+      container("proxy-caddy", "docker.io/library/caddy:2.10.2", true),
+      container("uptime-kuma-server", "docker.io/louislam/uptime-kuma:2.0.2", true),
+      container("gatus-server", "ghcr.io/twin/gatus:v5.26.0"),
+    ];
     this.resolver.records = new Map([
       ["status.edge.arpa", ["10.1.0.20"]],
       ["health.edge.arpa", ["10.1.0.20"]],
     ]);
     this.publicDns.records = new Map([["status.example.com", ["203.0.113.10"]]]);
+  }
+
+  /** The real transport, with the engine's port in place of ssh to docker1. */
+  useEngine(port: number): void {
+    this.docker = sshDialStdio({
+      command: process.execPath,
+      args: () => [DIAL_STDIO, String(port)],
+    });
   }
 
   /** "127.0.0.1:<port>" of the site's resolver. */
@@ -216,6 +238,7 @@ export class Lab extends StackLab {
     await this.fortigate.stop();
     await this.proxmox.stop();
     await this.proxy.stop();
+    await this.engine.stop();
     await this.resolver.stop();
     await this.publicDns.stop();
     this.removeStack();

@@ -7,7 +7,7 @@
  */
 import type { SiteModel } from "../model";
 import { checkFortigate, type MonitorReader } from "./fortigate";
-import { fail, type Row } from "./report";
+import { fail, skip, type Row } from "./report";
 import { checkUnifi } from "./unifi";
 import { checkProxmox, type ProxmoxReader } from "./proxmox";
 import { checkHttp, type HttpOptions } from "./http";
@@ -43,6 +43,14 @@ export async function verifySite(
       `not set: export it from the stack secret homelab:${m.secret} (see README, Verify)`,
     ),
   );
+  if (model.federation && model.federation.peerings.length > 0 && !model.fortigate)
+    rows.push(
+      skip(
+        "federation",
+        model.federation.member.id,
+        "the edge is not a FortiGate: its BGP sessions and tunnels are not read",
+      ),
+    );
   if (model.fortigate && sources.fortigate)
     rows.push(...(await checkFortigate(model, sources.fortigate)));
   if (model.unifi && sources.unifi) rows.push(...(await checkUnifi(model, sources.unifi)));

@@ -37,6 +37,15 @@ describe("verify: FortiGate", () => {
     assert.equal(rowOf(run, "federation-prefixes", "charlie").status, "ok");
   });
 
+  it("no credential of the environment appears in the table or the JSON", async () => {
+    lab.fortigate.monitor.neighbors.length = 0; // failing rows too
+    for (const args of [[], ["--json"]]) {
+      const run = await lab.verify(args);
+      for (const value of Object.values(lab.env))
+        assert.ok(value && !(run.stdout + run.stderr).includes(value));
+    }
+  });
+
   it("a neighbor down: its row fails with the state, exit 1", async () => {
     lab.fortigate.monitor.neighbors[0] = {
       ...lab.fortigate.monitor.neighbors[0]!,
@@ -134,35 +143,23 @@ describe("verify: FortiGate", () => {
   });
 
   it("a token the FortiGate refuses: every FortiGate row fails, the token is never printed", async () => {
-    const saved = lab.env.FORTIOS_API_TOKEN;
-    lab.env.FORTIOS_API_TOKEN = "wrong-token-d41d8cd98f00b204e9800998ecf8427e";
-    try {
-      const run = await lab.verify();
-      assert.equal(run.status, 1);
-      const row = rowOf(run, "ipsec-sa", "fgn-bravo");
-      assert.match(
-        row.detail,
-        /^cannot read: FortiGate 127\.0\.0\.1 refused the token \(HTTP 401\)/,
-      );
-      assert.ok(!run.stdout.includes("d41d8cd98f00b204"));
-    } finally {
-      lab.env.FORTIOS_API_TOKEN = saved;
-    }
+    const run = await lab.verifyWithEnv(
+      "FORTIOS_API_TOKEN",
+      "wrong-token-d41d8cd98f00b204e9800998ecf8427e",
+    );
+    assert.equal(run.status, 1);
+    const row = rowOf(run, "ipsec-sa", "fgn-bravo");
+    assert.match(row.detail, /^cannot read: FortiGate 127\.0\.0\.1 refused the token \(HTTP 401\)/);
+    assert.ok(!run.stdout.includes("d41d8cd98f00b204"));
   });
 
   it("no token in the environment: a credentials row names the variable", async () => {
-    const saved = lab.env.FORTIOS_API_TOKEN;
-    delete lab.env.FORTIOS_API_TOKEN;
-    try {
-      const run = await lab.verify();
-      assert.equal(run.status, 1);
-      assert.equal(
-        rowOf(run, "credentials", "FORTIOS_API_TOKEN").detail,
-        "not set: export it from the stack secret homelab:fortigateApiToken (see README, Verify)",
-      );
-      assert.equal(run.rows.filter((r) => r.check.startsWith("bgp")).length, 0);
-    } finally {
-      lab.env.FORTIOS_API_TOKEN = saved;
-    }
+    const run = await lab.verifyWithEnv("FORTIOS_API_TOKEN", undefined);
+    assert.equal(run.status, 1);
+    assert.equal(
+      rowOf(run, "credentials", "FORTIOS_API_TOKEN").detail,
+      "not set: export it from the stack secret homelab:fortigateApiToken (see README, Verify)",
+    );
+    assert.equal(run.rows.filter((r) => r.check.startsWith("bgp")).length, 0);
   });
 });

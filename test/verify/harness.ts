@@ -97,6 +97,18 @@ abstract class StackLab {
 
   constructor(private readonly stack: string) {}
 
+  /** verify run with the environment variable `name` set to `value` (unset: undefined). */
+  async verifyWithEnv(name: string, value: string | undefined): Promise<VerifyRun> {
+    const saved = this.env[name];
+    if (value === undefined) delete this.env[name];
+    else this.env[name] = value;
+    try {
+      return await this.verify();
+    } finally {
+      this.env[name] = saved;
+    }
+  }
+
   /** Writes test/verify/fixtures/<stack>.yaml with `replacements` applied. */
   protected writeStack(replacements: Record<string, string>): string {
     this.dir = mkdtempSync(join(tmpdir(), "verify-"));

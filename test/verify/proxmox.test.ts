@@ -76,18 +76,15 @@ describe("verify: Proxmox", () => {
   });
 
   it("a token the API refuses: every Proxmox row fails, the token is never printed", async () => {
-    const saved = lab.env.PROXMOX_VE_API_TOKEN;
-    lab.env.PROXMOX_VE_API_TOKEN = "0e5f7c1a-9b2d-4e8f-a6c3-7d1b5e9f2a40";
-    try {
-      const run = await lab.verify();
-      assert.equal(run.status, 1);
-      assert.match(
-        rowOf(run, "storage", "local on pve1").detail,
-        /^cannot read: the API refused the token \(HTTP 401\): check PROXMOX_VE_API_TOKEN \(verify@pve!homelab\)/,
-      );
-      assert.ok(!run.stdout.includes("0e5f7c1a-9b2d"));
-    } finally {
-      lab.env.PROXMOX_VE_API_TOKEN = saved;
-    }
+    const run = await lab.verifyWithEnv(
+      "PROXMOX_VE_API_TOKEN",
+      "0e5f7c1a-9b2d-4e8f-a6c3-7d1b5e9f2a40",
+    );
+    assert.equal(run.status, 1);
+    assert.match(
+      rowOf(run, "storage", "local on pve1").detail,
+      /^cannot read: the API refused the token \(HTTP 401\): check PROXMOX_VE_API_TOKEN \(verify@pve!homelab\)/,
+    );
+    assert.ok(!run.stdout.includes("0e5f7c1a-9b2d"));
   });
 });

@@ -61,19 +61,16 @@ describe("verify: UniFi", () => {
   });
 
   it("an API key the console refuses: the rows fail, the key is never printed", async () => {
-    const saved = lab.env.UNIFI_API_KEY;
-    lab.env.UNIFI_API_KEY = "refused-key-9f86d081884c7d659a2feaa0c55ad015";
-    try {
-      const run = await lab.verify();
-      assert.equal(run.status, 1);
-      assert.match(
-        rowOf(run, "unifi-network", "servers vlan 10").detail,
-        /^cannot read: .*API key was rejected/,
-      );
-      assert.ok(!run.stdout.includes("9f86d081884c7d659a2feaa0c55ad015"));
-    } finally {
-      lab.env.UNIFI_API_KEY = saved;
-    }
+    const run = await lab.verifyWithEnv(
+      "UNIFI_API_KEY",
+      "refused-key-9f86d081884c7d659a2feaa0c55ad015",
+    );
+    assert.equal(run.status, 1);
+    assert.match(
+      rowOf(run, "unifi-network", "servers vlan 10").detail,
+      /^cannot read: .*API key was rejected/,
+    );
+    assert.ok(!run.stdout.includes("9f86d081884c7d659a2feaa0c55ad015"));
   });
 });
 

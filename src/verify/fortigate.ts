@@ -28,6 +28,7 @@ import type { SiteModel } from "../model";
 import { containsPrefix, lengthOfMask, parsePrefix, type Prefix } from "../lib/net";
 import { HttpClient } from "../providers/http";
 import { fail, ok, skip, unreadable, type Row } from "./report";
+import { failFast, unanswered } from "./reach";
 
 /** One monitor endpoint's `results`, or why it could not be read. */
 export type MonitorReader = (path: string) => Promise<unknown[]>;
@@ -41,7 +42,7 @@ export function fortigateMonitor(endpoint: FortigateEndpoint, token: string): Mo
     secrets: () => [token],
     label: `FortiGate ${endpoint.host}`,
   });
-  return async (path) => {
+  return failFast(async (path: string) => {
     const response = await http.request({
       method: "GET",
       path: `/api/v2/monitor/${path}`,
@@ -57,7 +58,7 @@ export function fortigateMonitor(endpoint: FortigateEndpoint, token: string): Mo
     const results = (response.json as { results?: unknown } | undefined)?.results;
     if (!Array.isArray(results)) throw new Error(`GET monitor/${path} answered no results list`);
     return results as unknown[];
-  };
+  }, unanswered);
 }
 
 type Obj = Record<string, unknown>;

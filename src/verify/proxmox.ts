@@ -19,6 +19,7 @@
 import type { SiteModel } from "../model";
 import type { ProxmoxConnection } from "../model/proxmox-plan";
 import { HttpClient } from "../providers/http";
+import { failFast, unanswered } from "./reach";
 import { fail, ok, skip, unreadable, type Row } from "./report";
 
 /** `data` of an API answer, or an error saying what the API answered. */
@@ -33,7 +34,7 @@ export function proxmoxApi(connection: ProxmoxConnection, token: string): Proxmo
     label: `Proxmox ${new URL(connection.apiBase).host}`,
   });
   const base = new URL(connection.apiBase).pathname.replace(/\/+$/, "");
-  return async (path) => {
+  return failFast(async (path: string) => {
     const response = await http.request({
       method: "GET",
       path: `${base}/api2/json${path}`,
@@ -54,7 +55,7 @@ export function proxmoxApi(connection: ProxmoxConnection, token: string): Proxmo
       );
     }
     return (response.json as { data?: unknown } | undefined)?.data;
-  };
+  }, unanswered);
 }
 
 /** A non-200 answer of the API (a guest that does not exist answers 500). */

@@ -75,6 +75,22 @@ describe("verify: Proxmox", () => {
     assert.equal(rowOf(run, "storage", "local on pve1").detail, "not a storage of pve1");
   });
 
+  it("an API that drops every connection: asked once (with its retries), every row says why", async () => {
+    lab.proxmox.server.resetLog();
+    lab.proxmox.server.setFaults({ rate: 1, kinds: ["reset-before"] });
+    try {
+      const run = await lab.verify();
+      assert.equal(run.status, 1);
+      const rows = run.rows.filter((r) => ["guest", "sdn", "storage"].includes(r.check));
+      assert.equal(rows.length, 6);
+      for (const row of rows) assert.match(row.detail, /^cannot read: /);
+      // 1 request and 2 retries, not 3 for each of the 5 reads.
+      assert.equal(lab.proxmox.server.count(), 3);
+    } finally {
+      lab.proxmox.server.setFaults(undefined);
+    }
+  });
+
   it("a token the API refuses: every Proxmox row fails, the token is never printed", async () => {
     const run = await lab.verifyWithEnv(
       "PROXMOX_VE_API_TOKEN",

@@ -14,7 +14,8 @@
  * - every declared storage active on the nodes it serves: `GET /nodes/{node}/storage`
  *   (proxmox/pve-storage src/PVE/API2/Storage/Status.pm: `storage`, `enabled`, `active`).
  *
- * A node declared `powered: false` is not asked: its guests and storages are skipped.
+ * A node declared `powered: false` is not asked: its storages are skipped (no guest may run
+ * on it: validation refuses one).
  */
 import type { SiteModel } from "../model";
 import type { ProxmoxConnection } from "../model/proxmox-plan";
@@ -74,19 +75,12 @@ const objects = (v: unknown): Obj[] =>
 const text = (v: unknown): string =>
   typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "";
 
-async function checkGuests(
-  model: SiteModel,
-  read: ProxmoxReader,
-  powered: Set<string>,
-): Promise<Row[]> {
+/** Validation keeps guests off nodes declared powered: false, so each is asked. */
+async function checkGuests(model: SiteModel, read: ProxmoxReader): Promise<Row[]> {
   const rows: Row[] = [];
   for (const guest of model.proxmox?.guests ?? []) {
     const target = `${guest.type} ${guest.vmid} ${guest.name} on ${guest.node}`;
     const want = guest.started ? "running" : "stopped";
-    if (!powered.has(guest.node)) {
-      rows.push(skip("guest", target, `node ${guest.node} is declared powered: false`));
-      continue;
-    }
     const kind = guest.type === "vm" ? "qemu" : "lxc";
     try {
       const data = (await read(`/nodes/${guest.node}/${kind}/${guest.vmid}/status/current`)) as
@@ -211,7 +205,7 @@ export async function checkProxmox(model: SiteModel, read: ProxmoxReader): Promi
   if (!proxmox) return [];
   const powered = new Set(proxmox.nodes.filter((n) => n.powered).map((n) => n.name));
   return [
-    ...(await checkGuests(model, read, powered)),
+    ...(await checkGuests(model, read)),
     ...(await checkSdn(model, read)),
     ...(await checkStorages(model, read, powered)),
   ];

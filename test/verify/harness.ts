@@ -13,7 +13,12 @@ import { runMain, type CliResult } from "../helpers/cli";
 import { DEVICE_FINGERPRINT } from "../emulators/server";
 import { EMULATOR_TOKEN, FortiGateEmulator } from "../emulators/fortigate";
 import { path, route, sa, tunnel, type MonitorState } from "../emulators/fortigate-monitor";
-import { TEST_API_KEY, UnifiEmulator, type UnifiEmulatorOptions } from "../emulators/unifi";
+import {
+  TEST_API_KEY,
+  TEST_PASSWORD,
+  UnifiEmulator,
+  type UnifiEmulatorOptions,
+} from "../emulators/unifi";
 import { testClient } from "../emulators/unifi-fixtures";
 import { loadOffline } from "../../src/cli/offline-stack";
 import { collectionPath } from "../../src/devices/unifi/api";
@@ -262,15 +267,26 @@ export class GatewayLab extends StackLab {
   readonly console: UnifiEmulator;
   client?: UnifiClient;
 
-  constructor(options: UnifiEmulatorOptions = {}) {
+  /** `auth: "password"`: the stack logs in as the local admin, with UNIFI_PASSWORD. */
+  constructor(
+    options: UnifiEmulatorOptions = {},
+    private readonly auth: "apiKey" | "password" = "apiKey",
+  ) {
     super("gateway");
     this.console = new UnifiEmulator(options);
   }
 
   async start(): Promise<void> {
     const url = await this.console.start();
-    const file = this.writeStack({ CONTROLLER_URL: url, FINGERPRINT: DEVICE_FINGERPRINT });
-    this.env.UNIFI_API_KEY = TEST_API_KEY;
+    const file = this.writeStack({
+      CONTROLLER_URL: url,
+      FINGERPRINT: DEVICE_FINGERPRINT,
+      ...(this.auth === "password"
+        ? { "auth: apiKey": "auth: password\n    username: admin" }
+        : {}),
+    });
+    if (this.auth === "password") this.env.UNIFI_PASSWORD = TEST_PASSWORD;
+    else this.env.UNIFI_API_KEY = TEST_API_KEY;
     this.client = testClient(url);
     await this.healthy(file);
   }

@@ -88,3 +88,21 @@ describe("verify: UniFi, a console on the other firewall", () => {
     );
   });
 });
+
+describe("verify: UniFi with a local admin's password", () => {
+  const lab = new GatewayLab({}, "password");
+  before(() => lab.start());
+  after(() => lab.stop());
+
+  it("logs in with UNIFI_PASSWORD; without it, a credentials row", async () => {
+    const run = await lab.verify();
+    assert.equal(run.status, 0, run.stdout);
+    assert.equal(rowOf(run, "unifi-network", "servers vlan 10").status, "ok");
+    const without = await lab.verifyWithEnv("UNIFI_PASSWORD", undefined);
+    assert.equal(without.status, 1);
+    assert.equal(
+      rowOf(without, "credentials", "UNIFI_PASSWORD").detail,
+      "not set: export it from the stack secret homelab:unifiPassword (see README, Verify)",
+    );
+  });
+});

@@ -35,6 +35,9 @@ describe("verify: FortiGate", () => {
     assert.match(rowOf(run, "bgp-sent", "bravo").detail, /^10\.1\.0\.0\/24, 10\.1\.128\.0\/24 /);
     assert.equal(rowOf(run, "sdn-route", "10.1.128.0/24").status, "ok");
     assert.equal(rowOf(run, "federation-prefixes", "charlie").status, "ok");
+    const doc = JSON.parse(run.stdout) as { stack: string; summary: unknown };
+    assert.equal(doc.stack, "edge");
+    assert.deepEqual(doc.summary, { ok: run.rows.length - 2, fail: 0, skip: 2 });
   });
 
   it("no credential of the environment appears in the table or the JSON", async () => {

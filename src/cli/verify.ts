@@ -6,6 +6,7 @@
  * and prints one row per check (check, target, status, detail), or the same as JSON.
  * Exits 1 when any check fails, 0 when every one passed.
  */
+import { readFileSync } from "node:fs";
 import {
   credential,
   neededCredentials,
@@ -15,7 +16,6 @@ import {
 import { proxmoxApi } from "../verify/proxmox";
 import type { HttpOptions } from "../verify/http";
 import { sshDialStdio, type DockerTransport } from "../verify/docker";
-import { readFileSync } from "node:fs";
 import { fortigateMonitor } from "../verify/fortigate";
 import { UnifiClient } from "../providers/unifi/client";
 import { verifySite, type MissingCredential, type VerifySources } from "../verify";
@@ -105,9 +105,12 @@ export const main = (
       resolver: values.resolver,
       publicResolver: values["public-resolver"],
     });
-    const rows = await verifySite(model, { ...sources, docker }, missing).finally(() =>
-      sources.unifi?.close(),
-    );
+    const rows = await verifySite(model, { ...sources, docker }, missing).finally(() => {
+      // Ends the readers' keep-alive connections.
+      sources.fortigate?.close?.();
+      sources.unifi?.close();
+      sources.proxmox?.close?.();
+    });
     process.stdout.write(
       values.json ? formatJson(values.stack, rows) : formatTable(values.stack, rows),
     );

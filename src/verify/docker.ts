@@ -36,11 +36,13 @@ export interface DialStdioOptions {
   readonly timeoutMs?: number;
 }
 
-/** ssh's arguments for a host: no prompt (agent keys only), its port, its user. */
+/** ssh's arguments for a host: no prompt (agent keys only), a bounded connect, its port and user. */
 export function sshArgs(h: DockerHost): string[] {
   return [
     "-o",
     "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=10",
     "-p",
     String(h.port),
     "--",
@@ -63,7 +65,17 @@ export function sshDialStdio(options: DialStdioOptions = {}): DockerTransport {
         child.stderr.on("data", (chunk: Buffer) => {
           if (stderr.length < 2000) stderr += chunk.toString("utf8");
         });
+        const timeoutMs = options.timeoutMs ?? 15000;
+        // The whole exchange is bounded: a socket timeout does not apply to a pipe.
+        const timer = setTimeout(
+          () => done(new Error(`${host.user}@${host.address}: no answer in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        let settled = false;
         const done = (error?: Error, value?: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
           child.kill();
           if (error) reject(error);
           else resolve(value);
@@ -76,7 +88,6 @@ export function sshDialStdio(options: DialStdioOptions = {}): DockerTransport {
             path,
             method: "GET",
             headers: { host: "docker" },
-            timeout: options.timeoutMs ?? 15000,
           },
           (response) => {
             const chunks: Buffer[] = [];
@@ -93,7 +104,6 @@ export function sshDialStdio(options: DialStdioOptions = {}): DockerTransport {
             });
           },
         );
-        request.on("timeout", () => request.destroy(new Error("no answer from the engine")));
         request.on("error", (error) =>
           done(
             new Error(

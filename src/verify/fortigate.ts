@@ -30,8 +30,8 @@ import { HttpClient } from "../providers/http";
 import { fail, ok, skip, unreadable, type Row } from "./report";
 import { failFast, unanswered } from "./reach";
 
-/** One monitor endpoint's `results`, or why it could not be read. */
-export type MonitorReader = (path: string) => Promise<unknown[]>;
+/** One monitor endpoint's `results`, or why it could not be read; `close` ends its connections. */
+export type MonitorReader = ((path: string) => Promise<unknown[]>) & { close?: () => void };
 
 /** Reads the monitor API with the REST API admin's token (never in a message). */
 export function fortigateMonitor(endpoint: FortigateEndpoint, token: string): MonitorReader {
@@ -42,7 +42,7 @@ export function fortigateMonitor(endpoint: FortigateEndpoint, token: string): Mo
     secrets: () => [token],
     label: `FortiGate ${endpoint.host}`,
   });
-  return failFast(async (path: string) => {
+  const read = failFast(async (path: string) => {
     const response = await http.request({
       method: "GET",
       path: `/api/v2/monitor/${path}`,
@@ -59,6 +59,7 @@ export function fortigateMonitor(endpoint: FortigateEndpoint, token: string): Mo
     if (!Array.isArray(results)) throw new Error(`GET monitor/${path} answered no results list`);
     return results as unknown[];
   }, unanswered);
+  return Object.assign(read, { close: () => http.close() });
 }
 
 type Obj = Record<string, unknown>;

@@ -23,8 +23,8 @@ import { HttpClient } from "../providers/http";
 import { failFast, unanswered } from "./reach";
 import { fail, ok, skip, unreadable, type Row } from "./report";
 
-/** `data` of an API answer, or an error saying what the API answered. */
-export type ProxmoxReader = (path: string) => Promise<unknown>;
+/** `data` of an API answer, or an error saying what the API answered; `close` ends its connections. */
+export type ProxmoxReader = ((path: string) => Promise<unknown>) & { close?: () => void };
 
 export function proxmoxApi(connection: ProxmoxConnection, token: string): ProxmoxReader {
   const http = new HttpClient({
@@ -35,7 +35,7 @@ export function proxmoxApi(connection: ProxmoxConnection, token: string): Proxmo
     label: `Proxmox ${new URL(connection.apiBase).host}`,
   });
   const base = new URL(connection.apiBase).pathname.replace(/\/+$/, "");
-  return failFast(async (path: string) => {
+  const read = failFast(async (path: string) => {
     const response = await http.request({
       method: "GET",
       path: `${base}/api2/json${path}`,
@@ -57,6 +57,7 @@ export function proxmoxApi(connection: ProxmoxConnection, token: string): Proxmo
     }
     return (response.json as { data?: unknown } | undefined)?.data;
   }, unanswered);
+  return Object.assign(read, { close: () => http.close() });
 }
 
 /** A non-200 answer of the API (a guest that does not exist answers 500). */

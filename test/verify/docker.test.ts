@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { healthOf, sshArgs } from "../../src/verify/docker";
+import { healthOf, sshArgs, sshDialStdio } from "../../src/verify/docker";
 import { Lab, rowOf } from "./harness";
 
 const lab = new Lab();
@@ -85,6 +85,25 @@ describe("verify: Docker", () => {
     }
   });
 
+  it("an engine that never answers: the row fails when the exchange times out", async () => {
+    const transport = sshDialStdio({
+      command: process.execPath,
+      args: () => ["-e", "setTimeout(() => {}, 60000)"],
+      timeoutMs: 300,
+    });
+    const host = {
+      name: "docker1",
+      address: "10.1.0.20",
+      user: "deploy",
+      port: 22,
+      dataRoot: "/srv",
+      kind: "host" as const,
+    };
+    await assert.rejects(transport.get(host, "/containers/json?all=1"), {
+      message: "deploy@10.1.0.20: no answer in 300 ms",
+    });
+  });
+
   it("ssh is asked with no prompt, the host's port and user, then dial-stdio", () => {
     assert.deepEqual(
       sshArgs({
@@ -98,6 +117,8 @@ describe("verify: Docker", () => {
       [
         "-o",
         "BatchMode=yes",
+        "-o",
+        "ConnectTimeout=10",
         "-p",
         "2222",
         "--",

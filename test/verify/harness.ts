@@ -4,6 +4,7 @@
  * a user exports them, and `npm run verify` run in process with its rows parsed.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,6 +102,33 @@ abstract class StackLab {
   };
 
   constructor(private readonly stack: string) {}
+
+  /**
+   * `npm run verify` as npm starts it: a real node process with the project's preload, the
+   * lab's environment and stack file (spawned, so these emulators keep answering).
+   */
+  verifyProcess(extra: string[]): Promise<CliResult & { ms: number }> {
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      [
+        "--require",
+        join(ROOT, "src", "boot", "register.js"),
+        join(ROOT, "src", "cli", "verify.ts"),
+        ...["--stack", this.stack, "--config", this.stackFile, ...extra],
+      ],
+      { cwd: ROOT, env: { PATH: process.env.PATH, ...this.env } },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    return new Promise((resolve) =>
+      child.on("close", (status) =>
+        resolve({ status, stdout, stderr, ms: performance.now() - started }),
+      ),
+    );
+  }
 
   /** verify run with the environment variable `name` set to `value` (unset: undefined). */
   async verifyWithEnv(name: string, value: string | undefined): Promise<VerifyRun> {

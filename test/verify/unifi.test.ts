@@ -29,6 +29,15 @@ describe("verify: UniFi", () => {
     );
   });
 
+  it("as a process: the same rows, and it exits as soon as the report is out", async () => {
+    const run = await lab.verifyProcess(["--json"]);
+    assert.equal(run.status, 0, run.stderr);
+    const checks = (JSON.parse(run.stdout) as { checks: { status: string }[] }).checks;
+    assert.equal(checks.length, 4);
+    // Nothing holds it open after the report (connections, timers).
+    assert.ok(run.ms < 4000, `${Math.round(run.ms)} ms`);
+  });
+
   it("a network missing", async () => {
     const iot = await lab.network("iot");
     await lab.client!.call("DELETE", `${networks}/${String(iot._id)}`);

@@ -65,24 +65,49 @@ function issueBody({ stack, report, runUrl, date }) {
  * @returns {Promise<"opened" | "updated" | "closed" | "none">}
  */
 async function syncDriftIssue({ github, owner, repo, stack, drifted, report, runUrl, date }) {
-  const title = issueTitle(stack);
+  return syncIssue({
+    github,
+    owner,
+    repo,
+    label: {
+      name: LABEL,
+      color: "d93f0b",
+      description: "A stack's devices differ from its configuration",
+    },
+    title: issueTitle(stack),
+    body: drifted
+      ? issueBody({ stack, report, runUrl, date: date ?? new Date().toISOString().slice(0, 10) })
+      : undefined,
+    resolved: `No drift any more: the preview of stack ${stack} is clean ([run](${runUrl})). Closing.`,
+  });
+}
+
+/**
+ * Keeps one open issue titled `title` (label `label.name`): opened or updated with `body`,
+ * or, when `body` is undefined (the problem is gone), closed with the comment `resolved`.
+ * Shared by the drift and verify issues.
+ * @param {{ github: any, owner: string, repo: string, title: string, body?: string,
+ *   resolved: string, label: { name: string, color: string, description: string } }} args
+ * @returns {Promise<"opened" | "updated" | "closed" | "none">}
+ */
+async function syncIssue({ github, owner, repo, label, title, body, resolved }) {
   const open = (
     await github.paginate(github.rest.issues.listForRepo, {
       owner,
       repo,
       state: "open",
-      labels: LABEL,
+      labels: label.name,
       per_page: 100,
     })
   ).filter((i) => i.title === title && !i.pull_request);
   const existing = open[0];
-  if (!drifted) {
+  if (body === undefined) {
     if (!existing) return "none";
     await github.rest.issues.createComment({
       owner,
       repo,
       issue_number: existing.number,
-      body: `No drift any more: the preview of stack ${stack} is clean ([run](${runUrl})). Closing.`,
+      body: resolved,
     });
     await github.rest.issues.update({
       owner,
@@ -93,35 +118,23 @@ async function syncDriftIssue({ github, owner, repo, stack, drifted, report, run
     });
     return "closed";
   }
-  const body = issueBody({
-    stack,
-    report,
-    runUrl,
-    date: date ?? new Date().toISOString().slice(0, 10),
-  });
   if (existing) {
     await github.rest.issues.update({ owner, repo, issue_number: existing.number, body });
     return "updated";
   }
-  await ensureLabel(github, owner, repo);
-  await github.rest.issues.create({ owner, repo, title, body, labels: [LABEL] });
+  await ensureLabel(github, owner, repo, label);
+  await github.rest.issues.create({ owner, repo, title, body, labels: [label.name] });
   return "opened";
 }
 
-/** Creates the `drift` label when the repository does not have it yet. */
-async function ensureLabel(github, owner, repo) {
+/** Creates `label` when the repository does not have it yet. */
+async function ensureLabel(github, owner, repo, label) {
   try {
-    await github.rest.issues.getLabel({ owner, repo, name: LABEL });
+    await github.rest.issues.getLabel({ owner, repo, name: label.name });
   } catch (error) {
     if (error?.status !== 404) throw error;
-    await github.rest.issues.createLabel({
-      owner,
-      repo,
-      name: LABEL,
-      color: "d93f0b",
-      description: "A stack's devices differ from its configuration",
-    });
+    await github.rest.issues.createLabel({ owner, repo, ...label });
   }
 }
 
-module.exports = { classifyPreview, syncDriftIssue, issueTitle, issueBody, LABEL };
+module.exports = { classifyPreview, syncDriftIssue, syncIssue, issueTitle, issueBody, LABEL };

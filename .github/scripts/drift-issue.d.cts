@@ -20,3 +20,12 @@ export function syncDriftIssue(args: {
   runUrl: string;
   date?: string;
 }): Promise<"opened" | "updated" | "closed" | "none">;
+export function syncIssue(args: {
+  github: GitHubClient;
+  owner: string;
+  repo: string;
+  label: { name: string; color: string; description: string };
+  title: string;
+  body?: string;
+  resolved: string;
+}): Promise<"opened" | "updated" | "closed" | "none">;

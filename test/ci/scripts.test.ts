@@ -22,6 +22,12 @@ import {
 } from "../../.github/scripts/drift-issue.cjs";
 import { MARKER, report, section } from "../../.github/scripts/plan-report.cjs";
 import {
+  classifyVerify,
+  syncVerifyIssue,
+  verifyIssueBody,
+  LABEL as VERIFY_LABEL,
+} from "../../.github/scripts/verify-issue.cjs";
+import {
   MAX_BODY,
   fit,
   upsertComment,
@@ -357,5 +363,50 @@ describe("plan-report", () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+});
+
+describe("verify-issue: one issue per stack whose live checks fail", () => {
+  const runUrl = "https://github.com/o/r/actions/runs/2";
+  const rows = [
+    { check: "bgp-neighbor", target: "bravo 172.31.254.1", status: "ok", detail: "Established" },
+    { check: "ipsec-sa", target: "fgn-charlie", status: "fail", detail: "SA down: fgn-charlie" },
+  ];
+  const document = (checks: typeof rows) => JSON.stringify({ stack: "home", checks });
+
+  it("classifies the run: clean, failed checks, or another error", () => {
+    assert.equal(classifyVerify(0, document(rows.slice(0, 1))).outcome, "clean");
+    assert.equal(classifyVerify(1, document(rows)).outcome, "failed");
+    assert.equal(classifyVerify(1, "").outcome, "error"); // invalid configuration: nothing on stdout
+    assert.equal(classifyVerify(2, "").outcome, "error");
+    assert.equal(classifyVerify(70, document(rows)).outcome, "error");
+  });
+
+  it("opens one issue (creating the label), updates it, closes it when every check passes", async () => {
+    const fake = fakeGitHub();
+    const args = { github: fake.github, owner: "o", repo: "r", stack: "home", runUrl };
+    assert.equal(await syncVerifyIssue({ ...args, failed: true, rows }), "opened");
+    assert.equal(await syncVerifyIssue({ ...args, failed: true, rows }), "updated");
+    assert.equal(await syncVerifyIssue({ ...args, failed: false, rows: [] }), "closed");
+    assert.deepEqual(fake.writes, [
+      `label ${VERIFY_LABEL.name}`,
+      'open "Live checks fail on stack home"',
+      "update #1000",
+      "comment on #1000",
+      "close #1000",
+    ]);
+  });
+
+  it("the body lists the failing rows only, as text that cannot become Markdown", () => {
+    const body = verifyIssueBody({
+      stack: "home",
+      rows: [...rows, { check: "guest", target: "vm 1", status: "fail", detail: "```\n# x" }],
+      runUrl,
+      date: "2025-01-02",
+    });
+    assert.match(body, /found 2 failing checks on 2025-01-02/);
+    assert.match(body, /ipsec-sa +fgn-charlie +SA down: fgn-charlie/);
+    assert.ok(!body.includes("bgp-neighbor"));
+    assert.match(body, /````/); // a fence longer than the detail's backticks
   });
 });

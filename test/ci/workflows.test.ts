@@ -187,6 +187,17 @@ describe("GitHub workflows", () => {
     assert.deepEqual(drift.doc.jobs.drift!.permissions, { contents: "read", issues: "write" });
   });
 
+  it("drift then verifies each stack, with the same issue handling", () => {
+    const drift = workflows.find((w) => w.file === "drift.yml")!;
+    const steps = drift.doc.jobs.drift!.steps ?? [];
+    const names = steps.map((s) => (s as { name?: string }).name);
+    const at = (name: string) => names.indexOf(name);
+    assert.ok(at("Open, update or close the drift issue") < at("npm run verify"));
+    assert.ok(at("npm run verify") < at("Open, update or close the verify issue"));
+    assert.match(drift.text, /npm run -s verify -- --stack "\$STACK" --json > verify\.json/);
+    assert.match(drift.text, /syncVerifyIssue\(/);
+  });
+
   it("every secret the workflows use is documented in docs/workflows.md and the README", () => {
     const docs = readFileSync(join(ROOT, "docs", "workflows.md"), "utf8");
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");

@@ -46,6 +46,7 @@ import {
   type TableSchema,
 } from "./fortigate-schema";
 import { formatIPv4, lengthOfMask, maskOf, parseIPv4 } from "../../src/lib/net";
+import { emptyMonitor, monitorResults, type MonitorState } from "./fortigate-monitor";
 
 export const EMULATOR_TOKEN = "fgt-test-token-7a1c9e2b4d6f8a0c3e5b7d9f1a3c5e7b";
 export const MASKED = "ENC XXXX";
@@ -156,6 +157,8 @@ export class FortiGateEmulator {
   rateLimit?: { count: number; seconds: number };
   /** Every table the emulator has (vendor schema with our notes). */
   readonly schemas: readonly TableSchema[];
+  /** The live state the monitor API answers (./fortigate-monitor.ts). Mutable. */
+  monitor: MonitorState = emptyMonitor();
   private readonly vdoms = new Map<string, VdomState>();
   /** system/interface is global: one table, entries carry their vdom. */
   private readonly interfaces = new Map<string, Obj>();
@@ -618,6 +621,7 @@ export class FortiGateEmulator {
       return { status: 401, headers: { "www-authenticate": 'error="invalid_token"' }, body: "" };
     }
     const [api, v2, family, p, n, ...rest] = request.segments;
+    if (api === "api" && v2 === "v2" && family === "monitor") return this.monitorRequest(request);
     if (api !== "api" || v2 !== "v2" || family !== "cmdb" || !p || !n) {
       return { status: 404, body: { http_status: 404, status: "error" } };
     }
@@ -633,6 +637,17 @@ export class FortiGateEmulator {
       };
     }
     return this.handleOne(request, path, rest, vdoms[0] ?? "root");
+  }
+
+  /** `GET /api/v2/monitor/<path>`: the monitor state, in the CMDB's envelope. */
+  private monitorRequest(request: EmulatorRequest): EmulatorResponse {
+    const path = request.segments.slice(3).join("/");
+    const vdom = request.query.get("vdom") ?? "root";
+    if (request.method !== "GET") return this.envelope(request.method, path, vdom, {}, 405);
+    if (!this.vdoms.has(vdom)) return this.envelope("GET", path, vdom, {}, 403);
+    const results = monitorResults(this.monitor, path, request.query);
+    if (!results) return this.envelope("GET", path, vdom, {}, 404);
+    return this.envelope("GET", path, vdom, { results: structuredClone(results) });
   }
 
   private handleOne(

@@ -2,7 +2,7 @@
  * The edge router's rules across sections: what `homelab:fortigate` and `homelab:unifi`
  * name that other sections declare (networks, the federation membership), and the one edge
  * router a site has. Their rules within the section are refinements of their schemas
- * (fortigate.rules.ts, unifi.rules.ts); these run once every section is well-formed.
+ * (fortigate.rules.ts, unifi.rules.ts); these run once the sections they read are well-formed.
  */
 import type { PathSegment } from "./errors";
 import { BUILTIN_NETWORKS, edgeRoutedVnets } from "./networks";

@@ -23,9 +23,10 @@ import {
   parseSections,
   siteConfigOf,
   unknownKeyProblem,
+  type SectionName,
   type SiteConfig,
 } from "./stack";
-import { referenceProblems } from "./references";
+import { NAMESPACE_SECTIONS, referenceProblems } from "./references";
 import { Problems, unknownReference } from "./problems";
 import { readYaml, withPositions, type YamlFile } from "./yaml";
 import { isSecureValue, redactProblems, sensitiveStrings } from "./sensitive";
@@ -234,8 +235,8 @@ export function siteError(check: SiteCheck, problems: readonly Problem[]): Confi
 
 /**
  * Validates a source into a LoadedSite. Schema problems of every section are reported
- * together; the rules across sections run once every section is well-formed (so a broken
- * section cannot cause misleading "unknown reference" reports). Throws ConfigError. The
+ * together, with the rules across sections whose sections are all well-formed (a rule that
+ * reads a broken section is skipped: it could only report misleading "unknown references"). Throws ConfigError. The
  * rules that need a derivation are not checked here: `evaluateSite` (src/evaluate.ts) runs
  * both.
  */
@@ -252,20 +253,31 @@ export function checkSite(source: ConfigSource, options: LoadOptions): SiteCheck
   const parsed = parseSections(source.values, source.file);
   const known = (source.reported ?? []).map((p) => formatPath(p));
   problems.push(...parsed.problems.filter((p) => !known.includes(formatPath(p.path))));
-  if (parsed.problems.length > 0 || source.problems.length > 0) {
-    problems.push(...sectionNearMisses(source));
-    return { problems, derivable: false, source };
-  }
-  const config = siteConfigOf(parsed.sections);
+  // A section with a problem is broken: what reads it is skipped, the rest still runs, so
+  // one report holds the schema problems and what the well-formed sections show.
+  const broken = brokenSections([...source.problems, ...parsed.problems]);
+  const wellFormed = (section: SectionName) => !broken.has(section);
+  // The broken sections read as absent; every check below reads only well-formed ones.
+  const config = siteConfigOf(
+    Object.fromEntries(
+      Object.entries(parsed.sections).filter(([section]) => wellFormed(section as SectionName)),
+    ),
+  );
   const files = readDeviceCertificates(config, options.root, source.file);
   problems.push(...files.problems);
   problems.push(...plainSecretProblems(config, { file: source.file, stack: source.stack }));
-  const crossProblems = referenceProblems(config, source.file);
+  const crossProblems = referenceProblems(config, source.file, wellFormed);
   problems.push(...crossProblems);
-  const federation = config.federation
-    ? loadMembership(config, config.federation, source.file, options)
-    : undefined;
+  const federation =
+    config.federation && MEMBERSHIP_READS.every(wellFormed)
+      ? loadMembership(config, config.federation, source.file, options)
+      : undefined;
   problems.push(...(federation?.problems ?? []));
+  if (broken.size > 0 || source.problems.length > 0) {
+    // The secrets a site needs, and so its unknown keys, need every section.
+    problems.push(...sectionNearMisses(source));
+    return { problems, derivable: false, source, registryYaml: federation?.yaml };
+  }
   const peers = federation?.peers ?? [];
   const secrets = requiredSecrets(config, peers);
   problems.push(
@@ -296,6 +308,16 @@ export function checkSite(source: ConfigSource, options: LoadOptions): SiteCheck
     source,
     registryYaml: federation?.yaml,
   };
+}
+
+/** What the federation membership reads: the member's networks and its edge router. */
+const MEMBERSHIP_READS: readonly SectionName[] = ["federation", ...NAMESPACE_SECTIONS];
+
+/** The sections a problem was found in (by its path's first key): they are not well-formed. */
+function brokenSections(problems: readonly Problem[]): Set<SectionName> {
+  return new Set(
+    SECTION_NAMES.filter((section) => problems.some((p) => p.path[0] === configKey(section))),
+  );
 }
 
 /**

@@ -66,8 +66,8 @@ export function issuesOf(ctx: z.RefinementCtx): ProblemSink {
 /**
  * Whether the value being refined passed its schema: it has no issue yet but those of other
  * rules. Zod runs a refinement past some schema issues (unknown keys, a malformed address);
- * a rule waits for a well-formed value instead, as the rules across sections wait for every
- * section to parse, so a broken value never causes misleading reports. Rules do not wait for
+ * a rule waits for a well-formed value instead, as a rule across sections waits for the
+ * sections it reads to parse, so a broken value never causes misleading reports. Rules do not wait for
  * each other: all of a section's rule problems come out together.
  */
 export function wellFormed(ctx: z.RefinementCtx): boolean {

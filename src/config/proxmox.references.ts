@@ -1,6 +1,6 @@
 /**
- * The rules between `homelab:proxmox` and other sections (run from references.ts once every
- * section is well-formed): a Docker host guest is reached over SSH with a key of the site or
+ * The rules between `homelab:proxmox` and other sections (run from references.ts once
+ * `homelab:proxmox` and `homelab:site` are well-formed): a Docker host guest is reached over SSH with a key of the site or
  * of the guest, so it must have one.
  */
 import type { ProblemSink } from "./problems";

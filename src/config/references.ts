@@ -1,20 +1,23 @@
 /**
- * The rules across sections of one site, run once every section passed its schema (and its
- * own rules): the network namespace (names unique across every section that declares a
- * network, no overlapping subnets) and the names one section uses that another declares.
- * Each section's own references are written next to its rules (edge.references.ts,
- * services.rules.ts) and run from here. Rules within one section are refinements of its
- * schema; rules that need a derivation live in that derivation (src/model/).
+ * The rules across sections of one site: the network namespace (names unique across every
+ * section that declares a network, no overlapping subnets) and the names one section uses
+ * that another declares. Each section's own references are written next to its rules
+ * (edge.references.ts, services.rules.ts) and listed here, each with the sections it reads:
+ * a rule runs as soon as those sections are well-formed, so a broken section hides only the
+ * rules that read it (they would report misleading "unknown references" into it), and one
+ * run reports the schema problems of the broken sections with the references among the
+ * others. Rules within one section are refinements of its schema; rules that need a
+ * derivation live in that derivation (src/model/).
  */
 import type { PathSegment, Problem } from "./errors";
 import { Problems, unknownReference, type ProblemSink } from "./problems";
-import { configKey, type SiteConfig } from "./stack";
+import { configKey, type SectionName, type SiteConfig } from "./stack";
 import { containsAddress, formatPrefix, overlaps, parseIPv4 } from "../lib/net";
 import { checkOneEdge, fortigateReferences, unifiReferences } from "./edge.references";
 import { proxmoxReferences } from "./proxmox.references";
 import { checkRenames } from "./renames.rules";
 import { sdnEdgeReferences } from "./sdn.references";
-import { checkCatalogReferences, checkServiceReferences } from "./services.rules";
+import { checkCatalogReferences, checkServiceHosts, checkServiceNetworks } from "./services.rules";
 import {
   BUILTIN_NETWORKS,
   INTERNAL_KINDS,
@@ -23,26 +26,103 @@ import {
   type SiteNetwork,
 } from "./networks";
 
+/** The sections that declare networks: what `siteNetworks` (the namespace) reads. */
+export const NAMESPACE_SECTIONS = [
+  "networks",
+  "fortigate",
+  "proxmox",
+  "unifi",
+] as const satisfies readonly SectionName[];
+
+/** One rule across sections and the `homelab:*` sections it reads. */
+export interface CrossSectionRule {
+  readonly name: string;
+  /** Every section the rule reads (absent ones are fine: they read as their defaults). */
+  readonly reads: readonly SectionName[];
+  /**
+   * Runs only when the rules before it reported nothing: on a site with other reference
+   * problems it would only repeat the first one in other words.
+   */
+  readonly whenClean?: boolean;
+  readonly check: (config: SiteConfig, out: Problems) => void;
+}
+
+/** The site's network names (its namespace and the built-ins). */
+const namesOf = (config: SiteConfig) => networkNames(siteNetworks(config));
+
+/** Every rule across sections, in the order they report. */
+export const CROSS_SECTION_RULES: readonly CrossSectionRule[] = [
+  {
+    name: "network names",
+    reads: NAMESPACE_SECTIONS,
+    check: (config, out) => checkNetworkNames(siteNetworks(config), out),
+  },
+  {
+    name: "overlapping subnets",
+    reads: NAMESPACE_SECTIONS,
+    check: (config, out) => checkOverlaps(siteNetworks(config), out),
+  },
+  {
+    name: "host networks",
+    reads: ["hosts", ...NAMESPACE_SECTIONS],
+    check: (config, out) => checkHostNetworks(config, siteNetworks(config), out),
+  },
+  {
+    name: "FortiGate references",
+    reads: ["federation", ...NAMESPACE_SECTIONS],
+    check: (config, out) => fortigateReferences(config, out, namesOf(config)),
+  },
+  {
+    name: "UniFi references",
+    reads: NAMESPACE_SECTIONS,
+    check: (config, out) => unifiReferences(config, out, namesOf(config)),
+  },
+  {
+    name: "Docker hosts of services, proxy and SSO",
+    reads: ["site", "hosts", "proxmox", "services", "proxy", "sso"],
+    check: checkServiceHosts,
+  },
+  {
+    name: "networks of exposures and proxy sources",
+    reads: ["federation", "services", "proxy", ...NAMESPACE_SECTIONS],
+    check: (config, out) => checkServiceNetworks(config, out, namesOf(config)),
+  },
+  {
+    name: "what exposures need from the site",
+    reads: ["site", "services", "proxy", "sso", "cloudflare"],
+    whenClean: true,
+    check: checkCatalogReferences,
+  },
+  { name: "one edge router", reads: ["fortigate", "unifi"], check: checkOneEdge },
+  { name: "Docker host guests' SSH keys", reads: ["site", "proxmox"], check: proxmoxReferences },
+  {
+    name: "former names",
+    reads: ["services", "hosts", ...NAMESPACE_SECTIONS],
+    check: checkRenames,
+  },
+  {
+    name: "vnets routed by the edge router",
+    reads: ["proxmox", "fortigate", "unifi"],
+    check: sdnEdgeReferences,
+  },
+];
+
 /**
- * Every problem between the sections of the site. What the services' exposures need from
- * the proxy, SSO and the domains is checked only on an otherwise consistent site: on a
- * broken one it would only repeat the first problem in other words.
+ * Every problem between the sections of the site that `wellFormed` admits (by default all):
+ * each rule runs when every section it reads is well-formed, and is skipped otherwise.
+ * `config` holds the well-formed sections; a broken one reads as absent.
  */
-export function referenceProblems(config: SiteConfig, file: string): Problem[] {
+export function referenceProblems(
+  config: SiteConfig,
+  file: string,
+  wellFormed: (section: SectionName) => boolean = () => true,
+): Problem[] {
   const out = new Problems(file);
-  const networks = siteNetworks(config);
-  const names = networkNames(networks);
-  checkNetworkNames(networks, out);
-  checkOverlaps(networks, out);
-  checkHostNetworks(config, networks, out);
-  fortigateReferences(config, out, names);
-  unifiReferences(config, out, names);
-  checkServiceReferences(config, out, names);
-  if (out.list.length === 0) checkCatalogReferences(config, out);
-  checkOneEdge(config, out);
-  proxmoxReferences(config, out);
-  checkRenames(config, out);
-  sdnEdgeReferences(config, out);
+  for (const rule of CROSS_SECTION_RULES) {
+    if (!rule.reads.every(wellFormed)) continue;
+    if (rule.whenClean && out.list.length > 0) continue;
+    rule.check(config, out);
+  }
   return out.list;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The rules between a Proxmox vnet routed by the edge router (`routedBy: edge`) and the
- * edge router (run from references.ts once every section is well-formed). The vnet is the
+ * edge router (run from references.ts once the sections it reads are well-formed). The vnet is the
  * one declaration of the network (name, tag, subnet, gateway): the FortiGate VLAN interface
  * or the UniFi network of the same name is derived from it (src/model/sdn-edge.ts), or, when
  * the edge section declares it too (for its DHCP server, its own access), cross-checked

@@ -5,7 +5,7 @@
  * - refinements, which the schemas of services.ts run on their own section (first pass):
  *   what a service declaration must be for its application in the catalog, the proxy's
  *   modules;
- * - references, which run once every section is well-formed (second pass): Docker hosts,
+ * - references, which run once the sections they read are well-formed (second pass): Docker hosts,
  *   networks, NFS exports, OIDC clients, and what an exposure needs from the proxy, the SSO
  *   provider and the site's domains.
  *
@@ -214,14 +214,10 @@ function checkAddressed(
 
 /**
  * Hosts and Docker: a host is not also a Proxmox guest; services, their parts, the proxy,
- * CrowdSec, the SSO provider and its directory run on Docker hosts; exposures and the proxy's
- * sources name declared networks; NFS volumes name a host's export; OIDC clients are services.
+ * CrowdSec, the SSO provider and its directory run on Docker hosts; a public exposure needs
+ * the site's public domain; NFS volumes name a host's export; OIDC clients are services.
  */
-export function checkServiceReferences(
-  config: SiteConfig,
-  out: Problems,
-  allNetworks: readonly string[],
-): void {
+export function checkServiceHosts(config: SiteConfig, out: Problems): void {
   const report: Report = (path, message) => out.add(path, message);
   const guestNames = config.proxmox?.guests.map((g) => g.name) ?? [];
   config.hosts.forEach((host, i) => {
@@ -240,14 +236,9 @@ export function checkServiceReferences(
       requireDocker(host, [root, i, "placement", part]);
     }
     for (const exposure of service.expose) {
-      const path = [root, i, ...exposure.at];
-      if (Array.isArray(exposure.access)) {
-        checkNetworkRefs(out, allNetworks, exposure.access, [...path, "access"]);
-        checkAddressed(config, out, exposure.access, [...path, "access"]);
-      }
       if (exposure.public && !config.site.domains.public) {
         report(
-          [...path, "public"],
+          [root, i, ...exposure.at, "public"],
           "a public service needs the site's public domain: set homelab:site.domains.public",
         );
       }
@@ -259,11 +250,6 @@ export function checkServiceReferences(
     requireDocker(config.proxy.host, [proxyRoot, "host"]);
     if (config.proxy.crowdsec)
       requireDocker(config.proxy.crowdsec.host, [proxyRoot, "crowdsec", "host"]);
-    const sources = config.proxy.publish?.sources;
-    if (Array.isArray(sources)) {
-      checkNetworkRefs(out, allNetworks, sources, [proxyRoot, "publish", "sources"]);
-      checkAddressed(config, out, sources, [proxyRoot, "publish", "sources"]);
-    }
   }
   if (config.sso) {
     const ssoRoot = configKey("sso");
@@ -275,6 +261,26 @@ export function checkServiceReferences(
         report([ssoRoot, "oidcClients", i], unknownReference("service", client, serviceNames));
     });
   }
+}
+
+/** The networks of the exposures' access lists and of the proxy's sources are the site's. */
+export function checkServiceNetworks(
+  config: SiteConfig,
+  out: Problems,
+  allNetworks: readonly string[],
+): void {
+  const check = (refs: readonly string[], path: PathSegment[]) => {
+    checkNetworkRefs(out, allNetworks, refs, path);
+    checkAddressed(config, out, refs, path);
+  };
+  config.services.forEach((service, i) => {
+    for (const exposure of service.expose) {
+      if (Array.isArray(exposure.access))
+        check(exposure.access, [configKey("services"), i, ...exposure.at, "access"]);
+    }
+  });
+  const sources = config.proxy?.publish?.sources;
+  if (Array.isArray(sources)) check(sources, [configKey("proxy"), "publish", "sources"]);
 }
 
 /** The rule "`host` runs Docker", reported at a path. */

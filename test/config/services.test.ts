@@ -9,7 +9,7 @@ import { ConfigError, formatPath } from "../../src/config/errors";
 import { loadSite, type ConfigSource } from "../../src/config/load";
 import { Problems } from "../../src/config/problems";
 import { serviceSchema } from "../../src/config/services";
-import { checkServiceReferences } from "../../src/config/services.rules";
+import { checkServiceHosts } from "../../src/config/services.rules";
 import type { SiteConfig } from "../../src/config/stack";
 
 const base = { name: "gitea", app: "gitea", host: "servo" };
@@ -238,7 +238,7 @@ describe("services rules", () => {
       proxmox: { guests: [{ name: "dock", docker: { port: 22 } }] },
     } as unknown as SiteConfig;
     const out = new Problems("Pulumi.t.yaml");
-    checkServiceReferences(config, out, []);
+    checkServiceHosts(config, out);
     assert.deepEqual(out.list, [
       {
         file: "Pulumi.t.yaml",

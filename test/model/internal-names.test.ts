@@ -251,57 +251,61 @@ describe("the dial-up clients' DNS, by who serves the internal names", () => {
     assert.ok(!fortigatePaths(model).includes("system/dns-server"));
   });
 
-  it("with Pi-hole where the clients cannot go: refused at access, with the fix", () => {
-    const path = variant("vpn-pihole-unreached", (c) => {
-      withPihole(c);
-      dialup(c).access = ["lan"];
-    });
-    assert.deepEqual(refused(path), [
-      [
+  const refusals: {
+    readonly title: string;
+    readonly change: (c: Config) => void;
+    readonly problem: [string, string];
+  }[] = [
+    {
+      title: "with Pi-hole where the clients cannot go: refused at access, with the fix",
+      change: (c) => {
+        withPihole(c);
+        dialup(c).access = ["lan"];
+      },
+      problem: [
         "homelab:fortigate.dialupVpn.access",
         "Pi-hole (10.20.0.10) serves the internal names (home.arpa), but it is in no network the dial-up clients reach, so they could not resolve them: add its network to access, or list the DNS servers to hand out in dns",
       ],
-    ]);
-  });
-
-  it("with Pi-hole on a host known by DNS name only: refused at dns", () => {
-    const path = variant("vpn-pihole-named", (c) => {
-      c["homelab:hosts"] = [{ name: "nas", address: "nas.home.arpa", docker: {} }];
-      c["homelab:services"].push({ name: "pihole", app: "pihole", host: "nas" });
-    });
-    assert.deepEqual(refused(path), [
-      [
+    },
+    {
+      title: "with Pi-hole on a host known by DNS name only: refused at dns",
+      change: (c) => {
+        c["homelab:hosts"] = [{ name: "nas", address: "nas.home.arpa", docker: {} }];
+        c["homelab:services"].push({ name: "pihole", app: "pihole", host: "nas" });
+      },
+      problem: [
         "homelab:fortigate.dialupVpn.dns",
         "Pi-hole serves the internal names (home.arpa), but its host has no IPv4 address the FortiGate could hand to the dial-up clients: list the DNS servers to hand out in dns",
       ],
-    ]);
-  });
-
-  it("with the FortiGate serving them on no LAN the clients reach: refused at access", () => {
-    const path = variant("vpn-fortigate-unreached", (c) => {
-      c["homelab:networks"] = { office: { cidr: "192.168.50.0/24" } };
-      const fg = c["homelab:fortigate"] as Record<string, unknown>;
-      fg.staticRoutes = [{ dst: "192.168.50.0/24", gateway: "172.24.0.254", device: "lan" }];
-      dialup(c).access = ["office"];
-    });
-    assert.deepEqual(refused(path), [
-      [
+    },
+    {
+      title: "with the FortiGate serving them on no LAN the clients reach: refused at access",
+      change: (c) => {
+        c["homelab:networks"] = { office: { cidr: "192.168.50.0/24" } };
+        const fg = c["homelab:fortigate"] as Record<string, unknown>;
+        fg.staticRoutes = [{ dst: "192.168.50.0/24", gateway: "172.24.0.254", device: "lan" }];
+        dialup(c).access = ["office"];
+      },
+      problem: [
         "homelab:fortigate.dialupVpn.access",
         "the FortiGate serves the internal names (home.arpa) on its LAN interfaces (lan 172.24.0.1, apps 10.20.0.1), none of them in a network the dial-up clients reach, so they could not resolve them: add one of those networks to access, or list the DNS servers to hand out in dns",
       ],
-    ]);
-  });
-
-  it("more DNS servers than the phase1 holds: refused at dns", () => {
-    const path = variant("vpn-four-servers", (c) => {
-      dialup(c).dns = ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"];
-    });
-    assert.deepEqual(refused(path), [
-      [
+    },
+    {
+      title: "more DNS servers than the phase1 holds: refused at dns",
+      change: (c) => {
+        dialup(c).dns = ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"];
+      },
+      problem: [
         "homelab:fortigate.dialupVpn.dns",
         "must list at most 3 servers: the phase1 has ipv4-dns-server1 to ipv4-dns-server3",
       ],
-    ]);
+    },
+  ];
+  refusals.forEach(({ title, change, problem }, i) => {
+    it(title, () => {
+      assert.deepEqual(refused(variant(`vpn-refused-${i}`, change)), [problem]);
+    });
   });
 
   it("with internalResolver: external, none (the FortiGate's own DNS), unless dns lists some", () => {

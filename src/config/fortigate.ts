@@ -160,7 +160,13 @@ export const dialupVpnSchema = strict({
   ),
   interface: doc(fortiName, "Interface clients connect to (the WAN)."),
   pool: doc(cidr, "Addresses handed to clients (mode-config).", ["172.26.0.0/24"]),
-  dns: doc(z.array(ipv4), "DNS servers pushed to clients.").default([]),
+  dns: doc(
+    z.array(ipv4).max(3, {
+      error: "must list at most 3 servers: the phase1 has ipv4-dns-server1 to ipv4-dns-server3",
+    }),
+    "DNS servers pushed to clients, for the internal domain (split DNS on FortiOS 7.4.1 and later). Default: the site's resolver of the internal names, Pi-hole's address or the FortiGate's on a LAN they reach; none with domains.internalResolver: external.",
+    [["10.128.0.12"]],
+  ).default([]),
   access: doc(
     z.array(name).min(1),
     "Networks (by name) clients may reach; `federation` adds every peer's prefixes (the pool is then announced to the peers, without the clients' /32 routes).",

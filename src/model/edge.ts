@@ -8,7 +8,7 @@ import type { LoadedSite } from "../config/load";
 import type { Peering } from "./federation";
 import type { SiteNetwork } from "../config/networks";
 import { fortigateWithRoutedVnets, unifiWithRoutedVnets } from "./sdn-edge";
-import { planFortigate, type FortigatePlan } from "./fortigate";
+import { planFortigate, type FortigatePlan, type SiteNames } from "./fortigate";
 import type { InternalZone } from "./internal-dns";
 import type { PublishIntent } from "./publish";
 import type { RouteIntent } from "./routes";
@@ -24,6 +24,8 @@ export interface EdgeInputs {
   readonly internalRecords: readonly DnsRecordIntent[];
   /** The zone the FortiGate serves, when it is the site's resolver. */
   readonly internalZone?: InternalZone;
+  /** The internal domain and who serves it (the FortiGate's dial-up clients are told). */
+  readonly names?: SiteNames;
   /** This site's federation membership and its peerings (derived from the registry). */
   readonly federation?: { readonly member: Member; readonly peerings: readonly Peering[] };
   /** The UniFi firewall generation resolved by the program (default: configured/assumed). */
@@ -51,6 +53,7 @@ export function edgePlans(
       },
       ca: loaded.certificates.fortigate,
       dns: inputs.internalZone,
+      ...(inputs.names ? { names: inputs.names } : {}),
     });
   const unifi =
     config.unifi &&

@@ -17,7 +17,7 @@ import { proxyPublish, type PublishIntent } from "./publish";
 import { sdnRoutes, type RouteIntent } from "./routes";
 import { servicesModel, type ServicesModel } from "./services";
 import { edgePlans } from "./edge";
-import { internalResolver, internalZone, resolverProblems } from "./internal-dns";
+import { internalResolver, internalZone, piholeAddress, resolverProblems } from "./internal-dns";
 import type { FortigatePlan } from "./fortigate";
 import type { UnifiPlan } from "./unifi";
 import type { FirewallModeDecision } from "./unifi/firewall-mode";
@@ -110,6 +110,7 @@ export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): Buil
     loaded.registry && loaded.member
       ? { member: loaded.member, peerings: derivePeerings(loaded.registry, loaded.member.id) }
       : undefined;
+  const resolver = internalResolver(config);
   const edge = edgePlans(loaded, {
     networks,
     routes,
@@ -117,9 +118,14 @@ export function buildModel(loaded: LoadedSite, options: BuildOptions = {}): Buil
     federation,
     internalRecords: services?.internalRecords ?? [],
     internalZone:
-      internalResolver(config) === "fortigate"
+      resolver === "fortigate"
         ? internalZone(config, services?.internalRecords ?? [], addresses)
         : undefined,
+    names: {
+      domain: config.site.domains.internal,
+      resolver,
+      ...(resolver === "pihole" ? { pihole: piholeAddress(config, hosts) } : {}),
+    },
     unifiFirewall: options.unifiFirewall,
   });
   const model: SiteModel = {

@@ -10,6 +10,7 @@ import type { Problem } from "../config/errors";
 import { Problems } from "../config/problems";
 import { configKey, type SiteConfig } from "../config/stack";
 import type { AddressPlan } from "./address-plan";
+import type { DockerHost } from "./hosts";
 import type { InternalRecord } from "./services";
 
 /** Who serves the internal names. */
@@ -30,6 +31,22 @@ export function internalResolver(config: SiteConfig): InternalResolver {
   if (config.fortigate) return "fortigate";
   if (config.unifi) return "unifi";
   return "none";
+}
+
+/**
+ * The address Pi-hole answers at: the Docker host of its DNS part (`server`, which publishes
+ * port 53 on the host), when the site runs one on a host with a known IPv4 address (a host
+ * given by DNS name has none the FortiGate could hand out).
+ */
+export function piholeAddress(
+  config: SiteConfig,
+  hosts: readonly Pick<DockerHost, "name" | "address">[],
+): string | undefined {
+  const service = config.services.find((s) => s.app === PIHOLE_APP);
+  if (!service) return undefined;
+  const host = service.placement?.["server"] ?? service.host;
+  const address = hosts.find((h) => h.name === host)?.address;
+  return address !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(address) ? address : undefined;
 }
 
 /**

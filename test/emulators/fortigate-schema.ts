@@ -658,6 +658,11 @@ export interface SchemaOptions {
    * @default false: the vendor schema of 7.4 as the collection has it
    */
   readonly bgpRedistribute?: boolean;
+  /**
+   * Model an older FortiOS whose schema lacks these attributes, by path (vpn.ipsec/phase1-
+   * interface `internal-domain-list`: 7.4.1 and later, per the Ansible collection).
+   */
+  readonly lacking?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Every table the emulator has: the vendor's, with our notes. */
@@ -665,10 +670,13 @@ export function buildSchemas(options: SchemaOptions = {}): TableSchema[] {
   const tables = new Set(Object.keys(VENDOR.tables));
   return Object.entries(VENDOR.tables).map(([path, table]) => {
     const notes = NOTES[path] ?? { fields: {} };
-    const attributes = {
-      ...table.attributes,
-      ...(path === BGP && options.bgpRedistribute ? table.disputed : {}),
-    };
+    const lacking = new Set(options.lacking?.[path] ?? []);
+    const attributes = Object.fromEntries(
+      Object.entries({
+        ...table.attributes,
+        ...(path === BGP && options.bgpRedistribute ? table.disputed : {}),
+      }).filter(([name]) => !lacking.has(name)),
+    );
     const fields = fieldsOf(path, attributes, notes.fields, tables);
     const mkey = table.mkey;
     return {

@@ -100,6 +100,8 @@ export interface FortiGateEmulatorOptions {
   readonly factory?: boolean;
   /** The router/bgp schema has `redistribute` (see SchemaOptions). @default false */
   readonly bgpRedistribute?: boolean;
+  /** Attributes this FortiOS's schema lacks, by path (see SchemaOptions). */
+  readonly lacking?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** How single-object GETs are answered in the truncated-answer fault mode. */
@@ -166,7 +168,10 @@ export class FortiGateEmulator {
 
   constructor(options: FortiGateEmulatorOptions = {}, serverOptions: ServerOptions = {}) {
     this.token = options.token ?? EMULATOR_TOKEN;
-    this.schemas = buildSchemas({ bgpRedistribute: options.bgpRedistribute });
+    this.schemas = buildSchemas({
+      bgpRedistribute: options.bgpRedistribute,
+      ...(options.lacking ? { lacking: options.lacking } : {}),
+    });
     this.server = new EmulatorServer((request) => this.handle(request), serverOptions);
     const vdoms = options.vdoms ?? ["root"];
     for (const vdom of vdoms) this.vdoms.set(vdom, this.emptyVdom());

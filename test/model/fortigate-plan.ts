@@ -5,6 +5,7 @@
  */
 import { loadSite, stackFileSource, type LoadedSite } from "../../src/config/load";
 import { buildModel } from "../../src/model";
+import { internalResolver, piholeAddress } from "../../src/model/internal-dns";
 import type { FortigatePlanInput, PeeringIntent } from "../../src/model/fortigate";
 import { HOME, ROOT, pathOf } from "../helpers/sites";
 
@@ -60,6 +61,11 @@ export function homeInput(peerings: readonly PeeringIntent[] = PEERINGS): Fortig
     siteRoutes: model.routes,
     publish: model.publish,
     federation: { asn: 4200000001, routerId: "172.24.0.1", peerings },
+    names: {
+      domain: model.config.site.domains.internal,
+      resolver: internalResolver(model.config),
+      pihole: piholeAddress(model.config, model.dockerHosts),
+    },
   };
 }
 

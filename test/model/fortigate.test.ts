@@ -321,6 +321,8 @@ describe("FortiGate plan of the home stack (seed 000)", () => {
     assert.equal(p1["ipv4-end-ip"], "172.26.0.254");
     assert.equal(p1["ipv4-netmask"], "255.255.255.0");
     assert.equal(p1["ipv4-dns-server1"], "10.128.0.12");
+    assert.deepEqual(p1["internal-domain-list"], [{ "domain-name": "home.arpa" }], "split DNS");
+    assert.ok(!objects.some((o) => o.role === "dns-vpn"), "Pi-hole answers, not the FortiGate");
     assert.equal(p1["mode-cfg"], "enable");
     assert.deepEqual(
       (body(byRole(objects, "grp-vpn-split")).member as Body[]).map((m) => m.name),
@@ -484,6 +486,21 @@ describe("FortiGate plan pieces", () => {
           'the proxy host "caddy" (192.0.2.10) is behind no FortiGate interface, so the WAN cannot be forwarded to it',
         ],
       ],
+    );
+  });
+
+  it("without dialupVpn.dns, the home site's clients get Pi-hole's address from its host", () => {
+    const input = homeInput();
+    const vpn = input.config.dialupVpn!;
+    const plan = planFortigate({
+      ...input,
+      config: { ...input.config, dialupVpn: { ...vpn, dns: [] } },
+    });
+    assert.deepEqual(plan.problems, []);
+    const p1 = body(byRole(cmdbObjects(plan), "p1-vpn"));
+    assert.deepEqual(
+      [p1["dns-mode"], p1["ipv4-dns-server1"], p1["internal-domain-list"]],
+      ["manual", "10.128.0.12", [{ "domain-name": "home.arpa" }]],
     );
   });
 

@@ -77,18 +77,36 @@ describe("the FortiGate serves the internal names on a site without Pi-hole", ()
     });
   });
 
-  it("a DNS server on each LAN interface (the vnet's VLAN too), none on the WAN", () => {
+  it("a DNS server on each LAN interface (the vnet's VLAN too) and the dial-up tunnel, none on the WAN", () => {
     const servers = plan.resources.filter((r) => r.inputs.path === "system/dns-server");
     assert.deepEqual(
       servers.map((r) => r.inputs.body),
       [
         { name: "lan", mode: "recursive" },
         { name: "apps", mode: "recursive" },
+        { name: "vpn", mode: "recursive" },
       ],
     );
     // The LAN's DHCP hands out the FortiGate itself as DNS server.
     const dhcp = byName(plan, "names-fortigate-dhcp-lan").inputs.body as Record<string, unknown>;
     assert.equal(dhcp["dns-service"], "local");
+  });
+
+  it("the dial-up clients are handed the FortiGate's LAN address, for home.arpa only", () => {
+    const p1 = byName(plan, "names-fortigate-p1-vpn");
+    const body = p1.inputs.body as Record<string, unknown>;
+    assert.deepEqual(
+      [body["mode-cfg"], body["dns-mode"], body["ipv4-dns-server1"], body["ipv4-dns-server2"]],
+      ["enable", "manual", "172.24.0.1", undefined],
+    );
+    assert.deepEqual(body["internal-domain-list"], [{ "domain-name": "home.arpa" }]);
+    assert.deepEqual(p1.inputs.fallback, { missing: "internal-domain-list" }, "before 7.4.1");
+    // The tunnel's DNS server comes with the phase1 (FortiOS creates its interface).
+    const tunnel = byName(plan, "names-fortigate-dns-vpn");
+    assert.ok(
+      tunnel.options.dependsOn.some((d) => d.endsWith("::names-fortigate-p1-vpn")),
+      String(tunnel.options.dependsOn),
+    );
   });
 
   it("a public OIDC client makes the portal public: Gitea is sent to auth.example.net", () => {
@@ -194,5 +212,119 @@ describe("who serves the internal names, and the SSO portal, in the variants", (
       ),
     );
     assert.deepEqual(records(external), []);
+  });
+});
+
+describe("the dial-up clients' DNS, by who serves the internal names", () => {
+  const phase1 = (model: SiteModel) => {
+    const p1 = model.fortigate?.objects.find((o) => o.role === "p1-vpn");
+    assert.ok(p1?.kind === "CmdbObject", "the plan has the dial-up phase1");
+    return p1.spec.body as Record<string, unknown>;
+  };
+  const dnsOf = (body: Record<string, unknown>) => [
+    body["dns-mode"],
+    body["ipv4-dns-server1"],
+    body["internal-domain-list"],
+  ];
+  const refused = (path: string): [string, string][] => {
+    try {
+      evaluate(path);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return error.problems.map((p) => [formatPath(p.path), p.message]);
+    }
+    assert.fail("the site is refused");
+  };
+  const withPihole = (c: Config) => {
+    c["homelab:services"].push({ name: "pihole", app: "pihole", host: "docker1" });
+  };
+  const dialup = (c: Config) =>
+    (c["homelab:fortigate"] as { dialupVpn: Record<string, unknown> }).dialupVpn;
+
+  it("with Pi-hole: its host's address, for home.arpa; no DNS server on the tunnel", () => {
+    const model = evaluate(variant("vpn-pihole", withPihole));
+    assert.deepEqual(dnsOf(phase1(model)), [
+      "manual",
+      "10.20.0.10",
+      [{ "domain-name": "home.arpa" }],
+    ]);
+    assert.ok(!fortigatePaths(model).includes("system/dns-server"));
+  });
+
+  const refusals: {
+    readonly title: string;
+    readonly change: (c: Config) => void;
+    readonly problem: [string, string];
+  }[] = [
+    {
+      title: "with Pi-hole where the clients cannot go: refused at access, with the fix",
+      change: (c) => {
+        withPihole(c);
+        dialup(c).access = ["lan"];
+      },
+      problem: [
+        "homelab:fortigate.dialupVpn.access",
+        "Pi-hole (10.20.0.10) serves the internal names (home.arpa), but it is in no network the dial-up clients reach, so they could not resolve them: add its network to access, or list the DNS servers to hand out in dns",
+      ],
+    },
+    {
+      title: "with Pi-hole on a host known by DNS name only: refused at dns",
+      change: (c) => {
+        c["homelab:hosts"] = [{ name: "nas", address: "nas.home.arpa", docker: {} }];
+        c["homelab:services"].push({ name: "pihole", app: "pihole", host: "nas" });
+      },
+      problem: [
+        "homelab:fortigate.dialupVpn.dns",
+        "Pi-hole serves the internal names (home.arpa), but its host has no IPv4 address the FortiGate could hand to the dial-up clients: list the DNS servers to hand out in dns",
+      ],
+    },
+    {
+      title: "with the FortiGate serving them on no LAN the clients reach: refused at access",
+      change: (c) => {
+        c["homelab:networks"] = { office: { cidr: "192.168.50.0/24" } };
+        const fg = c["homelab:fortigate"] as Record<string, unknown>;
+        fg.staticRoutes = [{ dst: "192.168.50.0/24", gateway: "172.24.0.254", device: "lan" }];
+        dialup(c).access = ["office"];
+      },
+      problem: [
+        "homelab:fortigate.dialupVpn.access",
+        "the FortiGate serves the internal names (home.arpa) on its LAN interfaces (lan 172.24.0.1, apps 10.20.0.1), none of them in a network the dial-up clients reach, so they could not resolve them: add one of those networks to access, or list the DNS servers to hand out in dns",
+      ],
+    },
+    {
+      title: "more DNS servers than the phase1 holds: refused at dns",
+      change: (c) => {
+        dialup(c).dns = ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"];
+      },
+      problem: [
+        "homelab:fortigate.dialupVpn.dns",
+        "must list at most 3 servers: the phase1 has ipv4-dns-server1 to ipv4-dns-server3",
+      ],
+    },
+  ];
+  refusals.forEach(({ title, change, problem }, i) => {
+    it(title, () => {
+      assert.deepEqual(refused(variant(`vpn-refused-${i}`, change)), [problem]);
+    });
+  });
+
+  it("with internalResolver: external, none (the FortiGate's own DNS), unless dns lists some", () => {
+    const external = (c: Config) => {
+      (c["homelab:site"].domains as Record<string, unknown>).internalResolver = "external";
+    };
+    const none = evaluate(variant("vpn-external", external));
+    assert.deepEqual(dnsOf(phase1(none)), ["auto", undefined, undefined]);
+    assert.ok(!fortigatePaths(none).includes("system/dns-server"));
+    const given = evaluate(
+      variant("vpn-external-given", (c) => {
+        external(c);
+        dialup(c).dns = ["192.0.2.53"];
+      }),
+    );
+    assert.deepEqual(dnsOf(phase1(given)), [
+      "manual",
+      "192.0.2.53",
+      [{ "domain-name": "home.arpa" }],
+    ]);
   });
 });

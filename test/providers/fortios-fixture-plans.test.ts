@@ -2,7 +2,8 @@
  * The FortiGate plans of the fixture sites applied to the emulator, which validates every
  * body against Fortinet's own FortiOS 7.4 schema and enforces references: the VLAN
  * interfaces derived from the vnets routed by the edge (test/fixtures/sites/vlan-fortigate.yaml)
- * and the DNS database and servers of the internal names (fortigate-names.yaml). Applied,
+ * and the DNS database and servers of the internal names (fortigate-names.yaml), with the
+ * dial-up clients' DNS (split DNS, or without it on a FortiOS before 7.4.1). Applied,
  * idempotent, torn down.
  */
 import assert from "node:assert/strict";
@@ -13,7 +14,12 @@ import { PATHS } from "../../src/devices/fortios/tables";
 import { evaluateSite } from "../../src/evaluate";
 import type { FortigatePlan } from "../../src/model/fortigate";
 import { FortiosProvider } from "../../src/providers/fortios/provider";
-import { EMULATOR_TOKEN, startFortiGate, type FortiGateEmulator } from "../emulators/fortigate";
+import {
+  EMULATOR_TOKEN,
+  startFortiGate,
+  type FortiGateEmulator,
+  type FortiGateEmulatorOptions,
+} from "../emulators/fortigate";
 import { MiniEngine, type Desired } from "../helpers/engine";
 import { desiredOf } from "../helpers/fortios-desired";
 import { ROOT } from "../helpers/plan";
@@ -34,8 +40,8 @@ describe("FortiGate plans of the fixture sites on the FortiOS 7.4 schema", () =>
     for (const e of emulators) await e.stop();
   });
 
-  async function apply(fixture: string) {
-    const started = await startFortiGate();
+  async function apply(fixture: string, options: FortiGateEmulatorOptions = {}) {
+    const started = await startFortiGate(options);
     emulators.push(started.emulator);
     const engine = new MiniEngine(new FortiosProvider({ backoffMs: 1 }));
     await engine.configure({ "homelab:fortigateApiToken": EMULATOR_TOKEN });
@@ -82,10 +88,31 @@ describe("FortiGate plans of the fixture sites on the FortiOS 7.4 schema", () =>
         ["pve1", "172.24.0.11"],
       ],
     );
-    assert.deepEqual(emulator.keys(PATHS.dnsServer).sort(), ["apps", "lan"]);
+    assert.deepEqual(emulator.keys(PATHS.dnsServer).sort(), ["apps", "lan", "vpn"]);
     assert.equal(emulator.entry(PATHS.dnsServer, "apps")?.mode, "recursive");
+    assert.equal(emulator.entry(PATHS.dnsServer, "vpn")?.mode, "recursive", "the dial-up tunnel");
+    const p1 = emulator.entry(PATHS.phase1, "vpn");
+    assert.deepEqual(
+      [p1?.["dns-mode"], p1?.["ipv4-dns-server1"], p1?.["internal-domain-list"]],
+      ["manual", "172.24.0.1", [{ "domain-name": "home.arpa" }]],
+    );
     await idempotentAndRemovable(emulator, engine, desired);
     assert.deepEqual(emulator.keys(PATHS.dnsServer), []);
     assert.equal(emulator.entry(PATHS.dnsDatabase, "home.arpa"), undefined);
+    assert.equal(emulator.entry(PATHS.phase1, "vpn"), undefined);
+  });
+
+  it("fortigate-names on a FortiOS before 7.4.1: the dial-up phase1 without split DNS", async () => {
+    const { emulator, engine, desired } = await apply("fortigate-names.yaml", {
+      lacking: { [PATHS.phase1]: ["internal-domain-list"] },
+    });
+    const p1 = emulator.entry(PATHS.phase1, "vpn");
+    assert.deepEqual(
+      [p1?.["dns-mode"], p1?.["ipv4-dns-server1"], p1?.["internal-domain-list"]],
+      ["manual", "172.24.0.1", undefined],
+    );
+    assert.equal(p1?.psksecret, "value-of-dialupPsk", "the fallback body keeps the secret");
+    await idempotentAndRemovable(emulator, engine, desired);
+    assert.equal(emulator.entry(PATHS.phase1, "vpn"), undefined);
   });
 });

@@ -88,6 +88,9 @@ describe("FortiGate plans on the FortiOS 7.4 schema", () => {
       }
       assert.equal((bgp.neighbor as unknown[]).length, 4, "one neighbor per FGN peer");
       assert.equal(emulator.entry(PATHS.phase1, "vpn")?.authusrgrp, "vpn-users");
+      assert.deepEqual(emulator.entry(PATHS.phase1, "vpn")?.["internal-domain-list"], [
+        { "domain-name": "home.arpa" },
+      ]);
       assert.equal(emulator.entry(PATHS.userLocal, "alexis")?.passwd, "value-of-vpnPasswordAlexis");
       const internet = emulator
         .keys(PATHS.policy)

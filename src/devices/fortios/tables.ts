@@ -52,7 +52,11 @@ export interface CmdbSpec<B extends object = object> {
  */
 export interface Fallback {
   readonly missing: string;
-  readonly body: Record<string, unknown>;
+  /**
+   * @default the object's body without `missing` (a body holding secrets needs no second
+   * copy of them: `fallback` is an input kept in state as given)
+   */
+  readonly body?: Record<string, unknown>;
   readonly reset?: Record<string, unknown>;
 }
 
@@ -417,12 +421,24 @@ export interface Phase1Body {
   readonly "ipv4-dns-server2"?: string;
   readonly "ipv4-dns-server3"?: string;
   readonly "ipv4-split-include"?: string;
+  /**
+   * Split DNS: the domains the mode-config DNS servers are for (IKEv2 INTERNAL_DNS_DOMAIN,
+   * FortiOS 7.4.1 and later; Fortinet's Ansible collection, fortios_vpn_ipsec_phase1_interface).
+   */
+  readonly "internal-domain-list"?: readonly { readonly "domain-name": string }[];
   readonly comments?: string;
 }
 
-/** A route-based IPsec phase1; creating it makes FortiOS create its tunnel interface. */
+/**
+ * A route-based IPsec phase1; creating it makes FortiOS create its tunnel interface. With
+ * `internal-domain-list`, a FortiOS whose schema lacks it (before 7.4.1) gets the body
+ * without it (the provider asks the device: `fallback`).
+ */
 export function phase1(body: Phase1Body): CmdbSpec<Phase1Body> {
-  return entry(PATHS.phase1, body.name, body, { secretFields: ["psksecret"] });
+  const spec = entry(PATHS.phase1, body.name, body, { secretFields: ["psksecret"] });
+  return body["internal-domain-list"]
+    ? { ...spec, fallback: { missing: "internal-domain-list" } }
+    : spec;
 }
 
 export interface Phase2Body {

@@ -16,7 +16,7 @@ import {
   type PolicyBody,
 } from "../../devices/fortios/tables";
 import { dottedMask, formatIPv4, type Prefix } from "../../lib/net";
-import type { FortigateObject, FortigatePlanInput, PeeringIntent } from ".";
+import type { FortigateObject, FortigatePlanInput, PeeringIntent, SiteNames } from ".";
 import type { InternalZone } from "../internal-dns";
 import type { PublishIntent } from "../publish";
 import { parsedAddress, type FortigateTopology } from "./topology";
@@ -90,6 +90,8 @@ export class FortigateContext {
   readonly publish?: PublishIntent;
   /** The internal names, when the FortiGate serves them. */
   readonly dns?: InternalZone;
+  /** The internal domain and who serves it. */
+  readonly names?: SiteNames;
   /** The peerings the FortiGate carries (none when the site is not a member). */
   readonly peerings: readonly PeeringIntent[];
   readonly policies: PolicyIntent[];
@@ -102,6 +104,7 @@ export class FortigateContext {
     this.networks = input.networks;
     this.publish = input.publish;
     this.dns = input.dns;
+    this.names = input.names;
     const side = input.config.federation;
     this.federation =
       side && input.federation

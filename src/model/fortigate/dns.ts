@@ -8,17 +8,32 @@
  * names and options: Fortinet's FortiOS 7.4 schema (test/emulators/fortigate-schema-7.4.json,
  * from the fortios Ansible collection's fortios_system_dns_database/_dns_server).
  */
+import type { FortigateConfig } from "../../config/fortigate";
 import { dnsDatabase, dnsServer } from "../../devices/fortios/tables";
+import type { InternalZone } from "../internal-dns";
 import type { FortigateContext } from "./context";
+import type { FortigateTopology } from "./topology";
 
 /** FortiOS limits a DNS database's name to 35 characters. */
 const NAME_LIMIT = 35;
 /** The zone's default TTL: short, so a moved service is found again within minutes. */
 const ZONE_TTL = 300;
 
+/** Whether the FortiGate serves names: it is the resolver and the zone has any. */
+export function servesNames(zone: InternalZone | undefined): zone is InternalZone {
+  return zone !== undefined && zone.records.length > 0;
+}
+
+/** The LAN interfaces the DNS server listens on (static, with an address), in config order. */
+export function dnsInterfaces(fg: FortigateConfig, topology: FortigateTopology): string[] {
+  return fg.interfaces
+    .filter((i) => i.role === "lan" && i.mode === "static" && topology.addressOf(i.name))
+    .map((i) => i.name);
+}
+
 export function planDns(ctx: FortigateContext): void {
   const zone = ctx.dns;
-  if (!zone || zone.records.length === 0) return;
+  if (!servesNames(zone)) return;
   const records = [...zone.records].sort((a, b) => a.hostname.localeCompare(b.hostname));
   ctx.add(
     "dns-zone",
@@ -39,11 +54,7 @@ export function planDns(ctx: FortigateContext): void {
       })),
     }),
   );
-  for (const iface of ctx.fg.interfaces) {
-    if (iface.role !== "lan" || iface.mode !== "static" || !ctx.topology.addressOf(iface.name))
-      continue;
-    ctx.add(`dns-${iface.name}`, dnsServer({ name: iface.name, mode: "recursive" }), [
-      ctx.interfaceRole(iface.name),
-    ]);
+  for (const name of dnsInterfaces(ctx.fg, ctx.topology)) {
+    ctx.add(`dns-${name}`, dnsServer({ name, mode: "recursive" }), [ctx.interfaceRole(name)]);
   }
 }

@@ -16,14 +16,14 @@ import type { DeviceCheckSpec } from "../../devices/fortios/checks";
 import type { CmdbSpec } from "../../devices/fortios/tables";
 import type { DevicePlan, PlannedObject } from "../../devices/plan";
 import type { Peering } from "../federation";
-import type { InternalZone } from "../internal-dns";
+import type { InternalResolver, InternalZone } from "../internal-dns";
 import type { PublishIntent } from "../publish";
 import type { RouteIntent } from "../routes";
 import { planBgp } from "./bgp";
 import { FortigateContext } from "./context";
 import { planDhcp } from "./dhcp";
 import { planDns } from "./dns";
-import { planDialup } from "./dialup";
+import { dialupDnsProblems, planDialup } from "./dialup";
 import { planFederation, shadowProblems } from "./federation";
 import { planInterfaces, planDeviceCheck } from "./interfaces";
 import { planInternet } from "./internet";
@@ -76,6 +76,16 @@ export interface FortigatePlanInput {
   readonly ca?: string;
   /** The internal names, when the FortiGate serves them (src/model/internal-dns.ts). */
   readonly dns?: InternalZone;
+  /** Who answers for the internal domain, handed to the dial-up clients (src/model/fortigate/dialup.ts). */
+  readonly names?: SiteNames;
+}
+
+/** The site's internal domain and who serves it (src/model/internal-dns.ts). */
+export interface SiteNames {
+  readonly domain: string;
+  readonly resolver: InternalResolver;
+  /** Pi-hole's IPv4 address, when it is the resolver and has one. */
+  readonly pihole?: string;
 }
 
 /**
@@ -121,7 +131,11 @@ export function planFortigate(input: FortigatePlanInput): FortigatePlan {
     tunnels: (input.federation?.peerings ?? []).map((p) => p.interfaceName),
   };
   const topology = new FortigateTopology(input.config, input.siteRoutes);
-  const problems = [...reachProblems(input, topology), ...shadowProblems(input)];
+  const problems = [
+    ...reachProblems(input, topology),
+    ...shadowProblems(input),
+    ...dialupDnsProblems(input, topology),
+  ];
   if (problems.length > 0) return { ...device, objects: [], problems };
   const ctx = new FortigateContext(input, topology);
   planDeviceCheck(ctx);

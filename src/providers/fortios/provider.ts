@@ -16,8 +16,9 @@
  *   with their phase1) are never created: their existence is checked, then they are PUT.
  * - `check` validates the inputs, and for an object with a `fallback` asks the device's own
  *   schema (`GET cmdb/<path>?action=schema`, at preview and before any write): when it lacks
- *   the attribute, the fallback's body and reset are what the object is (router/bgp without
- *   `redistribute`: Fortinet's sources disagree about FortiOS 7.4).
+ *   the attribute, the fallback's body (default: the body without that attribute) and reset
+ *   are what the object is (router/bgp without `redistribute`: Fortinet's sources disagree
+ *   about FortiOS 7.4; a dial-up phase1 without `internal-domain-list`, FortiOS < 7.4.1).
  * - `diff` compares only the attributes we manage, through `compare.ts` (device spellings),
  *   and secrets by a salted hash kept in state, never by value. `referents` holds the URN of
  *   each object this one names, so that Pulumi records a dependency of this input on them:
@@ -283,8 +284,11 @@ export class FortiosProvider implements pulumi.dynamic.ResourceProvider {
       const client = this.client(news.connection);
       if (await client.schemaHas(news.path, fallback.missing))
         return { inputs: news, failures: [] };
+      const body =
+        fallback.body ??
+        Object.fromEntries(Object.entries(news.body).filter(([k]) => k !== fallback.missing));
       return {
-        inputs: { ...news, body: fallback.body, reset: fallback.reset ?? news.reset },
+        inputs: { ...news, body, reset: fallback.reset ?? news.reset },
         failures: [],
       };
     } catch (error) {

@@ -90,6 +90,11 @@ describe("Markdown reports keep hostile text inert", () => {
     assertInert(diff, "plan diff");
     assert.ok(diff.includes("````diff"), "the fence is longer than the backticks inside");
     assertInert(renderPlanDiff(diffPlans(plan("a"), plan("b", HOSTILE))), "plan diff, new name");
+    const expanded = renderPlanDiff(diffPlans(plan("a", "a"), plan(HOSTILE, "b")), {
+      expand: true,
+    });
+    assertInert(expanded, "plan diff --expand");
+    assert.ok(expanded.includes("  ````json"), "the inputs' fence outruns the backticks inside");
   });
 
   it("inline code and text from data", () => {

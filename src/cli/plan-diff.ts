@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError, type Problem } from "../config/errors";
-import { fileLabel, parseCliArgs, projectRoot, runCli, UsageError } from "./common";
+import { countOption, fileLabel, parseCliArgs, projectRoot, runCli } from "./common";
 import { diffPlans, parsePlanDocument, parsePlanPair } from "./plan-changes";
 import { MAX_EXPAND_LINES, renderPlanDiff } from "./plan-markdown";
 import { diffViolations, guardrailsOf, withViolations } from "./plan-policy";
@@ -41,14 +41,6 @@ function readDocument(path: string, label: string): { text: string } | { problem
 
 type Document = { label: string } & ({ text: string } | { problem: Problem });
 
-function count(text: string | undefined, option: string, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min) {
-    throw new UsageError(`${option} must be a whole number of at least ${min}, got "${text}"`);
-  }
-  return Number(text);
-}
-
 /** The command, given the arguments after its name (sets `process.exitCode`). */
 export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
@@ -63,8 +55,8 @@ export const main = (argv: string[]): Promise<void> =>
       },
       ["<base.json>", "<head.json>"],
     );
-    const limit = count(values.limit, "--limit", 200, 0);
-    const level = count(values.level, "--level", 3, 1);
+    const limit = countOption(values.limit, "--limit", 200, 0);
+    const level = countOption(values.level, "--level", 3, 1);
     const root = projectRoot();
     const [base, head] = positionals.map((path) => {
       const label = fileLabel(root, path);

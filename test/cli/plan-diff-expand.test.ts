@@ -19,23 +19,10 @@ import { main } from "../../src/cli/plan-diff";
 import { diffPlans } from "../../src/cli/plan-changes";
 import { MAX_EXPAND_LINES, renderPlanDiff } from "../../src/cli/plan-markdown";
 import { runMain } from "../helpers/cli";
+import { planned } from "../helpers/planned";
 
 function container(name: string, inputs: { [key: string]: Json }): PlannedResource {
-  return {
-    type: "docker:index/container:Container",
-    name,
-    parent: null,
-    custom: true,
-    inputs,
-    options: {
-      protect: false,
-      retainOnDelete: false,
-      deleteBeforeReplace: false,
-      ignoreChanges: [],
-      dependsOn: [],
-      aliases: [],
-    },
-  };
+  return planned("docker:index/container:Container", name, null, inputs);
 }
 
 function plan(resources: PlannedResource[]): Plan {

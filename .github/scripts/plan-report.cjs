@@ -4,6 +4,12 @@
 //
 //   node .github/scripts/plan-report.cjs [--same-path] <base-dir> <head-dir> <out-dir>
 //
+// When a federation registry differs between the checkouts (stacks/federation.yaml, or a
+// file a stack's homelab:federation.registry names), the report opens with its summary from
+// the head's `npm run registry-diff`. A stack's diff shows added resources' inputs
+// (`plan-diff --expand`) when it adds at most EXPAND_MAX_ADDED resources: a new service is
+// reviewed with its inputs, a new site (hundreds of resources) stays a list.
+//
 // Writes <out-dir>/report.md and <out-dir>/<stack>.{base,head}.json, and prints
 // `head-failed=true|false` (for $GITHUB_OUTPUT): true when a stack of the head does not plan
 // (the report shows why). Exit code 2 on bad arguments only.
@@ -14,12 +20,18 @@
 "use strict";
 
 const { spawnSync } = require("node:child_process");
-const { mkdirSync, renameSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { dirname, join, resolve } = require("node:path");
 const { listStacks } = require("./affected-stacks.cjs");
 const { codeBlock, inlineCode } = require("./markdown.cjs");
 
 const MARKER = "<!-- homelab:plan-diff -->";
+
+/** Most resources a stack's diff may add for plan-diff to show their inputs (--expand). */
+const EXPAND_MAX_ADDED = 10;
+
+/** The registry a member stack reads when its homelab:federation names none. */
+const DEFAULT_REGISTRY = "stacks/federation.yaml";
 
 /**
  * Runs an npm script in `dir`.
@@ -87,11 +99,93 @@ function section({ stack, base, head, diff }) {
   return [diff.stdout.trimEnd(), ...(notes.length ? ["", ...notes] : [])].join("\n");
 }
 
+/** How many resources of the head plan the base plan lacks (by parent, type and name). */
+function addedCount(baseJson, headJson) {
+  const ids = (json) => {
+    try {
+      return JSON.parse(json).resources.map((r) => `${r.parent ?? ""} ${r.type}::${r.name}`);
+    } catch {
+      return [];
+    }
+  };
+  const before = new Set(ids(baseJson));
+  return ids(headJson).filter((id) => !before.has(id)).length;
+}
+
+/** `--expand` for plan-diff when the head adds at least one and at most EXPAND_MAX_ADDED. */
+function expandArgs(baseJson, headJson) {
+  const added = addedCount(baseJson, headJson);
+  return added > 0 && added <= EXPAND_MAX_ADDED ? ["--expand"] : [];
+}
+
 /**
- * The whole report.
- * @param {{ baseRef?: string, headRef?: string, sections: string[] }} args
+ * The registry file a stack file's homelab:federation names (`registry:` in its block or its
+ * flow mapping), the default one for a member that names none, or undefined for a site that
+ * is no member. Read as text: the script runs without the project's YAML parser.
+ * @param {string} text
  */
-function report({ baseRef, headRef, sections }) {
+function registryOf(text) {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^\s+homelab:federation:/.test(l));
+  if (start < 0) return undefined;
+  const indent = /^\s*/.exec(lines[start])[0].length;
+  const block = [lines[start]];
+  for (const line of lines.slice(start + 1)) {
+    if (line.trim() !== "" && !line.trim().startsWith("#") && /^\s*/.exec(line)[0].length <= indent)
+      break;
+    block.push(line);
+  }
+  const m = /[\s{,]registry:\s*(["']?)([^"'\s,}#]+)\1/.exec(block.join("\n"));
+  return m ? m[2] : DEFAULT_REGISTRY;
+}
+
+/** The registry files of a checkout: the default one and those its stacks name. */
+function registryFiles(root) {
+  const files = new Set(existsSync(join(root, DEFAULT_REGISTRY)) ? [DEFAULT_REGISTRY] : []);
+  for (const stack of listStacks(root)) {
+    const name = ["yaml", "yml"]
+      .map((e) => `Pulumi.${stack}.${e}`)
+      .find((f) => existsSync(join(root, f)));
+    const file = name && registryOf(readFileSync(join(root, name), "utf8"));
+    // Inside the checkout only (the program refuses any other path anyway).
+    if (file && !file.startsWith("/") && !file.split("/").includes("..")) files.add(file);
+  }
+  return files;
+}
+
+/** A file's text, or undefined when it does not exist (or is not a file). */
+function readText(path) {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The report's section for a registry that differs between base and head.
+ * @param {{ file: string, base: boolean, head: boolean,
+ *   diff?: { ok: boolean, stdout: string, stderr: string } }} entry
+ *   base/head: whether the file exists on that side.
+ */
+function federationSection({ file, base, head, diff }) {
+  const title = `### Federation registry ${inlineCode(file)}`;
+  if (!head) {
+    return `${title}: removed in this pull request. The stacks that name it no longer check.`;
+  }
+  if (!base) {
+    return `${title}: new in this pull request. Its members and peerings are all new; \`npm run check\` validated it.`;
+  }
+  if (!diff?.ok)
+    return [`${title}: registry-diff failed`, "", block(diff?.stderr ?? "")].join("\n");
+  return diff.stdout.trimEnd();
+}
+
+/**
+ * The whole report: the federation registries' changes first, then each stack's.
+ * @param {{ baseRef?: string, headRef?: string, sections: string[], federation?: string[] }} args
+ */
+function report({ baseRef, headRef, sections, federation = [] }) {
   const refs =
     baseRef && headRef
       ? ` of the base (\`${baseRef.slice(0, 7)}\`) and of this pull request merged into it (\`${headRef.slice(0, 7)}\`)`
@@ -99,9 +193,10 @@ function report({ baseRef, headRef, sections }) {
   return [
     "## Offline plan diff",
     "",
-    `Evaluated without any credential: \`npm run plan -- --json\`${refs} for every stack, compared with \`npm run plan-diff\`. ` +
+    `Evaluated without any credential: \`npm run plan -- --json\`${refs} for every stack, compared with \`npm run plan-diff\`; a changed federation registry with \`npm run registry-diff\`. ` +
       "What the devices would actually do shows in the live preview comments (preview.yml), for stacks this repository can reach.",
     "",
+    ...federation.flatMap((f) => [f, ""]),
     sections.length ? sections.join("\n\n") : "No stack in either version.",
     "",
   ].join("\n");
@@ -146,23 +241,50 @@ function main(args) {
       const headPath = join(outDir, `${stack}.head.json`);
       writeFileSync(basePath, base?.ok ? base.stdout : emptyPlan(stack, project));
       writeFileSync(headPath, head.stdout);
-      diff = npmRun(headDir, "plan-diff", [basePath, headPath]);
+      const expand = expandArgs(base?.ok ? base.stdout : "", head.stdout);
+      diff = npmRun(headDir, "plan-diff", [basePath, headPath, ...expand]);
     }
     sections.push(section({ stack, base, head, diff }));
     process.stderr.write(
       `${stack}: ${head ? (head.ok ? "planned" : "does not plan") : "removed"}\n`,
     );
   }
+  const federation = [];
+  const registries = new Set([...registryFiles(baseDir), ...registryFiles(headDir)]);
+  for (const file of [...registries].sort()) {
+    const before = readText(join(baseDir, file));
+    const after = readText(join(headDir, file));
+    if (before === after) continue;
+    const diff =
+      before !== undefined && after !== undefined
+        ? npmRun(headDir, "registry-diff", [join(baseDir, file), file])
+        : undefined;
+    federation.push(
+      federationSection({ file, base: before !== undefined, head: after !== undefined, diff }),
+    );
+    process.stderr.write(`${file}: the federation registry changed\n`);
+  }
   const text = report({
     baseRef: process.env.BASE_SHA,
     headRef: process.env.HEAD_SHA,
     sections,
+    federation,
   });
   writeFileSync(join(outDir, "report.md"), text);
   process.stdout.write(`head-failed=${headFailed}\n`);
   return 0;
 }
 
-module.exports = { section, report, emptyPlan, MARKER };
+module.exports = {
+  section,
+  federationSection,
+  report,
+  emptyPlan,
+  addedCount,
+  expandArgs,
+  registryOf,
+  MARKER,
+  EXPAND_MAX_ADDED,
+};
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

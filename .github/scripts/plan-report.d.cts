@@ -12,4 +12,19 @@ export function section(entry: {
   head?: NpmResult;
   diff?: NpmResult;
 }): string;
-export function report(args: { baseRef?: string; headRef?: string; sections: string[] }): string;
+export const EXPAND_MAX_ADDED: number;
+export function addedCount(baseJson: string, headJson: string): number;
+export function expandArgs(baseJson: string, headJson: string): string[];
+export function registryOf(stackFileText: string): string | undefined;
+export function federationSection(entry: {
+  file: string;
+  base: boolean;
+  head: boolean;
+  diff?: NpmResult;
+}): string;
+export function report(args: {
+  baseRef?: string;
+  headRef?: string;
+  sections: string[];
+  federation?: string[];
+}): string;

@@ -208,3 +208,17 @@ export function runCli(usage: string, body: () => number | Promise<number>): Pro
       },
     );
 }
+
+/** A whole-number option: `fallback` when absent, else at least `min`, or a UsageError. */
+export function countOption(
+  text: string | undefined,
+  option: string,
+  fallback: number,
+  min: number,
+): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new UsageError(`${option} must be a whole number of at least ${min}, got "${text}"`);
+  }
+  return Number(text);
+}

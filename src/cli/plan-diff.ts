@@ -1,5 +1,5 @@
 /**
- * `npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>]`
+ * `npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>] [--expand]`
  *
  * Compares two offline plans (`npm run plan -- --stack <name> --json`) and prints the change
  * as Markdown: summary, warnings about data at risk, resources added, removed and changed
@@ -8,17 +8,19 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError, type Problem } from "../config/errors";
-import { fileLabel, parseCliArgs, projectRoot, runCli, UsageError } from "./common";
+import { countOption, fileLabel, parseCliArgs, projectRoot, runCli } from "./common";
 import { diffPlans, parsePlanDocument, parsePlanPair } from "./plan-changes";
-import { renderPlanDiff } from "./plan-markdown";
+import { MAX_EXPAND_LINES, renderPlanDiff } from "./plan-markdown";
 import { diffViolations, guardrailsOf, withViolations } from "./plan-policy";
 
-const USAGE = `usage: npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>] [--enforce]
+const USAGE = `usage: npm run plan-diff -- <base.json> <head.json> [--limit <n>] [--level <n>] [--expand] [--enforce]
 
 Compares two plan documents (npm run plan -- --stack <name> --json) and prints the changes
 as Markdown.
   --limit <n>   list at most n resources per section (default 200; 0: all)
   --level <n>   heading level of the summary line (default 3)
+  --expand      show each added resource's inputs (as the plan holds them: secrets as
+                [secret]) in a collapsed block, at most ${MAX_EXPAND_LINES} lines each
   --enforce     exit 3 when a mandatory guard rail is violated (README, Guard rails)`;
 
 /** The file's text, or the problem reading it. */
@@ -39,25 +41,22 @@ function readDocument(path: string, label: string): { text: string } | { problem
 
 type Document = { label: string } & ({ text: string } | { problem: Problem });
 
-function count(text: string | undefined, option: string, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min) {
-    throw new UsageError(`${option} must be a whole number of at least ${min}, got "${text}"`);
-  }
-  return Number(text);
-}
-
 /** The command, given the arguments after its name (sets `process.exitCode`). */
 export const main = (argv: string[]): Promise<void> =>
   runCli(USAGE, () => {
     const { values, positionals } = parseCliArgs(
       argv,
       USAGE,
-      { limit: { type: "string" }, level: { type: "string" }, enforce: { type: "boolean" } },
+      {
+        limit: { type: "string" },
+        level: { type: "string" },
+        expand: { type: "boolean" },
+        enforce: { type: "boolean" },
+      },
       ["<base.json>", "<head.json>"],
     );
-    const limit = count(values.limit, "--limit", 200, 0);
-    const level = count(values.level, "--level", 3, 1);
+    const limit = countOption(values.limit, "--limit", 200, 0);
+    const level = countOption(values.level, "--level", 3, 1);
     const root = projectRoot();
     const [base, head] = positionals.map((path) => {
       const label = fileLabel(root, path);
@@ -73,7 +72,12 @@ export const main = (argv: string[]): Promise<void> =>
     const plans = parsePlanPair(base, head);
     const diff = diffPlans(plans.base, plans.head);
     const violations = diffViolations(diff, plans.head, guardrailsOf(plans.head, head.label));
-    process.stdout.write(withViolations(renderPlanDiff(diff, { limit, level }), violations));
+    process.stdout.write(
+      withViolations(
+        renderPlanDiff(diff, { limit, level, expand: values.expand === true }),
+        violations,
+      ),
+    );
     return values.enforce && violations.some((v) => v.level === "mandatory") ? 3 : 0;
   });
 

@@ -227,6 +227,54 @@ export interface RenderOptions {
   readonly limit?: number;
   /** Heading level of the summary line (the sections are one level below). */
   readonly level?: number;
+  /** Show each added resource's inputs in a collapsed block (`--expand`). */
+  readonly expand?: boolean;
+}
+
+/** Most lines of an added resource's inputs shown by `--expand`. */
+export const MAX_EXPAND_LINES = 80;
+
+/** Inputs the plan never shows (a dynamic resource's provider code), should one be there. */
+const UNSHOWN_INPUTS = new Set(["__provider"]);
+
+/** A value with the keys of every object sorted, for a stable pretty print. */
+function sortedKeys(value: Json): Json {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((k) => [k, sortedKeys(value[k] as Json)]));
+}
+
+/**
+ * An added resource's inputs as the plan holds them (secrets "[secret]", unknowns
+ * "[unknown]"), in a collapsed block inside its list item: pretty JSON with sorted keys in a
+ * fence nothing inside can close, cut after `max` lines. Nothing for a resource without
+ * inputs.
+ */
+export function expandedInputs(
+  resource: PlannedResource,
+  indent = "  ",
+  max = MAX_EXPAND_LINES,
+): string[] {
+  const inputs = Object.fromEntries(
+    Object.entries(resource.inputs).filter(([key]) => !UNSHOWN_INPUTS.has(key)),
+  );
+  if (Object.keys(inputs).length === 0) return [];
+  const all = JSON.stringify(sortedKeys(inputs), null, 2).split("\n");
+  const shown = max > 0 && all.length > max ? all.slice(0, max) : all;
+  const more = all.length - shown.length;
+  // GitHub renders HTML blocks and fences inside a list item when they are indented to its
+  // text and set apart by blank lines.
+  return [
+    "",
+    `${indent}<details><summary>inputs</summary>`,
+    "",
+    ...fenced(shown, "json", indent),
+    ...(more > 0 ? ["", `${indent}… ${plural(more, "more line")}`] : []),
+    "",
+    `${indent}</details>`,
+    "",
+  ];
 }
 
 /** The diff as Markdown (GitHub flavour): summary, warnings, added, removed, changed, outputs. */
@@ -255,6 +303,7 @@ export function renderPlanDiff(diff: PlanDiff, options: RenderOptions = {}): str
         ? ` · looks like a rename of ${code(e.renamedFrom)}: without an alias Pulumi deletes that one and creates this`
         : "";
       lines.push(`- ${code(e.ref)}${where(e.resource.parent)}${flags(e.resource)}${rename}`);
+      if (options.expand) lines.push(...expandedInputs(e.resource));
     }
     lines.push(...moreLine(more), "");
   }

@@ -11,13 +11,14 @@ import { issueBody } from "../../.github/scripts/drift-issue.cjs";
 import { codeBlock, inlineCode, openFence } from "../../.github/scripts/markdown.cjs";
 import { report, section } from "../../.github/scripts/plan-report.cjs";
 import { fit } from "../../.github/scripts/pr-comment.cjs";
-import type { Plan, PlannedResource } from "../../src/cli/mock-runtime";
+import type { Plan } from "../../src/cli/mock-runtime";
 import { catalogueMarkdown } from "../../src/cli/error-catalogue";
 import { diffPlans } from "../../src/cli/plan-changes";
 import { code, markdownText, renderPlanDiff } from "../../src/cli/plan-markdown";
 import { stackFileSource } from "../../src/config/load";
 import { ConfigError } from "../../src/config/errors";
 import { evaluateSite } from "../../src/evaluate";
+import { planned } from "../helpers/planned";
 
 const HOSTILE = "```\n# heading\n<img src=x>";
 const ROOT = join(__dirname, "..", "..");
@@ -66,21 +67,11 @@ function assertInert(markdown: string, where: string): void {
 
 /** A plan with one resource whose inputs hold `value`. */
 function plan(value: string, name = "svc"): Plan {
-  const resource: PlannedResource = {
-    type: "docker:index/container:Container",
-    name,
-    parent: null,
-    custom: true,
-    inputs: { env: [`NOTE=${value.split("\n")[0] ?? ""}`], labels: { note: value }, name: value },
-    options: {
-      protect: false,
-      retainOnDelete: false,
-      deleteBeforeReplace: false,
-      ignoreChanges: [],
-      dependsOn: [],
-      aliases: [],
-    },
-  };
+  const resource = planned("docker:index/container:Container", name, null, {
+    env: [`NOTE=${value.split("\n")[0] ?? ""}`],
+    labels: { note: value },
+    name: value,
+  });
   return { project: "homelab", stack: "home", resources: [resource], outputs: { note: value } };
 }
 
@@ -90,6 +81,11 @@ describe("Markdown reports keep hostile text inert", () => {
     assertInert(diff, "plan diff");
     assert.ok(diff.includes("````diff"), "the fence is longer than the backticks inside");
     assertInert(renderPlanDiff(diffPlans(plan("a"), plan("b", HOSTILE))), "plan diff, new name");
+    const expanded = renderPlanDiff(diffPlans(plan("a", "a"), plan(HOSTILE, "b")), {
+      expand: true,
+    });
+    assertInert(expanded, "plan diff --expand");
+    assert.ok(expanded.includes("  ````json"), "the inputs' fence outruns the backticks inside");
   });
 
   it("inline code and text from data", () => {

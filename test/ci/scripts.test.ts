@@ -5,7 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -20,7 +28,15 @@ import {
   issueBody,
   syncDriftIssue,
 } from "../../.github/scripts/drift-issue.cjs";
-import { MARKER, report, section } from "../../.github/scripts/plan-report.cjs";
+import {
+  EXPAND_MAX_ADDED,
+  MARKER,
+  expandArgs,
+  federationSection,
+  registryOf,
+  report,
+  section,
+} from "../../.github/scripts/plan-report.cjs";
 import {
   classifyVerify,
   syncVerifyIssue,
@@ -36,7 +52,15 @@ import {
   type Issue,
   type Params,
 } from "../../.github/scripts/pr-comment.cjs";
-import { ANNEX, HOME, ROOT, fixtureProject, variant, type StackFile } from "../helpers/sites";
+import {
+  ANNEX,
+  HOME,
+  REGISTRY,
+  ROOT,
+  fixtureProject,
+  variant,
+  type StackFile,
+} from "../helpers/sites";
 
 const SCRIPTS = join(ROOT, ".github", "scripts");
 
@@ -310,6 +334,74 @@ describe("plan-report", () => {
     assert.match(report({ sections: [] }), /^## Offline plan diff\n/);
   });
 
+  it("the registry a stack file names, in a block or a flow mapping, or the default", () => {
+    const stack = (membership: string) =>
+      `config:\n  homelab:site:\n    name: x\n${membership}  homelab:proxmox: {}\n`;
+    const block =
+      "  homelab:federation:\n    member: a\n    # a comment\n    registry: fed/r.yaml\n";
+    assert.equal(registryOf(stack(block)), "fed/r.yaml");
+    assert.equal(
+      registryOf(stack(`  homelab:federation: { member: a, registry: "x.yaml" }\n`)),
+      "x.yaml",
+    );
+    assert.equal(
+      registryOf(stack("  homelab:federation:\n    member: a\n")),
+      "stacks/federation.yaml",
+    );
+    // A `registry:` key of the next section is not the membership's.
+    assert.equal(
+      registryOf(
+        "config:\n  homelab:federation:\n    member: a\n  homelab:x:\n    registry: no.yaml\n",
+      ),
+      "stacks/federation.yaml",
+    );
+    assert.equal(registryOf(stack("")), undefined, "no member");
+  });
+
+  it("plan-diff --expand only for a stack that adds at most EXPAND_MAX_ADDED resources", () => {
+    const planOf = (n: number) =>
+      JSON.stringify({
+        resources: Array.from({ length: n }, (_, i) => ({
+          type: "t",
+          name: `r${i}`,
+          parent: null,
+        })),
+      });
+    assert.deepEqual(expandArgs(planOf(3), planOf(3)), [], "nothing added");
+    assert.deepEqual(expandArgs(planOf(3), planOf(3 + EXPAND_MAX_ADDED)), ["--expand"]);
+    assert.deepEqual(expandArgs(planOf(3), planOf(4 + EXPAND_MAX_ADDED)), [], "too many");
+    assert.deepEqual(expandArgs("", planOf(2)), ["--expand"], "no base plan: all added");
+  });
+
+  it("federation sections: a changed, a new, a removed registry, a failed diff", () => {
+    const ok = {
+      ok: true,
+      stdout: "### Federation `FGN` (`stacks/federation.yaml`): x\n",
+      stderr: "",
+    };
+    assert.equal(
+      federationSection({ file: "stacks/federation.yaml", base: true, head: true, diff: ok }),
+      "### Federation `FGN` (`stacks/federation.yaml`): x",
+    );
+    assert.match(
+      federationSection({ file: "r.yaml", base: false, head: true }),
+      /^### Federation registry `r\.yaml`: new in this pull request/,
+    );
+    assert.match(
+      federationSection({ file: "r.yaml", base: true, head: false }),
+      /^### Federation registry `r\.yaml`: removed in this pull request/,
+    );
+    const failed = { ok: false, stdout: "", stderr: "Cannot compare the registries: ```\n" };
+    assert.equal(
+      federationSection({ file: "r.yaml", base: true, head: true, diff: failed }),
+      "### Federation registry `r.yaml`: registry-diff failed\n\n````text\nCannot compare the registries: ```\n````",
+    );
+    assert.match(
+      report({ sections: ["### Stack `home`: no changes"], federation: ["### Federation F"] }),
+      /\n\n### Federation F\n\n### Stack `home`: no changes\n$/,
+    );
+  });
+
   it("plans both checkouts for real, at the same path, and writes the report", () => {
     // Two checkouts of the project with the fixture sites as its stacks: the head has both;
     // the base has home with another network, and no annex.
@@ -327,6 +419,16 @@ describe("plan-report", () => {
       variant(HOME, (text) => text.replace("192.168.1.0/24", "192.168.2.0/24")),
     ]);
     const head = checkout("head", [HOME, ANNEX]);
+    // The head's registry (the one the home stack names) changes a contact: no plan changes,
+    // the report's federation section says so.
+    const registry = join(head, REGISTRY);
+    writeFileSync(
+      registry,
+      readFileSync(registry, "utf8").replace(
+        "contact: alexis@example.net",
+        "contact: noc@alexis.example",
+      ),
+    );
     const out = join(work, "out");
     try {
       const result = spawnSync(
@@ -350,6 +452,10 @@ describe("plan-report", () => {
         /### Stack `annex`: \d+ to add[^(\n]* \(0 → \d+ resources\)\n\n#### Added/,
       );
       assert.match(text, /> Stack `annex` is new in this pull request\./);
+      assert.match(
+        text,
+        /\n### Federation `FGN` \(`test\/fixtures\/sites\/federation\.yaml`\): 1 member changed\n\n#### Members\n\n- changed: `alexis`\n {2}- `contact`: `alexis@example\.net` → `noc@alexis\.example`\n\nNo member's tunnels or BGP sessions change: nobody needs to act\.\n\n### Stack `annex`/,
+      );
       // Planned at the same path, the checkouts' directories are no change: only the network,
       // and the FortiGate's in-filter of the peer whose prefix holds it (it denies that LAN).
       assert.match(

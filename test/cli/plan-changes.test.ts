@@ -23,33 +23,10 @@ import {
   type WarningKind,
 } from "../../src/cli/plan-changes";
 import { code, elide, renderPlanDiff, renderValue, summaryLine } from "../../src/cli/plan-markdown";
+import { planned } from "../helpers/planned";
 
+const res = planned;
 type Options = PlannedResource["options"];
-
-function res(
-  type: string,
-  name: string,
-  parent: string | null,
-  inputs: { [key: string]: Json } = {},
-  options: Partial<Options> = {},
-): PlannedResource {
-  return {
-    type,
-    name,
-    parent,
-    custom: !type.startsWith("homelab:") && type !== "pulumi:pulumi:Stack",
-    inputs,
-    options: {
-      protect: false,
-      retainOnDelete: false,
-      deleteBeforeReplace: false,
-      ignoreChanges: [],
-      dependsOn: [],
-      aliases: [],
-      ...options,
-    },
-  };
-}
 
 const STACK = res("pulumi:pulumi:Stack", "homelab-home", null);
 const ROOT = res("homelab:index:Homelab", "home", "pulumi:pulumi:Stack::homelab-home");

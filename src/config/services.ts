@@ -268,7 +268,7 @@ export const serviceSchema = strict({
   ).optional(),
   privileged: doc(
     z.boolean(),
-    "Run privileged (custom apps that need the host's devices).",
+    "Run privileged (custom apps; devices and capAdd grant less).",
   ).optional(),
   devices: doc(
     z

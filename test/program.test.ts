@@ -89,13 +89,13 @@ describe("program under the engine's config", () => {
     const fortigate = home.config["homelab:fortigate"]!;
     assert.ok(fortigate.includes('"pool":"172.26.0.0/24"'));
     const error = await runError(
-      { ...home.config, "homelab:fortigate": fortigate.replace("172.26.0.0/24", "10.254.0.0/24") },
+      { ...home.config, "homelab:fortigate": fortigate.replace("172.26.0.0/24", "172.30.9.0/24") },
       home.secretKeys,
     );
     assert.match(error.message, /^Invalid configuration: 1 problem\n/);
     assert.match(
       error.message,
-      /homelab:fortigate\.dialupVpn\n {4}10\.254\.0\.0\/24 \(network "vpn"\) is outside the prefixes member "alexis" owns in test\/fixtures\/sites\/federation\.yaml \(172\.24\.0\.0\/14, 10\.128\.0\.0\/10\)/,
+      /homelab:fortigate\.dialupVpn\n {4}172\.30\.9\.0\/24 \(network "vpn"\) is outside the prefixes member "alexis" owns in test\/fixtures\/sites\/federation\.yaml \(172\.24\.0\.0\/14, 10\.128\.0\.0\/10\)/,
     );
   });
 

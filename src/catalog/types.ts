@@ -104,6 +104,14 @@ export interface PortSpec {
   readonly protocol?: "tcp" | "udp";
 }
 
+/** A host device in a container: its path there (default: the host's) and cgroup permissions. */
+export interface DeviceMapping {
+  readonly hostPath: string;
+  readonly containerPath?: string;
+  /** @default "rwm" */
+  readonly permissions?: string;
+}
+
 /** One container of an application. */
 export interface PartSpec {
   /** Image with a pinned tag (never `latest`), optionally `@sha256:` digest. */
@@ -135,6 +143,8 @@ export interface PartSpec {
   readonly capDrop?: readonly string[];
   readonly capAdd?: readonly string[];
   readonly privileged?: boolean;
+  /** Host devices passed to the container (custom apps). @default [] */
+  readonly devices?: readonly DeviceMapping[];
   /** Set `no-new-privileges`. @default true */
   readonly noNewPrivileges?: boolean;
   /** Share the host's network namespace. @default false */
@@ -215,6 +225,9 @@ export const CUSTOM_ONLY_KEYS = [
   "restart",
   "capAdd",
   "privileged",
+  "devices",
+  "shmSizeMiB",
+  "tmpfs",
   "hostNetwork",
   "hostPid",
   "readOnlyRootFs",

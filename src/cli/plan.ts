@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- --stack <name> [--config <file>] [--json]`
+ * `npm run plan -- --stack <name> [--config <file>] [--only <part>] [--json]`
  *
  * Offline plan: validates the stack file and the federation registry, runs the real program
  * under Pulumi's mock runtime (no CLI, no network, no credentials) and prints the resource
@@ -12,12 +12,14 @@ import { refOf } from "../lib/urn";
 import { projectRoot, parseCli, runCli, stackOption, UsageError } from "./common";
 import type { Plan, PlannedResource } from "./mock-runtime";
 import { planStack } from "./offline";
+import { partHeader, partOption, planPart, PARTS } from "./plan-parts";
 import { planViolations, violationsText } from "./plan-policy";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json]
+const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--only <part>] [--json]
 
   --stack <name>    stack to plan (reads Pulumi.<name>.yaml)
   --config <file>   read this stack file instead
+  --only <part>     print one part: ${PARTS.join(", ")} (the whole stack is still validated)
   --json            print one JSON document on stdout`;
 
 /** Human-readable tree of the plan, with counts per type. */
@@ -68,18 +70,29 @@ export const main = (argv: string[]): Promise<void> =>
     const values = parseCli(argv, USAGE, {
       stack: { type: "string" },
       config: { type: "string" },
+      only: { type: "string" },
       json: { type: "boolean", default: false },
     });
     if (!values.stack) throw new UsageError("--stack is required");
     const root = projectRoot();
     const stack = stackOption(root, values.stack, values.config)!;
-    const { plan, loaded } = await planStack(root, stack, values.config);
+    const part = partOption(values.only);
+    const { plan: whole, loaded } = await planStack(root, stack, values.config);
+    const only = part === undefined ? undefined : planPart(whole, part);
+    const plan = only?.plan ?? whole;
     if (values.json) {
       const document = { ...plan, guardrails: loaded.config.guardrails };
       process.stdout.write(JSON.stringify(document, null, 2) + "\n");
       return 0;
     }
-    process.stdout.write(formatTree(plan) + "\n\n" + violationsText(planViolations(plan)) + "\n");
+    // Guard rails hold for the whole stack, whatever part is shown.
+    process.stdout.write(
+      (only ? partHeader(whole, only) + "\n\n" : "") +
+        formatTree(plan) +
+        "\n\n" +
+        violationsText(planViolations(whole)) +
+        "\n",
+    );
     if (loaded.missingSecrets.length > 0) {
       process.stdout.write(
         `\nOffline: secrets are placeholders. A real run needs ${loaded.missingSecrets.length} secret(s) not set in ${loaded.file}: ` +

@@ -363,7 +363,8 @@ function loadMembership(
     );
     return { yaml, registry, peers: [], problems: [...problems, ...out.list] };
   }
-  problems.push(...checkSiteInsideMember(siteNetworks(config), member, registryFile, file));
+  const inRegistry = { file: registryFile, members: registry.members };
+  problems.push(...checkSiteInsideMember(siteNetworks(config), member, inRegistry, file));
   if (read.problems.length === 0)
     problems.push(...checkMemberEdge(config, member, registryFile, file));
   return {

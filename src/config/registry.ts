@@ -312,27 +312,57 @@ export function parseRegistry(
   return { registry: result.data, problems: validateRegistry(result.data, file) };
 }
 
+/** The first prefix another member registered that overlaps `p`, with its member. */
+function peerOverlapping(
+  p: Prefix,
+  member: Member,
+  members: readonly Member[],
+): { peer: Member; prefix: string } | undefined {
+  for (const peer of members) {
+    if (peer.id === member.id) continue;
+    const prefix = peer.prefixes.find((q) => overlaps(parseValidPrefix(q), p));
+    if (prefix) return { peer, prefix };
+  }
+  return undefined;
+}
+
 /**
  * Every network the site itself routes (LANs, VLANs, SDN subnets, VPN pools, named
- * networks of kind lan/vpn/other) lies inside a prefix its member owns in the registry.
- * Problems belong to the stack file `file`, at the network's declaration.
+ * networks of kind lan/vpn/other) lies inside a prefix its member owns in the registry; one
+ * that overlaps another member's prefixes says whose. A tunnel's remote subnets overlap no
+ * other member's prefixes: the static route into the tunnel would take those addresses from
+ * the peering. Problems belong to the stack file `file`, at the network's declaration.
  */
 export function checkSiteInsideMember(
   networks: readonly SiteNetwork[],
   member: Member,
-  registryFile: string,
+  registry: { readonly file: string; readonly members: readonly Member[] },
   file: string,
 ): Problem[] {
   const out = new Problems(file);
   const owned = member.prefixes.map(parseValidPrefix);
+  const mine = `the prefixes member "${member.id}" owns in ${registry.file} (${member.prefixes.join(", ")})`;
   for (const network of networks) {
-    if (!INTERNAL_KINDS.has(network.kind)) continue;
+    const remote = network.kind === "remote";
+    if (!remote && !INTERNAL_KINDS.has(network.kind)) continue;
     for (const p of network.prefixes) {
-      if (owned.some((o) => containsPrefix(o, p))) continue;
-      out.add(
-        network.source,
-        `${formatPrefix(p)} (network "${network.name}") is outside the prefixes member "${member.id}" owns in ${registryFile} (${member.prefixes.join(", ")}): renumber it inside them, or register a prefix that covers it`,
-      );
+      if (!remote && owned.some((o) => containsPrefix(o, p))) continue;
+      const other = peerOverlapping(p, member, registry.members);
+      const what = `${formatPrefix(p)} (network "${network.name}"${remote ? ", a remote subnet of the tunnel" : ""})`;
+      if (other) {
+        const theirs = `${other.prefix}, which federation member "${other.peer.id}" registered in ${registry.file}`;
+        out.add(
+          network.source,
+          remote
+            ? `${what} overlaps ${theirs}: the static route into the tunnel would take those addresses from the peering with "${other.peer.id}". Correct remoteSubnets (or the registry)`
+            : `${what} overlaps ${theirs}: both sites would route those addresses. Renumber it inside ${mine}`,
+        );
+      } else if (!remote) {
+        out.add(
+          network.source,
+          `${what} is outside ${mine}: renumber it inside them, or register a prefix that covers it`,
+        );
+      }
     }
   }
   return out.list;

@@ -69,6 +69,18 @@ function catalogVolumes(app: AppDefinition, service: ServiceConfig, report: Repo
   });
 }
 
+/** Docker refuses a container with a tmpfs where a volume is mounted ("Duplicate mount point"). */
+function tmpfsOverVolumes(service: ServiceConfig, report: Report): void {
+  (service.tmpfs ?? []).forEach((path, t) => {
+    const volume = service.volumes.find((v) => v.path === path);
+    if (volume)
+      report(
+        ["tmpfs", t],
+        `${path} is where volume "${volume.name}" is mounted: Docker refuses two mounts at one path, so remove one of them`,
+      );
+  });
+}
+
 /** One service against the catalog: its name, app, image, version, parts and exposures. */
 export const serviceRefinement = refinement((service: ServiceConfig, report: Report) => {
   if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(service.name)) {
@@ -100,6 +112,7 @@ export const serviceRefinement = refinement((service: ServiceConfig, report: Rep
       const reason = unpinnedReason(service.image);
       if (reason) report(["image"], `image "${service.image}" ${reason}: pin a version tag`);
     }
+    tmpfsOverVolumes(service, report);
   } else {
     for (const key of CUSTOM_ONLY_KEYS) {
       if (service[key] !== undefined) {

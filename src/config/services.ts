@@ -139,6 +139,35 @@ export const volumeSchema = strict({
   ).optional(),
 });
 
+/** An absolute path on one line: device nodes and tmpfs mount points (custom apps). */
+function absolutePath(where: string, example: string) {
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  return z.string().regex(/^\/[^\u0000-\u001f\u007f]*$/, {
+    error: `must be an absolute ${where} without control characters, starting with /, e.g. ${example}`,
+  });
+}
+
+/**
+ * A host device passed to a custom container (the Docker provider's `devices`; changing one
+ * re-creates the container: kreuzwerker/terraform-provider-docker
+ * internal/provider/resource_docker_container.go, `devices` and its fields are ForceNew).
+ */
+export const deviceSchema = strict({
+  hostPath: doc(absolutePath("path on the Docker host", "/dev/dri"), "Device on the Docker host.", [
+    "/dev/ttyACM0",
+  ]),
+  containerPath: doc(
+    absolutePath("container path", "/dev/zigbee"),
+    "Path in the container (default: the host path).",
+  ).optional(),
+  permissions: doc(
+    z.string().regex(/^(?=[rwm])r?w?m?$/, {
+      error: "must be cgroup permissions: r, w and/or m in that order, e.g. rwm",
+    }),
+    "cgroup permissions: r (read), w (write), m (mknod).",
+  ).default("rwm"),
+});
+
 /** Generated once by @pulumi/random and kept as a secret in the stack state. */
 export const generatedRef = doc(
   strict({
@@ -239,7 +268,24 @@ export const serviceSchema = strict({
   ).optional(),
   privileged: doc(
     z.boolean(),
-    "Run privileged (custom apps that need the host's devices).",
+    "Run privileged (custom apps; devices and capAdd grant less).",
+  ).optional(),
+  devices: doc(
+    z
+      .array(deviceSchema)
+      .superRefine(uniqueBy((d) => d.containerPath ?? d.hostPath, "device path")),
+    "Host devices passed to the container (custom apps): a GPU, a Zigbee or Z-Wave stick.",
+    [[{ hostPath: "/dev/dri" }, { hostPath: "/dev/ttyACM0", containerPath: "/dev/zigbee" }]],
+  ).optional(),
+  shmSizeMiB: doc(
+    positiveInt,
+    "Size of /dev/shm in MiB (custom apps; Docker's default: 64).",
+    [256],
+  ).optional(),
+  tmpfs: doc(
+    z.array(absolutePath("container path", "/tmp")).superRefine(uniqueBy((p) => p, "tmpfs path")),
+    "In-memory mounts (custom apps; rw,noexec,nosuid), e.g. with readOnlyRootFs.",
+    [["/tmp", "/run"]],
   ).optional(),
   hostNetwork: doc(z.boolean(), "Use the host's network namespace (custom apps).").optional(),
   hostPid: doc(z.boolean(), "Use the host's PID namespace (custom apps).").optional(),

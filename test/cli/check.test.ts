@@ -142,7 +142,7 @@ describe("npm run check", () => {
     assert.deepEqual(
       problems.map((p) => `${p.file}:${p.line ?? "?"} ${formatPath(p.path)}: ${p.message}`).sort(),
       [
-        `${HOME_FILE}:${lineOf(home, "dialupVpn:") + 1} homelab:fortigate.dialupVpn: 10.254.0.0/24 (network "vpn") is outside the prefixes member "alexis" owns in ${REGISTRY} (172.24.0.0/14, 10.128.0.0/10): renumber it inside them, or register a prefix that covers it`,
+        `${HOME_FILE}:${lineOf(home, "dialupVpn:") + 1} homelab:fortigate.dialupVpn: 10.254.0.0/24 (network "vpn") overlaps 10.192.0.0/10, which federation member "dorian" registered in ${REGISTRY}: both sites would route those addresses. Renumber it inside the prefixes member "alexis" owns in ${REGISTRY} (172.24.0.0/14, 10.128.0.0/10)`,
         `${REGISTRY}:${lineOf(registry, "number: 18")} members[4].number: number 18 makes the peering of "dorian" (number 4) and "estelle" take /31 number 139 (members i < j take (j-1)(j-2)/2 + (i-1)), beyond the 128 the transfer pool 172.31.254.0/24 holds: grow transferPool to a /23 or larger (256 /31s)`,
       ],
     );

@@ -31,6 +31,7 @@ function container(name: string, extra: Partial<ContainerPlan>): ContainerPlan {
     capDrop: [],
     capAdd: [],
     privileged: false,
+    devices: [],
     noNewPrivileges: true,
     hostNetwork: false,
     hostPid: false,

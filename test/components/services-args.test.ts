@@ -53,9 +53,11 @@ const plan: ContainerPlan = {
   capDrop: ["ALL"],
   capAdd: [],
   privileged: false,
+  devices: [{ hostPath: "/dev/dri", containerPath: "/dev/dri", permissions: "rw" }],
   noNewPrivileges: true,
   hostNetwork: false,
   hostPid: false,
+  shmSizeMiB: 256,
   memoryMiB: 512,
   labels: { "homelab.stack": "app" },
   networks: [
@@ -98,6 +100,7 @@ describe("containerArgs", () => {
       waitTimeout: 300,
       capabilities: { adds: [], drops: ["ALL"] },
       privileged: false,
+      devices: [{ hostPath: "/dev/dri", containerPath: "/dev/dri", permissions: "rw" }],
       readOnly: true,
       securityOpts: ["no-new-privileges:true"],
       networksAdvanced: [
@@ -105,6 +108,7 @@ describe("containerArgs", () => {
         { name: "homelab-proxy", aliases: ["app-server"] },
       ],
       memory: 512,
+      shmSize: 256,
       labels: [{ label: "homelab.stack", value: "app" }],
       logDriver: "json-file",
       logOpts: LOG_OPTIONS,

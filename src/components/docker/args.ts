@@ -163,6 +163,9 @@ export function containerArgs(plan: ContainerPlan, refs: ContainerRefs): docker.
     ...(plan.healthcheck && refs.waitedOn ? { wait: true, waitTimeout: 300 } : {}),
     capabilities: { adds: [...plan.capAdd], drops: [...plan.capDrop] },
     privileged: plan.privileged,
+    // Every field explicit: the provider reads `container_path` back only when it was set
+    // (`flattenDevices`, resource_docker_container_structures.go at kreuzwerker v4.5.0).
+    ...(plan.devices.length > 0 ? { devices: plan.devices.map((d) => ({ ...d })) } : {}),
     readOnly: plan.readOnlyRootFs,
     securityOpts: plan.noNewPrivileges ? ["no-new-privileges:true"] : [],
     // No `networkMode` next to `networksAdvanced` (kreuzwerker/terraform-provider-docker

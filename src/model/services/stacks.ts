@@ -100,6 +100,11 @@ function planContainer(
     capDrop: spec.capDrop ?? [],
     capAdd: spec.capAdd ?? [],
     privileged: spec.privileged ?? false,
+    devices: (spec.devices ?? []).map((d) => ({
+      hostPath: d.hostPath,
+      containerPath: d.containerPath ?? d.hostPath,
+      permissions: d.permissions ?? "rwm",
+    })),
     noNewPrivileges: spec.noNewPrivileges ?? !(spec.privileged ?? false),
     hostNetwork,
     hostPid: spec.hostPid ?? false,

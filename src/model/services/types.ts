@@ -2,6 +2,7 @@
 import type { ProxyRoute, ProxySettings } from "../../catalog/proxy";
 import type {
   BindMount,
+  DeviceMapping,
   FileSpec,
   GeneratedSecretSpec,
   HealthcheckSpec,
@@ -65,6 +66,8 @@ export interface ContainerPlan {
   readonly capDrop: readonly string[];
   readonly capAdd: readonly string[];
   readonly privileged: boolean;
+  /** Host devices, every field explicit. */
+  readonly devices: readonly Required<DeviceMapping>[];
   readonly noNewPrivileges: boolean;
   readonly hostNetwork: boolean;
   readonly hostPid: boolean;

@@ -13,6 +13,8 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { loadOffline } from "../src/cli/offline";
 import { ROOT, cpuSoFar, runtimeOptions, start } from "./command";
+import { TEST_API_KEY, UnifiEmulator } from "../test/emulators/unifi";
+import { emulatorTls } from "../test/engine/stacks";
 import { FakeEngine } from "./fake-engine";
 import { runsFromEnv } from "./plan";
 import { median, type BenchSuite, type Figure } from "./types";
@@ -46,14 +48,21 @@ async function once(stack: string): Promise<Startup> {
   const address = await engine.listen();
   const { pwd, entry } = pwdMain(options.main);
   const config = { ...offline.config };
+  // The program asks the UniFi console, before anything is written, which firewall it runs
+  // (issue 12): an emulated console answers, as in the engine tests.
   const unifi = config[`${PROJECT}:unifi`];
+  let emulated: UnifiEmulator | undefined;
   if (unifi !== undefined) {
-    // No controller to ask here: the firewall generation the offline plan assumes.
     const parsed = JSON.parse(unifi) as { firewall?: { mode?: string } };
+    emulated = new UnifiEmulator({
+      firewall: parsed.firewall?.mode === "zone" ? "zone" : "legacy",
+    });
     config[`${PROJECT}:unifi`] = JSON.stringify({
       ...parsed,
-      firewall: { ...parsed.firewall, mode: "zone" },
+      controller: await emulated.start(),
+      tls: emulatorTls(),
     });
+    config[`${PROJECT}:unifiApiKey`] = TEST_API_KEY;
   }
   const runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [ROOT] });
   const env: NodeJS.ProcessEnv = {
@@ -94,6 +103,7 @@ async function once(stack: string): Promise<Startup> {
     };
   } finally {
     engine.close();
+    await emulated?.stop();
   }
 }
 

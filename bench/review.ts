@@ -18,6 +18,7 @@ import { toSvg } from "../src/diagram/svg";
 import { buildModel } from "../src/model";
 import { ok, run, scriptCommand } from "./command";
 import { measure, type BenchSuite, type Figure } from "./types";
+import { planned } from "../test/helpers/planned";
 
 const ROOT = join(__dirname, "..");
 const RUNS = 5;
@@ -62,20 +63,9 @@ function resource(i: number, version: number): PlannedResource {
 /** A plan of `count` resources; the head changes 10%, removes 2% and adds 2%. */
 export function generatedPlan(count: number, head: boolean): Plan {
   const component = (type: string, name: string, parent: string | null): PlannedResource => ({
-    type,
-    name,
-    parent,
+    ...planned(type, name, parent),
     custom: false,
     provider: null,
-    inputs: {},
-    options: {
-      protect: false,
-      retainOnDelete: false,
-      deleteBeforeReplace: false,
-      ignoreChanges: [],
-      dependsOn: [],
-      aliases: [],
-    },
   });
   const resources: PlannedResource[] = [
     component("pulumi:pulumi:Stack", "homelab-site", null),

@@ -2,6 +2,7 @@
  * The home stack (seed 000, FortiGate) through the SDK's dynamic-provider plugin, spoken to as
  * the engine does, against the FortiGate emulator: test/engine/stack-suite.ts.
  */
+import assert from "node:assert/strict";
 import { EMULATOR_TOKEN, startFortiGate } from "../emulators/fortigate";
 import { typeOfUrn } from "./deployment";
 import { text, type PropertyMap } from "./properties";
@@ -38,7 +39,8 @@ describeStack({
             Array.isArray(g.inputs.secretFields) &&
             g.inputs.secretFields.length > 0 &&
             "comments" in (g.inputs.body as PropertyMap),
-        )!;
+        );
+        assert.ok(goal, "the stack has an object with a secret and a comment to change by hand");
         emulator.entry(text(goal.inputs.path), text(goal.inputs.key))!.comments = "changed by hand";
         return goal.urn;
       },

@@ -1,11 +1,14 @@
 /**
  * The project's preload (`node --require ./src/boot/register.js ...`): package.json's
  * scripts, the test runner and Pulumi.yaml's `nodeargs` start every process with it. It
- * installs the `.ts` require hook (typescript.js) and defers the Pulumi SDK's closure
- * serializer until something serializes (defer-closure.js).
+ * keeps V8's compiled code of every module on disk (code-cache.js), installs the `.ts`
+ * require hook (typescript.js) and defers the Pulumi SDK's closure serializer until
+ * something serializes (defer-closure.js).
  */
 "use strict";
 const { join } = require("node:path");
 
+const root = join(__dirname, "..", "..");
+require("./code-cache").enableCodeCache(root);
 require("./typescript").register();
-require("./defer-closure").deferClosureModules(join(__dirname, "..", ".."));
+require("./defer-closure").deferClosureModules(root);

@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { version as sdkVersion } from "@pulumi/pulumi/version";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { CheckRequest } from "@pulumi/pulumi/proto/provider_pb";
-import { DynamicProviderPlugin, EngineError, ROOT, withSdkStringEncoder } from "./plugin";
+import { DynamicProviderPlugin, EngineError, ROOT, withSdkStrings } from "./plugin";
 import { providerText, probe } from "./probe";
 import { Computed, Secret, plainStrings, type PropertyMap } from "./properties";
 
@@ -24,7 +24,8 @@ let textB: string;
 
 before(async () => {
   [textA, textB] = await Promise.all([providerText(probe("A")), providerText(probe("B"))]);
-  plugin = await DynamicProviderPlugin.start();
+  // The SDK's plugin exactly as the engine starts it (the stack files give it native-strings.js).
+  plugin = await DynamicProviderPlugin.start({ nativeStrings: false });
 });
 after(() => plugin.stop());
 
@@ -42,16 +43,29 @@ const failure = async (promise: Promise<unknown>): Promise<EngineError> => {
 };
 
 describe("the harness's protobuf strings", () => {
+  const text = `exports.handler = __f0; // é → 😀 ${"x".repeat(5000)} \u0000 \uffff \u{10ffff}`;
+  const message = () =>
+    new CheckRequest()
+      .setUrn("urn:pulumi:s::p::t::😀")
+      .setNews(Struct.fromJavaScript({ __provider: text, empty: "", nested: { a: [text] } }));
+
   it("are the bytes the protobuf runtime's own encoder writes", () => {
-    const text = `exports.handler = __f0; // é → 😀 ${"x".repeat(5000)}`;
-    const message = () =>
-      new CheckRequest()
-        .setUrn("urn:pulumi:s::p::t::n")
-        .setNews(Struct.fromJavaScript({ __provider: text, empty: "", nested: { a: [text] } }))
-        .serializeBinary();
-    const ours = message();
+    const ours = message().serializeBinary();
     assert.ok(ours.length > 10_000);
-    assert.deepEqual(Buffer.from(ours), Buffer.from(withSdkStringEncoder(message)));
+    assert.deepEqual(
+      Buffer.from(ours),
+      Buffer.from(withSdkStrings(() => message().serializeBinary())),
+    );
+  });
+
+  it("are the text the protobuf runtime's own decoder reads", () => {
+    const bytes = message().serializeBinary();
+    const ours = CheckRequest.deserializeBinary(bytes);
+    const sdks = withSdkStrings(() => CheckRequest.deserializeBinary(bytes));
+    assert.equal(ours.getUrn(), "urn:pulumi:s::p::t::😀");
+    assert.deepEqual(ours.getNews()!.toJavaScript(), sdks.getNews()!.toJavaScript());
+    assert.equal(ours.getNews()!.toJavaScript().__provider, text);
+    assert.equal(ours.getUrn(), sdks.getUrn());
   });
 });
 

@@ -36,7 +36,6 @@ import { performance } from "node:perf_hooks";
 // The SDK's own stubs and the gRPC and protobuf runtimes they are built on (one copy each in
 // node_modules: the SDK's dependencies).
 import * as grpc from "@grpc/grpc-js";
-import { BinaryWriter } from "google-protobuf";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
@@ -57,27 +56,17 @@ export const ROOT = join(__dirname, "..", "..");
 
 /**
  * The engine is written in Go; this harness plays it with the SDK's JavaScript protobuf
- * runtime, whose string encoder copies a string one character at a time: each request
- * carries the provider's text (about 100 KB) two or three times, and encoding it was most of
- * this harness's time. A string field is its UTF-8 bytes, length-delimited, exactly what
- * writeBytes writes: the same bytes (a test compares them), written by Node's encoder.
+ * runtime, whose string codec copies a string one character at a time: each request and
+ * answer carries the provider's text (about 100 KB) one to three times. The harness and the
+ * plugin it starts encode and decode strings with Node (native-strings.js: the same bytes,
+ * the same text; plugin.test.ts compares them and runs the plugin without it).
  */
-const sdkWriteString = Object.getOwnPropertyDescriptor(BinaryWriter.prototype, "writeString")!
-  .value as (this: BinaryWriter, field: number, value: string) => void;
-function nativeWriteString(this: BinaryWriter, field: number, value: string): void {
-  if (value !== null && value !== undefined) this.writeBytes(field, Buffer.from(value, "utf8"));
-}
-BinaryWriter.prototype.writeString = nativeWriteString;
-
-/** Runs `encode` with the protobuf runtime's own string encoder. */
-export function withSdkStringEncoder<T>(encode: () => T): T {
-  BinaryWriter.prototype.writeString = sdkWriteString;
-  try {
-    return encode();
-  } finally {
-    BinaryWriter.prototype.writeString = nativeWriteString;
-  }
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain JS module the plugin process preloads too
+const { NATIVE_STRINGS, withSdkStrings } = require("./native-strings") as {
+  NATIVE_STRINGS: string;
+  withSdkStrings: <T>(code: () => T) => T;
+};
+export { withSdkStrings };
 
 function partsOf(urn: string) {
   const parts = parseUrn(urn);
@@ -135,6 +124,12 @@ export interface PluginOptions {
   readonly root?: string;
   /** The stack (for URNs). @default "test" */
   readonly stack?: string;
+  /**
+   * Whether the plugin's protobuf strings are Node's (native-strings.js), as the harness's
+   * are; false runs the SDK's plugin exactly as the engine starts it.
+   * @default true
+   */
+  readonly nativeStrings?: boolean;
 }
 
 /** Milliseconds per call, by method. */
@@ -161,6 +156,11 @@ function runtimeEnv(root: string): Record<string, string> {
     env[`PULUMI_RUNTIME_${key.toUpperCase()}`] = String(value);
   }
   return env;
+}
+
+/** NODE_OPTIONS with `file` preloaded (after what the environment already has). */
+function preload(file: string): string {
+  return [process.env.NODE_OPTIONS, `--require ${JSON.stringify(file)}`].filter(Boolean).join(" ");
 }
 
 /** The engine's own gRPC server, whose address the plugin gets as its argument. */
@@ -226,7 +226,11 @@ export class DynamicProviderPlugin {
     const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [root] });
     const child = spawn(process.execPath, [script, address], {
       cwd: root,
-      env: { ...process.env, ...env },
+      env: {
+        ...process.env,
+        ...env,
+        ...(options.nativeStrings === false ? {} : { NODE_OPTIONS: preload(NATIVE_STRINGS) }),
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stderr = "";

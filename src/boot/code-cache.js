@@ -1,0 +1,150 @@
+/**
+ * A V8 code cache for CommonJS modules (Node 22 has one built in, `module.enableCompileCache`;
+ * Node 20, which this project supports, does not). A module compiled once keeps V8's
+ * bytecode on disk under node_modules/.cache/homelab-v8/<node version>-<arch>, and the next
+ * process hands it back to V8 instead of parsing and compiling the source again: about 0.1 s
+ * of every process that loads the Pulumi SDK, zod and the providers' SDKs (750 modules for a
+ * plan), which is every CLI, every test file and `pulumi preview` (issue 17).
+ *
+ * - One cache file per module path (a hash of the path): a 20-byte SHA-1 of the module's
+ *   text, then V8's data. A module whose text changed misses and is written again, so the
+ *   cache holds one entry per module, never a stale one. V8 refuses data made by another
+ *   V8 version or with other flags (`cachedDataRejected`): also a miss.
+ * - The data is made when the process exits, after the code ran, so that it holds the
+ *   functions V8 compiled lazily (most of the compile time), not only the top level.
+ * - The module runs exactly as Node runs it: the same wrapper arguments and `require`
+ *   (`resolve`, `resolve.paths`, `main`, `cache`, `extensions`), line and column numbers
+ *   unchanged (the wrapper is on a line of its own, `lineOffset: -1`). What Node does
+ *   otherwise (ES modules, `import()`, a policy manifest, `--inspect-brk`, a syntax error's
+ *   message) is left to Node: those modules are compiled by Node itself.
+ * - Writes are atomic (test files load modules in parallel processes); a cache that cannot
+ *   be written (read-only node_modules) costs nothing but the cache.
+ *
+ * HOMELAB_CODE_CACHE=0 turns it off.
+ */
+"use strict";
+const { createHash } = require("node:crypto");
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const Module = require("node:module");
+const { dirname, isAbsolute, join } = require("node:path");
+const vm = require("node:vm");
+
+const DIGEST = 20; // SHA-1
+const WRAPPER = "(function (exports, require, module, __filename, __dirname) {\n";
+/**
+ * `import()` in a script compiled by `vm` needs a loader callback that Node 20 does not give
+ * (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER fails there with
+ * ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING): a module that may call it is Node's to compile
+ * (three of the 750 a plan loads). A false match only costs the cache.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[*/])/;
+
+/** The cache directory under `root` (the project). */
+function cacheDirectory(root) {
+  return join(root, "node_modules", ".cache", "homelab-v8", `${process.version}-${process.arch}`);
+}
+
+/** Hits and misses of this process (for tests and the benchmark). */
+const stats = { hits: 0, misses: 0, written: 0, skipped: 0 };
+
+/** The `require` Node gives a module (lib/internal/modules/helpers.js, makeRequireFunction). */
+function requireFor(mod) {
+  function require(id) {
+    return mod.require(id);
+  }
+  function resolve(request, options) {
+    if (typeof request !== "string") {
+      const error = new TypeError(
+        `The "request" argument must be of type string. Received ${typeof request}`,
+      );
+      error.code = "ERR_INVALID_ARG_TYPE";
+      throw error;
+    }
+    return Module._resolveFilename(request, mod, false, options);
+  }
+  resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+/** Installs the cache (once per process). */
+function enableCodeCache(root) {
+  if (process.env.HOMELAB_CODE_CACHE === "0") return false;
+  if (Module.prototype._compile.homelabCodeCache) return true;
+  const directory = cacheDirectory(root);
+  const nodeCompile = Module.prototype._compile;
+  /** Entries to write at exit: path → { script, digest }. */
+  const pending = new Map();
+
+  function compile(content, filename, format) {
+    if (
+      format === "module" ||
+      typeof content !== "string" ||
+      typeof filename !== "string" ||
+      !isAbsolute(filename) ||
+      DYNAMIC_IMPORT.test(content)
+    ) {
+      stats.skipped++;
+      return nodeCompile.call(this, content, filename, format);
+    }
+    const digest = createHash("sha1").update(content).digest();
+    const entry = join(directory, createHash("sha1").update(filename).digest("hex"));
+    let cachedData;
+    try {
+      const data = readFileSync(entry);
+      if (data.length > DIGEST && data.subarray(0, DIGEST).equals(digest)) {
+        cachedData = data.subarray(DIGEST);
+      }
+    } catch {
+      // not cached yet
+    }
+    let script;
+    try {
+      script = new vm.Script(`${WRAPPER}${content}\n})`, {
+        filename,
+        lineOffset: -1,
+        cachedData,
+      });
+    } catch {
+      // A syntax error (or ES module syntax): Node compiles it and says what is wrong.
+      stats.skipped++;
+      return nodeCompile.call(this, content, filename, format);
+    }
+    if (cachedData && !script.cachedDataRejected) stats.hits++;
+    else {
+      stats.misses++;
+      pending.set(entry, { script, digest });
+    }
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    return Reflect.apply(wrapper, this.exports, [
+      this.exports,
+      requireFor(this),
+      this,
+      filename,
+      dirname(filename),
+    ]);
+  }
+  compile.homelabCodeCache = true;
+  Module.prototype._compile = compile;
+
+  process.once("exit", () => {
+    if (pending.size === 0) return;
+    try {
+      mkdirSync(directory, { recursive: true });
+      for (const [entry, { script, digest }] of pending) {
+        const temp = `${entry}.${process.pid}.tmp`;
+        writeFileSync(temp, Buffer.concat([digest, script.createCachedData()]));
+        renameSync(temp, entry);
+        stats.written++;
+      }
+    } catch {
+      // read-only node_modules: no cache
+    }
+  });
+  return true;
+}
+
+module.exports = { enableCodeCache, cacheDirectory, stats };

@@ -6,6 +6,7 @@
  * of every process that loads the Pulumi SDK, zod and the providers' SDKs (750 modules for a
  * plan), which is every CLI, every test file and `pulumi preview` (issue 17).
  *
+ * - A directory per Node version, architecture and compile flags (compileFlags below).
  * - One cache file per module path (a hash of the path): a 20-byte SHA-1 of the module's
  *   text, then V8's data. A module whose text changed misses and is written again, so the
  *   cache holds one entry per module, never a stale one. V8 refuses data made by another
@@ -23,13 +24,17 @@
  * HOMELAB_CODE_CACHE=0 turns it off.
  */
 "use strict";
-const { createHash } = require("node:crypto");
+const crypto = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
 const { dirname, isAbsolute, join } = require("node:path");
 const vm = require("node:vm");
 
 const DIGEST = 20; // SHA-1
+/** crypto.hash (Node 20.12+), else the same digest through a Hash object. */
+const hash =
+  crypto.hash ??
+  ((algorithm, data, encoding) => crypto.createHash(algorithm).update(data).digest(encoding));
 const WRAPPER = "(function (exports, require, module, __filename, __dirname) {\n";
 /**
  * `import()` in a script compiled by `vm` needs a loader callback that Node 20 does not give
@@ -39,9 +44,44 @@ const WRAPPER = "(function (exports, require, module, __filename, __dirname) {\n
  */
 const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[*/])/;
 
-/** The cache directory under `root` (the project). */
+/** Options that take the next argument as their value and do not change how V8 compiles. */
+const WITH_VALUE = new Set([
+  ...["--require", "-r", "--import", "--loader", "--experimental-loader"],
+  ...["--eval", "-e", "--print", "-p"],
+]);
+
+/**
+ * The options of this process that may change how V8 compiles: V8 refuses a cache made under
+ * other flags (a flag hash in the data), so processes started with other flags
+ * (`--max-semi-space-size`, `--stack-size`, ...) keep their own cache instead of rewriting
+ * each other's. Preloads, scripts given on the command line and the test runner's options
+ * are left out: they change nothing.
+ */
+function compileFlags() {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  const kept = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg) continue;
+    if (WITH_VALUE.has(arg)) i++;
+    else if (/^--(require|import|loader|experimental-loader|eval|print)=/.test(arg)) continue;
+    else if (/^--test(-|$)/.test(arg)) continue;
+    else kept.push(arg);
+  }
+  return kept.sort().join(" ");
+}
+
+/** The cache directory under `root` (the project), for this node and its compile flags. */
 function cacheDirectory(root) {
-  return join(root, "node_modules", ".cache", "homelab-v8", `${process.version}-${process.arch}`);
+  const flags = compileFlags();
+  const suffix = flags === "" ? "" : `-${hash("sha1", flags, "hex").slice(0, 12)}`;
+  return join(
+    root,
+    "node_modules",
+    ".cache",
+    "homelab-v8",
+    `${process.version}-${process.arch}${suffix}`,
+  );
 }
 
 /** Hits and misses of this process (for tests and the benchmark). */
@@ -90,8 +130,8 @@ function enableCodeCache(root) {
       stats.skipped++;
       return nodeCompile.call(this, content, filename, format);
     }
-    const digest = createHash("sha1").update(content).digest();
-    const entry = join(directory, createHash("sha1").update(filename).digest("hex"));
+    const digest = hash("sha1", content, "buffer");
+    const entry = join(directory, hash("sha1", filename, "hex"));
     let cachedData;
     try {
       const data = readFileSync(entry);

@@ -27,13 +27,19 @@ interface Run {
  * Runs `file` in a new node process, with the cache under `root` (or without it: null), and
  * reads the cache's counts, which the process writes to a file when it exits.
  */
-function run(file: string, root: string | null, env: Record<string, string> = {}): Run {
+function run(
+  file: string,
+  root: string | null,
+  env: Record<string, string> = {},
+  flags: string[] = [],
+): Run {
   const statsFile = join(mkdtempSync(join(tmpdir(), "code-cache-stats-")), "stats.json");
   const setup =
     root === null
       ? ""
       : `const cc = require(${JSON.stringify(CODE_CACHE)}); cc.enableCodeCache(${JSON.stringify(root)}); process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(statsFile)}, JSON.stringify(cc.stats)));`;
-  const result = spawnSync(process.execPath, ["-e", `${setup} require(${JSON.stringify(file)});`], {
+  const script = `${setup} require(${JSON.stringify(file)});`;
+  const result = spawnSync(process.execPath, [...flags, "-e", script], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, ...env },
@@ -148,6 +154,18 @@ try { deeper() } catch (e) { console.log(e.stack.split("\\n").slice(0, 3).join("
     assert.deepEqual([changed.stats?.hits, changed.stats?.misses], [0, 1]);
     assert.equal(cacheFiles(dir).length, 1, "one entry per module: the old one replaced");
     assert.equal(run(file, dir).stats?.hits, 1);
+  });
+
+  it("keeps a cache per set of V8 flags: a process with other flags does not undo it", () => {
+    const dir = project({ "value.js": "console.log('ok');\n" });
+    const file = join(dir, "value.js");
+    assert.equal(run(file, dir).stats?.misses, 1);
+    const other = run(file, dir, {}, ["--max-semi-space-size=16"]);
+    assert.deepEqual([other.stats?.hits, other.stats?.misses], [0, 1], "V8 refuses the data");
+    assert.equal(run(file, dir, {}, ["--max-semi-space-size=16"]).stats?.hits, 1);
+    assert.equal(run(file, dir).stats?.hits, 1, "the first cache is still there");
+    assert.equal(run(file, dir, { NODE_OPTIONS: "--max-semi-space-size=16" }).stats?.hits, 1);
+    assert.equal(cacheFiles(dir).length, 2);
   });
 
   it("leaves a syntax error to Node: the same message, no cache entry", () => {

@@ -108,3 +108,84 @@ function deferClosureModules(from = process.cwd()) {
 }
 
 module.exports = { deferClosureModules, DEFERRED };
+
+/**
+ * The Automation API (`pulumi.automation`): the SDK's index.js loads it eagerly
+ * (`__importStar(require("./automation"))`, with execa, semver, js-yaml, tmp and a log
+ * tailer: about 30 ms with a warm code cache) although a program that runs under the engine
+ * never uses it. Its stand-in is a namespace that loads the real module on first use of any
+ * property (then `pulumi.automation.LocalWorkspace` is the real class). The guard: the SDK
+ * not loaded yet, index.js importing it exactly that way, the module an ES-module namespace
+ * (`__esModule`, which `__importStar` passes through as it is).
+ */
+const AUTOMATION = {
+  consumer: "index.js",
+  line: 'const automation = __importStar(require("./automation"));',
+  module: "automation/index.js",
+  esModule: 'Object.defineProperty(exports, "__esModule", { value: true });',
+};
+
+function namespaceStandIn(path) {
+  let real;
+  const load = () => {
+    if (!real) {
+      delete require.cache[path];
+      real = require(path);
+    }
+    return real;
+  };
+  const target = {};
+  // As the real module defines it (non-configurable: a proxy must show it as it is).
+  Object.defineProperty(target, "__esModule", { value: true });
+  const module = new Module(path, null);
+  module.filename = path;
+  module.loaded = true;
+  module.deferredStandIn = true;
+  module.exports = new Proxy(target, {
+    get: (_, key) => (key === "__esModule" ? true : Reflect.get(load(), key)),
+    has: (_, key) => key === "__esModule" || Reflect.has(load(), key),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor(_, key) {
+      if (key === "__esModule") return Reflect.getOwnPropertyDescriptor(target, key);
+      const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+      if (descriptor) descriptor.configurable = true;
+      return descriptor;
+    },
+    set: (_, key, value) => Reflect.set(load(), key, value),
+    defineProperty: (_, key, descriptor) => Reflect.defineProperty(load(), key, descriptor),
+    deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(load()),
+  });
+  return module;
+}
+
+/** Defers `pulumi.automation` (see AUTOMATION); the same answers as deferClosureModules. */
+function deferAutomation(from = process.cwd()) {
+  let sdk;
+  try {
+    sdk = dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from] }));
+  } catch {
+    return { skipped: "@pulumi/pulumi is not installed" };
+  }
+  const consumer = join(sdk, AUTOMATION.consumer);
+  const path = join(sdk, AUTOMATION.module);
+  if (require.cache[consumer]) return { skipped: "the SDK is already loaded" };
+  if (require.cache[path]) return { skipped: `${path} is already loaded` };
+  for (const [file, text] of [
+    [consumer, AUTOMATION.line],
+    [path, AUTOMATION.esModule],
+  ]) {
+    let content;
+    try {
+      content = readFileSync(file, "utf8");
+    } catch {
+      return { skipped: `${file} not found` };
+    }
+    if (!content.includes(text)) return { skipped: `${file} does not have ${text}` };
+  }
+  require.cache[path] = namespaceStandIn(path);
+  return { deferred: [path] };
+}
+
+module.exports.deferAutomation = deferAutomation;
+module.exports.AUTOMATION = AUTOMATION;

@@ -11,11 +11,14 @@ import { dirname, join } from "node:path";
 import { before, describe, it } from "node:test";
 import "@pulumi/pulumi";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript module
-const { deferClosureModules, DEFERRED } = require("../../src/boot/defer-closure.js") as {
-  deferClosureModules: (from?: string) => { deferred?: string[]; skipped?: string };
-  DEFERRED: Record<string, string[]>;
-};
+const { deferAutomation, deferClosureModules, AUTOMATION, DEFERRED } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript module
+  require("../../src/boot/defer-closure.js") as {
+    deferClosureModules: (from?: string) => { deferred?: string[]; skipped?: string };
+    deferAutomation: (from?: string) => { deferred?: string[]; skipped?: string };
+    DEFERRED: Record<string, string[]>;
+    AUTOMATION: { consumer: string; line: string; module: string; esModule: string };
+  };
 
 const ROOT = join(__dirname, "..", "..");
 const SDK = dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -122,5 +125,55 @@ describe("deferring the SDK's closure modules", () => {
       deferClosureModules(notFunction).skipped ?? "",
       /serializeFunction is not a function declaration$/,
     );
+  });
+});
+
+describe("deferring the SDK's Automation API", () => {
+  it("finds it where this SDK version keeps it, imported as expected", () => {
+    const result = node(
+      `console.log(JSON.stringify(require("./src/boot/defer-closure.js").deferAutomation(process.cwd())))`,
+      false,
+    );
+    assert.deepEqual(result, { deferred: [join(SDK, AUTOMATION.module)] });
+  });
+
+  const script = `${LOADED}
+    const pulumi = require("@pulumi/pulumi");
+    const before = { automation: Object.keys(require.cache).filter((p) => p.includes("/@pulumi/pulumi/automation/") && !require.cache[p].deferredStandIn).length, execa: loaded("execa") };
+    const namespace = pulumi.automation;
+    const keys = Object.keys(namespace).sort();
+    const real = require("@pulumi/pulumi/automation");
+    console.log(JSON.stringify({
+      before, keys, esModule: namespace.__esModule,
+      same: keys.every((k) => namespace[k] === real[k]),
+      workspace: typeof namespace.LocalWorkspace.create, has: "LocalWorkspace" in namespace,
+      after: loaded("execa"),
+    }));`;
+
+  it('require("@pulumi/pulumi") loads none of it; its first use loads the real module', () => {
+    const deferred = node(script, true) as Record<string, unknown>;
+    const eager = node(script, false) as Record<string, unknown>;
+    assert.deepEqual(deferred.before, { automation: 0, execa: false });
+    assert.ok((eager.before as { automation: number }).automation > 5, "the SDK loads it");
+    assert.ok((deferred.keys as string[]).includes("LocalWorkspace"));
+    assert.deepEqual(deferred.keys, eager.keys);
+    assert.deepEqual(
+      [deferred.esModule, deferred.same, deferred.workspace, deferred.has, deferred.after],
+      [true, true, "function", true, true],
+    );
+  });
+
+  it("does nothing once the SDK is loaded, or when the SDK imports it otherwise", () => {
+    assert.deepEqual(deferAutomation(ROOT), { skipped: "the SDK is already loaded" });
+    const root = mkdtempSync(join(tmpdir(), "fake-sdk-"));
+    const sdk = join(root, "node_modules", "@pulumi", "pulumi");
+    mkdirSync(join(sdk, "automation"), { recursive: true });
+    cpSync(join(SDK, "package.json"), join(sdk, "package.json"));
+    const index = readFileSync(join(SDK, AUTOMATION.consumer), "utf8");
+    writeFileSync(join(sdk, AUTOMATION.module), readFileSync(join(SDK, AUTOMATION.module)));
+    writeFileSync(join(sdk, AUTOMATION.consumer), index.replace(AUTOMATION.line, ""));
+    assert.match(deferAutomation(root).skipped ?? "", /index\.js does not have const automation/);
+    writeFileSync(join(sdk, AUTOMATION.consumer), index);
+    assert.deepEqual(deferAutomation(root), { deferred: [join(sdk, AUTOMATION.module)] });
   });
 });

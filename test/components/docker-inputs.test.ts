@@ -142,7 +142,12 @@ describe("a one-shot job that fails fails the up", () => {
   } {
     const child = spawnSync(
       process.execPath,
-      ["--import", "tsx", join(__dirname, "job-gate.program.ts"), String(code)],
+      [
+        "--require",
+        join(ROOT, "src", "boot", "register.js"),
+        join(__dirname, "job-gate.program.ts"),
+        String(code),
+      ],
       { encoding: "utf8", env: { ...process.env, PULUMI_ERROR_OUTPUT_STRING: "true" } },
     );
     const line = child.stdout.split("\n").find((l) => l.startsWith("{"));

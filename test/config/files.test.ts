@@ -83,11 +83,15 @@ describe("readTextFile", () => {
     const script = `const { readTextFile } = require(${JSON.stringify(join(ROOT, "src/config/files.ts"))});
 process.stdout.write(JSON.stringify(readTextFile("secret.pem", { root: ${JSON.stringify(project)}, maxBytes: 1000000 })));`;
     const asRoot = process.getuid?.() === 0;
-    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
-      cwd: ROOT,
-      encoding: "utf8",
-      ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: dir } } : {}),
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--require", join(ROOT, "src", "boot", "register.js"), "-e", script],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: dir } } : {}),
+      },
+    );
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), { reason: "cannot be read (permission denied)" });
   });

@@ -16,12 +16,17 @@ function loadedModules(module: string, run = ""): string[] {
   const script = `
     const loaded = require(${JSON.stringify(join(ROOT, module))});
     ${run}
-    process.stdout.write(JSON.stringify(Object.keys(require.cache)));
+    // The preload's stand-ins for deferred SDK modules are not the SDK (defer-closure.js).
+    process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((p) => !require.cache[p].deferredStandIn)));
   `;
-  const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--require", join(ROOT, "src", "boot", "register.js"), "-e", script],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
   assert.equal(result.status, 0, result.stderr);
   return JSON.parse(result.stdout) as string[];
 }

@@ -83,8 +83,8 @@ describe("hostile YAML", () => {
       const result = spawnSync(
         process.execPath,
         [
-          "--import",
-          "tsx",
+          "--require",
+          join(ROOT, "src", "boot", "register.js"),
           "src/cli/plan.ts",
           "--stack",
           "x",
@@ -109,10 +109,14 @@ describe("hostile YAML", () => {
     // Node 20's parser state broke after a stack overflow: read it twice in a fresh process.
     const script = `const { readYaml } = require(${JSON.stringify(join(ROOT, "src/config/yaml.ts"))});
 for (let i = 0; i < 2; i++) process.stdout.write(readYaml(${JSON.stringify(path)}, "deep.yaml").problems[0].message + "\\n");`;
-    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--require", join(ROOT, "src", "boot", "register.js"), "-e", script],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
     assert.equal(result.status, 0, result.stderr.slice(0, 500));
     assert.equal(
       result.stdout,

@@ -4,16 +4,21 @@
  * serves until killed. Options: JSON in the UNIFI_EMULATOR_OPTIONS environment variable.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
 import { UnifiEmulator, type UnifiEmulatorOptions } from "./unifi";
 
 /** Starts the emulator process; resolves with its URL and a stop function. */
 export async function emulatorProcess(
   options: UnifiEmulatorOptions = {},
 ): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", __filename], {
-    env: { ...process.env, UNIFI_EMULATOR_OPTIONS: JSON.stringify(options) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--require", join(__dirname, "..", "..", "src", "boot", "register.js"), __filename],
+    {
+      env: { ...process.env, UNIFI_EMULATOR_OPTIONS: JSON.stringify(options) },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let text = "";
     child.stdout.on("data", (chunk: Buffer) => {

@@ -84,7 +84,7 @@ describe("the dynamic-provider plugin under the engine", () => {
     );
     assert.deepEqual(protocol, { acceptSecrets: false, supportsPreview: false });
     const { outputs } = await create("config", {});
-    // Plain node in the project directory: Pulumi.yaml's nodeargs (tsx) are the program's.
+    // Plain node in the project directory: Pulumi.yaml's nodeargs (the preload) are the program's.
     assert.deepEqual(outputs.execArgv, []);
     assert.equal(outputs.cwd, ROOT);
     assert.deepEqual(outputs.seen, {

@@ -31,7 +31,11 @@ let serialized: SerializedProvider;
 async function startDeviceProcess(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(__dirname, "..", "emulators", "fortigate-process.ts")],
+    [
+      "--require",
+      join(__dirname, "..", "..", "src", "boot", "register.js"),
+      join(__dirname, "..", "emulators", "fortigate-process.ts"),
+    ],
     {
       stdio: ["pipe", "pipe", "inherit"],
     },

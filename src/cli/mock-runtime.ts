@@ -365,8 +365,10 @@ async function runProgram(
 }
 
 /**
- * The resources named by a `dependsOn` option (resources, arrays, promises, outputs), like the
- * SDK's own gathering. Never wraps resources in `pulumi.output`: an Output whose value holds
+ * The resources named by a `dependsOn` option (resources, arrays, promises, outputs), as the
+ * SDK gathers them (runtime/dependsOn.js, gatherExplicitDependencies, at v3.248.0): an
+ * Output gives the resources of its value and its own (a one-shot job's gate: the job's
+ * container). Never wraps resources in `pulumi.output`: an Output whose value holds
  * resources makes the SDK walk the whole resource graph (containsUnknowns) when it resolves.
  */
 async function explicitResources(deps: unknown): Promise<pulumi.Resource[]> {
@@ -374,11 +376,24 @@ async function explicitResources(deps: unknown): Promise<pulumi.Resource[]> {
   if (Array.isArray(deps)) return (await Promise.all(deps.map(explicitResources))).flat();
   if (deps instanceof Promise) return explicitResources(await deps);
   if (pulumi.Output.isInstance(deps)) {
-    return explicitResources(
-      await new Promise<unknown>((resolve) => deps.apply((v) => resolve(v))),
-    );
+    const value = await new Promise<unknown>((resolve) => deps.apply((v) => resolve(v)));
+    const own = [...(await outputResources(deps))];
+    return [...(await explicitResources(value)), ...(await explicitResources(own))];
   }
   return [];
+}
+
+/** The resources an Output carries (the SDK's output.getAllResources, not in its typings). */
+async function outputResources(output: pulumi.Output<unknown>): Promise<Set<pulumi.Resource>> {
+  const impl = output as unknown as {
+    allResources?: () => Promise<Set<pulumi.Resource>>;
+    resources?: () => Set<pulumi.Resource>;
+  };
+  if (typeof impl.allResources === "function") return impl.allResources();
+  if (typeof impl.resources === "function") return impl.resources();
+  throw new Error(
+    "this @pulumi/pulumi version's Outputs have neither allResources nor resources: update src/cli/mock-runtime.ts",
+  );
 }
 
 /**

@@ -138,7 +138,7 @@ describe("a one-shot job that fails fails the up", () => {
   /** Runs test/components/job-gate.program.ts (its own process: a failed run leaves promises). */
   function run(code: number): {
     status: number | null;
-    report: { registered: string[]; outcome: string; unhandled: string[] };
+    report: { registered: string[]; outcome: string; carries: boolean; unhandled: string[] };
   } {
     const child = spawnSync(
       process.execPath,
@@ -158,7 +158,8 @@ describe("a one-shot job that fails fails the up", () => {
   it("exit code 0: the job gates its dependents, which are created", () => {
     const { status, report } = run(0);
     assert.equal(status, 0);
-    assert.equal(report.outcome, "container");
+    assert.equal(report.outcome, "succeeded");
+    assert.equal(report.carries, true, "the gate's resource is the job's container");
     assert.deepEqual(report.unhandled, []);
     assert.ok(report.registered.includes("app-server"), report.registered.join(", "));
   });

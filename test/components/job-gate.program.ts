@@ -1,7 +1,8 @@
 /**
  * A DockerService with a one-shot job and a container that depends on it, under mocks where
  * the job's container exits with the code given as argument. Prints one JSON line: the
- * resources registered, what the job's gate resolved to, and the unhandled rejections (what
+ * resources registered, what the job's gate resolved to ("succeeded", or the error), whether
+ * the gate carries the job's container as its resource, and the unhandled rejections (what
  * Pulumi's Node host turns into a failed program). Run by docker-inputs.test.ts in its own
  * process, since a failed program leaves promises behind.
  */
@@ -98,14 +99,18 @@ async function main(): Promise<void> {
   });
   const gate = service.jobs.migrate!;
   const outcome = await Promise.race([
-    new Promise<unknown>((resolve) => gate.apply((r) => resolve(r))),
+    new Promise<unknown>((resolve) =>
+      gate.apply((r) => resolve(r === undefined ? "succeeded" : r)),
+    ),
     new Promise<unknown>((resolve) => setTimeout(() => resolve("never resolved"), 500)),
   ]);
+  const resources = (gate as unknown as { resources(): Set<unknown> }).resources();
+  const carries = [...resources].includes(service.containers.migrate);
   // Give the dependent container time to be registered (it never is after a failed job).
   for (let i = 0; i < 100 && !registered.includes("app-server"); i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
-  console.log(JSON.stringify({ registered, outcome: describe(outcome), unhandled }));
+  console.log(JSON.stringify({ registered, outcome: describe(outcome), carries, unhandled }));
 }
 
 void main();

@@ -134,6 +134,7 @@ function prepareStackTrace(error, frames) {
   } catch {
     header = "<error>";
   }
+  if (frames.length === 0) return header; // Error.stackTraceLimit = 0 (src/cli/mock-runtime.ts)
   return header + frames.map((frame) => `\n    at ${formatFrame(frame)}`).join("");
 }
 

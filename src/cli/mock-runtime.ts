@@ -264,14 +264,19 @@ export async function runUnderMocks(options: MockRunOptions): Promise<Plan> {
   // every resource (source positions): a plan shows neither, and formatting those stacks
   // (through the .ts files' source maps) is most of the evaluation time. HOMELAB_DEBUG_STACKS=1
   // keeps them, for debugging the program itself.
+  // Each resource's source position and stack are captured apart (Resource.callsites, with
+  // no limit on the frames): a plan shows them neither.
   const stackTraceLimit = Error.stackTraceLimit;
-  if (!process.env.HOMELAB_DEBUG_STACKS) Error.stackTraceLimit = 0;
+  const debugStacks = Boolean(process.env.HOMELAB_DEBUG_STACKS);
+  if (!debugStacks) Error.stackTraceLimit = 0;
+  const restoreCallsites = debugStacks ? () => {} : skipCallsites();
   const restoreSerializer = skipProviderSerialization();
   try {
     await runProgram(options, explicitDeps);
     await waitForRegistrations();
   } finally {
     restoreSerializer();
+    restoreCallsites();
     Error.stackTraceLimit = stackTraceLimit;
   }
 
@@ -345,6 +350,23 @@ function skipProviderSerialization(): () => void {
     new Promise((resolve) => setImmediate(() => resolve(placeholder)));
   return () => {
     closure.serializeFunction = serializeFunction;
+  };
+}
+
+/**
+ * The SDK's `Resource.callsites` (resource.js at v3.248.0) formats a whole stack, every frame,
+ * for each resource, to send the engine its source position and stack trace; the mock
+ * monitor drops both. While the program runs under mocks it answers no frames, as for a
+ * frame without a position (the SDK then sends neither). Returns the function that puts it
+ * back; does nothing when the SDK has no such static method.
+ */
+function skipCallsites(): () => void {
+  const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
+  const callsites = resource.callsites;
+  if (typeof callsites !== "function") return () => {};
+  resource.callsites = () => [];
+  return () => {
+    resource.callsites = callsites;
   };
 }
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET, UNKNOWN, WIRE, unwire } from "../../src/cli/mock-runtime";
+import { SECRET, UNKNOWN, WIRE, runUnderMocks, unwire } from "../../src/cli/mock-runtime";
 
 before(async () => {
   await pulumi.runtime.setMocks(
@@ -64,5 +64,47 @@ describe("mock runtime: wire format", () => {
       unknown: UNKNOWN,
     });
     assert.ok(!JSON.stringify(plan).includes("hunter"));
+  });
+});
+
+describe("mock runtime: what a plan does not compute", () => {
+  /** Runs a one-resource program under mocks; returns what the program saw of stacks. */
+  async function observe() {
+    const seen = { limit: -1, frames: -1, resources: 0 };
+    const plan = await runUnderMocks({
+      project: "homelab",
+      stack: "test",
+      config: {},
+      secretKeys: [],
+      program: () => {
+        seen.limit = Error.stackTraceLimit;
+        seen.frames = (pulumi.Resource as unknown as { callsites(): unknown[] }).callsites().length;
+        new pulumi.ComponentResource("test:index:Thing", "thing");
+        return {};
+      },
+    });
+    seen.resources = plan.resources.length;
+    return seen;
+  }
+
+  it("no stack is captured while the program runs, and everything is put back after", async () => {
+    const callsites = (pulumi.Resource as unknown as { callsites: unknown }).callsites;
+    const limit = Error.stackTraceLimit;
+    assert.ok(limit > 0);
+    assert.deepEqual(await observe(), { limit: 0, frames: 0, resources: 2 });
+    assert.equal((pulumi.Resource as unknown as { callsites: unknown }).callsites, callsites);
+    assert.equal(Error.stackTraceLimit, limit);
+    assert.ok((pulumi.Resource as unknown as { callsites(): unknown[] }).callsites().length > 0);
+  });
+
+  it("HOMELAB_DEBUG_STACKS=1 keeps them", async () => {
+    process.env.HOMELAB_DEBUG_STACKS = "1";
+    try {
+      const seen = await observe();
+      assert.equal(seen.limit, Error.stackTraceLimit);
+      assert.ok(seen.frames > 0);
+    } finally {
+      delete process.env.HOMELAB_DEBUG_STACKS;
+    }
   });
 });

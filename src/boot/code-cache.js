@@ -18,6 +18,8 @@
  *   unchanged (the wrapper is on a line of its own, `lineOffset: -1`). What Node does
  *   otherwise (ES modules, `import()`, a policy manifest, `--inspect-brk`, a syntax error's
  *   message) is left to Node: those modules are compiled by Node itself.
+ * - A directory that reaches 5,000 entries (edited files, copies of the project elsewhere)
+ *   is emptied before the next write (cache-dir.js).
  * - Writes are atomic (test files load modules in parallel processes); a cache that cannot
  *   be written (read-only node_modules) costs nothing but the cache.
  *
@@ -29,8 +31,11 @@ const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs"
 const Module = require("node:module");
 const { dirname, isAbsolute, join } = require("node:path");
 const vm = require("node:vm");
+const { makeRoom } = require("./cache-dir");
 
 const DIGEST = 20; // SHA-1
+/** Entries a cache directory may hold (a plan loads 750 modules, the whole suite 1,100). */
+const LIMIT = 5000;
 /** crypto.hash (Node 20.12+), else the same digest through a Hash object. */
 const hash =
   crypto.hash ??
@@ -174,6 +179,7 @@ function enableCodeCache(root) {
     if (pending.size === 0) return;
     try {
       mkdirSync(directory, { recursive: true });
+      makeRoom(directory, LIMIT);
       for (const [entry, { script, digest }] of pending) {
         const temp = `${entry}.${process.pid}.tmp`;
         writeFileSync(temp, Buffer.concat([digest, script.createCachedData()]));
@@ -187,4 +193,4 @@ function enableCodeCache(root) {
   return true;
 }
 
-module.exports = { enableCodeCache, cacheDirectory, stats };
+module.exports = { enableCodeCache, cacheDirectory, stats, LIMIT };

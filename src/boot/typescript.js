@@ -21,9 +21,12 @@ const { createHash } = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
 const { join } = require("node:path");
+const { makeRoom } = require("./cache-dir");
 
 const ROOT = join(__dirname, "..", "..");
 const CACHE = join(ROOT, "node_modules", ".cache", "homelab-ts");
+/** Files the cache may hold, two per entry (the project has 400 `.ts` files); cache-dir.js. */
+const LIMIT = 6000;
 
 /**
  * esbuild's options: what tsc emits for tsconfig.json (ES2022, CommonJS, strict mode,
@@ -87,6 +90,7 @@ function transpile(filename) {
   map.sources = [filename];
   try {
     mkdirSync(CACHE, { recursive: true });
+    makeRoom(CACHE, LIMIT);
     writeAtomic(`${entry}.map`, JSON.stringify(map));
     writeAtomic(`${entry}.js`, result.code);
   } catch {
@@ -177,4 +181,4 @@ function register() {
   }
 }
 
-module.exports = { register, CACHE };
+module.exports = { register, CACHE, LIMIT };

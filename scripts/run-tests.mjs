@@ -1,5 +1,7 @@
 // Runs every test/**/*.test.ts with node's test runner (not vitest: it breaks Pulumi's
-// closure serializer), TypeScript through the project's require hook (src/boot/register.js).
+// closure serializer), TypeScript through the project's require hook (src/boot/register.js),
+// without the async hook node:test installs in every test process (test/helpers/
+// harness-hook.js: it took half the CPU of a file that plans a stack).
 // Each file runs in its own process, so Pulumi's global runtime state (mocks, config) never
 // leaks between files.
 //
@@ -45,6 +47,8 @@ const result = spawnSync(
   [
     "--require",
     "./src/boot/register.js",
+    "--require",
+    "./test/helpers/harness-hook.js",
     "--test",
     `--test-concurrency=${Math.max(1, availableParallelism())}`,
     `--test-timeout=${timeout}`,

@@ -28,3 +28,4 @@ export function report(args: {
   sections: string[];
   federation?: string[];
 }): string;
+export function nodeCommand(dir: string, script: string): string[] | undefined;

@@ -33,6 +33,7 @@ import {
   MARKER,
   expandArgs,
   federationSection,
+  nodeCommand,
   registryOf,
   report,
   section,
@@ -313,6 +314,31 @@ describe("drift-issue: one issue per stack", () => {
 });
 
 describe("plan-report", () => {
+  it("runs a checkout's plain node scripts with node, anything else through npm", () => {
+    assert.deepEqual(nodeCommand(ROOT, "plan"), [
+      process.execPath,
+      "--require",
+      "./src/boot/register.js",
+      "src/cli/plan.ts",
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), "node-command-"));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        scripts: {
+          plan: "tsx src/cli/plan.ts",
+          piped: "node a.js | tee out",
+          quoted: "node -e 'x'",
+          env: "node $FILE",
+        },
+      }),
+    );
+    for (const script of ["plan", "piped", "quoted", "env", "missing"]) {
+      assert.equal(nodeCommand(dir, script), undefined, script);
+    }
+    assert.equal(nodeCommand(join(dir, "nowhere"), "plan"), undefined);
+  });
+
   const ok = (stdout: string) => ({ ok: true, stdout, stderr: "" });
   it("sections: a stack that does not plan, a removed one, a new one", () => {
     assert.match(

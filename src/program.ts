@@ -14,6 +14,9 @@ import { runtimeSource } from "./config/runtime-source";
 import { readYaml, type YamlFile } from "./config/yaml";
 import { evaluateSiteWith, type EvaluatedSite } from "./evaluate";
 import { formatPrefix } from "./lib/net";
+import { tuneSdkRuntime } from "./lib/sdk-runtime";
+
+tuneSdkRuntime();
 
 /**
  * Set (in-process, never from the environment) by the offline tools before they run the

@@ -116,6 +116,13 @@ function originalPosition(filename, line, column) {
   return `${filename}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
 }
 
+/**
+ * Mapped positions by generated one ("file:line:column" → the `.ts` one, or null): the SDK
+ * captures a whole stack for every resource and every promise it creates (for source
+ * positions and leak reports), so the same call sites are mapped over and over.
+ */
+const mapped = new Map();
+
 /** V8's text for a frame, with the position mapped when the frame is in a `.ts` file. */
 function formatFrame(frame) {
   const text = String(frame);
@@ -125,9 +132,31 @@ function formatFrame(frame) {
   const column = frame.getColumnNumber();
   const generated = `${file}:${line}:${column}`;
   const at = text.lastIndexOf(generated);
-  const original = at < 0 ? undefined : originalPosition(file, line, column);
+  if (at < 0) return text;
+  let original = mapped.get(generated);
+  if (original === undefined) {
+    original = originalPosition(file, line, column) ?? null;
+    mapped.set(generated, original);
+  }
   if (!original) return text;
   return text.slice(0, at) + original + text.slice(at + generated.length);
+}
+
+const PROMISE_DEBUG_FILE = join("@pulumi", "pulumi", "runtime", "debuggable.js");
+/**
+ * Whether this is the stack the Pulumi SDK captures for every promise it makes
+ * (runtime/debuggable.js, debuggablePromise: `_debugStackTrace: new Error().stack`), which it
+ * reads only to report leaked promises when PULUMI_DEBUG_PROMISE_LEAKS is set (leakedPromises,
+ * promiseDebugString). Formatting thousands of them per preview was a tenth of its start-up;
+ * without that variable they are the error's first line only.
+ */
+function unreadPromiseStack(frames) {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return false;
+  const top = frames[0];
+  return (
+    top.getFunctionName() === "debuggablePromise" &&
+    (top.getFileName()?.endsWith(PROMISE_DEBUG_FILE) ?? false)
+  );
 }
 
 /** Formats stacks as V8 does, with `.ts` positions. */
@@ -139,6 +168,7 @@ function prepareStackTrace(error, frames) {
     header = "<error>";
   }
   if (frames.length === 0) return header; // Error.stackTraceLimit = 0 (src/cli/mock-runtime.ts)
+  if (unreadPromiseStack(frames)) return header;
   return header + frames.map((frame) => `\n    at ${formatFrame(frame)}`).join("");
 }
 

@@ -103,4 +103,27 @@ describe("the .ts require hook", () => {
     const cache = join(ROOT, "node_modules", ".cache", "homelab-ts");
     assert.ok(readdirSync(cache).some((f) => f.endsWith(".js")));
   });
+
+  it("leaves the SDK's per-promise stacks unformatted unless PULUMI_DEBUG_PROMISE_LEAKS is set", () => {
+    const script = `require("@pulumi/pulumi");
+const { debuggablePromise } = require("@pulumi/pulumi/runtime/debuggable");
+const p = Promise.resolve(1);
+debuggablePromise(p, "ctx");
+function debuggablePromiseLookalike() { return new Error("mine").stack; }
+console.log(JSON.stringify({ sdk: p._debugStackTrace, mine: debuggablePromiseLookalike() }));`;
+    const run = (env: Record<string, string>) => {
+      const result = spawnSync(process.execPath, ["--require", REGISTER, "-e", script], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      });
+      assert.equal(result.status, 0, result.stderr);
+      return JSON.parse(result.stdout) as { sdk: string; mine: string };
+    };
+    const quiet = run({});
+    assert.equal(quiet.sdk, "Error");
+    assert.match(quiet.mine, /^Error: mine\n {4}at debuggablePromiseLookalike /);
+    const debugging = run({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+    assert.match(debugging.sdk, /^Error\n {4}at debuggablePromise \(.*debuggable\.js:\d+:\d+\)/);
+  });
 });

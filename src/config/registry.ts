@@ -307,7 +307,8 @@ export function parseRegistry(
   value: unknown,
   file: string,
 ): { registry?: Registry; problems: Problem[] } {
-  const result = registrySchema.safeParse(value, { reportInput: true });
+  // jitless: see parseSections (src/config/stack.ts).
+  const result = registrySchema.safeParse(value, { reportInput: true, jitless: true });
   if (!result.success) return { problems: zodProblems(result.error, file, [], registrySchema) };
   return { registry: result.data, problems: validateRegistry(result.data, file) };
 }

@@ -13,7 +13,7 @@ import { projectRoot, parseCli, runCli, stackOption, UsageError } from "./common
 import type { Plan, PlannedResource } from "./mock-runtime";
 import { planStack } from "./offline";
 import { partHeader, partOption, planPart, PARTS } from "./plan-parts";
-import { planViolations, violationsText } from "./plan-policy";
+import type * as PlanPolicy from "./plan-policy";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--only <part>] [--json]
 
@@ -85,7 +85,10 @@ export const main = (argv: string[]): Promise<void> =>
       process.stdout.write(JSON.stringify(document, null, 2) + "\n");
       return 0;
     }
-    // Guard rails hold for the whole stack, whatever part is shown.
+    // Guard rails hold for the whole stack, whatever part is shown. Loaded here: --json (CI's
+    // plan report, plan-diff's input) carries the guard rails for plan-diff to apply.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on this path only
+    const { planViolations, violationsText } = require("./plan-policy") as typeof PlanPolicy;
     process.stdout.write(
       (only ? partHeader(whole, only) + "\n\n" : "") +
         formatTree(plan) +

@@ -31,11 +31,17 @@ function find(dir) {
 const filters = process.argv.slice(2);
 const named = filters.filter((f) => existsSync(f) && statSync(f).isFile());
 const parts = filters.filter((f) => !named.includes(f));
+/**
+ * The engine tests first: the longest files, mostly waiting on a plugin process, so they
+ * overlap the others instead of running alone at the end (about 4 s of a 95 s run).
+ */
+const FIRST = join("test", "engine") + "/";
+const found = find("test").filter((f) => parts.length === 0 || parts.some((x) => f.includes(x)));
 const files = [
   ...named,
   ...(named.length > 0 && parts.length === 0
     ? []
-    : find("test").filter((f) => parts.length === 0 || parts.some((x) => f.includes(x)))),
+    : [...found.filter((f) => f.startsWith(FIRST)), ...found.filter((f) => !f.startsWith(FIRST))]),
 ];
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ")}`);

@@ -17,6 +17,9 @@
  * not where this SDK version keeps it, or when a module does not export exactly the functions
  * listed below. test/boot/defer-closure.test.ts fails in those cases, so an SDK upgrade that
  * moves them is noticed. Upstream, the same effect is two lazy `require`s in runtime/index.ts.
+ *
+ * `deferAutomation()` does the same for the Automation API (`pulumi.automation`), see
+ * AUTOMATION below.
  */
 "use strict";
 const { readFileSync } = require("node:fs");
@@ -56,8 +59,12 @@ function refusal(path, expected) {
   return undefined;
 }
 
-/** A module in require.cache whose functions load the real module on first call. */
-function standIn(path, names) {
+/**
+ * An empty module for require.cache at `path`, marked as a stand-in (tests that check what a
+ * tool loaded tell it from the real one), and the function that loads the real module in its
+ * place (once).
+ */
+function deferredModule(path) {
   let real;
   const load = () => {
     if (!real) {
@@ -69,8 +76,22 @@ function standIn(path, names) {
   const module = new Module(path, null);
   module.filename = path;
   module.loaded = true;
-  // Tells the stand-in from the real module (tests that check what a tool loaded).
   module.deferredStandIn = true;
+  return { module, load };
+}
+
+/** The directory of the SDK `require("@pulumi/pulumi")` resolves to from `from`, or undefined. */
+function sdkDirectory(from) {
+  try {
+    return dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from] }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A module in require.cache whose functions load the real module on first call. */
+function standIn(path, names) {
+  const { module, load } = deferredModule(path);
   Object.defineProperty(module.exports, "__esModule", { value: true });
   for (const name of names) {
     module.exports[name] = function (...args) {
@@ -86,12 +107,8 @@ function standIn(path, names) {
  * guard finds anything unexpected (then nothing is changed).
  */
 function deferClosureModules(from = process.cwd()) {
-  let sdk;
-  try {
-    sdk = dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from] }));
-  } catch {
-    return { skipped: "@pulumi/pulumi is not installed" };
-  }
+  const sdk = sdkDirectory(from);
+  if (!sdk) return { skipped: "@pulumi/pulumi is not installed" };
   if (require.cache[join(sdk, "runtime", "index.js")])
     return { skipped: "the SDK is already loaded" };
   const modules = Object.entries(DEFERRED).map(([file, names]) => ({
@@ -126,21 +143,10 @@ const AUTOMATION = {
 };
 
 function namespaceStandIn(path) {
-  let real;
-  const load = () => {
-    if (!real) {
-      delete require.cache[path];
-      real = require(path);
-    }
-    return real;
-  };
+  const { module, load } = deferredModule(path);
   const target = {};
   // As the real module defines it (non-configurable: a proxy must show it as it is).
   Object.defineProperty(target, "__esModule", { value: true });
-  const module = new Module(path, null);
-  module.filename = path;
-  module.loaded = true;
-  module.deferredStandIn = true;
   module.exports = new Proxy(target, {
     get: (_, key) => (key === "__esModule" ? true : Reflect.get(load(), key)),
     has: (_, key) => key === "__esModule" || Reflect.has(load(), key),
@@ -161,12 +167,8 @@ function namespaceStandIn(path) {
 
 /** Defers `pulumi.automation` (see AUTOMATION); the same answers as deferClosureModules. */
 function deferAutomation(from = process.cwd()) {
-  let sdk;
-  try {
-    sdk = dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from] }));
-  } catch {
-    return { skipped: "@pulumi/pulumi is not installed" };
-  }
+  const sdk = sdkDirectory(from);
+  if (!sdk) return { skipped: "@pulumi/pulumi is not installed" };
   const consumer = join(sdk, AUTOMATION.consumer);
   const path = join(sdk, AUTOMATION.module);
   if (require.cache[consumer]) return { skipped: "the SDK is already loaded" };

@@ -115,9 +115,17 @@ function requireFor(mod) {
   return require;
 }
 
-/** Installs the cache (once per process). */
+/**
+ * Options under which Node's own compile does something ours would not: pause on the main
+ * module's first line (`--inspect-brk`), check a policy manifest.
+ */
+const NODE_ONLY = /^--(inspect-brk|inspect-wait|experimental-policy|policy-integrity)(=|$)/;
+
+/** Installs the cache (once per process); false when turned off or under NODE_ONLY options. */
 function enableCodeCache(root) {
   if (process.env.HOMELAB_CODE_CACHE === "0") return false;
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  if (options.some((arg) => NODE_ONLY.test(arg))) return false;
   if (Module.prototype._compile.homelabCodeCache) return true;
   const directory = cacheDirectory(root);
   const nodeCompile = Module.prototype._compile;

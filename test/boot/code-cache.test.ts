@@ -213,6 +213,13 @@ try { deeper() } catch (e) { console.log(e.stack.split("\\n").slice(0, 3).join("
     const off = run(join(other, "value.js"), other, { HOMELAB_CODE_CACHE: "0" });
     assert.equal(off.stdout, "ok\n");
     assert.deepEqual([off.stats?.hits, off.stats?.misses], [0, 0]);
+    // Under a policy manifest Node's own compile checks integrity: the cache stays off.
+    const policy = join(other, "policy.json");
+    writeFileSync(policy, JSON.stringify({ onerror: "log", resources: {} }));
+    const policed = run(join(other, "value.js"), other, {
+      NODE_OPTIONS: `--experimental-policy=${policy}`,
+    });
+    assert.deepEqual([policed.stats?.hits, policed.stats?.misses], [0, 0], policed.stderr);
     assert.deepEqual(cacheFiles(other), []);
   });
 

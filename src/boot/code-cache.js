@@ -20,6 +20,8 @@
  *   message) is left to Node: those modules are compiled by Node itself.
  * - A directory that reaches 5,000 entries (edited files, copies of the project elsewhere)
  *   is emptied before the next write (cache-dir.js).
+ * - A process whose V8 flags changed while it ran (v8.setFlagsFromString: the SDK's closure
+ *   serializer) writes nothing: V8 would refuse that data in every other process.
  * - Writes are atomic (test files load modules in parallel processes); a cache that cannot
  *   be written (read-only node_modules) costs nothing but the cache.
  *
@@ -30,6 +32,7 @@ const crypto = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
 const { dirname, isAbsolute, join } = require("node:path");
+const v8 = require("node:v8");
 const vm = require("node:vm");
 const { makeRoom } = require("./cache-dir");
 
@@ -183,8 +186,24 @@ function enableCodeCache(root) {
   compile.homelabCodeCache = true;
   Module.prototype._compile = compile;
 
+  // V8 stamps its data with the flags in force when it is made, and refuses it under others.
+  // The SDK's closure serializer turns on --allow-natives-syntax when it loads
+  // (runtime/closure/v8.js, v8Hooks.js): data such a process made at exit would be refused by
+  // every process that does not serialize, and rewritten by it, over and over. A process
+  // whose flags changed writes nothing.
+  let flagsChanged = false;
+  const setFlagsFromString = v8.setFlagsFromString;
+  v8.setFlagsFromString = function (flags) {
+    flagsChanged = true;
+    return setFlagsFromString.call(this, flags);
+  };
+
   process.once("exit", () => {
     if (pending.size === 0) return;
+    if (flagsChanged) {
+      stats.skipped += pending.size;
+      return;
+    }
     try {
       mkdirSync(directory, { recursive: true });
       makeRoom(directory, LIMIT);

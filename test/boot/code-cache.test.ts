@@ -168,6 +168,24 @@ try { deeper() } catch (e) { console.log(e.stack.split("\\n").slice(0, 3).join("
     assert.equal(cacheFiles(dir).length, 2);
   });
 
+  it("a process whose V8 flags changed as it ran writes nothing (the closure serializer's)", () => {
+    const dir = project({
+      "value.js": "console.log('ok');\n",
+      "natives.js":
+        "require('node:v8').setFlagsFromString('--allow-natives-syntax');\nrequire('./value.js');\n",
+    });
+    const natives = run(join(dir, "natives.js"), dir);
+    assert.equal(natives.stdout, "ok\n", natives.stderr);
+    assert.deepEqual([natives.stats?.misses, natives.stats?.written], [2, 0]);
+    assert.deepEqual(cacheFiles(dir), []);
+    const plain = run(join(dir, "value.js"), dir);
+    assert.deepEqual([plain.stats?.misses, plain.stats?.written], [1, 1]);
+    assert.equal(run(join(dir, "value.js"), dir).stats?.hits, 1);
+    // Data made after the change would be refused: the plain process's entry stays usable.
+    run(join(dir, "natives.js"), dir);
+    assert.equal(run(join(dir, "value.js"), dir).stats?.hits, 1);
+  });
+
   it("leaves a syntax error to Node: the same message, no cache entry", () => {
     const dir = project({ "broken.js": "const a = ;\n" });
     const file = join(dir, "broken.js");

@@ -244,11 +244,18 @@ try { deeper() } catch (e) { console.log(e.stack.split("\\n").slice(0, 3).join("
   it("the project's preload serves the Pulumi SDK from the cache", () => {
     const probe = `require("@pulumi/pulumi"); process.on("exit", () => console.log(JSON.stringify(require(${JSON.stringify(CODE_CACHE)}).stats)));`;
     const args = ["--require", REGISTER, "-e", probe];
-    spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" }); // fills the cache
-    const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
-    assert.equal(result.status, 0, result.stderr);
-    const stats = JSON.parse(result.stdout) as { hits: number; misses: number };
-    assert.equal(stats.misses, 0);
+    const once = () => {
+      const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+      assert.equal(result.status, 0, result.stderr);
+      return JSON.parse(result.stdout) as { hits: number; misses: number };
+    };
+    once(); // fills the cache
+    // Test files running meanwhile share the project's cache: one of them may empty it when
+    // it is full (cache-dir.js) between two of these runs, but not between every two.
+    const runs = [once()];
+    while (runs.length < 3 && runs.at(-1)!.misses > 0) runs.push(once());
+    const stats = runs.at(-1)!;
+    assert.equal(stats.misses, 0, JSON.stringify(runs));
     assert.ok(stats.hits > 100, `${stats.hits} modules from the cache`);
   });
 });

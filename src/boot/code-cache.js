@@ -7,6 +7,7 @@
  * plan), which is every CLI, every test file and `pulumi preview` (issue 17).
  *
  * - A directory per Node version, architecture and compile flags (compileFlags below).
+ * - Only the modules of the project that owns the node_modules (ownerOf below).
  * - One cache file per module path (a hash of the path): a 20-byte SHA-1 of the module's
  *   text, then V8's data. A module whose text changed misses and is written again, so the
  *   cache holds one entry per module, never a stale one. V8 refuses data made by another
@@ -29,9 +30,9 @@
  */
 "use strict";
 const crypto = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
-const { dirname, isAbsolute, join } = require("node:path");
+const { dirname, isAbsolute, join, sep } = require("node:path");
 const v8 = require("node:v8");
 const vm = require("node:vm");
 const { makeRoom } = require("./cache-dir");
@@ -92,6 +93,23 @@ function cacheDirectory(root) {
   );
 }
 
+/**
+ * The directory whose modules the cache holds ("/path/"): the project that owns the
+ * node_modules the cache lives in. A copy of the project whose node_modules is a link to
+ * another's (the suite's clones, a worktree) shares that cache for the packages, whose real
+ * paths are the owner's, and leaves its own files out: entries are per path, and a copy at a
+ * temporary path would add one per file and run.
+ */
+function ownerOf(root) {
+  let modules = join(root, "node_modules");
+  try {
+    modules = realpathSync(modules);
+  } catch {
+    // no node_modules: nothing to share
+  }
+  return dirname(modules) + sep;
+}
+
 /** Hits and misses of this process (for tests and the benchmark). */
 const stats = { hits: 0, misses: 0, written: 0, skipped: 0 };
 
@@ -131,6 +149,7 @@ function enableCodeCache(root) {
   if (options.some((arg) => NODE_ONLY.test(arg))) return false;
   if (Module.prototype._compile.homelabCodeCache) return true;
   const directory = cacheDirectory(root);
+  const owner = ownerOf(root);
   const nodeCompile = Module.prototype._compile;
   /** Entries to write at exit: path → { script, digest }. */
   const pending = new Map();
@@ -141,6 +160,7 @@ function enableCodeCache(root) {
       typeof content !== "string" ||
       typeof filename !== "string" ||
       !isAbsolute(filename) ||
+      !filename.startsWith(owner) ||
       DYNAMIC_IMPORT.test(content)
     ) {
       stats.skipped++;

@@ -6,7 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -184,6 +192,23 @@ try { deeper() } catch (e) { console.log(e.stack.split("\\n").slice(0, 3).join("
     // Data made after the change would be refused: the plain process's entry stays usable.
     run(join(dir, "natives.js"), dir);
     assert.equal(run(join(dir, "value.js"), dir).stats?.hits, 1);
+  });
+
+  it("a copy whose node_modules links to another project's caches the packages only", () => {
+    const owner = project({});
+    mkdirSync(join(owner, "node_modules", "pkg"), { recursive: true });
+    writeFileSync(join(owner, "node_modules", "pkg", "index.js"), "module.exports = 'pkg';\n");
+    const copy = project({ "own.js": "console.log(require('pkg'));\n" });
+    symlinkSync(join(owner, "node_modules"), join(copy, "node_modules"));
+    const first = run(join(copy, "own.js"), copy);
+    assert.equal(first.stdout, "pkg\n", first.stderr);
+    assert.deepEqual(
+      [first.stats?.misses, first.stats?.skipped, first.stats?.written],
+      [1, 1, 1],
+      "the package is cached, the copy's own file is Node's",
+    );
+    assert.equal(cacheFiles(owner).length, 1, "in the owner's cache, as a link would have it");
+    assert.equal(run(join(copy, "own.js"), copy).stats?.hits, 1);
   });
 
   it("leaves a syntax error to Node: the same message, no cache entry", () => {

@@ -1,0 +1,164 @@
+/**
+ * `npm run lint` (scripts/lint.ts) keeps ESLint's results in ESLint's cache, which keys a
+ * file's result on its text and config only; typed rules read other files too. These tests
+ * run on a project of three files in a temporary directory: a change to a file that b.ts
+ * imports must relint b.ts (ESLint's cache alone keeps its stale error), an unrelated change
+ * must not, and a file that declares globals changes every file's inputs.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { ESLint } from "eslint";
+import { typeInputHashes } from "../../scripts/lint-inputs";
+import { CACHE_LOCATION, lint } from "../../scripts/lint";
+
+const ROOT = join(__dirname, "..", "..");
+
+const ASYNC_A = "export function f(): Promise<void> {\n  return Promise.resolve();\n}\n";
+const SYNC_A = "export function f(): void {}\n";
+/** A floating promise while a.ts's f returns one. */
+const B = 'import { f } from "./a";\n\nexport function g(): void {\n  f();\n}\n';
+const C = "export const c = 1;\n";
+
+let dir: string;
+const write = (file: string, text: string) => writeFileSync(join(dir, file), text);
+
+before(() => {
+  dir = realpathSync(mkdtempSync(join(tmpdir(), "lint-cache-")));
+  // Its own node_modules (ESLint's cache goes there), with the one package its config imports.
+  mkdirSync(join(dir, "node_modules"));
+  const linked = join("node_modules", "typescript-eslint");
+  symlinkSync(join(ROOT, linked), join(dir, linked), "dir");
+  write("package.json", JSON.stringify({ name: "lint-cache-fixture", type: "commonjs" }));
+  write(
+    "tsconfig.json",
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        lib: ["ES2022"],
+        module: "nodenext",
+        strict: true,
+        noEmit: true,
+        types: [],
+      },
+      include: ["*.ts"],
+    }),
+  );
+  write(
+    "eslint.config.mjs",
+    [
+      'import tseslint from "typescript-eslint";',
+      "export default [",
+      '  { ignores: ["node_modules/"] },',
+      "  {",
+      '    files: ["**/*.ts"],',
+      "    languageOptions: {",
+      "      parser: tseslint.parser,",
+      "      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },",
+      "    },",
+      '    plugins: { "@typescript-eslint": tseslint.plugin },',
+      '    rules: { "@typescript-eslint/no-floating-promises": "error" },',
+      "  },",
+      "];",
+      "",
+    ].join("\n"),
+  );
+  write("a.ts", ASYNC_A);
+  write("b.ts", B);
+  write("c.ts", C);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const hashOf = (file: string) => typeInputHashes(dir).hashes.get(join(dir, file));
+const rulesIn = (results: ESLint.LintResult[], file: string) =>
+  results.find((r) => r.filePath === join(dir, file))!.messages.map((m) => m.ruleId);
+
+describe("a file's typed-lint inputs", () => {
+  it("change with the files it imports, not with the others", () => {
+    const [a, b, c] = ["a.ts", "b.ts", "c.ts"].map(hashOf);
+    assert.ok(a && b && c);
+    assert.equal(new Set([a, b, c]).size, 3);
+    write("a.ts", `${ASYNC_A}// edited\n`);
+    try {
+      assert.notEqual(hashOf("a.ts"), a);
+      assert.notEqual(hashOf("b.ts"), b, "b.ts imports a.ts");
+      assert.equal(hashOf("c.ts"), c, "c.ts imports nothing");
+    } finally {
+      write("a.ts", ASYNC_A);
+    }
+    assert.equal(hashOf("b.ts"), b, "the same text gives the same hash");
+  });
+
+  it("change everywhere with a file that declares globals, not with a module's comment", () => {
+    const c = hashOf("c.ts");
+    write("d.ts", "// declare global { }\nexport const d = 1;\n");
+    try {
+      // A new file changes the project's file list: every hash changes once.
+      const withD = hashOf("c.ts");
+      assert.notEqual(withD, c);
+      write("d.ts", "// declare global { }\nexport const d = 2;\n");
+      assert.equal(hashOf("c.ts"), withD, "d.ts is a module that c.ts does not import");
+      write("d.ts", "export {};\ndeclare global {\n  var d: number;\n}\n");
+      const global = hashOf("c.ts");
+      write("d.ts", "export {};\ndeclare global {\n  var d: string;\n}\n");
+      assert.notEqual(hashOf("c.ts"), global, "d.ts declares a global");
+      write("d.ts", "const d = 1;\n");
+      const script = hashOf("c.ts");
+      write("d.ts", "const d = 2;\n");
+      assert.notEqual(hashOf("c.ts"), script, "a script's declarations are global");
+    } finally {
+      unlinkSync(join(dir, "d.ts"));
+    }
+  });
+});
+
+describe("npm run lint's cache", () => {
+  it("reports a typed error, exit code 1, and relints a file when a file it imports changes", async () => {
+    const run = spawnSync(
+      process.execPath,
+      ["--require", join(ROOT, "src", "boot", "register.js"), join(ROOT, "scripts", "lint.ts")],
+      { cwd: dir, encoding: "utf8" },
+    );
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    assert.match(
+      run.stdout,
+      /b\.ts\n\s+4:3\s+error\s+Promises must be awaited.*no-floating-promises/,
+    );
+    assert.ok(existsSync(join(dir, CACHE_LOCATION)), "the results are kept in the project's cache");
+
+    write("a.ts", SYNC_A);
+    try {
+      // ESLint's cache alone: b.ts did not change, so its stale error is reused.
+      const plain = new ESLint({
+        cwd: dir,
+        cache: true,
+        cacheLocation: join(dir, "plain-cache"),
+        cacheStrategy: "content",
+      });
+      write("a.ts", ASYNC_A);
+      await plain.lintFiles(["."]);
+      write("a.ts", SYNC_A);
+      const stale = await plain.lintFiles(["."]);
+      assert.deepEqual(rulesIn(stale, "b.ts"), ["@typescript-eslint/no-floating-promises"]);
+
+      const { results, report } = await lint({ cwd: dir });
+      assert.deepEqual(rulesIn(results, "b.ts"), [], report);
+    } finally {
+      write("a.ts", ASYNC_A);
+    }
+    const { results } = await lint({ cwd: dir });
+    assert.deepEqual(rulesIn(results, "b.ts"), ["@typescript-eslint/no-floating-promises"]);
+  });
+});

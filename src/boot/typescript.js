@@ -2,8 +2,12 @@
  * Runs the project's TypeScript: a CommonJS require hook for `.ts` files only. Each file is
  * transpiled by esbuild (`transformSync`, types stripped, nothing checked: type-checking is
  * the separate `npm run typecheck`) and the result is kept on disk under
- * node_modules/.cache/homelab-ts, keyed by a hash of the file's path and text, esbuild's
- * version and the options below, so an unchanged file costs a read of its cached output.
+ * node_modules/.cache/homelab-ts, keyed by a hash of the file's text, esbuild's version and
+ * the options below, so an unchanged file costs a read of its cached output. The path is not
+ * part of the key: esbuild's output does not depend on it (it names the file only in syntax
+ * errors, which are not cached, and in the source map's `sources`, which is not read: a
+ * frame's `.ts` position is reported under the frame's own file). A copy of the project at
+ * another path (the suite's clones, a CI checkout of the base branch) reuses the entries.
  * Every other file (node_modules) loads exactly as plain node loads it: no lexing, no
  * source maps.
  *
@@ -47,7 +51,7 @@ const OPTIONS = {
 };
 
 /** Part of every cache key: bump it when what this module writes to the cache changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 let esbuild;
 let optionsKey;
@@ -56,15 +60,9 @@ const compiled = new Map();
 /** Source maps of transpiled files, parsed when a stack first needs one (null: unreadable). */
 const sourceMaps = new Map();
 
-function cacheKey(filename, source) {
+function cacheKey(source) {
   optionsKey ??= `${CACHE_FORMAT} ${require("esbuild/package.json").version} ${JSON.stringify(OPTIONS)}`;
-  return createHash("sha256")
-    .update(optionsKey)
-    .update("\0")
-    .update(filename)
-    .update("\0")
-    .update(source)
-    .digest("hex");
+  return createHash("sha256").update(optionsKey).update("\0").update(source).digest("hex");
 }
 
 /** Writes a cache file atomically (test files run in parallel processes). */
@@ -77,7 +75,7 @@ function writeAtomic(path, text) {
 /** The JavaScript for a `.ts` file, from the cache or freshly transpiled. */
 function transpile(filename) {
   const source = readFileSync(filename, "utf8");
-  const entry = join(CACHE, cacheKey(filename, source));
+  const entry = join(CACHE, cacheKey(source));
   compiled.set(filename, entry);
   try {
     return readFileSync(`${entry}.js`, "utf8");
@@ -87,7 +85,6 @@ function transpile(filename) {
   esbuild ??= require("esbuild");
   const result = esbuild.transformSync(source, { ...OPTIONS, sourcefile: filename });
   const map = JSON.parse(result.map);
-  map.sources = [filename];
   try {
     mkdirSync(CACHE, { recursive: true });
     makeRoom(CACHE, LIMIT);

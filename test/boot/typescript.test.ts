@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,7 +53,8 @@ try {
 describe("the .ts require hook", () => {
   it("runs TypeScript, from the cache once transpiled; a changed file is transpiled again", () => {
     const file = join(dir, "answer.ts");
-    const probe = `console.log(JSON.stringify({ answer: ANSWER, esbuild: Object.keys(require.cache).some((p) => p.includes("/node_modules/esbuild/lib/")) }));`;
+    // The cache is keyed by text: this run's directory in a comment makes the text new.
+    const probe = `console.log(JSON.stringify({ answer: ANSWER, esbuild: Object.keys(require.cache).some((p) => p.includes("/node_modules/esbuild/lib/")) })); // ${dir}`;
     writeFileSync(file, `const ANSWER: number = 42;\n${probe}\nexport {};\n`);
     const first = node([file]);
     assert.equal(first.status, 0, first.stderr);
@@ -75,6 +76,24 @@ describe("the .ts require hook", () => {
         result.stdout.includes(`(${file}:12:9)`),
         `${preload.join() || "own formatter"}: no frame at ${file}:12:9 in\n${result.stdout}`,
       );
+    }
+  });
+
+  it("a copy at another path runs from the same cache entry, its frames at its own path", () => {
+    const text = `${THROWER}console.log(Object.keys(require.cache).some((p) => p.includes("/node_modules/esbuild/lib/")));\n// ${dir}\n`;
+    const [first, copy] = ["first", "copy"].map((name) => {
+      mkdirSync(join(dir, name), { recursive: true });
+      writeFileSync(join(dir, name, "thrower.ts"), text);
+      return join(dir, name, "thrower.ts");
+    });
+    const ran = [first!, copy!].map((file) => node([file]));
+    assert.deepEqual(
+      ran.map((r) => r.stdout.trimEnd().split("\n").at(-1)),
+      ["true", "false"],
+      "esbuild ran for the first file only",
+    );
+    for (const [i, file] of [first!, copy!].entries()) {
+      assert.ok(ran[i]!.stdout.includes(`(${file}:12:9)`), `no frame at ${file}:12:9`);
     }
   });
 

@@ -1,8 +1,8 @@
 /**
  * Keeps the preload's disk caches (node_modules/.cache/homelab-ts, homelab-v8) bounded.
- * Their entries are keyed by file path and text, so every edit of a file, and every copy of
- * the project at another path (the suite's clones in a temporary directory), adds entries
- * that nothing reads again. Before a process first writes to a cache directory that holds
+ * Their entries are keyed by text (homelab-ts) or by path and text (homelab-v8, where only
+ * the owning project's modules are kept), so every edit of a file adds entries that nothing
+ * reads again. Before a process first writes to a cache directory that holds
  * `limit` files or more, it empties it: the next processes fill it again with what they use
  * (one slower start each). Readers never see half an entry (entries are renamed into place)
  * and treat a missing one as a miss.

@@ -142,8 +142,11 @@ function requireFor(mod) {
  */
 const NODE_ONLY = /^--(inspect-brk|inspect-wait|experimental-policy|policy-integrity)(=|$)/;
 
-/** Installs the cache (once per process); false when turned off or under NODE_ONLY options. */
-function enableCodeCache(root) {
+/**
+ * Installs the cache (once per process); false when turned off or under NODE_ONLY options.
+ * `limit`: the files its directory may hold (cache-dir.js); the default outside tests.
+ */
+function enableCodeCache(root, limit = LIMIT) {
   if (process.env.HOMELAB_CODE_CACHE === "0") return false;
   const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
   if (options.some((arg) => NODE_ONLY.test(arg))) return false;
@@ -226,7 +229,7 @@ function enableCodeCache(root) {
     }
     try {
       mkdirSync(directory, { recursive: true });
-      makeRoom(directory, LIMIT);
+      makeRoom(directory, limit);
       for (const [entry, { script, digest }] of pending) {
         const temp = `${entry}.${process.pid}.tmp`;
         writeFileSync(temp, Buffer.concat([digest, script.createCachedData()]));

@@ -334,12 +334,27 @@ export const UNSERIALIZED_PROVIDER = "[provider code: not serialized by a mock r
  * of the event loop as the real one (which waits on the V8 inspector) answers after the
  * program's other work: resources register in the same order. What the real serializer
  * makes of our providers is tested in test/providers (fortios-serialize, unifi/serialize).
- * Returns the function that puts the serializer back.
+ *
+ * The SDK keeps each provider's serialization, per provider object, for the rest of the
+ * process (`dynamic/index.js` serializeProvider, providerCache, unless the options'
+ * `cacheDynamicProviders` is false). Under mocks that cache is off: it would keep the
+ * placeholder for a later real serialization in the same process, and a second plan, whose
+ * providers' answers were already there, registered the dynamic resources earlier than the
+ * first (a plan's order depended on what the process had planned before).
+ * Returns the function that puts the serializer and the cache back.
  */
 function skipProviderSerialization(): () => void {
   const path = require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure");
   const closure = require.cache[path]?.exports as { serializeFunction?: unknown } | undefined;
   if (!closure || typeof closure.serializeFunction !== "function") return () => {};
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal store
+  const state = require("@pulumi/pulumi/runtime/state") as {
+    getStore?: () => { settings?: { options?: { cacheDynamicProviders?: unknown } } };
+  };
+  const options = state.getStore?.().settings?.options;
+  if (typeof options?.cacheDynamicProviders !== "boolean") return () => {};
+  const cacheDynamicProviders = options.cacheDynamicProviders;
+  options.cacheDynamicProviders = false;
   const serializeFunction = closure.serializeFunction;
   const placeholder = {
     text: UNSERIALIZED_PROVIDER,
@@ -350,6 +365,7 @@ function skipProviderSerialization(): () => void {
     new Promise((resolve) => setImmediate(() => resolve(placeholder)));
   return () => {
     closure.serializeFunction = serializeFunction;
+    options.cacheDynamicProviders = cacheDynamicProviders;
   };
 }
 

@@ -2,7 +2,14 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET, UNKNOWN, WIRE, runUnderMocks, unwire } from "../../src/cli/mock-runtime";
+import {
+  SECRET,
+  UNKNOWN,
+  UNSERIALIZED_PROVIDER,
+  WIRE,
+  runUnderMocks,
+  unwire,
+} from "../../src/cli/mock-runtime";
 
 before(async () => {
   await pulumi.runtime.setMocks(
@@ -106,5 +113,66 @@ describe("mock runtime: what a plan does not compute", () => {
     } finally {
       delete process.env.HOMELAB_DEBUG_STACKS;
     }
+  });
+});
+
+describe("mock runtime: dynamic providers", () => {
+  /** A dynamic provider, one object for the whole process as ours are (module constants). */
+  const provider: pulumi.dynamic.ResourceProvider = {
+    create: async () => ({ id: "x", outs: {} }),
+  };
+  class Thing extends pulumi.dynamic.Resource {
+    constructor(name: string) {
+      super(provider, name, {}, {});
+    }
+  }
+  /** The SDK's options (runtime/state.js getStore: internal, not in its types). */
+  function state(): { cacheDynamicProviders?: boolean } {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal store
+    const sdkState = require("@pulumi/pulumi/runtime/state") as {
+      getStore(): { settings: { options: { cacheDynamicProviders?: boolean } } };
+    };
+    return sdkState.getStore().settings.options;
+  }
+
+  it("a plan leaves no placeholder in the SDK's provider cache: a real run serializes the code", async () => {
+    const cached = state().cacheDynamicProviders;
+    assert.equal(cached, true, "the SDK caches dynamic providers by default");
+    let during: unknown;
+    const plan = await runUnderMocks({
+      project: "homelab",
+      stack: "test",
+      config: {},
+      secretKeys: [],
+      program: () => {
+        during = state().cacheDynamicProviders;
+        new Thing("planned");
+        return {};
+      },
+    });
+    assert.equal(during, false, "off while the program runs under mocks");
+    assert.equal(state().cacheDynamicProviders, cached, "and put back");
+    assert.equal(plan.resources.filter((r) => r.name === "planned").length, 1);
+
+    // The same provider object outside a plan: the SDK serializes its code for real.
+    const providerText = new Promise<unknown>((resolve) => {
+      void pulumi.runtime.setMocks(
+        {
+          newResource: (args) => {
+            resolve((args.inputs as Record<string, unknown>).__provider);
+            return { id: "id", state: {} };
+          },
+          call: () => ({}),
+        },
+        "homelab",
+        "test",
+        false,
+      );
+    });
+    new Thing("real");
+    const text = await providerText;
+    assert.equal(typeof text, "string");
+    assert.notEqual(text, UNSERIALIZED_PROVIDER);
+    assert.match(text as string, /create/);
   });
 });

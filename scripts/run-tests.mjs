@@ -13,8 +13,16 @@
 // Output that never resolves while a server keeps the process alive) fails instead of
 // hanging the run. Node 20 applies the same limit to each test file as a whole (its
 // process), so it is also the longest a file may take.
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 
@@ -47,6 +55,46 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ")}`);
   process.exit(1);
 }
+/** A file that must not share its process says so on a line of its own (test/helpers/batch.js). */
+const OWN_PROCESS = /^\/\/ test: own process\b/m;
+
+/**
+ * Files that share processes (test/helpers/batch.js), in BATCHES groups: every file but the
+ * engine's (each runs a plugin process and an emulator, and overlaps the others) and those
+ * that ask for a process of their own. Each group takes the largest file left while it has
+ * the least text (about the same work each, and each well within the time limit, which
+ * Node applies to a group as to a file). HOMELAB_TEST_BATCH=<n> makes n groups; 0 runs every
+ * file in its own process.
+ */
+const BATCHES = Number(process.env.HOMELAB_TEST_BATCH || 10);
+const batchDir = join("node_modules", ".cache", "homelab-test", String(process.pid));
+function batched(list) {
+  if (!(BATCHES > 0)) return list;
+  const shared = list.filter(
+    (f) => !f.startsWith(FIRST) && !OWN_PROCESS.test(readFileSync(f, "utf8")),
+  );
+  if (shared.length < 2) return list;
+  const count = Math.min(BATCHES, Math.ceil(shared.length / 2));
+  const groups = Array.from({ length: count }, () => ({ files: [], size: 0 }));
+  const sizes = new Map(shared.map((f) => [f, statSync(f).size]));
+  for (const file of [...shared].sort((a, b) => sizes.get(b) - sizes.get(a))) {
+    const group = groups.reduce((a, b) => (b.size < a.size ? b : a));
+    group.files.push(file);
+    group.size += sizes.get(file);
+  }
+  mkdirSync(batchDir, { recursive: true });
+  const runner = JSON.stringify(resolve("test", "helpers", "batch.js"));
+  const entries = groups.map((group, i) => {
+    const entry = join(batchDir, `batch-${i + 1}-of-${count}.test.js`);
+    const files = JSON.stringify(group.files.sort().map((f) => resolve(f)));
+    writeFileSync(entry, `require(${runner}).runBatch(${files});\n`);
+    return entry;
+  });
+  const alone = list.filter((f) => !shared.includes(f));
+  const first = alone.filter((f) => f.startsWith(FIRST));
+  return [...first, ...entries, ...alone.filter((f) => !first.includes(f))];
+}
+
 const timeout = Number(process.env.TEST_TIMEOUT_MS ?? 120_000);
 const result = spawnSync(
   process.execPath,
@@ -58,8 +106,9 @@ const result = spawnSync(
     "--test",
     `--test-concurrency=${Math.max(1, availableParallelism())}`,
     `--test-timeout=${timeout}`,
-    ...files,
+    ...batched(files),
   ],
   { stdio: "inherit", env: { ...process.env, PULUMI_ERROR_OUTPUT_STRING: "true" } },
 );
+rmSync(batchDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

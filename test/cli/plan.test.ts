@@ -3,6 +3,7 @@
  * `--json` shows, for each FortiOS object, its CMDB path, key and the exact JSON body that
  * would be sent, secrets as "[secret]".
  */
+// test: own process (it checks that a plan never loads the closure serializer; test/helpers/batch.js)
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";

@@ -3,6 +3,7 @@
  * `plan` load neither the program nor the Pulumi SDK: this file runs them in process, then
  * looks at what this process loaded. (Its own imports load neither either.)
  */
+// test: own process (it looks at what this process loaded or changed; test/helpers/batch.js)
 import assert from "node:assert/strict";
 import { relative } from "node:path";
 import { before, describe, it } from "node:test";

@@ -4,6 +4,7 @@
  * leak tracking with a one-line stack, and strings are encoded to the bytes the SDK's own
  * encoder writes.
  */
+// test: own process (it sees the SDK before the tuning; test/helpers/batch.js)
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";

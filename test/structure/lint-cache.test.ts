@@ -15,6 +15,7 @@ import {
   rmSync,
   symlinkSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +34,17 @@ const B = 'import { f } from "./a";\n\nexport function g(): void {\n  f();\n}\n'
 const C = "export const c = 1;\n";
 
 let dir: string;
-const write = (file: string, text: string) => writeFileSync(join(dir, file), text);
+let writes = 0;
+/**
+ * Writes a file with a modification time of its own: TypeScript, which the lint in this
+ * process keeps loaded, tells a changed file by its time in milliseconds, and two writes can
+ * fall in the same one (a user's next `npm run lint` is a new process).
+ */
+const write = (file: string, text: string) => {
+  writeFileSync(join(dir, file), text);
+  const time = new Date(Date.UTC(2026, 0, 1) + ++writes * 2000);
+  utimesSync(join(dir, file), time, time);
+};
 
 before(() => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), "lint-cache-")));

@@ -27,14 +27,15 @@ const literal = (path: string) => path.replace(/[\\*?[\]{}()!+@,]/g, (c) => `\\$
  * of every input, for a file that lint-inputs does not know), then one per known file.
  */
 export function hashConfigs(cwd: string): Linter.Config[] {
-  const { hashes, all } = typeInputHashes(cwd);
+  // Patterns relative to the project's real path: the same under `cwd` if it is a link to it.
+  const { root, hashes, all } = typeInputHashes(cwd);
   return [
     // The files eslint.config.mjs types (a pattern here would also add files to the lint).
     { files: ["**/*.ts"], settings: { [SETTING]: all } },
     ...[...hashes]
       .filter(([file]) => file.endsWith(".ts"))
       .map(([file, hash]) => ({
-        files: [literal(relative(cwd, file).split("\\").join("/"))],
+        files: [literal(relative(root, file).split("\\").join("/"))],
         settings: { [SETTING]: hash },
       })),
   ];

@@ -15,7 +15,7 @@
 // process), so it is also the longest a file may take.
 import {
   existsSync,
-  mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -24,7 +24,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 
 function find(dir) {
   return readdirSync(dir)
@@ -67,7 +67,7 @@ const OWN_PROCESS = /^\/\/ test: own process\b/m;
  * file in its own process.
  */
 const BATCHES = Number(process.env.HOMELAB_TEST_BATCH || 10);
-const batchDir = join("node_modules", ".cache", "homelab-test", String(process.pid));
+let batchDir;
 function batched(list) {
   if (!(BATCHES > 0)) return list;
   const shared = list.filter(
@@ -82,7 +82,7 @@ function batched(list) {
     group.files.push(file);
     group.size += sizes.get(file);
   }
-  mkdirSync(batchDir, { recursive: true });
+  batchDir = mkdtempSync(join(tmpdir(), "homelab-test-"));
   const runner = JSON.stringify(resolve("test", "helpers", "batch.js"));
   const entries = groups.map((group, i) => {
     const entry = join(batchDir, `batch-${i + 1}-of-${count}.test.js`);
@@ -110,5 +110,5 @@ const result = spawnSync(
   ],
   { stdio: "inherit", env: { ...process.env, PULUMI_ERROR_OUTPUT_STRING: "true" } },
 );
-rmSync(batchDir, { recursive: true, force: true });
+if (batchDir) rmSync(batchDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

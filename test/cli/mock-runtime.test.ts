@@ -74,21 +74,19 @@ describe("mock runtime: wire format", () => {
   });
 });
 
+/** Runs `program` under mocks as the stack "test" of "homelab", without config. */
+const planOf = (program: () => Record<string, unknown>) =>
+  runUnderMocks({ project: "homelab", stack: "test", config: {}, secretKeys: [], program });
+
 describe("mock runtime: what a plan does not compute", () => {
   /** Runs a one-resource program under mocks; returns what the program saw of stacks. */
   async function observe() {
     const seen = { limit: -1, frames: -1, resources: 0 };
-    const plan = await runUnderMocks({
-      project: "homelab",
-      stack: "test",
-      config: {},
-      secretKeys: [],
-      program: () => {
-        seen.limit = Error.stackTraceLimit;
-        seen.frames = (pulumi.Resource as unknown as { callsites(): unknown[] }).callsites().length;
-        new pulumi.ComponentResource("test:index:Thing", "thing");
-        return {};
-      },
+    const plan = await planOf(() => {
+      seen.limit = Error.stackTraceLimit;
+      seen.frames = (pulumi.Resource as unknown as { callsites(): unknown[] }).callsites().length;
+      new pulumi.ComponentResource("test:index:Thing", "thing");
+      return {};
     });
     seen.resources = plan.resources.length;
     return seen;
@@ -139,16 +137,10 @@ describe("mock runtime: dynamic providers", () => {
     const cached = state().cacheDynamicProviders;
     assert.equal(cached, true, "the SDK caches dynamic providers by default");
     let during: unknown;
-    const plan = await runUnderMocks({
-      project: "homelab",
-      stack: "test",
-      config: {},
-      secretKeys: [],
-      program: () => {
-        during = state().cacheDynamicProviders;
-        new Thing("planned");
-        return {};
-      },
+    const plan = await planOf(() => {
+      during = state().cacheDynamicProviders;
+      new Thing("planned");
+      return {};
     });
     assert.equal(during, false, "off while the program runs under mocks");
     assert.equal(state().cacheDynamicProviders, cached, "and put back");

@@ -2,8 +2,9 @@
 // closure serializer), TypeScript through the project's require hook (src/boot/register.js),
 // without the async hook node:test installs in every test process (test/helpers/
 // harness-hook.js: it took half the CPU of a file that plans a stack).
-// Each file runs in its own process, so Pulumi's global runtime state (mocks, config) never
-// leaks between files.
+// The engine's files and those marked `// test: own process` run in processes of their own;
+// the others share ten, one file after another, each loading its own test modules
+// (test/helpers/batch.js).
 //
 //   node scripts/run-tests.mjs [<path part>|<file>]...
 //
@@ -12,7 +13,8 @@
 // (TEST_TIMEOUT_MS, default 120000): a test awaiting something that never happens (an
 // Output that never resolves while a server keeps the process alive) fails instead of
 // hanging the run. Node 20 applies the same limit to each test file as a whole (its
-// process), so it is also the longest a file may take.
+// process), so it is also the longest a file may take. The report ends with a summary of
+// the failures (test/helpers/failure-summary.mjs).
 import {
   existsSync,
   mkdtempSync,
@@ -106,6 +108,12 @@ const result = spawnSync(
     "--test",
     `--test-concurrency=${Math.max(1, availableParallelism())}`,
     `--test-timeout=${timeout}`,
+    // Node's own report (spec on a terminal, TAP otherwise, as without these options), then
+    // the failures again in a few lines at the very end, where a log cut to its end shows them.
+    `--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`,
+    "--test-reporter-destination=stdout",
+    `--test-reporter=${resolve("test", "helpers", "failure-summary.mjs")}`,
+    "--test-reporter-destination=stdout",
     ...batched(files),
   ],
   { stdio: "inherit", env: { ...process.env, PULUMI_ERROR_OUTPUT_STRING: "true" } },

@@ -75,11 +75,11 @@ describe("a batch of test files", () => {
   });
 
   it("the runner puts files in groups, except a file that asks for its own process", () => {
-    // A project of three test files, with the runner's preload and batch modules.
+    // A project of three test files, with the runner's preload, batch and reporter modules.
     const dir = mkdtempSync(join(tmpdir(), "batch-runner-"));
     mkdirSync(join(dir, "test", "helpers"), { recursive: true });
     mkdirSync(join(dir, "test", "x"));
-    for (const helper of ["batch.js", "harness-hook.js"]) {
+    for (const helper of ["batch.js", "harness-hook.js", "failure-summary.mjs"]) {
       copyFileSync(join(ROOT, "test", "helpers", helper), join(dir, "test", "helpers", helper));
     }
     symlinkSync(join(ROOT, "src"), join(dir, "src"));

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, it } from "node:test";
 
 const ROOT = join(__dirname, "..", "..");
@@ -35,6 +35,83 @@ describe("npm run test:unit", () => {
     assert.match(result.stdout, /error: 'test timed out after 1000ms'/);
     assert.match(result.stdout, /# pass 0\n/);
     assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+  });
+});
+
+describe("npm run test:unit: the failures again at the end", () => {
+  /** Runs the runner on files written to a directory of their own. */
+  function run(files: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), "run-tests-"));
+    const paths = Object.entries(files).map(([name, text]) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    });
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    const result = spawnSync(process.execPath, [join(ROOT, "scripts", "run-tests.mjs"), ...paths], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env,
+      timeout: 60_000,
+    });
+    // The directory as the summary shows it (relative to the project), as a pattern.
+    return { ...result, shown: relative(ROOT, dir).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") };
+  }
+  const head = 'const { describe, it, before } = require("node:test");\n';
+
+  it("names each failed test by file, suites and test, with its error, after the report", () => {
+    const { status, stdout, shown } = run({
+      "nested.test.js":
+        head +
+        'describe("outer", () => { describe("inner", () => {\n' +
+        '  it("passes", () => {});\n' +
+        '  it("fails", () => { throw new Error("the first line\\nthe second line"); });\n' +
+        "}); });\n",
+      "hook.test.js":
+        head +
+        'describe("hooked", () => { before(() => { throw new Error("the hook broke"); });\n' +
+        '  it("a", () => {}); it("b", () => {}); });\n',
+      "broken.test.js": head + "describe(\n",
+    });
+    assert.equal(status, 1, stdout);
+    const at = stdout.indexOf("# 3 failed (node:test's report above has each in full):");
+    assert.ok(at > stdout.indexOf("# duration_ms"), `no summary after the report:\n${stdout}`);
+    const summary = stdout.slice(at);
+    // Two files or more share a process: each file is a suite named after its path.
+    assert.match(
+      summary,
+      new RegExp(
+        `\n✖ ${shown}/nested\\.test\\.js › outer › inner › fails\n    the first line\n    the second line\n`,
+      ),
+    );
+    // A hook's failure is the suite's; its tests, cancelled, are not listed.
+    assert.match(
+      summary,
+      new RegExp(`\n✖ ${shown}/hook\\.test\\.js › hooked\n    the hook broke\n`),
+    );
+    assert.doesNotMatch(summary, /hooked › [ab]\b/);
+    assert.match(
+      summary,
+      new RegExp(`\n✖ ${shown}/broken\\.test\\.js\n    Unexpected end of input\n`),
+    );
+    assert.doesNotMatch(summary, /passes|batch-\d/);
+  });
+
+  it("a file that fails in its own process: its name and the end of its stderr", () => {
+    const { status, stdout, shown } = run({
+      "alone.test.js": head + 'process.stderr.write("about to fail\\n"); process.exit(3);\n',
+    });
+    assert.equal(status, 1, stdout);
+    const summary = stdout.slice(stdout.indexOf("# 1 failed"));
+    assert.match(summary, new RegExp(`\n✖ ${shown}/alone\\.test\\.js\n`));
+    assert.ok(summary.includes("\n  its stderr, last lines:\n    about to fail\n"), summary);
+  });
+
+  it("says nothing more when every test passed", () => {
+    const { status, stdout } = run({ "fine.test.js": head + 'it("passes", () => {});\n' });
+    assert.equal(status, 0, stdout);
+    assert.match(stdout, /# pass 1\n/);
+    assert.doesNotMatch(stdout, /failed \(node:test/);
   });
 });
 

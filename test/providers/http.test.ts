@@ -147,11 +147,12 @@ describe("retries", () => {
     const c = client(url, { timeoutMs: 200, retries: 8 });
     for (let i = 0; i < 10; i++)
       assert.equal((await c.request({ method: "GET", path: `/x${i}` })).status, 200);
-    assert.ok(server.count((e) => e.fault !== undefined) > 0, "faults were injected");
-    assert.equal(
-      c.stats.retries,
-      server.count((e) => e.fault !== undefined),
-    );
+    const faults = server.count((e) => e.fault !== undefined);
+    assert.ok(faults > 0, "faults were injected");
+    // Each fault cost a retry. An answer slower than the timeout on a loaded machine costs
+    // one too, without a fault: every retry is a request the server saw.
+    assert.ok(c.stats.retries >= faults, `${c.stats.retries} retries for ${faults} faults`);
+    assert.equal(server.count(), 10 + c.stats.retries);
   });
 
   it("explains a timeout", async () => {

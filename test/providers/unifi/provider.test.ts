@@ -16,7 +16,7 @@ import {
 import { FIELD_RULES } from "../../../src/devices/unifi/fields";
 import { isWireguardKey } from "../../../src/providers/unifi/objects";
 import type { ObjectOutputs } from "../../../src/providers/unifi/provider";
-import { lab, vlanSpec, WG_KEY, WG_KEY_2, type Lab } from "./harness";
+import { lab, providerOptions, vlanSpec, WG_KEY, WG_KEY_2, type Lab } from "./harness";
 
 const servers = vlanSpec("servers", 10, {
   dhcp: { start: "10.0.10.100", stop: "10.0.10.199", dns: ["1.1.1.1"], leaseSeconds: 86400 },
@@ -256,7 +256,12 @@ describe("legacy firewall rules (Network 8)", () => {
   });
 
   it("waits for a sibling rule that is moving out of an index, and explains a foreign one", async () => {
-    const l = await lab({ version: "8.6.9" });
+    // Waits long enough for a's move on a loaded machine (they are spent only on a conflict).
+    const saved = providerOptions.conflictWaitsMs;
+    providerOptions.conflictWaitsMs = [20, 40, 80, 160, 320, 640, 1280, 2560];
+    const l = await lab({ version: "8.6.9" }).finally(() => {
+      providerOptions.conflictWaitsMs = saved;
+    });
     const rule = (name: string, index: number) =>
       l.object(
         name,
@@ -266,10 +271,16 @@ describe("legacy firewall rules (Network 8)", () => {
       );
     await l.engine.up([rule("a", 2100)]);
     const a = l.engine.state.get("a")!;
-    // The engine runs these in parallel: b's create hits a's old index while a moves away.
+    // The engine runs these in parallel: b's create hits a's old index while a moves away
+    // (a moves once the console has refused b's first try).
     const check = await l.provider.check({} as never, rule("b", 2100).inputs as never);
+    const refused = () =>
+      l.emulator.server.log.some(
+        (e) => e.method === "POST" && e.path.endsWith("/firewallrule") && e.status === 400,
+      );
     const moveA = (async () => {
-      await new Promise((r) => setTimeout(r, 30));
+      for (let i = 0; i < 2000 && !refused(); i++) await new Promise((r) => setTimeout(r, 5));
+      assert.ok(refused(), "b's create was refused while a held the index");
       return l.provider.update(a.id, a.outs as never, rule("a", 2200).inputs as never);
     })();
     const created = await l.provider.create(check.inputs as never);
@@ -285,14 +296,28 @@ describe("legacy firewall rules (Network 8)", () => {
         ["b", 2100],
       ],
     );
-    l.emulator.insert("firewallrule", {
+    // A rule made in the UI never moves: after the (test's short) waits, the refusal explained.
+    const other = await lab({ version: "8.6.9" });
+    other.emulator.insert("firewallrule", {
       name: "made in the UI",
       ruleset: "LAN_IN",
       rule_index: 2300,
       action: "drop",
     });
+    const c = other.object(
+      "c",
+      "firewallrule",
+      { ruleset: "LAN_IN", name: "c" },
+      legacyRuleBody({
+        name: "c",
+        ruleset: "LAN_IN",
+        index: 2300,
+        action: "accept",
+        protocol: "all",
+      }),
+    );
     await assert.rejects(
-      l.provider.create(rule("c", 2300).inputs as never),
+      other.provider.create(c.inputs as never),
       /another rule of the same ruleset already has this rule_index \(rule indexes are unique per ruleset\): move or delete that rule \[api\.err\.FirewallRuleIndexExisted/,
     );
   });

@@ -17,6 +17,7 @@
  */
 "use strict";
 const { AsyncResource } = require("node:async_hooks");
+const { appendFileSync } = require("node:fs");
 const { join, relative, sep } = require("node:path");
 const { describe } = require("node:test");
 
@@ -33,6 +34,17 @@ function forgetTestModules(tests) {
 }
 
 /**
+ * With HOMELAB_TEST_CPU_LOG=<file>, each file's CPU time (its own and its process's helpers',
+ * in milliseconds) is appended there as "<ms>\t<path>": where the suite's time goes.
+ */
+function logCpu(file, usage) {
+  const log = process.env.HOMELAB_TEST_CPU_LOG;
+  if (!log) return;
+  const ms = Math.round((usage.user + usage.system) / 1000);
+  appendFileSync(log, `${ms}\t${relative(ROOT, file)}\n`);
+}
+
+/**
  * Runs `files` (absolute paths) in turn, each as a suite named after its path; `tests`: the
  * directory of the test modules to load afresh for each file (test/, or a test's own).
  */
@@ -43,6 +55,7 @@ function runBatch(files, tests = TESTS) {
   const next = (index) => {
     if (index >= files.length) return;
     const file = files[index];
+    const cpu = process.cpuUsage();
     const done = root.runInAsyncScope(() =>
       describe(relative(ROOT, file), () => {
         forgetTestModules(tests);
@@ -50,7 +63,10 @@ function runBatch(files, tests = TESTS) {
       }),
     );
     // A top-level describe answers a promise that settles when its suite has run.
-    void Promise.resolve(done).then(() => next(index + 1));
+    void Promise.resolve(done).then(() => {
+      logCpu(file, process.cpuUsage(cpu));
+      next(index + 1);
+    });
   };
   next(0);
 }

@@ -6,7 +6,8 @@
  *
  * Only the tests that failed themselves are listed, not the suites that failed because a test
  * in them did. A file that failed outside its tests (it did not load, its process died) is
- * listed with the last lines it wrote to stderr.
+ * listed with the last lines it wrote to stderr; an error outside any test, with the
+ * harness's words.
  */
 import { basename, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,10 +19,16 @@ import { fileURLToPath } from "node:url";
 const BATCH_ENTRY = /^batch-\d+-of-\d+\.test\.js$/;
 const BATCH_RUNNER = fileURLToPath(new URL("./batch.js", import.meta.url));
 const runsOthers = (file) => file === BATCH_RUNNER || BATCH_ENTRY.test(basename(file ?? ""));
+/**
+ * The harness's report of an error no test was running to take (an uncaught exception or an
+ * unhandled rejection after a test ended, or from code no test is mapped to: see
+ * test/helpers/harness-hook.js): the run fails with no failed test.
+ */
+const OUTSIDE_TESTS = /^Error: .* triggered an? (uncaughtException|unhandledRejection) event/s;
 const MAX_ERROR_LINES = 12;
 const MAX_STDERR_LINES = 15;
 
-const where = (file) => (file ? relative(process.cwd(), file) : "(no file)");
+const where = (file) => relative(process.cwd(), file);
 
 function firstLines(text, count) {
   const lines = String(text).trimEnd().split("\n");
@@ -32,6 +39,7 @@ function firstLines(text, count) {
 
 function describeError(error) {
   if (!error) return ["(no error given)"];
+  if (typeof error === "string") return firstLines(error, MAX_ERROR_LINES);
   // A failure in a test's code or in a hook comes wrapped: the cause is what was thrown.
   const thrown = error.cause ?? error;
   const text = typeof thrown === "object" && "message" in thrown ? thrown.message : thrown;
@@ -48,6 +56,8 @@ export default async function* failureSummary(source) {
   /** Per file: the end of what it wrote to stderr. */
   const stderr = new Map();
   const failures = [];
+  /** The file of the last test reported. */
+  let lastFile;
 
   for await (const { type, data } of source) {
     if (type === "test:stderr") {
@@ -55,7 +65,14 @@ export default async function* failureSummary(source) {
       stderr.set(data.file, tail.slice(-MAX_STDERR_LINES * 2));
       continue;
     }
+    if (type === "test:diagnostic" && OUTSIDE_TESTS.test(data.message)) {
+      // Reported among its file's events (node:test keeps a file's together), without a file.
+      const file = data.file ?? lastFile;
+      failures.push({ file, path: ["(outside any test)"], error: data.message, outside: true });
+      continue;
+    }
     if (type !== "test:pass" && type !== "test:fail") continue;
+    lastFile = data.file ?? lastFile;
     let children = levels[data.nesting + 1] ?? [];
     levels[data.nesting + 1] = [];
     const error = data.details?.error;
@@ -80,7 +97,7 @@ export default async function* failureSummary(source) {
     const whole = failure.path.length === 1 && failure.path[0] === failure.file;
     const path = whole
       ? [where(failure.file)]
-      : runsOthers(failure.file)
+      : !failure.file || (runsOthers(failure.file) && !failure.outside)
         ? failure.path
         : [where(failure.file), ...failure.path];
     lines.push("", `✖ ${path.join(" › ")}`);

@@ -1,24 +1,27 @@
 /**
- * The test runner's preload (scripts/run-tests.mjs): node:test's harness stops tracking
- * promises.
+ * The test runner's preload (scripts/run-tests.mjs): node:test's harness runs without an
+ * async_hooks hook.
  *
  * Node 20's harness (lib/internal/test_runner/harness.js, setup) enables an async_hooks hook
  * with `init` and `destroy` callbacks that maps every async resource, every promise included,
  * to the test that created it: `describe`, `it` and the hooks find their parent test through
- * it, and an uncaught exception or unhandled rejection fails the test it came from. The
- * Pulumi SDK creates hundreds of thousands of promises per plan; tracking each one's
- * destruction (a weak callback per promise) and mapping it took half the CPU of a test file
- * that plans a stack (test/cli/renames.test.ts: 11.8 s; 6.3 s with this).
+ * it (a test runs in its own AsyncResource's scope), and an uncaught exception or unhandled
+ * rejection fails the test it came from. Any `init` hook makes V8 call into Node for every
+ * promise made (lib/internal/async_hooks.js, updatePromiseHookMode), and the Pulumi SDK makes
+ * hundreds of thousands per plan: tracking them took half the CPU of a file that plans
+ * stacks (test/cli/renames.test.ts: 11.8 s; 6.3 s without `destroy` and without promises in
+ * `init`), and the promise hooks alone still a tenth of what was left.
  *
- * The harness's hook is replaced by one without `destroy` whose `init` passes on every
- * resource but promises: tests, suites and hooks still find their parent (they are created
- * synchronously in their parent's scope), timers and I/O still map to their test. What
- * changes: code that runs after an `await` is not mapped to its test any more, so a test
- * created there lands at the top level, and an unhandled rejection is reported as a
- * top-level diagnostic ("A resource generated asynchronous activity after the test ended ...
- * <the error>") with exit code 1 instead of failing its test: the run fails all the same
- * (test/helpers/harness-hook.test.ts). To see which test it came from, run the file with
- * HOMELAB_TEST_ASYNC_HOOK=1, which keeps the harness's own hook.
+ * So no hook is enabled. The harness gets a stand-in hook, and its `init` is called for
+ * AsyncResources only, as they are made: node:test's tests, suites and hooks are
+ * AsyncResources (internal/test_runner/test.js, `class Test extends AsyncResource`, loaded
+ * after this preload), so each still finds its parent. What changes: timers, I/O and
+ * promises are not mapped to their test, so a test created after an `await` lands at the
+ * top level, and an uncaught exception or unhandled rejection is reported as a top-level
+ * diagnostic ("... generated asynchronous activity after the test ended ... <the error>")
+ * with exit code 1 instead of failing its test: the run fails all the same, and the
+ * failure summary names it (test/helpers/harness-hook.test.ts). To see which test it came
+ * from, run the file with HOMELAB_TEST_ASYNC_HOOK=1, which keeps the harness's own hook.
  */
 "use strict";
 const asyncHooks = require("node:async_hooks");
@@ -45,15 +48,32 @@ const state = { harnessHook: "not created" };
 globalThis.homelabHarnessHook = state;
 
 if (process.env.HOMELAB_TEST_ASYNC_HOOK !== "1") {
+  /** The harness's `init`, once it has asked for its hook. */
+  let harnessInit;
+  const Base = asyncHooks.AsyncResource;
+  /** An AsyncResource that tells the harness it was made, as its hook would have heard. */
+  class AsyncResource extends Base {
+    constructor(type, options) {
+      super(type, options);
+      harnessInit?.(this.asyncId(), type, this.triggerAsyncId(), this);
+    }
+  }
+  asyncHooks.AsyncResource = AsyncResource;
   const createHook = asyncHooks.createHook;
   asyncHooks.createHook = function (callbacks) {
     if (!calledFromHarnessSetup()) return createHook.call(this, callbacks);
-    state.harnessHook = "promises untracked";
-    return createHook.call(this, {
-      init(asyncId, type, triggerAsyncId, resource) {
-        if (type !== "PROMISE") callbacks.init(asyncId, type, triggerAsyncId, resource);
+    state.harnessHook = "no async hook: AsyncResources only";
+    const standIn = {
+      enable() {
+        harnessInit = callbacks.init;
+        return standIn;
       },
-    });
+      disable() {
+        harnessInit = undefined;
+        return standIn;
+      },
+    };
+    return standIn;
   };
 } else {
   state.harnessHook = "kept (HOMELAB_TEST_ASYNC_HOOK=1)";

@@ -1,6 +1,7 @@
 /**
- * The runner's preload turns off node:test's per-promise async hook (test/helpers/
- * harness-hook.js) and a failure it would have pinned on a test still fails the run.
+ * The runner's preload runs node:test's harness without an async hook (test/helpers/
+ * harness-hook.js): tests still find their parents, and a failure the hook would have pinned
+ * on a test still fails the run.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -27,10 +28,10 @@ function runFile(text: string, env: Record<string, string> = {}) {
 }
 
 describe("the test runner's preload", () => {
-  it("this process runs with the harness's hook that does not track promises", () => {
+  it("this process runs without the harness's async hook", () => {
     const state = (globalThis as { homelabHarnessHook?: { harnessHook: string } })
       .homelabHarnessHook;
-    assert.equal(state?.harnessHook, "promises untracked");
+    assert.equal(state?.harnessHook, "no async hook: AsyncResources only");
   });
 
   it("suites, tests and hooks still find their parents", () => {
@@ -92,5 +93,35 @@ it("sees its own promises", async () => {
 `;
     const result = runFile(probe);
     assert.equal(result.status, 0, result.output);
+  });
+
+  it("no promise is tracked: code after an await runs in no async resource", () => {
+    // With any async hook that has `init`, Node gives each promise an id (updatePromiseHookMode).
+    const probe = `const { it } = require("node:test");
+const { executionAsyncId } = require("node:async_hooks");
+it("after an await", async () => {
+  await null;
+  console.log("AFTER AWAIT " + executionAsyncId());
+});
+`;
+    const result = runFile(probe);
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, /AFTER AWAIT 0\n/);
+    const kept = runFile(probe, { HOMELAB_TEST_ASYNC_HOOK: "1" });
+    assert.match(kept.output, /AFTER AWAIT [1-9]\d*\n/);
+  });
+
+  it("an exception thrown by a test's timer fails the run, outside any test", () => {
+    const probe = `const { it } = require("node:test");
+it("starts a timer that throws", (t, done) => {
+  setTimeout(() => { throw new Error("boom from a timer"); }, 5);
+  setTimeout(done, 100);
+});
+`;
+    const result = runFile(probe);
+    assert.notEqual(result.status, 0, result.output);
+    assert.match(result.output, /boom from a timer" which triggered an uncaughtException event/);
+    const pinned = runFile(probe, { HOMELAB_TEST_ASYNC_HOOK: "1" });
+    assert.match(pinned.output, /not ok 1 - starts a timer that throws/);
   });
 });

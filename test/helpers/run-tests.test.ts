@@ -107,6 +107,27 @@ describe("npm run test:unit: the failures again at the end", () => {
     assert.ok(summary.includes("\n  its stderr, last lines:\n    about to fail\n"), summary);
   });
 
+  it("an error no test was running to take: its file and the harness's words", () => {
+    const { status, stdout, shown } = run({
+      "late.test.js":
+        head +
+        'it("starts a timer that throws", (t, done) => {\n' +
+        '  setTimeout(() => { throw new Error("boom from a timer"); }, 5);\n' +
+        "  setTimeout(done, 100);\n" +
+        "});\n",
+    });
+    assert.equal(status, 1, stdout);
+    // The file fails too: its process ended with exit code 1.
+    const summary = stdout.slice(stdout.indexOf("# 2 failed"));
+    assert.match(summary, new RegExp(`\n✖ ${shown}/late\\.test\\.js\n    test failed\n`));
+    assert.match(
+      summary,
+      new RegExp(
+        `\n✖ ${shown}/late\\.test\\.js › \\(outside any test\\)\n    Error: .*"Error: boom from a timer" which triggered an uncaughtException event`,
+      ),
+    );
+  });
+
   it("says nothing more when every test passed", () => {
     const { status, stdout } = run({ "fine.test.js": head + 'it("passes", () => {});\n' });
     assert.equal(status, 0, stdout);

@@ -4,14 +4,18 @@
  * offline plan's mocks alike. Each is guarded: when the SDK no longer has what it changes,
  * nothing is changed (test/lib/sdk-runtime.test.ts then fails, so an upgrade notices).
  *
- * 1. `runtime/debuggable.js`, debuggablePromise, captures `new Error().stack` for every
- *    promise the SDK makes (tens of thousands per preview), and reads it only to report
- *    leaked promises when PULUMI_DEBUG_PROMISE_LEAKS is set (leakedPromises,
- *    promiseDebugString). Capturing the frames was a tenth of a preview's CPU. The wrapper
- *    runs the SDK's own function with `Error.stackTraceLimit = 0`: the same promise, the same
- *    leak tracking, a stack of one line. With PULUMI_DEBUG_PROMISE_LEAKS set it does nothing.
- *    The SDK calls it through its module's exports (`debuggable_1.debuggablePromise(...)`),
- *    so replacing the export reaches every caller.
+ * 1. `runtime/debuggable.js`, debuggablePromise, runs for every promise the SDK makes (tens
+ *    of thousands per preview, four per output property of each resource): it gives the
+ *    promise three properties (`_debugId`, `_debugCtx`, and `_debugStackTrace` from
+ *    `new Error().stack`), which only the report of leaked promises reads, and only when
+ *    PULUMI_DEBUG_PROMISE_LEAKS is set (leakedPromises, promiseDebugString); and it tracks
+ *    the promise as a leak candidate until it settles. Capturing the frames was a tenth of a
+ *    preview's CPU, adding the properties another twentieth. The replacement runs the SDK's
+ *    own function once (which schedules the leak report at exit), then the leak tracking
+ *    alone, step for step: the same promise returned, the same candidates, the same report
+ *    of leaks at exit. With PULUMI_DEBUG_PROMISE_LEAKS set it does nothing. The SDK calls it
+ *    through its module's exports (`debuggable_1.debuggablePromise(...)`), so replacing the
+ *    export reaches every caller.
  * 2. google-protobuf's BinaryWriter.writeString (the SDK's copy) encodes a string one UTF-16
  *    unit at a time in JavaScript; every dynamic resource sends its provider's code (90-120
  *    KB) to the engine in its registration, several megabytes per preview. Node's encoder
@@ -41,22 +45,54 @@ function sdkRequire(): NodeJS.Require {
   return createRequire(require.resolve("@pulumi/pulumi/package.json"));
 }
 
+interface LeakStore {
+  leakCandidates: Set<Promise<unknown>>;
+}
+
+/** `error.promise = p` as the SDK's strict-mode code does it (a primitive reason throws). */
+function markRejection(error: unknown, p: Promise<unknown>): void {
+  "use strict";
+  (error as { promise?: unknown }).promise = p;
+}
+
 function quietPromiseStacks(load: NodeJS.Require): string {
   if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return "skipped: PULUMI_DEBUG_PROMISE_LEAKS is set";
   const debuggable = load("@pulumi/pulumi/runtime/debuggable") as {
     debuggablePromise?: DebuggablePromise;
   };
+  const state = load("@pulumi/pulumi/runtime/state") as { getStore?: () => LeakStore };
   const original = debuggable.debuggablePromise;
   if (typeof original !== "function" || original.length !== 2)
     return "skipped: runtime/debuggable.js has no debuggablePromise(p, ctx)";
+  if (typeof state.getStore !== "function")
+    return "skipped: runtime/state.js has no getStore()";
+  const getStore = state.getStore;
+  let first = true;
   const quiet: DebuggablePromise = (p, ctx) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return original(p, ctx);
-    } finally {
-      Error.stackTraceLimit = limit;
+    if (first) {
+      // The SDK's own, once: it schedules the leak report for the process's exit.
+      first = false;
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        return original(p, ctx);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
     }
+    // Then its leak tracking alone, in the same steps.
+    const store = getStore();
+    store.leakCandidates.add(p);
+    return p
+      .then((value) => {
+        store.leakCandidates.delete(p);
+        return value;
+      })
+      .catch((error: unknown) => {
+        store.leakCandidates.delete(p);
+        markRejection(error, p);
+        throw error;
+      });
   };
   debuggable.debuggablePromise = quiet;
   return "in place";

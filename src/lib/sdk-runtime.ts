@@ -64,8 +64,7 @@ function quietPromiseStacks(load: NodeJS.Require): string {
   const original = debuggable.debuggablePromise;
   if (typeof original !== "function" || original.length !== 2)
     return "skipped: runtime/debuggable.js has no debuggablePromise(p, ctx)";
-  if (typeof state.getStore !== "function")
-    return "skipped: runtime/state.js has no getStore()";
+  if (typeof state.getStore !== "function") return "skipped: runtime/state.js has no getStore()";
   const getStore = state.getStore;
   let first = true;
   const quiet: DebuggablePromise = (p, ctx) => {

@@ -3,7 +3,7 @@
 // without the async hook node:test installs in every test process (test/helpers/
 // harness-hook.js: it took half the CPU of a file that plans a stack).
 // The engine's files and those marked `// test: own process` run in processes of their own;
-// the others share ten, one file after another, each loading its own test modules
+// the others share five, one file after another, each loading its own test modules
 // (test/helpers/batch.js).
 //
 //   node scripts/run-tests.mjs [<path part>|<file>]...
@@ -65,10 +65,13 @@ const OWN_PROCESS = /^\/\/ test: own process\b/m;
  * engine's (each runs a plugin process and an emulator, and overlaps the others) and those
  * that ask for a process of their own. Each group takes the largest file left while it has
  * the least text (about the same work each, and each well within the time limit, which
- * Node applies to a group as to a file). HOMELAB_TEST_BATCH=<n> makes n groups; 0 runs every
- * file in its own process.
+ * Node applies to a group as to a file). Five: each process costs its start-up and warm-up
+ * (ten groups took about 10 s more CPU than four or five, and three no less); a group runs
+ * about a fifth of the shared files, some 25 s here, well within the limit on a machine
+ * several times slower. HOMELAB_TEST_BATCH=<n> makes n groups; 0 runs every file in its own
+ * process.
  */
-const BATCHES = Number(process.env.HOMELAB_TEST_BATCH || 10);
+const BATCHES = Number(process.env.HOMELAB_TEST_BATCH || 5);
 let batchDir;
 function batched(list) {
   if (!(BATCHES > 0)) return list;

@@ -48,6 +48,7 @@ describe("npm run test:unit: the failures again at the end", () => {
     });
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_TEST_CONTEXT;
+    delete env.HOMELAB_TEST_BATCH; // files share processes, as by default
     const result = spawnSync(process.execPath, [join(ROOT, "scripts", "run-tests.mjs"), ...paths], {
       cwd: ROOT,
       encoding: "utf8",

@@ -9,6 +9,7 @@ import { runMain } from "./cli";
 
 describe("runMain", () => {
   it("captures the CLI's writes, after an await too, and its exit code", async () => {
+    const before = process.exitCode;
     const result = await runMain(
       async (argv) => {
         console.log(`argv ${argv.join(" ")}`);
@@ -24,7 +25,7 @@ describe("runMain", () => {
       stdout: "argv --a b\n",
       stderr: "to stderr\nafter a timer\n",
     });
-    assert.equal(process.exitCode, undefined, "the exit code is the CLI's, not the process's");
+    assert.equal(process.exitCode, before, "the exit code is the CLI's, not the process's");
   });
 
   it("leaves a piped stream's writes alone (Node's code, as the test reporter's)", async () => {
@@ -44,13 +45,19 @@ describe("runMain", () => {
   });
 
   it("one call at a time", async () => {
+    const before = process.exitCode;
     let release = () => {};
-    const first = runMain(() => new Promise<void>((resolve) => (release = resolve)), []);
+    const first = runMain(async () => {
+      process.exitCode = 2;
+      await new Promise<void>((resolve) => (release = resolve));
+    }, []);
     await assert.rejects(
       runMain(async () => {}, []),
       /runMain: one call at a time \(another has not ended\)/,
     );
+    assert.equal(process.exitCode, 2, "the refused call leaves the running one's exit code");
     release();
-    assert.equal((await first).status, 0);
+    assert.equal((await first).status, 2);
+    assert.equal(process.exitCode, before);
   });
 });

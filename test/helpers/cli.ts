@@ -93,10 +93,10 @@ export async function runMain(
   main: (argv: string[]) => Promise<void>,
   argv: string[],
 ): Promise<CliResult> {
+  if (capture) throw new Error("runMain: one call at a time (another has not ended)");
   patchStreams();
   const saved = process.exitCode;
   process.exitCode = undefined;
-  if (capture) throw new Error("runMain: one call at a time (another has not ended)");
   const captured: Captured = { stdout: "", stderr: "" };
   capture = captured;
   try {

@@ -256,12 +256,7 @@ describe("legacy firewall rules (Network 8)", () => {
   });
 
   it("waits for a sibling rule that is moving out of an index, and explains a foreign one", async () => {
-    // Waits long enough for a's move on a loaded machine (they are spent only on a conflict).
-    const saved = providerOptions.conflictWaitsMs;
-    providerOptions.conflictWaitsMs = [20, 40, 80, 160, 320, 640, 1280, 2560];
-    const l = await lab({ version: "8.6.9" }).finally(() => {
-      providerOptions.conflictWaitsMs = saved;
-    });
+    const l = await lab({ version: "8.6.9" });
     const rule = (name: string, index: number) =>
       l.object(
         name,
@@ -283,8 +278,17 @@ describe("legacy firewall rules (Network 8)", () => {
       assert.ok(refused(), "b's create was refused while a held the index");
       return l.provider.update(a.id, a.outs as never, rule("a", 2200).inputs as never);
     })();
-    const created = await l.provider.create(check.inputs as never);
-    await moveA;
+    // Waits long enough for a's move on a loaded machine (spent only while the conflict
+    // lasts). The provider reads its options when it waits: they are put back after.
+    const saved = providerOptions.conflictWaitsMs;
+    providerOptions.conflictWaitsMs = [20, 40, 80, 160, 320, 640, 1280, 2560];
+    let created;
+    try {
+      created = await l.provider.create(check.inputs as never);
+      await moveA;
+    } finally {
+      providerOptions.conflictWaitsMs = saved;
+    }
     assert.ok(created.id);
     assert.deepEqual(
       l.emulator

@@ -153,6 +153,14 @@ describe("npm run lint's cache", () => {
     );
     assert.ok(existsSync(join(dir, CACHE_LOCATION)), "the results are kept in the project's cache");
 
+    // The lints below share this process, as an editor's do. Where CI=true (as in CI),
+    // typescript-eslint infers a single run and types every file from one Program made at the
+    // first lint, so a later lint here would see the a.ts of the first
+    // (@typescript-eslint/typescript-estree, parseSettings/inferSingleRun.js and
+    // useSingleRunProgramForProjectService in parser.js). Each of a user's runs is a process of
+    // its own; the runs in processes of their own, above and below, keep CI's inference.
+    const singleRun = process.env.TSESTREE_SINGLE_RUN;
+    process.env.TSESTREE_SINGLE_RUN = "false";
     write("a.ts", SYNC_A);
     try {
       // ESLint's cache alone: b.ts did not change, so its stale error is reused.
@@ -172,9 +180,10 @@ describe("npm run lint's cache", () => {
       assert.deepEqual(rulesIn(results, "b.ts"), [], report);
     } finally {
       write("a.ts", ASYNC_A);
+      if (singleRun === undefined) delete process.env.TSESTREE_SINGLE_RUN;
+      else process.env.TSESTREE_SINGLE_RUN = singleRun;
     }
-    // A new process: typescript-eslint's project service in this one keeps the a.ts it last
-    // linted, and ESLint may lint b.ts before a.ts (a user's next run is a new process).
+    // A user's next run, in a process of its own: the error is back with the async a.ts.
     const again = lintProcess();
     assert.equal(again.status, 1, again.stdout + again.stderr);
     assert.match(again.stdout, /b\.ts\n\s+4:3\s+error\s+Promises must be awaited/);

@@ -72,7 +72,8 @@ const OWN_PROCESS = /^\/\/ test: own process\b/m;
  * process.
  */
 const BATCHES = Number(process.env.HOMELAB_TEST_BATCH || 5);
-let batchDir;
+/** The run's own files: the batches' entry files, the plan memo's plans. */
+const runDir = mkdtempSync(join(tmpdir(), "homelab-test-"));
 function batched(list) {
   if (!(BATCHES > 0)) return list;
   const shared = list.filter(
@@ -87,10 +88,9 @@ function batched(list) {
     group.files.push(file);
     group.size += sizes.get(file);
   }
-  batchDir = mkdtempSync(join(tmpdir(), "homelab-test-"));
   const runner = JSON.stringify(resolve("test", "helpers", "batch.js"));
   const entries = groups.map((group, i) => {
-    const entry = join(batchDir, `batch-${i + 1}-of-${count}.test.js`);
+    const entry = join(runDir, `batch-${i + 1}-of-${count}.test.js`);
     const files = JSON.stringify(group.files.sort().map((f) => resolve(f)));
     writeFileSync(entry, `require(${runner}).runBatch(${files});\n`);
     return entry;
@@ -108,6 +108,8 @@ const result = spawnSync(
     "./src/boot/register.js",
     "--require",
     "./test/helpers/harness-hook.js",
+    "--require",
+    "./test/helpers/plan-memo.ts",
     "--test",
     `--test-concurrency=${Math.max(1, availableParallelism())}`,
     `--test-timeout=${timeout}`,
@@ -119,7 +121,16 @@ const result = spawnSync(
     "--test-reporter-destination=stdout",
     ...batched(files),
   ],
-  { stdio: "inherit", env: { ...process.env, PULUMI_ERROR_OUTPUT_STRING: "true" } },
+  {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      PULUMI_ERROR_OUTPUT_STRING: "true",
+      // This run's own memo, even in a run that a test of another run started.
+      HOMELAB_TEST_PLAN_MEMO:
+        process.env.HOMELAB_TEST_PLAN_MEMO === "0" ? "0" : join(runDir, "plans"),
+    },
+  },
 );
-if (batchDir) rmSync(batchDir, { recursive: true, force: true });
+rmSync(runDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -10,6 +10,31 @@ import { PROJECT, loadOffline } from "./offline-stack";
 
 export { PROJECT, loadOffline, offlinePlaceholder, type OfflineStack } from "./offline-stack";
 
+/** What a plan is made from, besides the project's code: see PlanMemo. */
+export interface PlanInputs {
+  readonly root: string;
+  readonly stack: string;
+  /** The stack file as the program names it (relative to root, or absolute). */
+  readonly file: string;
+  /** The engine config the program gets (full keys, string values) and its secret keys. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  /** The validated site the program models: every file the plan reads, read. */
+  readonly loaded: LoadedSite;
+}
+
+/**
+ * A memo of plans that the test suite installs (test/helpers/plan-memo.js) so that a stack
+ * planned by several test files is evaluated once per run. The program never installs one:
+ * without it, and for a plan with its own `program`, planStack always evaluates. A memo gets
+ * the plan's inputs and a function that evaluates it, and answers the plan that function
+ * answers for those inputs (with what it wrote).
+ */
+export interface PlanMemo {
+  plan(inputs: PlanInputs, evaluate: () => Promise<Plan>): Promise<Plan>;
+}
+export const PLAN_MEMO = Symbol.for("homelab.planMemo");
+
 /**
  * Validates and evaluates a stack offline. `program` defaults to the real program; tests pass
  * a wrapper around it to keep what the plan does not show.
@@ -34,13 +59,30 @@ export async function planStack(
     evaluated: { loaded: offline.loaded, model: offline.model },
   });
   try {
-    const plan = await runUnderMocks({
-      project: PROJECT,
-      stack,
-      config: offline.config,
-      secretKeys: offline.secretKeys,
-      program: program ?? main,
-    });
+    const evaluate = () =>
+      runUnderMocks({
+        project: PROJECT,
+        stack,
+        config: offline.config,
+        secretKeys: offline.secretKeys,
+        program: program ?? main,
+      });
+    const memo = program
+      ? undefined
+      : ((globalThis as Record<symbol, unknown>)[PLAN_MEMO] as PlanMemo | undefined);
+    const plan = memo
+      ? await memo.plan(
+          {
+            root,
+            stack,
+            file: offline.loaded.file,
+            config: offline.config,
+            secretKeys: offline.secretKeys,
+            loaded: offline.loaded,
+          },
+          evaluate,
+        )
+      : await evaluate();
     return { plan, loaded: offline.loaded };
   } finally {
     setOfflineContext(undefined);

@@ -23,8 +23,12 @@ const { describe } = require("node:test");
 
 const ROOT = join(__dirname, "..", "..");
 const TESTS = join(ROOT, "test") + sep;
-/** This module and the runner's preload stay: they serve the whole process. */
-const KEEP = new Set([__filename, require.resolve("./harness-hook.js")]);
+/** This module and the runner's preloads stay: they serve the whole process. */
+const KEEP = new Set([
+  __filename,
+  require.resolve("./harness-hook.js"),
+  require.resolve("./plan-memo.ts"),
+]);
 
 /** Forgets the loaded test modules (those under `tests`), so the next file loads its own. */
 function forgetTestModules(tests) {

@@ -79,7 +79,13 @@ describe("a batch of test files", () => {
     const dir = mkdtempSync(join(tmpdir(), "batch-runner-"));
     mkdirSync(join(dir, "test", "helpers"), { recursive: true });
     mkdirSync(join(dir, "test", "x"));
-    for (const helper of ["batch.js", "harness-hook.js", "failure-summary.mjs"]) {
+    for (const helper of [
+      "batch.js",
+      "harness-hook.js",
+      "failure-summary.mjs",
+      "plan-memo.ts",
+      "output.ts",
+    ]) {
       copyFileSync(join(ROOT, "test", "helpers", helper), join(dir, "test", "helpers", helper));
     }
     symlinkSync(join(ROOT, "src"), join(dir, "src"));

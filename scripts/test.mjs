@@ -1,12 +1,23 @@
 // `npm test`: the type check, ESLint, Prettier's check and the test suite, run at the same
 // time (the first three are single-threaded and the suite alone leaves cores idle, so
 // together they finish in about the CPU time divided by the cores). Each step is a
-// package.json script. The suite's report is printed as it comes; each other step's output
-// when the step ends, between two lines of the report. Exit code 0 when every step passed.
+// package.json script, run as `npm run` runs it (a shell, node_modules/.bin first on the
+// PATH) without starting npm for each (0.15 s of CPU apiece). The suite's report is printed
+// as it comes; each other step's output when the step ends, between two lines of the report.
+// Exit code 0 when every step passed, 2 when package.json lacks a step's script.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { delimiter, resolve } from "node:path";
 
 const STEPS = ["typecheck", "lint", "format:check", "test:unit"];
 const STREAMED = "test:unit";
+const { scripts = {} } = JSON.parse(readFileSync("package.json", "utf8"));
+const missing = STEPS.filter((name) => typeof scripts[name] !== "string");
+if (missing.length > 0) {
+  console.error(`npm test: package.json has no script ${missing.join(", ")}`);
+  process.exit(2);
+}
+const PATH = [resolve("node_modules", ".bin"), process.env.PATH].filter(Boolean).join(delimiter);
 
 const started = Date.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -33,7 +44,11 @@ function stream(name, chunk) {
 function runStep(name) {
   return new Promise((resolve) => {
     const begin = Date.now();
-    const child = spawn("npm", ["run", "-s", name], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(scripts[name], {
+      shell: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PATH },
+    });
     let output = "";
     for (const out of ["stdout", "stderr"]) {
       child[out]

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
@@ -169,5 +169,27 @@ describe("npm test", () => {
       result.stdout,
       /\nnpm test: typecheck ok [\d.]+ s, lint FAILED [\d.]+ s, format:check ok [\d.]+ s, test:unit ok [\d.]+ s; [\d.]+ s in all\n$/,
     );
+  });
+
+  it("refuses a project that lacks a step's script, before it runs any (exit 2)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "npm-test-"));
+    const ran = join(dir, "ran");
+    const step = `node -e "require('fs').appendFileSync('ran', 'x')"`;
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ scripts: { typecheck: step, "test:unit": step } }),
+    );
+    try {
+      const result = spawnSync(process.execPath, [join(ROOT, "scripts", "test.mjs")], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      assert.equal(result.status, 2, result.stdout + result.stderr);
+      assert.equal(result.stderr, "npm test: package.json has no script lint, format:check\n");
+      assert.ok(!existsSync(ran), "no step ran");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,7 +12,11 @@ import { DEVICE_FINGERPRINT } from "../../emulators/server";
 import { TEST_API_KEY, TEST_PASSWORD } from "../../emulators/unifi";
 import { emulatorProcess } from "../../emulators/unifi-process";
 import { UnifiClient } from "../../../src/providers/unifi/client";
-import { runInFreshProcess, serializeProvider } from "../../helpers/serialize";
+import {
+  runInFreshProcess,
+  serializeProvider,
+  type SerializedProvider,
+} from "../../helpers/serialize";
 import { MiniEngine } from "../../helpers/engine";
 import { WG_KEY } from "./harness";
 
@@ -69,13 +73,19 @@ function groupInputs(name: string) {
 }
 
 describe("serialized UniFi provider", () => {
-  it("contains no credential, even after configure() ran in this process", async () => {
+  // Serialized once, after configure() ran in this process with every credential: the text
+  // each test checks or runs in a fresh process is the one Pulumi would store then.
+  let serialized: SerializedProvider;
+  before(async () => {
     await new MiniEngine(unifiProvider).configure({
       "homelab:unifiApiKey": TEST_API_KEY,
       "homelab:unifiPassword": TEST_PASSWORD,
       "homelab:wireguardPrivateKey": WG_KEY,
     });
-    const serialized = await serializeProvider(unifiProvider);
+    serialized = await serializeProvider(unifiProvider);
+  });
+
+  it("contains no credential, even after configure() ran in this process", () => {
     assert.equal(serialized.containsSecrets, false);
     for (const secret of [TEST_API_KEY, TEST_PASSWORD, WG_KEY]) {
       assert.ok(!serialized.text.includes(secret), "a credential is in the serialized provider");
@@ -88,8 +98,7 @@ describe("serialized UniFi provider", () => {
     assert.ok(serialized.text.length < 125_000, `${serialized.text.length} characters`);
   });
 
-  it("fails from a fresh process with its message: no API key, and how to set one", async () => {
-    const serialized = await serializeProvider(unifiProvider);
+  it("fails from a fresh process with its message: no API key, and how to set one", () => {
     const run = runInFreshProcess(serialized, SCRIPT, {
       INPUTS: JSON.stringify(groupInputs("nokey")),
     });
@@ -104,7 +113,6 @@ describe("serialized UniFi provider", () => {
     it(`does CRUD from a fresh process with the credential from ${source}`, async () => {
       const name = `serialized-${source}`;
       const inputs = groupInputs(name);
-      const serialized = await serializeProvider(unifiProvider);
       const run = runInFreshProcess(serialized, SCRIPT, {
         INPUTS: JSON.stringify(inputs),
         ...(source === "configure"

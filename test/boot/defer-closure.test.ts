@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import "@pulumi/pulumi";
 
 const { deferAutomation, deferClosureModules, AUTOMATION, DEFERRED } =
@@ -39,43 +39,78 @@ function node(script: string, defer: boolean): unknown {
 
 const LOADED = `const loaded = (name) => Object.keys(require.cache).some((p) => p.includes("/node_modules/" + name + "/"));`;
 
+/** `make()`, the first time it is asked for. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
+/** What the guards find in this SDK, in a process that has not loaded it. */
+const found = once(
+  () =>
+    node(
+      `const boot = require("./src/boot/defer-closure.js");
+      console.log(JSON.stringify({
+        closure: boot.deferClosureModules(process.cwd()),
+        automation: boot.deferAutomation(process.cwd()),
+      }))`,
+      false,
+    ) as { closure: unknown; automation: unknown },
+);
+
+/**
+ * One process with the deferrals, one without: what loads when (both snapshots taken right
+ * after the SDK loads), what the Automation API's first use gives, then what serializing
+ * gives.
+ */
+const SCRIPT = `${LOADED}
+  const pulumi = require("@pulumi/pulumi");
+  const before = {
+    typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist"),
+    automation: Object.keys(require.cache).filter((p) => p.includes("/@pulumi/pulumi/automation/") && !require.cache[p].deferredStandIn).length,
+    execa: loaded("execa"),
+  };
+  const namespace = pulumi.automation;
+  const keys = Object.keys(namespace).sort();
+  const realAutomation = require("@pulumi/pulumi/automation");
+  const automation = {
+    before: { automation: before.automation, execa: before.execa },
+    keys, esModule: namespace.__esModule,
+    same: keys.every((k) => namespace[k] === realAutomation[k]),
+    workspace: typeof namespace.LocalWorkspace.create, has: "LocalWorkspace" in namespace,
+    after: loaded("execa"),
+  };
+  const { fortiosProvider } = require("./src/providers/fortios/provider.ts");
+  const { unifiProvider } = require("./src/providers/unifi/resources.ts");
+  Promise.all([() => 42, () => fortiosProvider, () => unifiProvider].map((f) =>
+    pulumi.runtime.serializeFunction(f, { allowSecrets: true }).then((s) => s.text),
+  )).then((texts) => console.log(JSON.stringify({
+    before: { typescript: before.typescript, arborist: before.arborist },
+    after: loaded("typescript"), texts,
+    real: require.cache[require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure")].exports.serializeFunction.toString().includes("serializeJavaScriptText"),
+    automation,
+  })));`;
+interface Run {
+  before: { typescript: boolean; arborist: boolean };
+  after: boolean;
+  texts: string[];
+  real: boolean;
+  automation: Record<string, unknown>;
+}
+const runs = once(() => ({
+  deferred: node(SCRIPT, true) as Run,
+  eager: node(SCRIPT, false) as Run,
+}));
+
 describe("deferring the SDK's closure modules", () => {
   it("finds both modules where this SDK version keeps them, with the expected exports", () => {
-    const result = node(
-      `console.log(JSON.stringify(require("./src/boot/defer-closure.js").deferClosureModules(process.cwd())))`,
-      false,
-    );
-    assert.deepEqual(result, {
+    assert.deepEqual(found().closure, {
       deferred: Object.keys(DEFERRED).map((file) => join(SDK, file)),
     });
   });
 
-  // One process with the deferral, one without: what loads when, and what serializing gives.
-  const script = `${LOADED}
-    const pulumi = require("@pulumi/pulumi");
-    const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
-    const { fortiosProvider } = require("./src/providers/fortios/provider.ts");
-    const { unifiProvider } = require("./src/providers/unifi/resources.ts");
-    Promise.all([() => 42, () => fortiosProvider, () => unifiProvider].map((f) =>
-      pulumi.runtime.serializeFunction(f, { allowSecrets: true }).then((s) => s.text),
-    )).then((texts) => console.log(JSON.stringify({
-      before, after: loaded("typescript"), texts,
-      real: require.cache[require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure")].exports.serializeFunction.toString().includes("serializeJavaScriptText"),
-    })));`;
-  interface Run {
-    before: { typescript: boolean; arborist: boolean };
-    after: boolean;
-    texts: string[];
-    real: boolean;
-  }
-  let deferred: Run;
-  let eager: Run;
-  before(() => {
-    deferred = node(script, true) as Run;
-    eager = node(script, false) as Run;
-  });
-
   it('require("@pulumi/pulumi") then loads neither TypeScript nor arborist; the first serialization does', () => {
+    const { deferred, eager } = runs();
     assert.deepEqual(deferred.before, { typescript: false, arborist: false });
     assert.equal(deferred.after, true);
     assert.equal(deferred.real, true, "the real module replaced the stand-in");
@@ -84,6 +119,7 @@ describe("deferring the SDK's closure modules", () => {
   });
 
   it("serializes our dynamic providers to the same text, byte for byte", () => {
+    const { deferred, eager } = runs();
     assert.equal(deferred.texts.length, 3);
     assert.ok(deferred.texts.slice(1).every((t) => t.length > 10_000));
     assert.deepEqual(deferred.texts, eager.texts);
@@ -130,29 +166,12 @@ describe("deferring the SDK's closure modules", () => {
 
 describe("deferring the SDK's Automation API", () => {
   it("finds it where this SDK version keeps it, imported as expected", () => {
-    const result = node(
-      `console.log(JSON.stringify(require("./src/boot/defer-closure.js").deferAutomation(process.cwd())))`,
-      false,
-    );
-    assert.deepEqual(result, { deferred: [join(SDK, AUTOMATION.module)] });
+    assert.deepEqual(found().automation, { deferred: [join(SDK, AUTOMATION.module)] });
   });
 
-  const script = `${LOADED}
-    const pulumi = require("@pulumi/pulumi");
-    const before = { automation: Object.keys(require.cache).filter((p) => p.includes("/@pulumi/pulumi/automation/") && !require.cache[p].deferredStandIn).length, execa: loaded("execa") };
-    const namespace = pulumi.automation;
-    const keys = Object.keys(namespace).sort();
-    const real = require("@pulumi/pulumi/automation");
-    console.log(JSON.stringify({
-      before, keys, esModule: namespace.__esModule,
-      same: keys.every((k) => namespace[k] === real[k]),
-      workspace: typeof namespace.LocalWorkspace.create, has: "LocalWorkspace" in namespace,
-      after: loaded("execa"),
-    }));`;
-
   it('require("@pulumi/pulumi") loads none of it; its first use loads the real module', () => {
-    const deferred = node(script, true) as Record<string, unknown>;
-    const eager = node(script, false) as Record<string, unknown>;
+    const deferred = runs().deferred.automation;
+    const eager = runs().eager.automation;
     assert.deepEqual(deferred.before, { automation: 0, execa: false });
     assert.ok((eager.before as { automation: number }).automation > 5, "the SDK loads it");
     assert.ok((deferred.keys as string[]).includes("LocalWorkspace"));

@@ -139,7 +139,8 @@ describe("npm run test:unit: the failures again at the end", () => {
 
 describe("npm test", () => {
   it("runs every step, prints each one's output whole, and fails when one fails", () => {
-    // A project whose steps are stand-ins: the suite ends a line only after lint reported.
+    // A project whose steps are stand-ins: the suite ends its line 200 ms after lint has
+    // exited (lint leaves a file as it exits), by when npm test has lint's output to print.
     const dir = mkdtempSync(join(tmpdir(), "npm-test-"));
     const script = (code: string) => `node -e "${code}"`;
     writeFileSync(
@@ -147,10 +148,12 @@ describe("npm test", () => {
       JSON.stringify({
         scripts: {
           typecheck: script("console.log('no type error')"),
-          lint: script("console.error('lint: 1 problem'); process.exit(1)"),
+          lint: script(
+            "process.on('exit', () => require('fs').writeFileSync('lint-ended', '')); console.error('lint: 1 problem'); process.exit(1)",
+          ),
           "format:check": script(""),
           "test:unit": script(
-            "process.stdout.write('ok 1\\nok 2 ...'); setTimeout(() => console.log(' done'), 1500)",
+            "process.stdout.write('ok 1\\nok 2 ...'); const wait = () => require('fs').existsSync('lint-ended') ? setTimeout(() => console.log(' done'), 200) : setTimeout(wait, 10); wait()",
           ),
         },
       }),

@@ -24,7 +24,7 @@ export interface PlanInputs {
 }
 
 /**
- * A memo of plans that the test suite installs (test/helpers/plan-memo.js) so that a stack
+ * A memo of plans that the test suite installs (test/helpers/plan-memo.ts) so that a stack
  * planned by several test files is evaluated once per run. The program never installs one:
  * without it, and for a plan with its own `program`, planStack always evaluates. A memo gets
  * the plan's inputs and a function that evaluates it, and answers the plan that function

@@ -170,6 +170,27 @@ describe("the plan memo", () => {
     assert.deepEqual(memo.stats, { hits: 0, misses: 2, unkept: 4 });
   });
 
+  it("keeps neither of two plans that run at once (their output cannot be told apart)", async () => {
+    const memo = createPlanMemo();
+    const one = counted(() => planOf("one"));
+    const two = counted(() => planOf("two"));
+    const slow = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return one.evaluate();
+    };
+    await written(() =>
+      Promise.all([memo.plan(inputs(), slow), memo.plan(inputs({ stack: "two" }), two.evaluate)]),
+    );
+    assert.deepEqual(memo.stats, { hits: 0, misses: 1, unkept: 2 });
+    // Each alone: evaluated again, then kept.
+    for (let round = 0; round < 2; round++) {
+      await written(() => memo.plan(inputs(), one.evaluate));
+      await written(() => memo.plan(inputs({ stack: "two" }), two.evaluate));
+    }
+    assert.deepEqual([one.calls.count, two.calls.count], [2, 2]);
+    assert.deepEqual(memo.stats, { hits: 2, misses: 3, unkept: 2 });
+  });
+
   it("verify: evaluates every plan and fails when the memo holds another for the key", async () => {
     const memo = createPlanMemo({ verify: true });
     let name = "before";
@@ -205,7 +226,8 @@ describe("planStack and the memo", () => {
   const global = globalThis as Record<symbol, unknown>;
   const installed = global[PLAN_MEMO];
   afterEach(() => {
-    global[PLAN_MEMO] = installed;
+    if (installed === undefined) delete global[PLAN_MEMO];
+    else global[PLAN_MEMO] = installed;
   });
 
   it("asks the memo with the stack's inputs, and not for a plan with its own program", async () => {

@@ -14,8 +14,9 @@
  *
  * Plans are kept in memory and, to be shared by the run's processes, as files in the
  * directory HOMELAB_TEST_PLAN_MEMO names (the runner makes one per run and removes it after).
- * Nothing is kept when the inputs hold anything but plain data (a function, a class instance)
- * or when the plan does not survive JSON as it is (an undefined property, a NaN): those are
+ * Nothing is kept when the inputs hold anything but plain data (a function, a class instance),
+ * when the plan does not survive JSON as it is (an undefined property, a NaN), or when two
+ * plans ran at once in the process (what each wrote cannot be told apart): those are
  * evaluated every time. HOMELAB_TEST_PLAN_MEMO=0 turns the memo off; with
  * HOMELAB_TEST_PLAN_MEMO_VERIFY=1 every plan is evaluated and a memo that holds another plan
  * or other output for the same key fails the test that planned (a missing input in the key).
@@ -121,14 +122,18 @@ export interface MemoOptions {
 export interface MemoStats {
   hits: number;
   misses: number;
-  /** Plans evaluated and not kept (inputs or plan not plain data, or one already recording). */
+  /**
+   * Plans evaluated and not kept: inputs or plan not plain data, or two plans at once (what
+   * each wrote cannot be told apart).
+   */
   unkept: number;
 }
 
 export function createPlanMemo(options: MemoOptions = {}): PlanMemo & { stats: MemoStats } {
   const entries = new Map<string, Entry>();
   const stats: MemoStats = { hits: 0, misses: 0, unkept: 0 };
-  let busy = false;
+  /** The evaluation being recorded; another plan meanwhile spoils its record of the output. */
+  let recordingNow: { spoiled: boolean } | undefined;
 
   const lookUp = (key: string): Entry | undefined => {
     const known = entries.get(key);
@@ -156,7 +161,8 @@ export function createPlanMemo(options: MemoOptions = {}): PlanMemo & { stats: M
   return {
     stats,
     async plan(inputs, evaluate) {
-      const key = busy ? undefined : memoKey(inputs);
+      if (recordingNow) recordingNow.spoiled = true;
+      const key = recordingNow ? undefined : memoKey(inputs);
       if (key === undefined) {
         stats.unkept++;
         return evaluate();
@@ -167,12 +173,13 @@ export function createPlanMemo(options: MemoOptions = {}): PlanMemo & { stats: M
         for (const [name, text] of known.writes) process[name].write(text);
         return JSON.parse(known.plan) as Plan;
       }
-      busy = true;
+      const record = { spoiled: false };
+      recordingNow = record;
       let result: { plan: Plan; writes: Writes };
       try {
         result = await recording(evaluate);
       } finally {
-        busy = false;
+        recordingNow = undefined;
       }
       const text = JSON.stringify(result.plan);
       if (known) {
@@ -186,7 +193,7 @@ export function createPlanMemo(options: MemoOptions = {}): PlanMemo & { stats: M
         return result.plan;
       }
       stats.misses++;
-      if (isDeepStrictEqual(JSON.parse(text), result.plan)) {
+      if (!record.spoiled && isDeepStrictEqual(JSON.parse(text), result.plan)) {
         keep(key, { plan: text, writes: result.writes });
       } else {
         stats.unkept++;

@@ -1,13 +1,14 @@
 /**
  * The test runner's plan memo (scripts/run-tests.mjs preloads this file): a stack that several
- * test files plan (the fixture home and annex sites, planned by some twenty files and CLI runs
- * in process) is evaluated once per run, and every later plan of the same inputs is a copy of
- * that one, with what the evaluation wrote written again.
+ * test files plan (the fixture home and annex sites, planned 18 times a run by a dozen files
+ * and their CLI runs in process) is evaluated once per run, and every later plan of the same
+ * inputs is a copy of that one, with what the evaluation wrote written again.
  *
  * src/cli/offline.ts (planStack) asks the memo installed under PLAN_MEMO, with the plan's
  * inputs: the project root, the stack, its file, the engine config and secret keys the
  * program gets, and the validated site (every file a plan reads is read while loading it,
- * before the program runs: the program is given the site and reads no file). The key is a
+ * before the program runs: the program is given the site, and reads no other file than the
+ * project's code, such as the providers' sources it hashes for their version). The key is a
  * digest of those, of the environment variables that can change a plan (PULUMI_*, HOMELAB_*
  * but the runner's HOMELAB_TEST_*, TZ, LANG, LC_*) and of this file's version; the project's
  * code is the same for the whole run. A plan with its own `program` never reaches the memo.

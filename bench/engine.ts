@@ -75,6 +75,9 @@ async function deploy(
       for (const goal of goals)
         await deployment.up({ ...goal, inputs: { ...goal.inputs, version: "next" } });
     });
+    // What the engine refuses to delete until `pulumi state unprotect` (the FortiGate's API
+    // interface): unprotected first, as its owner would, outside the timing.
+    deployment.unprotectAll();
     const destroy = await time(() => deployment.destroy());
     for (const [method, times] of Object.entries(plugin.timings.calls))
       (calls[method] ??= []).push(...times);

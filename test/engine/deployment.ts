@@ -176,6 +176,16 @@ export class Deployment {
     entry.options = { ...entry.options, protect: false };
   }
 
+  /**
+   * `pulumi state unprotect --all`: every protected object of the state unprotected, as its
+   * owner does before a destroy; their URNs.
+   */
+  unprotectAll(): string[] {
+    const urns = [...this.state.values()].filter((e) => e.options.protect).map((e) => e.urn);
+    for (const urn of urns) this.unprotect(urn);
+    return urns;
+  }
+
   /** `pulumi refresh`: the URNs whose outputs or inputs changed (gone ones included). */
   async refresh(): Promise<string[]> {
     const changed: string[] = [];

@@ -101,6 +101,12 @@ function batched(list) {
 }
 
 const timeout = Number(process.env.TEST_TIMEOUT_MS ?? 120_000);
+/**
+ * A run that a test of another run started (a copy of the project's, the runner's own tests):
+ * its CPU is counted as that test's child processes already, so it adds nothing to
+ * HOMELAB_TEST_CPU_LOG.
+ */
+const nested = process.env.HOMELAB_TEST_RUN === "1";
 const result = spawnSync(
   process.execPath,
   [
@@ -126,6 +132,8 @@ const result = spawnSync(
     env: {
       ...process.env,
       PULUMI_ERROR_OUTPUT_STRING: "true",
+      HOMELAB_TEST_RUN: "1",
+      ...(nested ? { HOMELAB_TEST_CPU_LOG: "" } : {}),
       // This run's own memo, even in a run that a test of another run started.
       HOMELAB_TEST_PLAN_MEMO:
         process.env.HOMELAB_TEST_PLAN_MEMO === "0" ? "0" : join(runDir, "plans"),

@@ -234,7 +234,24 @@ function tooDeep(text: string): { offset: number; message: string } | undefined 
   return undefined;
 }
 
+/**
+ * Documents parsed without a problem, by text: a process that reads the same file again (the
+ * offline plan reads the stack file before the program does, `check` reads the registry once
+ * per stack, the test suite plans the same fixtures many times) reuses the document and its
+ * line table, and gets a value of its own from it (toJS, a tenth of the parse). Nothing
+ * changes a document once parsed (`locate` only reads it), so sharing one is safe; the
+ * newest PARSED_KEPT texts are kept.
+ */
+const parsed = new Map<string, { doc: Document; lineCounter: LineCounter }>();
+const PARSED_KEPT = 16;
+
 export function parseYaml(text: string, file: string, options: ParseOptions = {}): YamlFile {
+  const known = parsed.get(text);
+  if (known) {
+    parsed.delete(text);
+    parsed.set(text, known);
+    return yamlFile(file, known.doc, known.lineCounter, [], text);
+  }
   const lineCounter = new LineCounter();
   const deep = tooDeep(text);
   if (deep) {
@@ -254,6 +271,23 @@ export function parseYaml(text: string, file: string, options: ParseOptions = {}
   const problems: Problem[] = doc.errors.map((error) =>
     syntaxProblem(error, doc, lineCounter, file, options),
   );
+  const result = yamlFile(file, doc, lineCounter, problems, text);
+  if (result.problems.length === 0) {
+    parsed.set(text, { doc, lineCounter });
+    if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+  }
+  return result;
+}
+
+/** A parsed document as a YamlFile: its value (a new one per call) or why there is none. */
+function yamlFile(
+  file: string,
+  doc: Document,
+  lineCounter: LineCounter,
+  syntax: readonly Problem[],
+  text: string,
+): YamlFile {
+  const problems = [...syntax];
   let value: unknown;
   if (problems.length === 0) {
     try {

@@ -59,6 +59,39 @@ describe("YAML syntax problems", () => {
   });
 });
 
+describe("the same text parsed again", () => {
+  it("reuses the document: a value of its own, the same positions, its own label", () => {
+    const text = "site:\n  name: lab\n  nodes:\n    - address: 192.0.2.1\n";
+    const first = parseYaml(text, "a.yaml");
+    const again = parseYaml(text, "b.yaml");
+    assert.equal(again.doc, first.doc, "parsed once");
+    assert.notEqual(again.value, first.value);
+    (first.value as { site: { name: string } }).site.name = "changed by a caller";
+    assert.deepEqual(parseYaml(text, "a.yaml").value, {
+      site: { name: "lab", nodes: [{ address: "192.0.2.1" }] },
+    });
+    assert.deepEqual(again.locate(["site", "nodes", 0, "address"]), { line: 4, column: 16 });
+    assert.equal(again.file, "b.yaml");
+    assert.deepEqual(again.problems, []);
+  });
+
+  it("a text with a problem is parsed every time, its problems named after each label", () => {
+    const text = "a: 1\na: 2\n";
+    const first = parseYaml(text, "a.yaml");
+    const again = parseYaml(text, "b.yaml");
+    assert.notEqual(again.doc, first.doc);
+    assert.deepEqual(
+      [first, again].map((y) => y.problems.map((p) => [p.file, p.line])),
+      [[["a.yaml", 2]], [["b.yaml", 2]]],
+    );
+    const bomb =
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n';
+    for (const file of ["a.yaml", "b.yaml"]) {
+      assert.match(parseYaml(bomb, file).problems[0]?.message ?? "", /^too many aliases/);
+    }
+  });
+});
+
 describe("hostile YAML", () => {
   it("bounded alias expansion: an alias bomb is one problem, quickly", () => {
     const started = Date.now();

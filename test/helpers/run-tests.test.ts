@@ -14,6 +14,20 @@ import { describe, it } from "node:test";
 const ROOT = join(__dirname, "..", "..");
 
 describe("npm run test:unit", () => {
+  it("runs the test processes without TurboFan or V8's background threads, unless told", () => {
+    // This file runs in one: its V8 flags are the runner's, or HOMELAB_TEST_V8_FLAGS's.
+    const told = process.env.HOMELAB_TEST_V8_FLAGS;
+    const wanted = (told ?? "--no-opt --single-threaded").split(/\s+/).filter(Boolean);
+    for (const flag of wanted) assert.ok(process.execArgv.includes(flag), flag);
+    if (told === undefined) assert.deepEqual(wanted, ["--no-opt", "--single-threaded"]);
+    if (told === "") {
+      assert.deepEqual(
+        process.execArgv.filter((a) => a === "--no-opt" || a === "--single-threaded"),
+        [],
+      );
+    }
+  });
+
   it("fails a test file whose test awaits an Output that never resolves", () => {
     // A test file's process is marked as one; the runner it starts must not inherit that.
     const env: NodeJS.ProcessEnv = { ...process.env, TEST_TIMEOUT_MS: "1000" };

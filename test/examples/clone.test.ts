@@ -24,6 +24,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
+import { NODE_FLAGS } from "../helpers/cli";
 import { ANNEX, HOME, REGISTRY, ROOT, pathOf, type StackFile } from "../helpers/sites";
 
 const work = mkdtempSync(join(tmpdir(), "clone-"));
@@ -68,7 +69,7 @@ function node(dir: string, args: string[]) {
 }
 
 const cli = (dir: string, name: string, args: string[]) =>
-  node(dir, ["--require", "./src/boot/register.js", `src/cli/${name}.ts`, ...args]);
+  node(dir, [...NODE_FLAGS, "--require", "./src/boot/register.js", `src/cli/${name}.ts`, ...args]);
 
 /** The tests that read the project's stacks, run in `dir`. */
 const genericTests = (dir: string) =>

@@ -1,14 +1,23 @@
 /**
  * The project's CLIs, two ways. In process (`runMain`): a CLI's `main(argv)` with what it
  * writes captured, which is how tests exercise their behaviour. As a real subprocess
- * (`runCli`, node with the project's preload, as `npm run <cli>` starts it): one or two smoke
- * tests per CLI.
+ * (`runCli`, node with the project's preload, as `npm run <cli>` starts it, and the test
+ * runner's V8 flags): one or two smoke tests per CLI.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { listen } from "./output";
 
 export const ROOT = join(__dirname, "..", "..");
+
+/**
+ * The test runner's V8 flags (scripts/run-tests.mjs: no optimizing compiler, no background
+ * threads), for the node processes a test starts to run a CLI: they change how fast it runs,
+ * not what it does. None outside the runner.
+ */
+export const NODE_FLAGS: readonly string[] = (process.env.HOMELAB_TEST_V8_FLAGS ?? "")
+  .split(/\s+/)
+  .filter(Boolean);
 
 export interface CliResult {
   status: number | null;
@@ -20,6 +29,7 @@ export function runCli(script: string, args: string[], cwd = ROOT): CliResult {
   const result = spawnSync(
     process.execPath,
     [
+      ...NODE_FLAGS,
       "--require",
       join(ROOT, "src", "boot", "register.js"),
       join(ROOT, "src", "cli", `${script}.ts`),

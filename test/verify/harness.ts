@@ -25,7 +25,7 @@ import { loadOffline } from "../../src/cli/offline-stack";
 import { collectionPath } from "../../src/devices/unifi/api";
 import { networkBody, wireguardBody } from "../../src/devices/unifi/bodies";
 import type { UnifiClient, UnifiObject } from "../../src/providers/unifi/client";
-import { ROOT } from "../helpers/cli";
+import { NODE_FLAGS, ROOT } from "../helpers/cli";
 import { DnsEmulator } from "../emulators/dns";
 import { container, DIAL_STDIO, DockerEngineEmulator } from "../emulators/docker-engine";
 import { sshDialStdio, type DockerTransport } from "../../src/verify/docker";
@@ -104,14 +104,16 @@ abstract class StackLab {
   constructor(private readonly stack: string) {}
 
   /**
-   * `npm run verify` as npm starts it: a real node process with the project's preload, the
-   * lab's environment and stack file (spawned, so these emulators keep answering).
+   * `npm run verify` as npm starts it: a real node process with the project's preload (and the
+   * test runner's V8 flags), the lab's environment and stack file (spawned, so these emulators
+   * keep answering).
    */
   verifyProcess(extra: string[]): Promise<CliResult & { ms: number }> {
     const started = performance.now();
     const child = spawn(
       process.execPath,
       [
+        ...NODE_FLAGS,
         "--require",
         join(ROOT, "src", "boot", "register.js"),
         join(ROOT, "src", "cli", "verify.ts"),

@@ -1,7 +1,7 @@
 /**
  * The protobuf runtime's strings, encoded and decoded by Node instead of one character at a
  * time in JavaScript. The engine harness and the plugin process it starts both load it (the
- * plugin through NODE_OPTIONS=--require): every request and answer carries a dynamic
+ * plugin through its preload, plugin-preload.js): every request and answer carries a dynamic
  * provider's text (90-120 KB) one to three times, and the runtime's string codec was half
  * the plugin's time and a third of the harness's in the engine tests (issue 17).
  *
@@ -48,4 +48,4 @@ function withSdkStrings(code) {
 
 useNative();
 
-module.exports = { withSdkStrings, NATIVE_STRINGS: __filename };
+module.exports = { withSdkStrings };

@@ -6,6 +6,8 @@
  * providers are held to these facts in the other files of this folder.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { version as sdkVersion } from "@pulumi/pulumi/version";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -24,8 +26,8 @@ let textB: string;
 
 before(async () => {
   [textA, textB] = await Promise.all([providerText(probe("A")), providerText(probe("B"))]);
-  // The SDK's plugin exactly as the engine starts it (the stack files give it native-strings.js).
-  plugin = await DynamicProviderPlugin.start({ nativeStrings: false });
+  // The SDK's plugin exactly as the engine starts it (the stack files give it plugin-preload.js).
+  plugin = await DynamicProviderPlugin.start({ preload: false });
 });
 after(() => plugin.stop());
 
@@ -41,6 +43,33 @@ const failure = async (promise: Promise<unknown>): Promise<EngineError> => {
   }
   assert.fail("the call succeeded");
 };
+
+describe("the harness's preload of the plugin processes (plugin-preload.js)", () => {
+  it("codes strings with Node and leaves the SDK's closure serializer unloaded", () => {
+    const script = `const pulumi = require("@pulumi/pulumi");
+      const { BinaryWriter } = require("google-protobuf");
+      const loaded = (name) => Object.keys(require.cache).some((p) => p.includes("/node_modules/" + name + "/"));
+      console.log(JSON.stringify({
+        sdk: typeof pulumi.dynamic.Resource,
+        typescript: loaded("typescript"),
+        nativeStrings: /Buffer\\.from/.test(BinaryWriter.prototype.writeString.toString()),
+      }));`;
+    const result = spawnSync(process.execPath, ["-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `--require ${JSON.stringify(join(__dirname, "plugin-preload.js"))}`,
+      },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      sdk: "function",
+      typescript: false,
+      nativeStrings: true,
+    });
+  });
+});
 
 describe("the harness's protobuf strings", () => {
   const text = `exports.handler = __f0; // é → 😀 ${"x".repeat(5000)} \u0000 \uffff \u{10ffff}`;

@@ -59,13 +59,16 @@ export const ROOT = join(__dirname, "..", "..");
  * runtime, whose string codec copies a string one character at a time: each request and
  * answer carries the provider's text (about 100 KB) one to three times. The harness and the
  * plugin it starts encode and decode strings with Node (native-strings.js: the same bytes,
- * the same text; plugin.test.ts compares them and runs the plugin without it).
+ * the same text; plugin.test.ts compares them and runs the plugin without it). The plugin's
+ * preload (plugin-preload.js) also leaves the SDK's closure serializer unloaded: the plugin
+ * never serializes.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain JS module the plugin process preloads too
-const { NATIVE_STRINGS, withSdkStrings } = require("./native-strings") as {
-  NATIVE_STRINGS: string;
+const { withSdkStrings } = require("./native-strings") as {
   withSdkStrings: <T>(code: () => T) => T;
 };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain JS module: the plugin process's preload
+const { PLUGIN_PRELOAD } = require("./plugin-preload") as { PLUGIN_PRELOAD: string };
 export { withSdkStrings };
 
 function partsOf(urn: string) {
@@ -125,11 +128,12 @@ export interface PluginOptions {
   /** The stack (for URNs). @default "test" */
   readonly stack?: string;
   /**
-   * Whether the plugin's protobuf strings are Node's (native-strings.js), as the harness's
-   * are; false runs the SDK's plugin exactly as the engine starts it.
+   * Whether the plugin runs with the harness's preload (plugin-preload.js: Node's protobuf
+   * strings, as the harness's, and the SDK's closure serializer unloaded); false runs the
+   * SDK's plugin exactly as the engine starts it.
    * @default true
    */
-  readonly nativeStrings?: boolean;
+  readonly preload?: boolean;
 }
 
 /** Milliseconds per call, by method. */
@@ -229,7 +233,7 @@ export class DynamicProviderPlugin {
       env: {
         ...process.env,
         ...env,
-        ...(options.nativeStrings === false ? {} : { NODE_OPTIONS: preload(NATIVE_STRINGS) }),
+        ...(options.preload === false ? {} : { NODE_OPTIONS: preload(PLUGIN_PRELOAD) }),
       },
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -78,68 +78,72 @@ const EXPECTED = {
 const kindsSeen = new Set<string>();
 
 describe("FortiOS provider under faults", () => {
-  for (const seed of [11, 23, 42]) {
-    it(`converges with 20% of requests failing (seed ${seed}), duplicating and losing nothing`, async () => {
-      const { emulator, engine, connection } = await setup();
-      const desired = desiredOf(samples(), connection);
-      emulator.server.setFaults({
-        rate: 0.2,
-        kinds: ["status-503", "reset-before", "reset-after", "hang"],
-        seed,
-      });
-      const runs = await engine.converge(desired, 15);
-      const faults = emulator.server.log.filter((e) => e.fault !== undefined);
-      assert.ok(faults.length > 0, "faults were injected");
-      for (const f of faults) kindsSeen.add(f.fault!);
-      emulator.server.setFaults(undefined);
+  // Each seed has its own emulator and provider: the three run at once, their timeouts
+  // (a hang waits out the 250 ms) overlapping instead of adding up.
+  describe("three seeds at once", { concurrency: true }, () => {
+    for (const seed of [11, 23, 42]) {
+      it(`converges with 20% of requests failing (seed ${seed}), duplicating and losing nothing`, async () => {
+        const { emulator, engine, connection } = await setup();
+        const desired = desiredOf(samples(), connection);
+        emulator.server.setFaults({
+          rate: 0.2,
+          kinds: ["status-503", "reset-before", "reset-after", "hang"],
+          seed,
+        });
+        const runs = await engine.converge(desired, 15);
+        const faults = emulator.server.log.filter((e) => e.fault !== undefined);
+        assert.ok(faults.length > 0, "faults were injected");
+        for (const f of faults) kindsSeen.add(f.fault!);
+        emulator.server.setFaults(undefined);
 
-      assert.deepEqual(inventory(emulator), EXPECTED);
-      assert.equal(emulator.entry(PATHS.phase1, "fgn-baptiste")?.psksecret, PSK);
-      assert.equal(
-        emulator.entry(PATHS.interface, "fgn-baptiste")?.ip,
-        "172.31.254.0 255.255.255.255",
-      );
-      assert.equal(
-        engine.state.size,
-        desired.length,
-        `every object is in state after ${runs} run(s)`,
-      );
+        assert.deepEqual(inventory(emulator), EXPECTED);
+        assert.equal(emulator.entry(PATHS.phase1, "fgn-baptiste")?.psksecret, PSK);
+        assert.equal(
+          emulator.entry(PATHS.interface, "fgn-baptiste")?.ip,
+          "172.31.254.0 255.255.255.255",
+        );
+        assert.equal(
+          engine.state.size,
+          desired.length,
+          `every object is in state after ${runs} run(s)`,
+        );
 
-      // Converged: the same apply has nothing left to do.
-      emulator.server.resetLog();
-      const steps = await engine.up(desired);
-      assert.ok(
-        steps.every((s) => s.op === "same"),
-        JSON.stringify(steps),
-      );
-      assert.equal(emulator.server.writes(), 0);
+        // Converged: the same apply has nothing left to do.
+        emulator.server.resetLog();
+        const steps = await engine.up(desired);
+        assert.ok(
+          steps.every((s) => s.op === "same"),
+          JSON.stringify(steps),
+        );
+        assert.equal(emulator.server.writes(), 0);
 
-      // And tearing down under faults converges too, in dependency order.
-      emulator.server.setFaults({
-        rate: 0.2,
-        kinds: ["status-503", "reset-before", "reset-after", "hang"],
-        seed: seed + 1,
+        // And tearing down under faults converges too, in dependency order.
+        emulator.server.setFaults({
+          rate: 0.2,
+          kinds: ["status-503", "reset-before", "reset-after", "hang"],
+          seed: seed + 1,
+        });
+        await engine.converge([], 15);
+        emulator.server.setFaults(undefined);
+        assert.deepEqual(inventory(emulator), {
+          interfaces: [],
+          addresses: ["all", "none"],
+          groups: [],
+          vips: [],
+          policies: [],
+          routes: [],
+          prefixLists: [],
+          routeMaps: [],
+          users: [],
+          userGroups: [],
+          phase1: [],
+          phase2: [],
+          dhcp: [],
+          neighbors: [],
+        });
       });
-      await engine.converge([], 15);
-      emulator.server.setFaults(undefined);
-      assert.deepEqual(inventory(emulator), {
-        interfaces: [],
-        addresses: ["all", "none"],
-        groups: [],
-        vips: [],
-        policies: [],
-        routes: [],
-        prefixLists: [],
-        routeMaps: [],
-        users: [],
-        userGroups: [],
-        phase1: [],
-        phase2: [],
-        dhcp: [],
-        neighbors: [],
-      });
-    });
-  }
+    }
+  });
 
   it("the runs above met every kind of fault", () => {
     assert.deepEqual([...kindsSeen].sort(), ["hang", "reset-after", "reset-before", "status-503"]);

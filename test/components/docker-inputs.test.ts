@@ -8,7 +8,7 @@
  * (job-gate.program.ts).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
@@ -134,29 +134,38 @@ for (const site of [HOME, ANNEX]) {
   });
 }
 
-describe("a one-shot job that fails fails the up", () => {
+// The two programs run at once: the failed job's waits out its patience (a second) meanwhile.
+describe("a one-shot job that fails fails the up", { concurrency: true }, () => {
   /** Runs test/components/job-gate.program.ts (its own process: a failed run leaves promises). */
-  function run(code: number): {
+  async function run(code: number): Promise<{
     status: number | null;
     report: { registered: string[]; outcome: string; carries: boolean; unhandled: string[] };
-  } {
-    const child = spawnSync(
-      process.execPath,
-      [
-        "--require",
-        join(ROOT, "src", "boot", "register.js"),
-        join(__dirname, "job-gate.program.ts"),
-        String(code),
-      ],
-      { encoding: "utf8", env: { ...process.env, PULUMI_ERROR_OUTPUT_STRING: "true" } },
+  }> {
+    const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          [
+            "--require",
+            join(ROOT, "src", "boot", "register.js"),
+            join(__dirname, "job-gate.program.ts"),
+            String(code),
+          ],
+          { encoding: "utf8", env: { ...process.env, PULUMI_ERROR_OUTPUT_STRING: "true" } },
+          (error, stdout, stderr) => {
+            const status = error ? (typeof error.code === "number" ? error.code : null) : 0;
+            resolve({ status, stdout, stderr });
+          },
+        );
+      },
     );
     const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
     assert.ok(line, `no report: ${child.stdout}${child.stderr}`);
     return { status: child.status, report: JSON.parse(line) as never };
   }
 
-  it("exit code 0: the job gates its dependents, which are created", () => {
-    const { status, report } = run(0);
+  it("exit code 0: the job gates its dependents, which are created", async () => {
+    const { status, report } = await run(0);
     assert.equal(status, 0);
     assert.equal(report.outcome, "succeeded");
     assert.equal(report.carries, true, "the gate's resource is the job's container");
@@ -164,8 +173,8 @@ describe("a one-shot job that fails fails the up", () => {
     assert.ok(report.registered.includes("app-server"), report.registered.join(", "));
   });
 
-  it("another exit code: the program fails with a clear error, the dependent is never created", () => {
-    const { status, report } = run(3);
+  it("another exit code: the program fails with a clear error, the dependent is never created", async () => {
+    const { status, report } = await run(3);
     assert.notEqual(status, 0);
     const message =
       'job "migrate" on Docker host "servo" exited with code 3: read why with "docker logs migrate" ' +

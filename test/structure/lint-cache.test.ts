@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ESLint } from "eslint";
 import { typeInputHashes } from "../../scripts/lint-inputs";
-import { CACHE_LOCATION, lint } from "../../scripts/lint";
+import { CACHE_LOCATION, lint, main, PASSED } from "../../scripts/lint";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -189,5 +189,44 @@ describe("npm run lint's cache", () => {
     const again = lintProcess();
     assert.equal(again.status, 1, again.stdout + again.stderr);
     assert.match(again.stdout, /b\.ts\n\s+4:3\s+error\s+Promises must be awaited/);
+  });
+});
+
+describe("npm run lint of a project where nothing changed", () => {
+  it("stops without linting after a run that passed with nothing to report; a failed run is not recorded", async () => {
+    const singleRun = process.env.TSESTREE_SINGLE_RUN;
+    process.env.TSESTREE_SINGLE_RUN = "false"; // as above: lints in one process
+    const said: string[] = [];
+    const out = { write: (text: string) => said.push(text) > 0 };
+    const run = async (args: string[] = []) => {
+      said.length = 0;
+      return { status: await main(args, dir, out), said: said.join("") };
+    };
+    try {
+      write("a.ts", SYNC_A);
+      assert.deepEqual(await run(), { status: 0, said: "" });
+      assert.ok(existsSync(join(dir, PASSED)));
+      assert.deepEqual(await run(), {
+        status: 0,
+        said: "lint: nothing it reads has changed since it passed\n",
+      });
+      // Named files, or no cache: always a lint.
+      for (const args of [["--no-cache"], ["b.ts"]]) {
+        assert.deepEqual(await run(args), { status: 0, said: "" }, args.join(" "));
+      }
+
+      // b.ts did not change, a.ts it imports did: b.ts fails again.
+      write("a.ts", ASYNC_A);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const failed = await run();
+        assert.equal(failed.status, 1);
+        assert.match(failed.said, /b\.ts\n\s+4:3\s+error\s+Promises must be awaited/);
+        assert.ok(!existsSync(join(dir, PASSED)), "a failed lint is not recorded");
+      }
+    } finally {
+      write("a.ts", ASYNC_A);
+      if (singleRun === undefined) delete process.env.TSESTREE_SINGLE_RUN;
+      else process.env.TSESTREE_SINGLE_RUN = singleRun;
+    }
   });
 });

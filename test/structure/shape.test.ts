@@ -31,9 +31,20 @@ const files = sources(SRC).map((path) => ({
   text: readFileSync(path, "utf8"),
 }));
 
+const parsed = new Map<string, ts.SourceFile>();
+/** A file's syntax tree, with parent links, made once for every test that reads it. */
+function sourceOf(file: { path: string; text: string }): ts.SourceFile {
+  let source = parsed.get(file.path);
+  if (!source) {
+    source = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true);
+    parsed.set(file.path, source);
+  }
+  return source;
+}
+
 /** The folder under src/ a relative import of `file` lands in ("model", "config", …). */
 function importedFolders(file: { path: string; text: string }): string[] {
-  const source = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, false);
+  const source = sourceOf(file);
   const folders: string[] = [];
   for (const statement of source.statements) {
     const specifier =
@@ -51,7 +62,7 @@ function importedFolders(file: { path: string; text: string }): string[] {
 
 /** Every function-like node of a file with its length in lines. */
 function functionLengths(file: { path: string; text: string }): { name: string; lines: number }[] {
-  const source = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true);
+  const source = sourceOf(file);
   const out: { name: string; lines: number }[] = [];
   const visit = (node: ts.Node) => {
     if (ts.isFunctionLike(node) && "body" in node && node.body) {

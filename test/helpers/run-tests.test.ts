@@ -68,6 +68,7 @@ describe("npm run test:unit: the failures again at the end", () => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_TEST_CONTEXT;
     delete env.HOMELAB_TEST_BATCH; // files share processes, as by default
+    delete env.HOMELAB_TEST_CONCURRENCY; // as many at a time as by default
     const result = spawnSync(process.execPath, [join(ROOT, "scripts", "run-tests.mjs"), ...paths], {
       cwd: ROOT,
       encoding: "utf8",
@@ -146,6 +147,25 @@ describe("npm run test:unit: the failures again at the end", () => {
         `\n✖ ${shown}/late\\.test\\.js › \\(outside any test\\)\n    Error: .*"Error: boom from a timer" which triggered an uncaughtException event`,
       ),
     );
+  });
+
+  it("runs one more test process at a time than the machine has cores", () => {
+    // Each file waits until every file has started: they pass only if all run at once. Three
+    // is one more than the two cores this project's machines have (more cores run more).
+    const wait =
+      "// test: own process\n" +
+      head +
+      'const { readdirSync, writeFileSync } = require("node:fs");\n' +
+      'const { join } = require("node:path");\n' +
+      'it("meets the others", async () => {\n' +
+      "  writeFileSync(join(__dirname, `${process.pid}.started`), '');\n" +
+      '  const all = () => readdirSync(__dirname).filter((f) => f.endsWith(".started")).length;\n' +
+      "  for (let i = 0; i < 300 && all() < 3; i++) await new Promise((r) => setTimeout(r, 20));\n" +
+      "  if (all() < 3) throw new Error(`only ${all()} of 3 started`);\n" +
+      "});\n";
+    const { status, stdout } = run({ "a.test.js": wait, "b.test.js": wait, "c.test.js": wait });
+    assert.equal(status, 0, stdout);
+    assert.match(stdout, /# pass 3\n/);
   });
 
   it("says nothing more when every test passed", () => {

@@ -92,9 +92,12 @@ describe("npm run format:check", () => {
   it("runs Prettier until a check passes, then stops while no file changes", () => {
     const dir = project({ "a.ts": "export const a = 1;\n" });
     const check = () => {
+      // Without colours, which Prettier uses where CI is set.
+      const { FORCE_COLOR: _, ...env } = process.env;
       const result = spawnSync(process.execPath, [join(ROOT, "scripts", "format-check.mjs")], {
         cwd: dir,
         encoding: "utf8",
+        env: { ...env, NO_COLOR: "1" },
       });
       return { status: result.status, out: result.stdout + result.stderr };
     };

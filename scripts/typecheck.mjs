@@ -18,7 +18,7 @@
 //
 //   node scripts/typecheck.mjs
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 
@@ -90,8 +90,9 @@ function recorded() {
 const sameFiles = (a, b) =>
   Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => a[k] === b[k]);
 
-// Everything is read before tsc runs: a file that changes while it runs is recorded as it was,
-// so the next run checks it again.
+// What there is to read is read before tsc runs: a file that changes while it runs is recorded
+// as it was, so the next run checks it again.
+const started = Date.now();
 const before = INPUTS ? { settings: settings(), files: filesRead() } : undefined;
 const last = INPUTS ? recorded() : undefined;
 if (
@@ -111,8 +112,19 @@ ts.executeCommandLine({ ...ts.sys, exit: (code = 0) => void (status = code) }, (
   ".",
 ]);
 if (INPUTS) {
-  if (status === 0) {
-    const files = filesRead();
+  const files = status === 0 ? filesRead() : {};
+  // A file the build info did not list before (all of them, the first time) is read now: if
+  // it changed since a second before tsc started, tsc may have read another text, and nothing
+  // is recorded.
+  const changedSince = (name) => {
+    try {
+      return statSync(resolve(dirname(buildInfo), name)).mtimeMs >= started - 1000;
+    } catch {
+      return true;
+    }
+  };
+  const fresh = Object.keys(files).filter((name) => before.files[name] === undefined);
+  if (status === 0 && !fresh.some(changedSince)) {
     for (const name of Object.keys(files)) files[name] = before.files[name] ?? files[name];
     writeFileSync(INPUTS, `${JSON.stringify({ settings: before.settings, files })}\n`);
   } else {

@@ -9,7 +9,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -60,7 +68,11 @@ before(() => {
   );
   mkdirSync(join(dir, "src"));
   write(join(dir, "src", "globals.d.ts"), GLOBALS);
-  write(join(dir, "src", "a.ts"), 'import { size } from "pkg";\nexport const n: number = size;\n');
+  // Written just now: the first check reads it for the first time, as a file it has not seen.
+  writeFileSync(
+    join(dir, "src", "a.ts"),
+    'import { size } from "pkg";\nexport const n: number = size;\n',
+  );
   package_("number");
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,8 +102,16 @@ describe("npm run typecheck: skipped only when nothing it read has changed", () 
   });
 
   it("a package's declarations changed with their old date are checked again", () => {
+    // A file the first check had not seen before it ran, changed less than a second before:
+    // tsc may have read another text than the one here now, so nothing is recorded.
+    const INPUTS = join(dir, "node_modules/.cache/tsc/inputs.json");
     const first = typecheck();
     assert.equal(first.status, 0, first.out);
+    assert.ok(!existsSync(INPUTS), "a file changed as the check ran: nothing recorded");
+    const second = typecheck();
+    assert.equal(second.status, 0, second.out);
+    assert.doesNotMatch(second.out, /nothing it reads has changed/);
+    assert.ok(existsSync(INPUTS), "read before the check, recorded as it was then");
     package_("string");
     const changed = typecheck();
     assert.notEqual(changed.status, 0, changed.out);
@@ -103,12 +123,12 @@ describe("npm run typecheck: skipped only when nothing it read has changed", () 
     const restored = typecheck();
     assert.equal(restored.status, 0, restored.out);
     assert.doesNotMatch(restored.out, /nothing it reads has changed/);
-    const inputs = readFileSync(join(dir, "node_modules/.cache/tsc/inputs.json"), "utf8");
+    const inputs = readFileSync(INPUTS, "utf8");
     assert.match(inputs, /"\.\.\/\.\.\/pkg\/index\.d\.ts":"[0-9a-f]{64}"/);
     const again = typecheck();
     assert.equal(again.status, 0, again.out);
     assert.match(again.out, /^typecheck: nothing it reads has changed since it passed/);
-    assert.equal(readFileSync(join(dir, "node_modules/.cache/tsc/inputs.json"), "utf8"), inputs);
+    assert.equal(readFileSync(INPUTS, "utf8"), inputs);
   });
 
   it("a new file older than the last check is checked, and its error reported again by the next run", () => {

@@ -102,8 +102,9 @@ function batched(list) {
  * mostly thrown away with the process: without it the suite took a tenth less CPU (about 105
  * s instead of 117 s, three runs each, side by side). Only how fast code runs changes, not
  * what it does. The CLIs that tests start as subprocesses get them too (test/helpers/cli.ts:
- * a plan there took 0.65 s of CPU instead of 1.1 s); the plugin processes of the engine tests
- * run with V8's defaults, as the engine starts them. HOMELAB_TEST_V8_FLAGS replaces them
+ * a plan there took 0.65 s of CPU instead of 1.1 s), and so do the plugin processes of the
+ * engine tests (test/engine/plugin.ts: the engine files took about 1 s less), but for the
+ * one plugin.test starts exactly as the engine does. HOMELAB_TEST_V8_FLAGS replaces them
  * ("" for V8's defaults).
  */
 const V8_FLAGS = (process.env.HOMELAB_TEST_V8_FLAGS ?? "--no-opt --single-threaded")

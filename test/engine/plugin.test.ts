@@ -100,6 +100,10 @@ describe("the harness's protobuf strings", () => {
 
 describe("the dynamic-provider plugin under the engine", () => {
   it("starts as the engine starts it: a port on stdout, no Handshake, the SDK's version", async () => {
+    assert.deepEqual(plugin.argv.slice(0, -1), [
+      process.execPath,
+      require.resolve("@pulumi/pulumi/cmd/dynamic-provider"),
+    ]);
     assert.ok(plugin.timings.startMs > 0);
     assert.equal(plugin.handshakeImplemented, false, "Handshake is UNIMPLEMENTED: fallback");
     assert.equal(plugin.version, sdkVersion);

@@ -228,7 +228,13 @@ export class DynamicProviderPlugin {
     const { server, address } = await engineServer();
     const began = performance.now();
     const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [root] });
-    const child = spawn(process.execPath, [script, address], {
+    // The V8 flags of the test processes (HOMELAB_TEST_V8_FLAGS, scripts/run-tests.mjs): speed
+    // only, as the preload. None outside the runner (npm run bench) or without the preload.
+    const flags =
+      options.preload === false
+        ? []
+        : (process.env.HOMELAB_TEST_V8_FLAGS ?? "").split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...flags, script, address], {
       cwd: root,
       env: {
         ...process.env,
@@ -514,6 +520,11 @@ export class DynamicProviderPlugin {
       .setProperties(this.struct(outputs, false))
       .setOldInputs(this.struct(inputs, false));
     await this.call("delete", request);
+  }
+
+  /** The plugin process's command line: node, its options, the plugin's script, the engine. */
+  get argv(): readonly string[] {
+    return this.child.spawnargs;
   }
 
   /** Ends the plugin process (the engine kills its plugins when the deployment ends). */

@@ -148,6 +148,12 @@ export function describeStack(suite: StackSuite): void {
   });
 
   describe(`the ${suite.stack} stack through the plugin`, () => {
+    it("starts the plugin with the test processes' V8 flags (speed only) before its script", () => {
+      const flags = (process.env.HOMELAB_TEST_V8_FLAGS ?? "").split(/\s+/).filter(Boolean);
+      assert.deepEqual(plugin.argv.slice(1, 1 + flags.length), flags);
+      assert.match(plugin.argv[1 + flags.length]!, /cmd[\\/]dynamic-provider[\\/]index\.js$/);
+    });
+
     it("previews: every object checks, with the unknowns of a first preview", async () => {
       firstPreview = await runStack(deployment, stack, "preview", device.route);
       assert.deepEqual(firstPreview.errors, []);

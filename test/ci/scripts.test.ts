@@ -462,7 +462,15 @@ describe("plan-report", () => {
         [join(SCRIPTS, "plan-report.cjs"), "--same-path", base, head, out],
         {
           encoding: "utf8",
-          env: { ...process.env, BASE_SHA: "a".repeat(40), HEAD_SHA: "b".repeat(40) },
+          env: {
+            ...process.env,
+            BASE_SHA: "a".repeat(40),
+            HEAD_SHA: "b".repeat(40),
+            // V8's interpreter only, in the script and the plans and diffs it runs (the one V8
+            // option NODE_OPTIONS passes on that makes short processes cheaper, as
+            // --no-opt does for the test processes: 1.3 s of CPU less); speed only.
+            NODE_OPTIONS: [process.env.NODE_OPTIONS, "--jitless"].filter(Boolean).join(" "),
+          },
         },
       );
       assert.equal(result.status, 0, result.stderr);

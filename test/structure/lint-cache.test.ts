@@ -1,9 +1,11 @@
 /**
- * `npm run lint` (scripts/lint.ts) keeps ESLint's results in ESLint's cache, which keys a
- * file's result on its text and config only; typed rules read other files too. These tests
- * run on a project of three files in a temporary directory: a change to a file that b.ts
- * imports must relint b.ts (ESLint's cache alone keeps its stale error), an unrelated change
- * must not, and a file that declares globals changes every file's inputs.
+ * `npm run lint` (scripts/lint.ts) keeps each file's ESLint result and reuses it while the
+ * file's typed inputs are the same (scripts/lint-inputs.ts); ESLint's own cache keys a result
+ * on the file's text and config only, and typed rules read other files too. These tests run
+ * on a project of a few files in a temporary directory: a change to what a file that b.ts
+ * imports declares must relint b.ts (ESLint's cache alone keeps its stale error), a change
+ * inside its body or to an unrelated file must not, and a file that declares globals changes
+ * every file's inputs.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -22,13 +24,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ESLint } from "eslint";
-import { typeInputHashes } from "../../scripts/lint-inputs";
-import { CACHE_LOCATION, lint, main, PASSED } from "../../scripts/lint";
+import {
+  declarationHash,
+  projectProgram,
+  typeInputHashes,
+  type Declared,
+} from "../../scripts/lint-inputs";
+import { CACHE_LOCATION, lint, lintableFiles, main, PASSED } from "../../scripts/lint";
 
 const ROOT = join(__dirname, "..", "..");
 
 const ASYNC_A = "export function f(): Promise<void> {\n  return Promise.resolve();\n}\n";
 const SYNC_A = "export function f(): void {}\n";
+/** SYNC_A with another body: the same declarations. */
+const SYNC_A_BODY = "export function f(): void {\n  void 0;\n}\n";
 /** A floating promise while a.ts's f returns one. */
 const B = 'import { f } from "./a";\n\nexport function g(): void {\n  f();\n}\n';
 const C = "export const c = 1;\n";
@@ -72,7 +81,7 @@ before(() => {
     [
       'import tseslint from "typescript-eslint";',
       "export default [",
-      '  { ignores: ["node_modules/"] },',
+      '  { ignores: ["node_modules/", "generated/"] },',
       "  {",
       '    files: ["**/*.ts"],',
       "    languageOptions: {",
@@ -89,6 +98,10 @@ before(() => {
   write("a.ts", ASYNC_A);
   write("b.ts", B);
   write("c.ts", C);
+  // Files ESLint lints without types, and one it ignores.
+  write("tool.mjs", "export const tool = 1;\n");
+  mkdirSync(join(dir, "generated"));
+  write("generated/out.js", "var unused\n");
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -132,6 +145,56 @@ describe("a file's typed-lint inputs", () => {
     } finally {
       unlinkSync(join(dir, "d.ts"));
     }
+  });
+});
+
+describe("what an imported file gives the files that import it (with its declarations)", () => {
+  /** Hashes as lint.ts makes them: declarations kept from one call to the next. */
+  const kept = new Map<string, Declared>();
+  const hashes = () => {
+    const program = projectProgram(dir);
+    const inputs = typeInputHashes(dir, {
+      kept: (path) => kept.get(path),
+      make: (file) => declarationHash(program, file),
+    });
+    for (const [path, declared] of inputs.declared) kept.set(path, declared);
+    return inputs.hashes;
+  };
+  const files = ["x.ts", "y.ts", "z.ts", "w.ts"];
+  after(() => files.forEach((f) => rmSync(join(dir, f), { force: true })));
+
+  it("is its declarations: its body does not count, its exported and inferred types do", () => {
+    // y.ts and x.ts import each other (a cycle); w.ts imports x.ts; z.ts is what y.ts infers from.
+    write("z.ts", "export const make = () => ({ n: 1 });\n");
+    write("y.ts", 'import { make } from "./z";\nimport "./x";\n\nexport const v = make();\n');
+    write("x.ts", 'import { v } from "./y";\n\nexport const x = v;\n');
+    write("w.ts", 'import { x } from "./x";\n\nexport const w = x;\n');
+    const w0 = hashes().get(join(dir, "w.ts"));
+    write("z.ts", "export const make = () => {\n  void 0;\n  return { n: 1 };\n};\n");
+    assert.equal(hashes().get(join(dir, "w.ts")), w0, "a body edit in z.ts");
+    // What y.ts declares changes with z.ts, though y.ts's text does not.
+    write("z.ts", 'export const make = () => ({ n: "one" });\n');
+    const w1 = hashes().get(join(dir, "w.ts"));
+    assert.notEqual(w1, w0, "z.ts's inferred type changed");
+    // y.ts now declares what it declared at first, with z.ts as it is: w.ts was last linted
+    // with the { n: string } of the step before, so its inputs differ again (declarations kept
+    // for y.ts's text alone would say { n: number } twice, and reuse a stale result).
+    write(
+      "y.ts",
+      'import { make } from "./z";\nimport "./x";\n\nexport const v: { n: number } = { n: 1 };\nvoid make;\n',
+    );
+    const w2 = hashes().get(join(dir, "w.ts"));
+    assert.notEqual(w2, w1, "y.ts's declarations changed back");
+    assert.notEqual(w2, w0, "z.ts still declares a string");
+  });
+
+  it("is its text without them, and when TypeScript emits no declarations for it", () => {
+    const plain = typeInputHashes(dir);
+    assert.equal(plain.declared.size, 0);
+    const text = typeInputHashes(dir, { kept: () => undefined, make: () => undefined });
+    for (const record of text.declared.values()) assert.match(record.declarations, /^text /);
+    assert.ok(text.declared.size > 0);
+    assert.equal(declarationHash(projectProgram(dir), join(dir, "missing.ts")), undefined);
   });
 });
 
@@ -189,6 +252,92 @@ describe("npm run lint's cache", () => {
     const again = lintProcess();
     assert.equal(again.status, 1, again.stdout + again.stderr);
     assert.match(again.stdout, /b\.ts\n\s+4:3\s+error\s+Promises must be awaited/);
+  });
+});
+
+/**
+ * Runs `fn` with typescript-eslint's single-run inference off: lints that share a process
+ * (see the test above).
+ */
+async function manyLints<T>(fn: () => Promise<T>): Promise<T> {
+  const singleRun = process.env.TSESTREE_SINGLE_RUN;
+  process.env.TSESTREE_SINGLE_RUN = "false";
+  try {
+    return await fn();
+  } finally {
+    if (singleRun === undefined) delete process.env.TSESTREE_SINGLE_RUN;
+    else process.env.TSESTREE_SINGLE_RUN = singleRun;
+  }
+}
+
+describe("npm run lint's own results", () => {
+  const names = (files: readonly string[]) => files.map((f) => f.slice(dir.length + 1)).sort();
+
+  it("lints what changed and what reads it; reports kept results again without linting", () =>
+    manyLints(async () => {
+      write("a.ts", SYNC_A);
+      await lint({ cwd: dir });
+      const same = await lint({ cwd: dir });
+      assert.deepEqual(same.linted, []);
+      assert.deepEqual(names(same.results.map((r) => r.filePath)), [
+        "a.ts",
+        "b.ts",
+        "c.ts",
+        "eslint.config.mjs",
+        "tool.mjs",
+      ]);
+
+      write("a.ts", SYNC_A_BODY);
+      assert.deepEqual(names((await lint({ cwd: dir })).linted), ["a.ts"], "a body edit");
+
+      write("a.ts", ASYNC_A);
+      const changed = await lint({ cwd: dir });
+      assert.deepEqual(names(changed.linted), ["a.ts", "b.ts"], "f returns a promise now");
+      assert.deepEqual(rulesIn(changed.results, "b.ts"), [
+        "@typescript-eslint/no-floating-promises",
+      ]);
+
+      const again = await lint({ cwd: dir });
+      assert.deepEqual(again.linted, []);
+      assert.deepEqual(rulesIn(again.results, "b.ts"), ["@typescript-eslint/no-floating-promises"]);
+      assert.equal(again.report, changed.report, "the same report from the kept results");
+
+      write("tool.mjs", "export const tool = 2;\n");
+      assert.deepEqual(names((await lint({ cwd: dir })).linted), ["tool.mjs"], "an untyped file");
+    }));
+
+  it("lints the files ESLint's own lint of the project finds", () =>
+    manyLints(async () => {
+      const own = await new ESLint({ cwd: dir }).lintFiles(["."]);
+      const expected = names(own.map((r) => r.filePath));
+      assert.ok(expected.includes("tool.mjs") && !expected.includes("generated/out.js"));
+      assert.deepEqual(names(await lintableFiles(new ESLint({ cwd: dir }), dir)), expected);
+      assert.deepEqual(names((await lint({ cwd: dir })).results.map((r) => r.filePath)), expected);
+    }));
+
+  it("refuses a project with another tsconfig.json, saying what to do", async () => {
+    mkdirSync(join(dir, "sub"));
+    write("sub/tsconfig.json", "{}");
+    try {
+      await assert.rejects(
+        lint({ cwd: dir }),
+        /has 2: sub\/tsconfig\.json, tsconfig\.json\. Lint with --no-cache/,
+      );
+      const said: string[] = [];
+      const error = console.error;
+      console.error = (text: string) => said.push(text);
+      try {
+        assert.equal(await main([], dir, { write: () => true }), 2);
+      } finally {
+        console.error = error;
+      }
+      assert.match(
+        said.join(""),
+        /^lint: scripts\/lint\.ts types every file with \.\/tsconfig\.json/,
+      );
+    } finally {
+      rmSync(join(dir, "sub"), { recursive: true, force: true });
+    }
   });
 });
 

@@ -100,6 +100,11 @@ export interface LintOptions {
   readonly patterns?: readonly string[];
   /** Reuse and keep results (default true); only for the whole project (patterns ["."]). */
   readonly cache?: boolean;
+  /**
+   * The program of the project's tsconfig.json, made already (scripts/check-code.ts: the
+   * type check's), with its files' JSDoc parsed, as typescript-eslint parses them.
+   */
+  readonly program?: Program;
 }
 
 export interface Linted {
@@ -111,7 +116,7 @@ export interface Linted {
 
 /** Lints `patterns` in `cwd`; returns ESLint's results, the formatted report, what it linted. */
 export async function lint(options: LintOptions = {}): Promise<Linted> {
-  const { cwd = process.cwd(), patterns = ["."], cache = true } = options;
+  const { cwd = process.cwd(), patterns = ["."], cache = true, program: made } = options;
   if (!cache || patterns.length !== 1 || patterns[0] !== ".") {
     const linter = new (eslint().ESLint)({ cwd });
     const results = await linter.lintFiles([...patterns]);
@@ -129,7 +134,7 @@ export async function lint(options: LintOptions = {}): Promise<Linted> {
   const keptFile = join(root, RESULTS);
   const kept = readKept(keptFile);
   let program: Program | undefined;
-  const projectProgram = () => (program ??= inputs.projectProgram(root));
+  const projectProgram = () => (program ??= made ?? inputs.projectProgram(root));
   const types = inputs.typeInputHashes(root, {
     kept: (path) => kept.declared[path],
     make: (file) => inputs.declarationHash(projectProgram(), file),
@@ -210,6 +215,7 @@ export async function main(
   args: readonly string[],
   cwd = process.cwd(),
   out: Pick<NodeJS.WritableStream, "write"> = process.stdout,
+  made: Pick<LintOptions, "program"> = {},
 ): Promise<number> {
   const cache = !args.includes("--no-cache") && process.env.HOMELAB_LINT_CACHE !== "0";
   const patterns = args.filter((a) => a !== "--no-cache");
@@ -231,6 +237,7 @@ export async function main(
       cwd,
       patterns: patterns.length > 0 ? patterns : ["."],
       cache,
+      ...made,
     });
     if (report) out.write(report);
     const failed = results.some((r) => r.errorCount > 0 || r.fatalErrorCount > 0);

@@ -1,6 +1,7 @@
-// `npm test`: the type check, ESLint, Prettier's check and the test suite, run at the same
-// time (the first three are single-threaded and the suite alone leaves cores idle, so
-// together they finish in about the CPU time divided by the cores). Each step is a
+// `npm test`: the type check and ESLint (`check:code`: one process, one TypeScript program for
+// both, scripts/check-code.ts), Prettier's check and the test suite, run at the same time (the
+// first two are single-threaded and the suite alone leaves cores idle, so together they
+// finish in about the CPU time divided by the cores). Each step is a
 // package.json script, run as `npm run` runs it (a shell, node_modules/.bin first on the
 // PATH) without starting npm for each (0.15 s of CPU apiece). The suite's report is printed
 // as it comes; each other step's output when the step ends, between two lines of the report.
@@ -9,7 +10,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { delimiter, resolve } from "node:path";
 
-const STEPS = ["typecheck", "lint", "format:check", "test:unit"];
+const STEPS = ["check:code", "format:check", "test:unit"];
 const STREAMED = "test:unit";
 const { scripts = {} } = JSON.parse(readFileSync("package.json", "utf8"));
 const missing = STEPS.filter((name) => typeof scripts[name] !== "string");

@@ -9,20 +9,10 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { lintProject } from "../helpers/lint-fixture";
 import { ESLint } from "eslint";
 import {
   declarationHash,
@@ -56,45 +46,7 @@ const write = (file: string, text: string) => {
 };
 
 before(() => {
-  dir = realpathSync(mkdtempSync(join(tmpdir(), "lint-cache-")));
-  // Its own node_modules (ESLint's cache goes there), with the one package its config imports.
-  mkdirSync(join(dir, "node_modules"));
-  const linked = join("node_modules", "typescript-eslint");
-  symlinkSync(join(ROOT, linked), join(dir, linked), "dir");
-  write("package.json", JSON.stringify({ name: "lint-cache-fixture", type: "commonjs" }));
-  write(
-    "tsconfig.json",
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        lib: ["ES2022"],
-        module: "nodenext",
-        strict: true,
-        noEmit: true,
-        types: [],
-      },
-      include: ["*.ts"],
-    }),
-  );
-  write(
-    "eslint.config.mjs",
-    [
-      'import tseslint from "typescript-eslint";',
-      "export default [",
-      '  { ignores: ["node_modules/", "generated/"] },',
-      "  {",
-      '    files: ["**/*.ts"],',
-      "    languageOptions: {",
-      "      parser: tseslint.parser,",
-      "      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },",
-      "    },",
-      '    plugins: { "@typescript-eslint": tseslint.plugin },',
-      '    rules: { "@typescript-eslint/no-floating-promises": "error" },',
-      "  },",
-      "];",
-      "",
-    ].join("\n"),
-  );
+  dir = lintProject("lint-cache", ["node_modules/", "generated/"]);
   write("a.ts", ASYNC_A);
   write("b.ts", B);
   write("c.ts", C);
@@ -306,9 +258,42 @@ describe("npm run lint's own results", () => {
       assert.deepEqual(names((await lint({ cwd: dir })).linted), ["tool.mjs"], "an untyped file");
     }));
 
+  it("types the files it lints with a program it is given (check:code's)", () =>
+    manyLints(async () => {
+      const program = projectProgram(dir);
+      const asked = new Set<string>();
+      const given = new Proxy(program, {
+        get: (target, key, receiver) =>
+          key === "getSourceFile"
+            ? (file: string) => (asked.add(file), target.getSourceFile(file))
+            : (Reflect.get(target, key, receiver) as unknown),
+      });
+      write("b.ts", `${B}// edited\n`);
+      try {
+        const { linted, results } = await lint({ cwd: dir, program: given });
+        assert.deepEqual(names(linted), ["b.ts"]);
+        assert.ok(asked.has(join(dir, "b.ts")), "b.ts's tree and types come from that program");
+        assert.deepEqual(rulesIn(results, "b.ts"), ["@typescript-eslint/no-floating-promises"]);
+      } finally {
+        write("b.ts", B);
+      }
+    }));
+
   it("lints the files ESLint's own lint of the project finds", () =>
     manyLints(async () => {
-      const own = await new ESLint({ cwd: dir }).lintFiles(["."]);
+      // ESLint's lint untyped: which files it lints does not depend on the rules, and a project
+      // service made here would keep the texts it read for later lints in this process.
+      const untyped = new ESLint({
+        cwd: dir,
+        overrideConfig: [
+          {
+            files: ["**/*.ts"],
+            languageOptions: { parserOptions: { projectService: false } },
+            rules: { "@typescript-eslint/no-floating-promises": "off" },
+          },
+        ],
+      });
+      const own = await untyped.lintFiles(["."]);
       const expected = names(own.map((r) => r.filePath));
       assert.ok(expected.includes("tool.mjs") && !expected.includes("generated/out.js"));
       assert.deepEqual(names(await lintableFiles(new ESLint({ cwd: dir }), dir)), expected);

@@ -1,5 +1,5 @@
 /**
- * `npm run typecheck` (scripts/typecheck.mjs) skips the check while nothing it read has
+ * `npm run typecheck` (scripts/typecheck.cjs) skips the check while nothing it read has
  * changed since it passed. tsc's own build mode (`tsc -b`) would pass the two changes these
  * tests make unchecked, as it dates only the files of tsconfig.json's `include`: a package's
  * declarations changed by npm (which gives every file the same date of 1985), and a new file
@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 const ROOT = join(__dirname, "..", "..");
-const SCRIPT = join(ROOT, "scripts", "typecheck.mjs");
+const SCRIPT = join(ROOT, "scripts", "typecheck.cjs");
 const BUILD_INFO = "node_modules/.cache/tsc/tsbuildinfo";
 
 /** The global types the compiler needs, instead of the default library. */

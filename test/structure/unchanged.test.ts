@@ -1,8 +1,9 @@
 /**
- * The record of a check that passed (scripts/unchanged.cjs), by which `npm run lint` and
- * `npm run format:check` skip a run whose inputs are exactly those of the last pass: any
- * change to a file, a new or a removed file, the installed packages or the tool's settings is
- * another fingerprint. format-check.mjs runs Prettier on a project of one file.
+ * The record of a check that passed (scripts/unchanged.cjs), by which `npm run lint` skips a
+ * run whose inputs are exactly those of the last pass: any change to a file, a new or a removed
+ * file, the installed packages or the tool's settings is another fingerprint. `npm run
+ * format:check` (format-check.mjs, on a project of a few files here) checks only the files
+ * that changed since it passed, while Prettier's options are the same.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -89,8 +90,12 @@ describe("a check's fingerprint", () => {
 });
 
 describe("npm run format:check", () => {
-  it("runs Prettier until a check passes, then stops while no file changes", () => {
-    const dir = project({ "a.ts": "export const a = 1;\n" });
+  it("runs Prettier until a check passes, then checks only the files that change, and all of them when its options may have", () => {
+    const dir = project({
+      "a.ts": "export const a = 1;\n",
+      "b.ts": "export const b = 1;\n",
+      ".prettierignore": "ignored.ts\n",
+    });
     const check = () => {
       // Without colours, which Prettier uses where CI is set.
       const { FORCE_COLOR: _, ...env } = process.env;
@@ -115,5 +120,28 @@ describe("npm run format:check", () => {
       status: 0,
       out: "format:check: no file has changed since it passed\n",
     });
+
+    // Changed files only, in this process: a file Prettier ignores or does not know is left out.
+    put(dir, "a.ts", "export const a = 2;\n");
+    put(dir, "ignored.ts", "export const  i=1\n");
+    put(dir, "LICENSE", "MIT\n");
+    assert.deepEqual(check(), {
+      status: 0,
+      out: "format:check: 3 changed since it passed; the 1 Prettier formats use its code style\n",
+    });
+    // A changed file that fails: Prettier's own report, every time until it is fixed.
+    put(dir, "a.ts", "export const  a=3\n");
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const failed = check();
+      assert.equal(failed.status, 1, failed.out);
+      assert.match(failed.out, /Checking formatting\.\.\.\n\[warn\] a\.ts\n/);
+    }
+    put(dir, "a.ts", "export const a = 3;\n");
+    assert.equal(check().status, 0);
+    // New options: every file is checked again (b.ts has not changed, and fails now).
+    put(dir, ".prettierrc.json", '{ "semi": false }\n');
+    const options = check();
+    assert.equal(options.status, 1, options.out);
+    assert.match(options.out, /\[warn\] a\.ts\n\[warn\] b\.ts\n/);
   });
 });

@@ -21,9 +21,11 @@ export function lintProject(
   mkdirSync(join(dir, "node_modules"));
   const linked = join("node_modules", "typescript-eslint");
   symlinkSync(join(ROOT, linked), join(dir, linked), "dir");
+  // ES5's library: the smallest with the Promise type (no-floating-promises knows it by its
+  // library file), half the time of ES2022's to parse and bind in every program made here.
   const compilerOptions = {
     target: "ES2022",
-    lib: ["ES2022"],
+    lib: ["ES5"],
     module: "nodenext",
     strict: true,
     noEmit: true,

@@ -11,13 +11,14 @@ import type { Program } from "typescript";
 import { main } from "./lint";
 import { typecheck } from "./typecheck.cjs";
 
-/** Both checks in `cwd` (the process's own directory: tsc's), their reports written to `out`. */
+/** Both checks of the project in `cwd`, their reports written to `out`; returns the exit code. */
 export async function checkCode(
+  cwd = process.cwd(),
   out: Pick<NodeJS.WritableStream, "write"> = process.stdout,
 ): Promise<number> {
   let program: Program | undefined;
-  const typed = typecheck((checked) => (program = checked));
-  const linted = await main([], process.cwd(), out, { program });
+  const typed = typecheck({ cwd, out, onProgram: (checked) => (program = checked) });
+  const linted = await main([], cwd, out, { program });
   return typed !== 0 ? typed : linted;
 }
 

@@ -39,21 +39,24 @@ function read(path) {
   }
 }
 
-const config = ts.getParsedCommandLineOfConfigFile(
-  "tsconfig.json",
-  {},
-  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
-);
-/** Without a config or its build info, tsc reports what is wrong and nothing is recorded. */
-const buildInfo = config?.options.tsBuildInfoFile;
-const INPUTS = buildInfo && join(dirname(buildInfo), "inputs.json");
+/** The project in `cwd`: its parsed tsconfig.json, its build info, the record of a pass. */
+function project(cwd) {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    resolve(cwd, "tsconfig.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
+  // Without a config or its build info, tsc reports what is wrong and nothing is recorded.
+  const buildInfo = config?.options.tsBuildInfoFile;
+  return { cwd, config, buildInfo, inputs: buildInfo && join(dirname(buildInfo), "inputs.json") };
+}
 
 /**
  * What the check depends on besides the files it reads: the compiler, its options, the
  * installed packages (their lock), the files of `include`.
  */
-function settings() {
-  const lock = read(resolve("package-lock.json"));
+function settings({ cwd, config }) {
+  const lock = read(resolve(cwd, "package-lock.json"));
   return sha256(
     JSON.stringify({
       typescript: ts.version,
@@ -66,7 +69,7 @@ function settings() {
 }
 
 /** The files the build info lists, each as the build info names it, with its hash now. */
-function filesRead() {
+function filesRead({ buildInfo }) {
   const info = read(buildInfo);
   let names = [];
   try {
@@ -82,9 +85,9 @@ function filesRead() {
   );
 }
 
-function recorded() {
+function recorded({ inputs }) {
   try {
-    return JSON.parse(readFileSync(INPUTS, "utf8"));
+    return JSON.parse(readFileSync(inputs, "utf8"));
   } catch {
     return undefined;
   }
@@ -95,14 +98,19 @@ const sameFiles = (a, b) =>
   Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => a[k] === b[k]);
 
 /**
- * `tsc -p .` in this process, as TypeScript's command line runs an incremental project
- * (typescript/lib/typescript.js: executeCommandLineWorker, performIncrementalCompilation2):
- * the same diagnostics, summary and exit code, and the build info written. Its host parses
- * JSDoc whole, and `onProgram` gets the program. Without the functions of TypeScript's it
- * needs (not all are public), or for a project that is not incremental: `tsc -p .` itself,
- * and no program.
+ * `tsc -p .` run in `cwd`, in this process, as TypeScript's command line runs an incremental
+ * project (typescript/lib/typescript.js: executeCommandLineWorker,
+ * performIncrementalCompilation2): the same diagnostics, summary and exit code, and the build
+ * info written; its output to `out`. Its host parses JSDoc whole, and `onProgram` gets the
+ * program. Without the functions of TypeScript's it needs (not all are public), or for a
+ * project that is not incremental: `tsc -p .` itself, and no program.
  */
-function runTsc(onProgram) {
+function runTsc(cwd, out, onProgram) {
+  const system = {
+    ...ts.sys,
+    getCurrentDirectory: () => cwd,
+    write: (text) => void out.write(text),
+  };
   const needed = [
     "performIncrementalCompilation",
     "createDiagnosticReporter",
@@ -110,65 +118,69 @@ function runTsc(onProgram) {
   ];
   const plain = () => {
     let status = 1;
-    ts.executeCommandLine({ ...ts.sys, exit: (code = 0) => void (status = code) }, () => {}, [
-      "-p",
-      ".",
-    ]);
+    const exit = (code = 0) => void (status = code);
+    ts.executeCommandLine({ ...system, exit }, () => {}, ["-p", cwd]);
     return status;
   };
   if (!needed.every((name) => typeof ts[name] === "function")) return plain();
   let unrecoverable;
   const parsed = ts.getParsedCommandLineOfConfigFile(
-    resolve("tsconfig.json"),
+    resolve(cwd, "tsconfig.json"),
     {},
-    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => void (unrecoverable = d) },
+    { ...system, onUnRecoverableConfigFileDiagnostic: (d) => void (unrecoverable = d) },
   );
   if (!parsed || unrecoverable || !(parsed.options.incremental || parsed.options.composite)) {
     return plain(); // tsc reports what is wrong
   }
   const pretty =
     parsed.options.pretty ??
-    (!!ts.sys.writeOutputIsTTY && ts.sys.writeOutputIsTTY() && !process.env.NO_COLOR);
-  const host = ts.createIncrementalCompilerHost(parsed.options, ts.sys);
+    (out === process.stdout &&
+      !!ts.sys.writeOutputIsTTY &&
+      ts.sys.writeOutputIsTTY() &&
+      !process.env.NO_COLOR);
+  const host = ts.createIncrementalCompilerHost(parsed.options, system);
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseAll;
   return ts.performIncrementalCompilation({
     host,
-    system: ts.sys,
+    system,
     rootNames: parsed.fileNames,
     options: parsed.options,
     configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
     projectReferences: parsed.projectReferences,
-    reportDiagnostic: ts.createDiagnosticReporter(ts.sys, pretty),
+    reportDiagnostic: ts.createDiagnosticReporter(system, pretty),
     reportErrorSummary: pretty
-      ? (count, files) => ts.sys.write(ts.getErrorSummaryText(count, files, ts.sys.newLine, host))
+      ? (count, files) => system.write(ts.getErrorSummaryText(count, files, system.newLine, host))
       : undefined,
     afterProgramEmitAndDiagnostics: (builder) => onProgram?.(builder.getProgram()),
   });
 }
 
 /**
- * The check (skipped when nothing it read has changed); returns tsc's exit code. `onProgram`
- * gets the program it checked, when it ran.
+ * The check of the project in `cwd` (skipped when nothing it read has changed), its output
+ * written to `out`; returns tsc's exit code. `onProgram` gets the program it checked, when it
+ * ran.
  */
-function typecheck(onProgram) {
+function typecheck({ cwd = process.cwd(), out = process.stdout, onProgram } = {}) {
+  const at = project(resolve(cwd));
+  const { buildInfo, inputs } = at;
   // What there is to read is read before tsc runs: a file that changes while it runs is
   // recorded as it was, so the next run checks it again.
   const started = Date.now();
-  const before = INPUTS ? { settings: settings(), files: filesRead() } : undefined;
-  const last = INPUTS ? recorded() : undefined;
+  const before = inputs ? { settings: settings(at), files: filesRead(at) } : undefined;
+  const last = inputs ? recorded(at) : undefined;
   if (
     before !== undefined &&
     last?.settings === before.settings &&
     Object.keys(before.files).length > 0 &&
     sameFiles(last.files ?? {}, before.files)
   ) {
-    console.log(`typecheck: nothing it reads has changed since it passed (${INPUTS})`);
+    out.write(`typecheck: nothing it reads has changed since it passed (${inputs})\n`);
     return 0;
   }
 
-  const status = runTsc(onProgram);
-  if (INPUTS) {
-    const files = status === 0 ? filesRead() : {};
+  const status = runTsc(at.cwd, out, onProgram);
+  if (inputs) {
+    const files = status === 0 ? filesRead(at) : {};
     // A file the build info did not list before (all of them, the first time) is read now: if
     // it changed since a second before tsc started, tsc may have read another text, and
     // nothing is recorded.
@@ -182,9 +194,9 @@ function typecheck(onProgram) {
     const fresh = Object.keys(files).filter((name) => before.files[name] === undefined);
     if (status === 0 && !fresh.some(changedSince)) {
       for (const name of Object.keys(files)) files[name] = before.files[name] ?? files[name];
-      writeFileSync(INPUTS, `${JSON.stringify({ settings: before.settings, files })}\n`);
+      writeFileSync(inputs, `${JSON.stringify({ settings: before.settings, files })}\n`);
     } else {
-      rmSync(INPUTS, { force: true });
+      rmSync(inputs, { force: true });
     }
   }
   return status;

@@ -9,8 +9,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import ts, { type Program } from "typescript";
+import { checkCode } from "../../scripts/check-code";
+import { typecheck } from "../../scripts/typecheck.cjs";
 import { lintProject } from "../helpers/lint-fixture";
 
 const ROOT = join(__dirname, "..", "..");
@@ -47,54 +50,63 @@ function node(args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** What `fn` writes to the `out` it is given, and what it returns. */
+async function writes(
+  fn: (out: { write: (text: string) => boolean }) => number | Promise<number>,
+): Promise<{ status: number; stdout: string }> {
+  let stdout = "";
+  const status = await fn({ write: (text) => ((stdout += text), true) });
+  return { status, stdout };
+}
+
+const buildInfo = () => join(dir, "node_modules", ".cache", "tsc");
+
 describe("npm run check:code", () => {
-  it("type-checks as `tsc -p .` does: its output, its exit code", () => {
+  it("type-checks as `tsc -p .` does: its output, its exit code", async () => {
     // Each without build info (tsc exits 2 when it writes one, 1 when it is up to date).
-    const buildInfo = join(dir, "node_modules", ".cache");
-    rmSync(buildInfo, { recursive: true, force: true });
+    rmSync(buildInfo(), { recursive: true, force: true });
     const tsc = node([join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."]);
     assert.match(tsc.stdout, /c\.ts\(1,14\): error TS2322/);
-    assert.equal(tsc.status, 2);
-    rmSync(buildInfo, { recursive: true, force: true });
-    assert.deepEqual(node([join(ROOT, "scripts", "typecheck.cjs")]), tsc);
+    assert.deepEqual([tsc.status, tsc.stderr], [2, ""]);
+    rmSync(buildInfo(), { recursive: true, force: true });
+    const ours = await writes((out) => typecheck({ cwd: dir, out }));
+    assert.deepEqual(ours, { status: tsc.status, stdout: tsc.stdout });
   });
 
-  it("hands the lint the program it checked, every file's JSDoc parsed", () => {
-    const probe = node([
-      "-e",
-      `const ts = require(${JSON.stringify(join(ROOT, "node_modules", "typescript"))});
-      require(${JSON.stringify(join(ROOT, "scripts", "typecheck.cjs"))}).typecheck((program) => {
-        const a = program.getSourceFile(${JSON.stringify(join(dir, "a.ts"))});
-        console.log(JSON.stringify({
-          roots: program.getRootFileNames().map((f) => f.slice(f.lastIndexOf("/") + 1)).sort(),
-          tags: ts.getJSDocTags(a.statements[0]).map((t) => t.tagName.text),
-        }));
-      });`,
-    ]);
-    // The type error is reported first; then the program.
-    const last = probe.stdout.trim().split("\n").at(-1)!;
-    assert.deepEqual(JSON.parse(last), { roots: ["a.ts", "b.ts", "c.ts"], tags: ["deprecated"] });
+  it("hands the lint the program it checked, every file's JSDoc parsed", async () => {
+    let program: Program | undefined;
+    await writes((out) => typecheck({ cwd: dir, out, onProgram: (p) => (program = p) }));
+    assert.ok(program, "the check ran and gave its program");
+    const a = program.getSourceFile(join(dir, "a.ts"))!;
+    assert.deepEqual(
+      program.getRootFileNames().map((f) => basename(f)),
+      ["a.ts", "b.ts", "c.ts"],
+    );
+    assert.deepEqual(
+      ts.getJSDocTags(a.statements[0]!).map((t) => t.tagName.text),
+      ["deprecated"],
+    );
   });
 
-  it("reports both checks; fails with tsc's exit code, then with the lint's, then passes", () => {
-    const run = () => node(["--require", REGISTER, join(ROOT, "scripts", "check-code.ts")]);
+  it("reports both checks; fails with tsc's exit code, then with the lint's, then passes", async () => {
+    const run = () => writes((out) => checkCode(dir, out));
     // Without build info tsc exits 2 (it writes one), where the lint would exit 1.
-    rmSync(join(dir, "node_modules", ".cache"), { recursive: true, force: true });
-    const both = run();
-    assert.equal(both.status, 2, both.stdout + both.stderr);
+    rmSync(buildInfo(), { recursive: true, force: true });
+    const both = await run();
+    assert.equal(both.status, 2, both.stdout);
     assert.match(both.stdout, /c\.ts\(1,14\): error TS2322[^]*b\.ts\n\s+4:3\s+error\s+Promises/);
 
     writeFileSync(join(dir, "c.ts"), "export const n: number = 1;\n");
-    const lint = run();
-    assert.equal(lint.status, 1, lint.stdout + lint.stderr);
+    const lint = await run();
+    assert.equal(lint.status, 1, lint.stdout);
     assert.doesNotMatch(lint.stdout, /error TS/);
     assert.match(lint.stdout, /b\.ts\n\s+4:3\s+error\s+Promises must be awaited/);
 
     writeFileSync(join(dir, "b.ts"), B.replace("  f();", "  void f();"));
-    const passed = run();
-    assert.deepEqual(passed, { status: 0, stdout: "", stderr: "" });
-    const again = run();
-    assert.equal(again.status, 0);
+    assert.deepEqual(await run(), { status: 0, stdout: "" });
+    // As npm runs it: a process of its own, which finds nothing changed.
+    const again = node(["--require", REGISTER, join(ROOT, "scripts", "check-code.ts")]);
+    assert.equal(again.status, 0, again.stdout + again.stderr);
     assert.match(again.stdout, /^typecheck: nothing it reads has changed since it passed/m);
     assert.match(again.stdout, /^lint: nothing it reads has changed since it passed$/m);
   });

@@ -3,9 +3,9 @@
  * changed since it passed. tsc's own build mode (`tsc -b`) would pass the two changes these
  * tests make unchecked, as it dates only the files of tsconfig.json's `include`: a package's
  * declarations changed by npm (which gives every file the same date of 1985), and a new file
- * older than the last check (moved in). The tests run the script on a project of a few files
- * and a package in a temporary directory (no default library: each check takes a fraction of
- * a second).
+ * older than the last check (moved in). The tests run the check (in this process, as
+ * check:code does, and the script as npm does) on a project of a few files and a package in a
+ * temporary directory (no default library: each check takes a fraction of a second).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -21,6 +21,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { typecheck as check } from "../../scripts/typecheck.cjs";
 
 const ROOT = join(__dirname, "..", "..");
 const SCRIPT = join(ROOT, "scripts", "typecheck.cjs");
@@ -87,7 +88,15 @@ function package_(type: string): void {
     utimesSync(join(pkg, file), NPM_DATE, NPM_DATE);
 }
 
+/** The check, in this process (as check:code runs it). */
 function typecheck(): { status: number | null; out: string } {
+  let out = "";
+  const status = check({ cwd: dir, out: { write: (text: string) => ((out += text), true) } });
+  return { status, out };
+}
+
+/** `npm run typecheck`: the script in a process of its own. */
+function typecheckProcess(): { status: number | null; out: string } {
   const result = spawnSync(process.execPath, [SCRIPT], { cwd: dir, encoding: "utf8" });
   return { status: result.status, out: result.stdout + result.stderr };
 }
@@ -125,7 +134,7 @@ describe("npm run typecheck: skipped only when nothing it read has changed", () 
     assert.doesNotMatch(restored.out, /nothing it reads has changed/);
     const inputs = readFileSync(INPUTS, "utf8");
     assert.match(inputs, /"\.\.\/\.\.\/pkg\/index\.d\.ts":"[0-9a-f]{64}"/);
-    const again = typecheck();
+    const again = typecheckProcess();
     assert.equal(again.status, 0, again.out);
     assert.match(again.out, /^typecheck: nothing it reads has changed since it passed/);
     assert.equal(readFileSync(INPUTS, "utf8"), inputs);
@@ -133,8 +142,8 @@ describe("npm run typecheck: skipped only when nothing it read has changed", () 
 
   it("a new file older than the last check is checked, and its error reported again by the next run", () => {
     write(join(dir, "src", "b.ts"), 'import { n } from "./a";\nexport const s: string = n;\n');
-    for (let run = 0; run < 2; run++) {
-      const failed = typecheck();
+    for (const run of [typecheck, typecheckProcess]) {
+      const failed = run();
       assert.notEqual(failed.status, 0, failed.out);
       assert.match(failed.out, /src\/b\.ts\(2,14\): error TS2322/);
     }

@@ -2,7 +2,7 @@
 // last passed, so it would pass again, with the same output. The project's lint
 // (scripts/lint.ts) records a fingerprint of its inputs when it passes with nothing to report,
 // and skips the next run whose fingerprint is the same; the format check
-// (scripts/format-check.mjs) lists the tree's files with treeFiles and keeps each one's hash. The fingerprint is taken before the check runs: a file that changes while it runs
+// (scripts/format-check.cjs) lists the tree's files with treeFiles and keeps each one's hash. The fingerprint is taken before the check runs: a file that changes while it runs
 // makes the next run differ, and check again. A check that fails records nothing.
 //
 // The tools' own caches are per file and still load the tool and its configuration for every

@@ -2,7 +2,7 @@
  * The record of a check that passed (scripts/unchanged.cjs), by which `npm run lint` skips a
  * run whose inputs are exactly those of the last pass: any change to a file, a new or a removed
  * file, the installed packages or the tool's settings is another fingerprint. `npm run
- * format:check` (format-check.mjs, on a project of a few files here) checks only the files
+ * format:check` (format-check.cjs, on a project of a few files here) checks only the files
  * that changed since it passed, while Prettier's options are the same.
  */
 import assert from "node:assert/strict";
@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { formatCheck } from "../../scripts/format-check.cjs";
 import { fingerprint, passedWith, record, treeFiles } from "../../scripts/unchanged.cjs";
 
 const ROOT = join(__dirname, "..", "..");
@@ -90,33 +91,43 @@ describe("a check's fingerprint", () => {
 });
 
 describe("npm run format:check", () => {
-  it("runs Prettier until a check passes, then checks only the files that change, and all of them when its options may have", () => {
+  it("runs Prettier until a check passes, then checks only the files that change, and all of them when its options may have", async () => {
     const dir = project({
       "a.ts": "export const a = 1;\n",
       "b.ts": "export const b = 1;\n",
       ".prettierignore": "ignored.ts\n",
     });
-    const check = () => {
+    /** `npm run format:check`: the script in a process of its own. */
+    const checkProcess = () => {
       // Without colours, which Prettier uses where CI is set.
       const { FORCE_COLOR: _, ...env } = process.env;
-      const result = spawnSync(process.execPath, [join(ROOT, "scripts", "format-check.mjs")], {
+      const result = spawnSync(process.execPath, [join(ROOT, "scripts", "format-check.cjs")], {
         cwd: dir,
         encoding: "utf8",
         env: { ...env, NO_COLOR: "1" },
       });
       return { status: result.status, out: result.stdout + result.stderr };
     };
+    /** The check in this process, its output gathered. */
+    const check = async () => {
+      let out = "";
+      const status = await formatCheck({
+        cwd: dir,
+        out: { write: (text: string) => ((out += text), true) },
+      });
+      return { status, out };
+    };
     put(dir, "a.ts", "export const  a=1\n");
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const failed = check();
+    for (const run of [checkProcess, check]) {
+      const failed = await run();
       assert.equal(failed.status, 1, failed.out);
       assert.match(failed.out, /\[warn\] a\.ts\n/);
     }
     put(dir, "a.ts", "export const a = 1;\n");
-    const passed = check();
+    const passed = await check();
     assert.equal(passed.status, 0, passed.out);
     assert.match(passed.out, /All matched files use Prettier code style!/);
-    assert.deepEqual(check(), {
+    assert.deepEqual(await check(), {
       status: 0,
       out: "format:check: no file has changed since it passed\n",
     });
@@ -125,22 +136,22 @@ describe("npm run format:check", () => {
     put(dir, "a.ts", "export const a = 2;\n");
     put(dir, "ignored.ts", "export const  i=1\n");
     put(dir, "LICENSE", "MIT\n");
-    assert.deepEqual(check(), {
+    assert.deepEqual(await check(), {
       status: 0,
       out: "format:check: 3 changed since it passed; the 1 Prettier formats use its code style\n",
     });
     // A changed file that fails: Prettier's own report, every time until it is fixed.
     put(dir, "a.ts", "export const  a=3\n");
     for (let attempt = 0; attempt < 2; attempt++) {
-      const failed = check();
+      const failed = await check();
       assert.equal(failed.status, 1, failed.out);
       assert.match(failed.out, /Checking formatting\.\.\.\n\[warn\] a\.ts\n/);
     }
     put(dir, "a.ts", "export const a = 3;\n");
-    assert.equal(check().status, 0);
+    assert.equal((await check()).status, 0);
     // New options: every file is checked again (b.ts has not changed, and fails now).
     put(dir, ".prettierrc.json", '{ "semi": false }\n');
-    const options = check();
+    const options = await check();
     assert.equal(options.status, 1, options.out);
     assert.match(options.out, /\[warn\] a\.ts\n\[warn\] b\.ts\n/);
   });

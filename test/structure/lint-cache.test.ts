@@ -12,7 +12,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { lintProject } from "../helpers/lint-fixture";
 import { ESLint } from "eslint";
 import {
   declarationHash,
@@ -21,6 +20,7 @@ import {
   type Declared,
 } from "../../scripts/lint-inputs";
 import { CACHE_LOCATION, lint, lintableFiles, main, PASSED } from "../../scripts/lint";
+import { lintProject } from "../helpers/lint-fixture";
 
 const ROOT = join(__dirname, "..", "..");
 
